@@ -1,0 +1,67 @@
+# vmcore: `make` builds ./linux; `make run` boots it; `make test` runs the
+# test suite; `make bench` the micro-benchmarks.  Safe under -j.
+# SANITIZE=1 builds with AddressSanitizer and UndefinedBehaviorSanitizer.
+
+CC := gcc
+PYTHON := /usr/bin/python3
+B := build
+
+CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+	-Wno-missing-field-initializers -fno-strict-aliasing -D_GNU_SOURCE -Ivmcore/include -MMD -MP
+LDFLAGS :=
+LDLIBS := -lelf -lpthread
+ifeq ($(SANITIZE),1)
+CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer
+LDFLAGS += -fsanitize=address,undefined
+endif
+
+SRCS := $(wildcard vmcore/boot/*.c vmcore/host/*.c vmcore/kernel/*.c vmcore/mm/*.c \
+	vmcore/fs/*.c vmcore/lib/*.c)
+OBJS := $(SRCS:%.c=$(B)/%.o)
+TESTCASES := $(abspath $(B)/testcases)
+
+.PHONY: all deps run test bench clean testcases
+
+all: linux
+
+# Install what is missing (Debian packages); does nothing when all is there.
+deps:
+	@scripts/deps.sh
+
+$(B)/%.o: %.c | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(B)/stub.elf: vmcore/stub/stub.S vmcore/stub/stub.lds
+	@mkdir -p $(B)
+	$(CC) -nostdlib -static -Wl,-T,vmcore/stub/stub.lds -Wl,--build-id=none -o $@ vmcore/stub/stub.S
+
+$(B)/vmcore/host/image.o: vmcore/host/image.S $(B)/stub.elf
+	@mkdir -p $(dir $@)
+	$(CC) -c -DSTUB_ELF='"$(B)/stub.elf"' -o $@ $<
+
+testcases: | deps
+	@$(MAKE) --no-print-directory -C testcases OUT=$(TESTCASES)
+
+$(B)/initramfs.cpio: scripts/mkinitramfs.py testcases | deps
+	$(PYTHON) scripts/mkinitramfs.py --testcases $(TESTCASES) -o $@
+
+$(B)/initramfs.o: vmcore/boot/initramfs.S $(B)/initramfs.cpio
+	$(CC) -c -DINITRAMFS='"$(B)/initramfs.cpio"' -o $@ $<
+
+linux: $(OBJS) $(B)/vmcore/host/image.o $(B)/initramfs.o
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+run: linux
+	./linux
+
+test: linux testcases
+	@scripts/run_tests.sh
+
+bench: linux testcases
+	$(PYTHON) scripts/bench.py
+
+clean:
+	rm -rf $(B) linux
+
+-include $(OBJS:.o=.d)

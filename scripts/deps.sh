@@ -1,0 +1,17 @@
+#!/bin/sh
+# Install the Debian packages vmcore needs, only those that are missing.
+set -e
+PKGS="gcc make busybox-static gdb libelf-dev libdw-dev python3-pytest cpio"
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "deps: installing:$missing"
+if [ "$(id -u)" != 0 ]; then
+	echo "deps: run as root, or install these Debian packages:$missing" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq || true
+apt-get install -y -qq $missing >/dev/null

@@ -1,0 +1,310 @@
+/* Boot: the command line, the kernel's set-up, starting init, and halting.
+ *
+ * The command line follows Linux and UML: key=value options the kernel
+ * knows (mem=, init=, root=, rootfstype=, initrd=, vcpus=, loglevel=, quiet,
+ * strace, norandmaps...); everything after "--" is init's argv; other words
+ * go to init as arguments and other a=b options into its environment. */
+#include <vmcore/syscall.h>
+#include <vmcore/vfs.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+extern bool randomize_va_space;
+char *saved_command_line;
+static char **saved_argv;
+static pthread_mutex_t halt_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void usage(void)
+{
+	printf("Usage: ./linux [options] [-- init arguments]\n"
+	       "\n"
+	       "Boots the vmcore kernel as an ordinary host program.  With no options it\n"
+	       "boots the initramfs built into ./linux to a shell on this terminal.\n"
+	       "\n"
+	       "Options (Linux/UML kernel command-line style):\n"
+	       "  mem=SIZE            guest memory, e.g. 64M, 1G (default 256M)\n"
+	       "  init=PATH           program to run as init (default: /init, then\n"
+	       "                      /sbin/init, /etc/init, /bin/init, /bin/sh)\n"
+	       "  root=DIR            host directory to mount as / (with rootfstype=hostfs)\n"
+	       "  rootfstype=TYPE     hostfs or ramfs (default: the initramfs)\n"
+	       "  initrd=FILE         newc cpio archive to unpack as the root instead of\n"
+	       "                      the built-in initramfs\n"
+	       "  vcpus=N             host CPUs to run guest tasks on (default: all)\n"
+	       "  loglevel=N          console log level, 0-7 (default 7)\n"
+	       "  quiet               only warnings and errors on the console\n"
+	       "  strace              print every guest system call on stderr\n"
+	       "  norandmaps          no address-space randomisation in the guest\n"
+	       "  NAME=VALUE          anything else: put in init's environment\n"
+	       "  WORD                anything else: an argument to init\n"
+	       "  -- ARGS...          the rest are init's arguments\n"
+	       "\n"
+	       "  --help              this text\n"
+	       "  --version           the kernel version\n"
+	       "\n"
+	       "Exit status: init's exit status, or 128+N if init was killed by signal N;\n"
+	       "0 after poweroff or halt.\n"
+	       "Example: ./linux root=/tmp/dir rootfstype=hostfs init=/prog -- arg1 arg2\n");
+}
+
+static u64 parse_size(const char *s, bool *ok)
+{
+	char *end;
+	unsigned long long v = strtoull(s, &end, 0);
+	*ok = end != s;
+	switch (*end) {
+	case 'k': case 'K': v <<= 10; end++; break;
+	case 'm': case 'M': v <<= 20; end++; break;
+	case 'g': case 'G': v <<= 30; end++; break;
+	}
+	if (*end)
+		*ok = false;
+	return v;
+}
+
+_Noreturn void machine_halt(int code, bool restart)
+{
+	pthread_mutex_lock(&halt_lock);
+	host_kill_all();
+	fflush(stdout);
+	if (restart) {
+		pr_notice("vmcore: restarting system\n");
+		execv("/proc/self/exe", saved_argv);
+		pr_err("vmcore: restart failed: %s\n", strerror(errno));
+		code = 1;
+	}
+	_exit(code);
+}
+
+void panic(const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	printk(KERN_EMERG, "Kernel panic - not syncing: %s\n", msg);
+	machine_halt(2, false);
+}
+
+static void fatal_signal(int sig)
+{
+	/* a crash of the kernel itself: say so, then take every guest down */
+	char msg[96];
+	int n = snprintf(msg, sizeof(msg), "vmcore: kernel crashed (signal %d); halting\n", sig);
+	ssize_t w = write(2, msg, n);
+	(void)w;
+	host_kill_all();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+int main(int argc, char **argv)
+{
+	u64 mem = 256UL << 20;
+	const char *init = NULL, *root = NULL, *rootfstype = NULL, *initrd = NULL;
+	int vcpus = 0;
+	char **init_argv = calloc(argc + 2, sizeof(char *));
+	char **init_envp = calloc(argc + 3, sizeof(char *));
+	int nargs = 1, nenv = 0;
+	size_t cl_len = 1;
+
+	saved_argv = argv;
+	for (int i = 1; i < argc; i++)
+		cl_len += strlen(argv[i]) + 1;
+	saved_command_line = calloc(1, cl_len);
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			usage();
+			return 0;
+		}
+		if (strcmp(argv[i], "--version") == 0) {
+			printf("vmcore %s (Linux %s compatible, x86_64)\n", VMCORE_RELEASE, VMCORE_VERSION);
+			return 0;
+		}
+	}
+	init_envp[nenv++] = "HOME=/";
+	init_envp[nenv++] = "TERM=linux";
+	for (int i = 1; i < argc; i++) {
+		char *a = argv[i];
+		if (i > 1)
+			strcat(saved_command_line, " ");
+		strcat(saved_command_line, a);
+		if (strcmp(a, "--") == 0) {
+			for (i++; i < argc; i++) {
+				init_argv[nargs++] = argv[i];
+				strcat(saved_command_line, " ");
+				strcat(saved_command_line, argv[i]);
+			}
+			break;
+		}
+		char *eq = strchr(a, '=');
+		size_t kl = eq ? (size_t)(eq - a) : strlen(a);
+		const char *val = eq ? eq + 1 : NULL;
+#define KEY(k) (kl == strlen(k) && strncmp(a, k, kl) == 0)
+		bool ok = true;
+		if (KEY("mem") && val) {
+			mem = parse_size(val, &ok);
+			if (!ok || mem < (4UL << 20)) {
+				fprintf(stderr, "linux: bad mem=%s (need a size of at least 4M)\n", val);
+				return 2;
+			}
+		} else if (KEY("init") && val) {
+			init = val;
+		} else if (KEY("root") && val) {
+			root = val;
+		} else if (KEY("rootfstype") && val) {
+			rootfstype = val;
+		} else if (KEY("initrd") && val) {
+			initrd = val;
+		} else if (KEY("vcpus") && val) {
+			vcpus = atoi(val);
+			if (vcpus < 1) {
+				fprintf(stderr, "linux: bad vcpus=%s\n", val);
+				return 2;
+			}
+		} else if (KEY("loglevel") && val) {
+			console_loglevel = atoi(val) + 1;
+		} else if (KEY("quiet") && !val) {
+			console_loglevel = KERN_WARNING;
+		} else if (KEY("debug") && !val) {
+			console_loglevel = 10;
+		} else if (KEY("strace") && !val) {
+			strace_enabled = true;
+		} else if (KEY("norandmaps") && !val) {
+			randomize_va_space = false;
+		} else if ((KEY("rw") || KEY("ro")) && !val) {
+			/* accepted for compatibility */
+		} else if (KEY("console") || KEY("con") || KEY("rdinit")) {
+			if (KEY("rdinit") && val)
+				init = val;
+		} else if (val) {
+			init_envp[nenv++] = a;
+		} else {
+			init_argv[nargs++] = a;
+		}
+#undef KEY
+	}
+
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGSEGV, fatal_signal);
+	signal(SIGBUS, fatal_signal);
+	signal(SIGABRT, fatal_signal);
+	signal(SIGTERM, fatal_signal);
+	signal(SIGHUP, fatal_signal);
+	signal(SIGINT, fatal_signal);
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+
+	ktime_ns();
+	struct utsname u;
+	uname(&u);
+	pr_notice("Linux version %s (vmcore %s) on host %s %s\n", VMCORE_VERSION, VMCORE_RELEASE,
+		  u.sysname, u.release);
+	pr_info("Command line: %s\n", saved_command_line);
+	physmem_init(mem);
+	host_init(physmem_fd_get());
+	nr_vcpus = vcpus ? vcpus : host_ncpus();
+	if (nr_vcpus > host_ncpus())
+		nr_vcpus = host_ncpus();
+	pr_info("Memory: %lluK available (physmem file %lluK)\n",
+		(unsigned long long)(vm_commit_limit() * 4), (unsigned long long)(mem >> 10));
+	pr_info("vcpus: %d (host CPUs: %d), tasks pinned with their tracers\n", nr_vcpus, host_ncpus());
+	console_init();
+
+	int r;
+	if (root && (!rootfstype || strcmp(rootfstype, "hostfs") == 0)) {
+		struct stat st;
+		if (stat(root, &st) < 0 || !S_ISDIR(st.st_mode)) {
+			printk(KERN_EMERG, "Kernel panic - not syncing: VFS: Unable to mount root fs: "
+			       "%s is not a host directory\n", root);
+			return 1;
+		}
+		r = vfs_mount_root("hostfs", root, NULL);
+		if (r < 0) {
+			printk(KERN_EMERG, "Kernel panic - not syncing: VFS: Unable to mount root fs "
+			       "hostfs:%s (error %d)\n", root, r);
+			return 1;
+		}
+		pr_info("VFS: Mounted root (hostfs filesystem) on host directory %s.\n", root);
+	} else if (rootfstype && strcmp(rootfstype, "hostfs") && strcmp(rootfstype, "ramfs")) {
+		printk(KERN_EMERG, "Kernel panic - not syncing: VFS: unknown root file system type %s\n",
+		       rootfstype);
+		return 1;
+	} else {
+		extern const unsigned char initramfs_image[], initramfs_image_end[];
+		r = vfs_mount_root("ramfs", "rootfs", NULL);
+		if (r < 0)
+			panic("cannot mount the root ramfs (%d)", r);
+		const void *img = initramfs_image;
+		size_t len = initramfs_image_end - initramfs_image;
+		void *buf = NULL;
+		if (initrd) {
+			FILE *fp = fopen(initrd, "rb");
+			if (!fp) {
+				printk(KERN_EMERG, "Kernel panic - not syncing: cannot open initrd=%s: %s\n",
+				       initrd, strerror(errno));
+				return 1;
+			}
+			fseek(fp, 0, SEEK_END);
+			long sz = ftell(fp);
+			fseek(fp, 0, SEEK_SET);
+			buf = malloc(sz > 0 ? sz : 1);
+			if (sz < 0 || !buf || fread(buf, 1, sz, fp) != (size_t)sz) {
+				printk(KERN_EMERG, "Kernel panic - not syncing: cannot read initrd=%s\n", initrd);
+				return 1;
+			}
+			fclose(fp);
+			img = buf;
+			len = sz;
+		}
+		struct fs_struct fs = { 1, vfs_root(), vfs_root(), 0 };
+		r = cpio_unpack(&fs, img, len);
+		if (r < 0) {
+			printk(KERN_EMERG, "Kernel panic - not syncing: initramfs unpacking failed: %s\n",
+			       r == -EINVAL ? "corrupt cpio archive" : strerror(-r));
+			return 1;
+		}
+		free(buf);
+		pr_info("Unpacked initramfs (%zu bytes) into the root ramfs.\n", len);
+	}
+
+	static const char *const defaults[] = { "/init", "/sbin/init", "/etc/init", "/bin/init", "/bin/sh" };
+	if (!init) {
+		struct fs_struct fs = { 1, vfs_root(), vfs_root(), 0 };
+		for (size_t i = 0; i < ARRAY_SIZE(defaults) && !init; i++) {
+			struct dentry *d;
+			if (path_walk(&fs, NULL, defaults[i], LOOKUP_FOLLOW, &d, NULL) == 0) {
+				init = defaults[i];
+				dput(d);
+			}
+		}
+		if (!init) {
+			printk(KERN_EMERG, "Kernel panic - not syncing: No working init found.  "
+			       "Try passing init= option to kernel.\n");
+			return 1;
+		}
+	}
+	init_argv[0] = (char *)init;
+	init_argv[nargs] = NULL;
+	init_envp[nenv] = NULL;
+	pr_info("Run %s as init process\n", init);
+	bkl_lock();
+	r = task_start_init(init, init_argv, init_envp);
+	bkl_unlock();
+	if (r)
+		panic("cannot start init: %s", strerror(-r));
+	/* The main thread's work (the device loop) comes with the terminal;
+	 * for now it waits for the halt, which exits the process. */
+	for (;;)
+		pause();
+}

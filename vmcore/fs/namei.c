@@ -1,0 +1,381 @@
+/* Path walking, mounting and opening.
+ *
+ * The walk goes a component at a time from the root or the working
+ * directory: "." stays, ".." goes to the parent dentry (never above the
+ * task's root), a mount point is replaced by the root of what is mounted on
+ * it, and symbolic links are read and walked here (at most 40 of them in one
+ * walk, as Linux), relative to the directory that holds them or, for
+ * absolute targets, to the task's root.  A file system never resolves more
+ * than one name at a time, so none of this can leave the guest's root. */
+#include <vmcore/vfs.h>
+#include <vmcore/mm.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_SYMLINKS 40
+
+struct mount {
+	struct inode *mountpoint;
+	struct super_block *sb;
+};
+static struct mount mounts[64];
+static int nmounts;
+static struct dentry *root_dentry;
+static const struct fs_type *fs_types[16];
+static u64 next_dev = 0x10;
+
+int register_filesystem(const struct fs_type *fs)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(fs_types); i++)
+		if (!fs_types[i]) {
+			fs_types[i] = fs;
+			return 0;
+		}
+	return -ENOSPC;
+}
+
+static const struct fs_type *find_fs(const char *name)
+{
+	if (!strcmp(name, "ramfs") || !strcmp(name, "tmpfs") || !strcmp(name, "rootfs"))
+		return &ramfs_type;
+	if (!strcmp(name, "hostfs"))
+		return &hostfs_type;
+	for (size_t i = 0; i < ARRAY_SIZE(fs_types); i++)
+		if (fs_types[i] && !strcmp(fs_types[i]->name, name))
+			return fs_types[i];
+	return NULL;
+}
+
+static int mount_sb(const char *type, const char *source, const char *opts, struct super_block **out)
+{
+	const struct fs_type *ft = find_fs(type);
+	if (!ft)
+		return -ENODEV;
+	struct super_block *sb = kzalloc(sizeof(*sb));
+	if (!sb)
+		return -ENOMEM;
+	sb->type = ft;
+	sb->dev = next_dev++;
+	int r = ft->mount(sb, source, opts);
+	if (r < 0) {
+		free(sb);
+		return r;
+	}
+	*out = sb;
+	return 0;
+}
+
+int vfs_mount_root(const char *type, const char *source, const char *opts)
+{
+	struct super_block *sb;
+	int r = mount_sb(type, source, opts, &sb);
+	if (r < 0)
+		return r;
+	root_dentry = dentry_new(NULL, "/", iget(sb->root));
+	return root_dentry ? 0 : -ENOMEM;
+}
+
+struct dentry *vfs_root(void)
+{
+	return root_dentry;
+}
+
+struct inode *mount_lookup(struct inode *mp)
+{
+	for (int i = nmounts - 1; i >= 0; i--)
+		if (mounts[i].mountpoint == mp)
+			return mounts[i].sb->root;
+	return NULL;
+}
+
+int vfs_mount(struct fs_struct *fs, const char *type, const char *source, const char *target,
+	      const char *opts)
+{
+	struct dentry *d;
+	int r = path_walk(fs, NULL, target, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &d, NULL);
+	if (r < 0)
+		return r;
+	if (nmounts == (int)ARRAY_SIZE(mounts)) {
+		dput(d);
+		return -ENOMEM;
+	}
+	struct super_block *sb;
+	r = mount_sb(type, source, opts, &sb);
+	if (r == 0) {
+		/* the mount point is found by its inode, which the table pins */
+		mounts[nmounts].mountpoint = iget(d->inode);
+		mounts[nmounts++].sb = sb;
+	}
+	dput(d);
+	return r;
+}
+
+static int walk(struct fs_struct *fs, struct dentry *start, const char *path, unsigned flags,
+		struct dentry **out, char *last, int *nlinks);
+
+/* Follow the symlink d (whose parent is dir); returns the target dentry. */
+static int follow(struct fs_struct *fs, struct dentry *d, unsigned flags, struct dentry **out,
+		  int *nlinks)
+{
+	if (++*nlinks > MAX_SYMLINKS)
+		return -ELOOP;
+	char *target = malloc(4096);
+	if (!target)
+		return -ENOMEM;
+	long n = d->inode->iops && d->inode->iops->readlink ?
+			 d->inode->iops->readlink(d->inode, target, 4095) : -EINVAL;
+	if (n < 0) {
+		free(target);
+		return (int)n;
+	}
+	target[n] = 0;
+	if (n == 0) {
+		free(target);
+		return -ENOENT;
+	}
+	int r = walk(fs, d->parent, target, flags, out, NULL, nlinks);
+	free(target);
+	return r;
+}
+
+static int walk(struct fs_struct *fs, struct dentry *start, const char *path, unsigned flags,
+		struct dentry **out, char *last, int *nlinks)
+{
+	struct dentry *root = fs && fs->root ? fs->root : root_dentry;
+	struct dentry *cur;
+	char name[256];
+
+	if (!*path) {
+		if (!(flags & LOOKUP_EMPTY))
+			return -ENOENT;
+		cur = start ? start : fs->cwd;
+		*out = dget(cur);
+		return 0;
+	}
+	if (path[0] == '/')
+		cur = root;
+	else
+		cur = start ? start : (fs && fs->cwd ? fs->cwd : root);
+	dget(cur);
+	const char *p = path;
+	for (;;) {
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		const char *e = strchrnul(p, '/');
+		size_t len = e - p;
+		if (len > 255) {
+			dput(cur);
+			return -ENAMETOOLONG;
+		}
+		memcpy(name, p, len);
+		name[len] = 0;
+		const char *q = e;
+		while (*q == '/')
+			q++;
+		bool is_last = !*q;
+		bool trailing_slash = *e == '/';
+		if (!S_ISDIR(cur->inode->mode)) {
+			dput(cur);
+			return -ENOTDIR;
+		}
+		if ((flags & LOOKUP_PARENT) && is_last) {
+			if (!strcmp(name, ".") || !strcmp(name, "..")) {
+				dput(cur);
+				return -EEXIST;
+			}
+			strcpy(last, name);
+			*out = cur;
+			return 0;
+		}
+		p = e;
+		if (!strcmp(name, "."))
+			continue;
+		if (!strcmp(name, "..")) {
+			if (cur != root && cur->parent != cur) {
+				struct dentry *par = dget(cur->parent);
+				dput(cur);
+				cur = par;
+			}
+			continue;
+		}
+		struct inode *ino;
+		if (!cur->inode->iops || !cur->inode->iops->lookup) {
+			dput(cur);
+			return -ENOTDIR;
+		}
+		int r = cur->inode->iops->lookup(cur->inode, name, &ino);
+		if (r < 0) {
+			dput(cur);
+			return r;
+		}
+		struct inode *mnt = mount_lookup(ino);
+		if (mnt) {
+			iput(ino);
+			ino = iget(mnt);
+		}
+		struct dentry *nd = dentry_new(cur, name, ino);
+		dput(cur);
+		if (!nd) {
+			iput(ino);
+			return -ENOMEM;
+		}
+		if (S_ISLNK(ino->mode) && (!is_last || (flags & LOOKUP_FOLLOW) || trailing_slash)) {
+			struct dentry *t;
+			r = follow(fs, nd, LOOKUP_FOLLOW, &t, nlinks);
+			dput(nd);
+			if (r < 0)
+				return r;
+			nd = t;
+		}
+		cur = nd;
+		if (trailing_slash && is_last && !S_ISDIR(cur->inode->mode)) {
+			dput(cur);
+			return -ENOTDIR;
+		}
+	}
+	if (flags & LOOKUP_PARENT) {
+		/* the path named no last component ("/" or "a/..") */
+		dput(cur);
+		return -EEXIST;
+	}
+	if ((flags & LOOKUP_DIRECTORY) && !S_ISDIR(cur->inode->mode)) {
+		dput(cur);
+		return -ENOTDIR;
+	}
+	*out = cur;
+	return 0;
+}
+
+int path_walk(struct fs_struct *fs, struct dentry *start, const char *path, unsigned flags,
+	      struct dentry **out, char *last)
+{
+	int nlinks = 0;
+	return walk(fs, start, path, flags, out, last, &nlinks);
+}
+
+int vfs_open(struct fs_struct *fs, struct dentry *start, const char *path, u32 flags, u32 mode,
+	     struct file **out)
+{
+	struct dentry *d = NULL;
+	int r;
+	u32 acc = flags & O_ACCMODE;
+
+	if (acc == 3 && !(flags & O_PATH))
+		return -EINVAL;
+	if (flags & O_CREAT) {
+		struct dentry *dir;
+		char last[256];
+		r = path_walk(fs, start, path, LOOKUP_FOLLOW | LOOKUP_PARENT, &dir, last);
+		if (r == -EEXIST) {
+			/* "/" or "..": an existing directory */
+			return -EISDIR;
+		}
+		if (r < 0)
+			return r;
+		struct inode *ino;
+		r = dir->inode->iops->lookup(dir->inode, last, &ino);
+		if (r == 0) {
+			iput(ino);
+			dput(dir);
+			if (flags & O_EXCL)
+				return -EEXIST;
+			r = path_walk(fs, start, path, (flags & O_NOFOLLOW) ? 0 : LOOKUP_FOLLOW, &d, NULL);
+			if (r < 0)
+				return r;
+		} else if (r == -ENOENT) {
+			if (!dir->inode->iops->create) {
+				dput(dir);
+				return -EROFS;
+			}
+			r = dir->inode->iops->create(dir->inode, last, S_IFREG | (mode & 07777 & ~fs->umask),
+						     0, &ino);
+			if (r < 0) {
+				dput(dir);
+				return r;
+			}
+			d = dentry_new(dir, last, ino);
+			dput(dir);
+			if (!d)
+				return -ENOMEM;
+			flags &= ~O_TRUNC;
+		} else {
+			dput(dir);
+			return r;
+		}
+	} else {
+		r = path_walk(fs, start, path, (flags & O_NOFOLLOW) ? 0 : LOOKUP_FOLLOW, &d, NULL);
+		if (r < 0)
+			return r;
+	}
+	struct inode *ino = d->inode;
+	if (S_ISLNK(ino->mode) && !(flags & O_PATH)) {
+		dput(d);
+		return -ELOOP;
+	}
+	if ((flags & O_DIRECTORY) && !S_ISDIR(ino->mode)) {
+		dput(d);
+		return -ENOTDIR;
+	}
+	if (S_ISDIR(ino->mode) && (acc != O_RDONLY || (flags & O_TRUNC)) && !(flags & O_PATH)) {
+		dput(d);
+		return -EISDIR;
+	}
+	struct file *f = file_alloc(ino, d, flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC));
+	dput(d);
+	if (!f)
+		return -ENOMEM;
+	if (!(flags & O_PATH)) {
+		if (S_ISCHR(ino->mode)) {
+			r = chrdev_open(ino, f);
+		} else if (S_ISBLK(ino->mode) || S_ISFIFO(ino->mode) || S_ISSOCK(ino->mode)) {
+			r = -ENXIO;
+		} else {
+			r = ino->iops && ino->iops->open ? ino->iops->open(ino, f) : 0;
+		}
+		if (r == 0 && (flags & O_TRUNC) && S_ISREG(ino->mode) && acc != O_RDONLY) {
+			r = ino->iops && ino->iops->truncate ? ino->iops->truncate(ino, 0) : -EINVAL;
+		}
+		if (r < 0) {
+			f->ops = NULL;
+			fput(f);
+			return r;
+		}
+	} else {
+		f->ops = NULL;
+	}
+	*out = f;
+	return 0;
+}
+
+/* ---- character devices ---- */
+static const struct chrdev *chrdevs[64];
+
+void register_chrdev(const struct chrdev *d)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(chrdevs); i++)
+		if (!chrdevs[i]) {
+			chrdevs[i] = d;
+			return;
+		}
+}
+
+const struct chrdev *chrdev_find(u64 rdev)
+{
+	u32 ma = major(rdev), mi = minor(rdev);
+	for (size_t i = 0; i < ARRAY_SIZE(chrdevs); i++)
+		if (chrdevs[i] && chrdevs[i]->major == ma && chrdevs[i]->minor == mi)
+			return chrdevs[i];
+	return NULL;
+}
+
+int chrdev_open(struct inode *ino, struct file *f)
+{
+	const struct chrdev *d = chrdev_find(ino->rdev);
+	if (!d)
+		return -ENXIO;
+	f->ops = d->fops;
+	return d->open ? d->open(f) : 0;
+}

@@ -1,0 +1,368 @@
+/* ramfs: the in-memory file system of the initramfs and of shared anonymous
+ * memory.  A file's data is its page cache (frames of physmem); a directory
+ * is a list of names. */
+#include <vmcore/vfs.h>
+#include <vmcore/mm.h>
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct rdirent {
+	struct rdirent *next;
+	struct inode *inode;
+	char name[];
+};
+
+struct rinfo {
+	struct rdirent *entries; /* directories */
+	char *target;            /* symlinks */
+	struct inode *parent;    /* directories: for ".." in getdents */
+};
+
+static const struct inode_ops ramfs_iops;
+static const struct file_ops ramfs_file_fops, ramfs_dir_fops;
+
+static void touch(struct inode *ino)
+{
+	clock_gettime(CLOCK_REALTIME, &ino->mtime);
+	ino->ctime = ino->mtime;
+}
+
+struct inode *ramfs_new_inode(struct super_block *sb, u32 mode)
+{
+	struct inode *ino = inode_new(sb, mode);
+	if (!ino)
+		return NULL;
+	ino->priv = kzalloc(sizeof(struct rinfo));
+	if (!ino->priv) {
+		free(ino);
+		return NULL;
+	}
+	ino->iops = &ramfs_iops;
+	ino->fops = S_ISDIR(mode) ? &ramfs_dir_fops : &ramfs_file_fops;
+	if (S_ISDIR(mode))
+		ino->nlink = 2;
+	return ino;
+}
+
+static struct rdirent **find(struct inode *dir, const char *name)
+{
+	struct rinfo *ri = dir->priv;
+	struct rdirent **pp;
+	for (pp = &ri->entries; *pp; pp = &(*pp)->next)
+		if (!strcmp((*pp)->name, name))
+			return pp;
+	return NULL;
+}
+
+static int ramfs_lookup(struct inode *dir, const char *name, struct inode **out)
+{
+	struct rdirent **e = find(dir, name);
+	if (!e)
+		return -ENOENT;
+	*out = iget((*e)->inode);
+	return 0;
+}
+
+static int add_entry(struct inode *dir, const char *name, struct inode *ino)
+{
+	size_t n = strlen(name);
+	struct rdirent *e = malloc(sizeof(*e) + n + 1);
+	if (!e)
+		return -ENOMEM;
+	memcpy(e->name, name, n + 1);
+	e->inode = iget(ino);
+	struct rinfo *ri = dir->priv;
+	/* append, so getdents lists in creation order */
+	struct rdirent **pp = &ri->entries;
+	while (*pp)
+		pp = &(*pp)->next;
+	e->next = NULL;
+	*pp = e;
+	touch(dir);
+	return 0;
+}
+
+static int ramfs_create(struct inode *dir, const char *name, u32 mode, u64 rdev, struct inode **out)
+{
+	if (find(dir, name))
+		return -EEXIST;
+	struct inode *ino = ramfs_new_inode(dir->sb, mode);
+	if (!ino)
+		return -ENOMEM;
+	ino->rdev = rdev;
+	if (S_ISDIR(mode)) {
+		((struct rinfo *)ino->priv)->parent = dir;
+		dir->nlink++;
+	}
+	int r = add_entry(dir, name, ino);
+	if (r < 0) {
+		iput(ino);
+		return r;
+	}
+	if (out)
+		*out = ino;
+	else
+		iput(ino);
+	return 0;
+}
+
+static int ramfs_unlink(struct inode *dir, const char *name, bool want_dir)
+{
+	struct rdirent **pp = find(dir, name), *e;
+	if (!pp)
+		return -ENOENT;
+	e = *pp;
+	struct inode *ino = e->inode;
+	if (want_dir && !S_ISDIR(ino->mode))
+		return -ENOTDIR;
+	if (!want_dir && S_ISDIR(ino->mode))
+		return -EISDIR;
+	if (want_dir && ((struct rinfo *)ino->priv)->entries)
+		return -ENOTEMPTY;
+	*pp = e->next;
+	if (S_ISDIR(ino->mode)) {
+		dir->nlink--;
+		ino->nlink = 0;
+	} else {
+		ino->nlink--;
+	}
+	touch(dir);
+	iput(ino);
+	free(e);
+	return 0;
+}
+
+static int ramfs_symlink(struct inode *dir, const char *name, const char *target)
+{
+	struct inode *ino;
+	int r = ramfs_create(dir, name, S_IFLNK | 0777, 0, &ino);
+	if (r < 0)
+		return r;
+	((struct rinfo *)ino->priv)->target = strdup(target);
+	ino->size = strlen(target);
+	iput(ino);
+	return 0;
+}
+
+static int ramfs_link(struct inode *old, struct inode *dir, const char *name)
+{
+	if (find(dir, name))
+		return -EEXIST;
+	if (S_ISDIR(old->mode))
+		return -EPERM;
+	int r = add_entry(dir, name, old);
+	if (r == 0)
+		old->nlink++;
+	return r;
+}
+
+static int ramfs_rename(struct inode *odir, const char *oname, struct inode *ndir, const char *nname,
+			unsigned flags)
+{
+	struct rdirent **op = find(odir, oname);
+	if (!op)
+		return -ENOENT;
+	struct inode *ino = iget((*op)->inode);
+	struct rdirent **np = find(ndir, nname);
+	if (np) {
+		if ((*np)->inode == ino) {
+			iput(ino);
+			return 0;
+		}
+		if (flags & 1 /* RENAME_NOREPLACE */) {
+			iput(ino);
+			return -EEXIST;
+		}
+		struct inode *victim = (*np)->inode;
+		if (S_ISDIR(victim->mode) != S_ISDIR(ino->mode)) {
+			iput(ino);
+			return S_ISDIR(victim->mode) ? -EISDIR : -ENOTDIR;
+		}
+		int r = ramfs_unlink(ndir, nname, S_ISDIR(victim->mode));
+		if (r < 0) {
+			iput(ino);
+			return r;
+		}
+	}
+	int r = add_entry(ndir, nname, ino);
+	if (r == 0) {
+		op = find(odir, oname);
+		struct rdirent *e = *op;
+		*op = e->next;
+		iput(e->inode);
+		free(e);
+		if (S_ISDIR(ino->mode) && odir != ndir) {
+			((struct rinfo *)ino->priv)->parent = ndir;
+			odir->nlink--;
+			ndir->nlink++;
+		}
+	}
+	iput(ino);
+	return r;
+}
+
+static long ramfs_readlink(struct inode *ino, char *buf, size_t len)
+{
+	const char *t = ((struct rinfo *)ino->priv)->target;
+	if (!t)
+		return -EINVAL;
+	size_t n = MIN(len, strlen(t));
+	memcpy(buf, t, n);
+	return n;
+}
+
+static int ramfs_truncate(struct inode *ino, u64 size)
+{
+	pagecache_truncate(ino, size);
+	ino->size = size;
+	touch(ino);
+	return 0;
+}
+
+static int ramfs_chmod(struct inode *ino, u32 mode)
+{
+	ino->mode = (ino->mode & S_IFMT) | (mode & 07777);
+	return 0;
+}
+
+static void ramfs_evict(struct inode *ino)
+{
+	struct rinfo *ri = ino->priv;
+	if (!ri)
+		return;
+	while (ri->entries) {
+		struct rdirent *e = ri->entries;
+		ri->entries = e->next;
+		iput(e->inode);
+		free(e);
+	}
+	free(ri->target);
+	free(ri);
+}
+
+/* Generic reads and writes through the page cache (ramfs's storage). */
+long pagecache_read(struct inode *ino, void *buf, size_t len, u64 *pos)
+{
+	if (*pos >= ino->size)
+		return 0;
+	len = MIN(len, ino->size - *pos);
+	size_t done = 0;
+	while (done < len) {
+		u64 off = *pos + done, f = pagecache_peek(ino, off >> PAGE_SHIFT);
+		size_t n = MIN(len - done, PAGE_SIZE - (off & ~PAGE_MASK));
+		if (f == NO_FRAME) {
+			if (ino->iops && ino->iops->readpage) {
+				long r = pagecache_get(ino, off >> PAGE_SHIFT, &f);
+				if (r < 0)
+					return done ? (long)done : r;
+				frame_put(f);
+			}
+		}
+		if (f == NO_FRAME)
+			memset((u8 *)buf + done, 0, n);
+		else
+			memcpy((u8 *)buf + done, (u8 *)frame_ptr(f) + (off & ~PAGE_MASK), n);
+		done += n;
+	}
+	*pos += done;
+	return done;
+}
+
+long pagecache_write(struct inode *ino, const void *buf, size_t len, u64 *pos)
+{
+	size_t done = 0;
+	if (*pos + len < *pos || *pos + len > (1UL << 40))
+		return -EFBIG;
+	while (done < len) {
+		u64 off = *pos + done, f;
+		size_t n = MIN(len - done, PAGE_SIZE - (off & ~PAGE_MASK));
+		long r = pagecache_get(ino, off >> PAGE_SHIFT, &f);
+		if (r < 0)
+			return done ? (long)done : (r == -ENOMEM ? -ENOSPC : r);
+		memcpy((u8 *)frame_ptr(f) + (off & ~PAGE_MASK), (const u8 *)buf + done, n);
+		frame_put(f);
+		done += n;
+	}
+	*pos += done;
+	if (*pos > ino->size)
+		ino->size = *pos;
+	touch(ino);
+	return done;
+}
+
+static long ramfs_read(struct file *f, void *buf, size_t len, u64 *pos)
+{
+	return pagecache_read(f->inode, buf, len, pos);
+}
+
+static long ramfs_write(struct file *f, const void *buf, size_t len, u64 *pos)
+{
+	if (f->flags & O_APPEND)
+		*pos = f->inode->size;
+	return pagecache_write(f->inode, buf, len, pos);
+}
+
+static unsigned dtype(u32 mode)
+{
+	return IFTODT(mode);
+}
+
+static long ramfs_iterate(struct file *f, struct dirent_sink *sink, filldir_t fill)
+{
+	struct inode *dir = f->inode;
+	struct rinfo *ri = dir->priv;
+	s64 i = 0;
+	if (f->pos == 0) {
+		if (fill(sink, ".", 1, dir->ino, DT_DIR, 1))
+			return 0;
+		f->pos = 1;
+	}
+	if (f->pos == 1) {
+		struct inode *par = ri->parent ? ri->parent : dir;
+		if (fill(sink, "..", 2, par->ino, DT_DIR, 2))
+			return 0;
+		f->pos = 2;
+	}
+	for (struct rdirent *e = ri->entries; e; e = e->next, i++) {
+		if (i + 2 < (s64)f->pos)
+			continue;
+		if (fill(sink, e->name, strlen(e->name), e->inode->ino, dtype(e->inode->mode), i + 3))
+			return 0;
+		f->pos = i + 3;
+	}
+	return 0;
+}
+
+static const struct inode_ops ramfs_iops = {
+	.lookup = ramfs_lookup,
+	.create = ramfs_create,
+	.unlink = ramfs_unlink,
+	.symlink = ramfs_symlink,
+	.link = ramfs_link,
+	.rename = ramfs_rename,
+	.readlink = ramfs_readlink,
+	.truncate = ramfs_truncate,
+	.chmod = ramfs_chmod,
+	.evict = ramfs_evict,
+};
+
+static const struct file_ops ramfs_file_fops = {
+	.read = ramfs_read,
+	.write = ramfs_write,
+	.seekable = true,
+};
+
+static const struct file_ops ramfs_dir_fops = {
+	.iterate = ramfs_iterate,
+	.seekable = true,
+};
+
+static int ramfs_mount(struct super_block *sb, const char *source, const char *opts)
+{
+	sb->root = ramfs_new_inode(sb, S_IFDIR | 0755);
+	return sb->root ? 0 : -ENOMEM;
+}
+
+const struct fs_type ramfs_type = { "ramfs", ramfs_mount };

@@ -1,0 +1,975 @@
+/* File system calls: open, read, write, seek, stat, directories, links. */
+#include <vmcore/syscall.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <linux/stat.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <termios.h>
+#include <unistd.h>
+
+#define PATH_MAX_ 4096
+
+static long get_path(struct task *t, u64 uptr, char *buf)
+{
+	long n = strncpy_from_user(t->mm, buf, uptr, PATH_MAX_);
+	return n < 0 ? n : 0;
+}
+
+/* The start of a *at() walk: NULL for AT_FDCWD (or absolute paths). */
+static long dirfd_start(struct task *t, int dirfd, const char *path, struct dentry **start)
+{
+	*start = NULL;
+	if (path[0] == '/' || dirfd == AT_FDCWD)
+		return 0;
+	struct file *f = fd_get(t, dirfd);
+	if (!f)
+		return -EBADF;
+	if (!f->dentry)
+		return -ENOTDIR;
+	if (!S_ISDIR(f->inode->mode) && *path)
+		return -ENOTDIR;
+	*start = f->dentry;
+	return 0;
+}
+
+static long do_openat(struct task *t, int dirfd, u64 upath, u32 flags, u32 mode)
+{
+	char path[PATH_MAX_];
+	struct dentry *start;
+	struct file *f;
+	long r = get_path(t, upath, path);
+	if (r < 0)
+		return r;
+	if ((r = dirfd_start(t, dirfd, path, &start)) < 0)
+		return r;
+	r = vfs_open(t->fs, start, path, flags & ~O_CLOEXEC, mode, &f);
+	if (r < 0)
+		return r;
+	return fd_install(t, f, flags & O_CLOEXEC, 0);
+}
+
+SYSCALL_DEFINE(open)
+{
+	return do_openat(t, AT_FDCWD, a->a[0], a->a[1], a->a[2]);
+}
+
+SYSCALL_DEFINE(openat)
+{
+	return do_openat(t, a->a[0], a->a[1], a->a[2], a->a[3]);
+}
+
+SYSCALL_DEFINE(creat)
+{
+	return do_openat(t, AT_FDCWD, a->a[0], O_CREAT | O_WRONLY | O_TRUNC, a->a[1]);
+}
+
+SYSCALL_DEFINE(close)
+{
+	return fd_close(t, a->a[0]);
+}
+
+/* Read or write between a file and guest memory, a guest page at a time,
+ * straight into the guest's frames. */
+static long do_rw(struct task *t, struct file *f, u64 ubuf, size_t len, u64 *pos, bool write)
+{
+	size_t done = 0;
+	if ((s64)len < 0)
+		len = (size_t)0x7ffff000;
+	len = MIN(len, (size_t)0x7ffff000);
+	while (done < len) {
+		void *p = user_page_ptr(t->mm, ubuf + done, !write);
+		if (!p)
+			return done ? (long)done : -EFAULT;
+		size_t n = MIN(len - done, PAGE_SIZE - ((ubuf + done) & ~PAGE_MASK));
+		long r = write ? vfs_write(f, p, n, pos) : vfs_read(f, p, n, pos);
+		if (r < 0)
+			return done ? (long)done : r;
+		done += r;
+		if ((size_t)r < n)
+			break;
+	}
+	return done;
+}
+
+static long rw_check(struct file *f, bool write)
+{
+	if (!f)
+		return -EBADF;
+	u32 acc = f->flags & O_ACCMODE;
+	if (f->flags & O_PATH)
+		return -EBADF;
+	if (write ? acc == O_RDONLY : acc == O_WRONLY)
+		return -EBADF;
+	return 0;
+}
+
+SYSCALL_DEFINE(read)
+{
+	struct file *f = fd_get(t, a->a[0]);
+	long r = rw_check(f, false);
+	if (r < 0)
+		return r;
+	if (a->a[2] == 0)
+		return S_ISDIR(f->inode->mode) ? -EISDIR : 0;
+	return do_rw(t, f, a->a[1], a->a[2], &f->pos, false);
+}
+
+SYSCALL_DEFINE(write)
+{
+	struct file *f = fd_get(t, a->a[0]);
+	long r = rw_check(f, true);
+	if (r < 0)
+		return r;
+	if (a->a[2] == 0)
+		return 0;
+	return do_rw(t, f, a->a[1], a->a[2], &f->pos, true);
+}
+
+static long prw(struct task *t, const struct syscall_args *a, bool write)
+{
+	struct file *f = fd_get(t, a->a[0]);
+	long r = rw_check(f, write);
+	if (r < 0)
+		return r;
+	if ((s64)a->a[3] < 0)
+		return -EINVAL;
+	if (!f->ops || !f->ops->seekable)
+		return -ESPIPE;
+	u64 pos = a->a[3];
+	if (write && (f->flags & O_APPEND)) {
+		/* Linux appends even for pwrite on an O_APPEND file */
+	}
+	if (!a->a[2])
+		return 0;
+	return do_rw(t, f, a->a[1], a->a[2], &pos, write);
+}
+
+SYSCALL_DEFINE(pread64)
+{
+	return prw(t, a, false);
+}
+
+SYSCALL_DEFINE(pwrite64)
+{
+	return prw(t, a, true);
+}
+
+static long rwv(struct task *t, struct file *f, u64 uiov, u64 n, u64 *pos, bool write)
+{
+	if (n > 1024)
+		return -EINVAL;
+	struct iovec iov[n ? n : 1];
+	if (n && copy_from_user(t->mm, iov, uiov, n * sizeof(struct iovec)) < 0)
+		return -EFAULT;
+	u64 total = 0;
+	for (u64 i = 0; i < n; i++) {
+		if ((s64)iov[i].iov_len < 0 || total + iov[i].iov_len < total)
+			return -EINVAL;
+		total += iov[i].iov_len;
+	}
+	long done = 0;
+	for (u64 i = 0; i < n; i++) {
+		if (!iov[i].iov_len)
+			continue;
+		long r = do_rw(t, f, (u64)iov[i].iov_base, iov[i].iov_len, pos, write);
+		if (r < 0)
+			return done ? done : r;
+		done += r;
+		if ((size_t)r < iov[i].iov_len)
+			break;
+	}
+	return done;
+}
+
+SYSCALL_DEFINE(readv)
+{
+	struct file *f = fd_get(t, a->a[0]);
+	long r = rw_check(f, false);
+	return r < 0 ? r : rwv(t, f, a->a[1], a->a[2], &f->pos, false);
+}
+
+SYSCALL_DEFINE(writev)
+{
+	struct file *f = fd_get(t, a->a[0]);
+	long r = rw_check(f, true);
+	return r < 0 ? r : rwv(t, f, a->a[1], a->a[2], &f->pos, true);
+}
+
+SYSCALL_DEFINE(preadv)
+{
+	struct file *f = fd_get(t, a->a[0]);
+	long r = rw_check(f, false);
+	u64 pos = a->a[3];
+	if (!r && (!f->ops || !f->ops->seekable))
+		r = -ESPIPE;
+	return r < 0 ? r : rwv(t, f, a->a[1], a->a[2], &pos, false);
+}
+
+SYSCALL_DEFINE(pwritev)
+{
+	struct file *f = fd_get(t, a->a[0]);
+	long r = rw_check(f, true);
+	u64 pos = a->a[3];
+	if (!r && (!f->ops || !f->ops->seekable))
+		r = -ESPIPE;
+	return r < 0 ? r : rwv(t, f, a->a[1], a->a[2], &pos, true);
+}
+
+SYSCALL_DEFINE(lseek)
+{
+	struct file *f = fd_get(t, a->a[0]);
+	s64 off = a->a[1], base;
+	if (!f)
+		return -EBADF;
+	if (!f->ops || !f->ops->seekable)
+		return -ESPIPE;
+	struct kstat st;
+	switch (a->a[2]) {
+	case SEEK_SET:
+		base = 0;
+		break;
+	case SEEK_CUR:
+		base = f->pos;
+		break;
+	case SEEK_END:
+	case SEEK_DATA:
+	case SEEK_HOLE:
+		if (vfs_getattr(f->inode, &st) < 0)
+			return -EIO;
+		if (a->a[2] == SEEK_END) {
+			base = st.size;
+			break;
+		}
+		if (off < 0 || (u64)off >= st.size)
+			return -ENXIO;
+		f->pos = a->a[2] == SEEK_DATA ? (u64)off : st.size;
+		return f->pos;
+	default:
+		return -EINVAL;
+	}
+	if ((off > 0 && base + off < base) || base + off < 0)
+		return -EINVAL;
+	f->pos = base + off;
+	return f->pos;
+}
+
+static void kstat_to_stat(const struct kstat *k, struct stat *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->st_dev = k->dev;
+	s->st_ino = k->ino;
+	s->st_nlink = k->nlink;
+	s->st_mode = k->mode;
+	s->st_uid = k->uid;
+	s->st_gid = k->gid;
+	s->st_rdev = k->rdev;
+	s->st_size = k->size;
+	s->st_blksize = k->blksize;
+	s->st_blocks = k->blocks;
+	s->st_atim = k->atime;
+	s->st_mtim = k->mtime;
+	s->st_ctim = k->ctime;
+}
+
+/* Resolve (dirfd, path, flags) to a dentry for the stat family. */
+static long lookup_at(struct task *t, int dirfd, u64 upath, int atflags, struct dentry **d)
+{
+	char path[PATH_MAX_];
+	struct dentry *start;
+	long r = get_path(t, upath, path);
+	if (r < 0)
+		return r;
+	if (!path[0] && (atflags & AT_EMPTY_PATH)) {
+		if (dirfd == AT_FDCWD) {
+			*d = dget(t->fs->cwd);
+			return 0;
+		}
+		struct file *f = fd_get(t, dirfd);
+		if (!f)
+			return -EBADF;
+		if (!f->dentry)
+			return -EBADF;
+		*d = dget(f->dentry);
+		return 0;
+	}
+	if ((r = dirfd_start(t, dirfd, path, &start)) < 0)
+		return r;
+	return path_walk(t->fs, start, path, (atflags & AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW, d, NULL);
+}
+
+static long stat_inode_to_user(struct task *t, struct inode *ino, u64 ubuf)
+{
+	struct kstat k;
+	struct stat s;
+	long r = vfs_getattr(ino, &k);
+	if (r < 0)
+		return r;
+	kstat_to_stat(&k, &s);
+	return copy_to_user(t->mm, ubuf, &s, sizeof(s));
+}
+
+static long do_fstatat(struct task *t, int dirfd, u64 upath, u64 ubuf, int flags)
+{
+	struct dentry *d;
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT))
+		return -EINVAL;
+	long r = lookup_at(t, dirfd, upath, flags, &d);
+	if (r < 0)
+		return r;
+	r = stat_inode_to_user(t, d->inode, ubuf);
+	dput(d);
+	return r;
+}
+
+SYSCALL_DEFINE(stat)
+{
+	return do_fstatat(t, AT_FDCWD, a->a[0], a->a[1], 0);
+}
+
+SYSCALL_DEFINE(lstat)
+{
+	return do_fstatat(t, AT_FDCWD, a->a[0], a->a[1], AT_SYMLINK_NOFOLLOW);
+}
+
+SYSCALL_DEFINE(newfstatat)
+{
+	return do_fstatat(t, a->a[0], a->a[1], a->a[2], a->a[3]);
+}
+
+SYSCALL_DEFINE(fstat)
+{
+	struct file *f = fd_get(t, a->a[0]);
+	if (!f)
+		return -EBADF;
+	return stat_inode_to_user(t, f->inode, a->a[1]);
+}
+
+SYSCALL_DEFINE(statx)
+{
+	int flags = a->a[2];
+	struct dentry *d = NULL;
+	struct inode *ino;
+	struct kstat k;
+	long r;
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT | AT_STATX_SYNC_TYPE))
+		return -EINVAL;
+	if (a->a[3] & STATX__RESERVED)
+		return -EINVAL;
+	r = lookup_at(t, a->a[0], a->a[1], flags, &d);
+	if (r < 0) {
+		/* statx(fd, "", AT_EMPTY_PATH) on a file without a dentry */
+		char c;
+		if (r == -EBADF && (flags & AT_EMPTY_PATH) && copy_from_user(t->mm, &c, a->a[1], 1) == 0 &&
+		    !c && fd_get(t, a->a[0]))
+			ino = fd_get(t, a->a[0])->inode;
+		else
+			return r;
+	} else {
+		ino = d->inode;
+	}
+	r = vfs_getattr(ino, &k);
+	if (d)
+		dput(d);
+	if (r < 0)
+		return r;
+	struct statx sx;
+	memset(&sx, 0, sizeof(sx));
+	sx.stx_mask = STATX_BASIC_STATS;
+	sx.stx_blksize = k.blksize;
+	sx.stx_nlink = k.nlink;
+	sx.stx_uid = k.uid;
+	sx.stx_gid = k.gid;
+	sx.stx_mode = k.mode;
+	sx.stx_ino = k.ino;
+	sx.stx_size = k.size;
+	sx.stx_blocks = k.blocks;
+	sx.stx_atime.tv_sec = k.atime.tv_sec;
+	sx.stx_atime.tv_nsec = k.atime.tv_nsec;
+	sx.stx_mtime.tv_sec = k.mtime.tv_sec;
+	sx.stx_mtime.tv_nsec = k.mtime.tv_nsec;
+	sx.stx_ctime.tv_sec = k.ctime.tv_sec;
+	sx.stx_ctime.tv_nsec = k.ctime.tv_nsec;
+	sx.stx_rdev_major = major(k.rdev);
+	sx.stx_rdev_minor = minor(k.rdev);
+	sx.stx_dev_major = major(k.dev);
+	sx.stx_dev_minor = minor(k.dev);
+	return copy_to_user(t->mm, a->a[4], &sx, sizeof(sx));
+}
+
+struct linux_dirent64 {
+	u64 d_ino;
+	s64 d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+
+static int fill64(struct dirent_sink *s, const char *name, size_t namelen, u64 ino, unsigned type,
+		  s64 next)
+{
+	size_t reclen = (offsetof(struct linux_dirent64, d_name) + namelen + 1 + 7) & ~7UL;
+	if (s->used + reclen > s->len) {
+		if (!s->used)
+			s->error = -EINVAL;
+		return 1;
+	}
+	struct linux_dirent64 *d = (void *)(s->buf + s->used);
+	memset(d, 0, reclen);
+	d->d_ino = ino;
+	d->d_off = next;
+	d->d_reclen = reclen;
+	d->d_type = type;
+	memcpy(d->d_name, name, namelen);
+	s->used += reclen;
+	return 0;
+}
+
+SYSCALL_DEFINE(getdents64)
+{
+	struct file *f = fd_get(t, a->a[0]);
+	if (!f)
+		return -EBADF;
+	if (!S_ISDIR(f->inode->mode) || !f->ops || !f->ops->iterate)
+		return -ENOTDIR;
+	size_t len = MIN(a->a[2], (u64)1 << 20);
+	struct dirent_sink s = { malloc(len ? len : 1), len, 0, 0 };
+	if (!s.buf)
+		return -ENOMEM;
+	long r = f->ops->iterate(f, &s, fill64);
+	if (r == 0)
+		r = s.error;
+	if (r == 0 && s.used && copy_to_user(t->mm, a->a[1], s.buf, s.used) < 0)
+		r = -EFAULT;
+	free(s.buf);
+	return r < 0 ? r : (long)s.used;
+}
+
+SYSCALL_DEFINE(getcwd)
+{
+	char buf[PATH_MAX_];
+	long n = dentry_path(t->fs->cwd, t->fs->root, buf, sizeof(buf));
+	if (n < 0)
+		return n;
+	if ((u64)n + 1 > a->a[1])
+		return -ERANGE;
+	if (copy_to_user(t->mm, a->a[0], buf, n + 1) < 0)
+		return -EFAULT;
+	return n + 1;
+}
+
+SYSCALL_DEFINE(chdir)
+{
+	char path[PATH_MAX_];
+	struct dentry *d;
+	long r = get_path(t, a->a[0], path);
+	if (r < 0)
+		return r;
+	r = path_walk(t->fs, NULL, path, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &d, NULL);
+	if (r < 0)
+		return r;
+	dput(t->fs->cwd);
+	t->fs->cwd = d;
+	return 0;
+}
+
+SYSCALL_DEFINE(fchdir)
+{
+	struct file *f = fd_get(t, a->a[0]);
+	if (!f)
+		return -EBADF;
+	if (!f->dentry || !S_ISDIR(f->inode->mode))
+		return -ENOTDIR;
+	dput(t->fs->cwd);
+	t->fs->cwd = dget(f->dentry);
+	return 0;
+}
+
+static long do_readlinkat(struct task *t, int dirfd, u64 upath, u64 ubuf, s64 len)
+{
+	struct dentry *d;
+	if (len <= 0)
+		return -EINVAL;
+	long r = lookup_at(t, dirfd, upath, AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH, &d);
+	if (r < 0)
+		return r;
+	if (!S_ISLNK(d->inode->mode) || !d->inode->iops || !d->inode->iops->readlink) {
+		dput(d);
+		return -EINVAL;
+	}
+	char buf[PATH_MAX_];
+	r = d->inode->iops->readlink(d->inode, buf, MIN((size_t)len, sizeof(buf)));
+	dput(d);
+	if (r > 0 && copy_to_user(t->mm, ubuf, buf, r) < 0)
+		return -EFAULT;
+	return r;
+}
+
+SYSCALL_DEFINE(readlink)
+{
+	return do_readlinkat(t, AT_FDCWD, a->a[0], a->a[1], a->a[2]);
+}
+
+SYSCALL_DEFINE(readlinkat)
+{
+	return do_readlinkat(t, a->a[0], a->a[1], a->a[2], a->a[3]);
+}
+
+static long do_faccessat(struct task *t, int dirfd, u64 upath, int mode, int flags)
+{
+	struct dentry *d;
+	if (mode & ~7)
+		return -EINVAL;
+	if (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	long r = lookup_at(t, dirfd, upath, flags, &d);
+	if (r < 0)
+		return r;
+	struct kstat k;
+	r = vfs_getattr(d->inode, &k);
+	dput(d);
+	if (r < 0)
+		return r;
+	/* root: read and write always; execute if any x bit (or a directory) */
+	if ((mode & X_OK) && !S_ISDIR(k.mode) && !(k.mode & 0111))
+		return -EACCES;
+	if (t->fsuid != 0) {
+		u32 bits = k.uid == t->fsuid ? (k.mode >> 6) & 7 : k.gid == t->fsgid ? (k.mode >> 3) & 7 : k.mode & 7;
+		if ((bits & mode) != (u32)mode)
+			return -EACCES;
+	}
+	return 0;
+}
+
+SYSCALL_DEFINE(access)
+{
+	return do_faccessat(t, AT_FDCWD, a->a[0], a->a[1], 0);
+}
+
+SYSCALL_DEFINE(faccessat)
+{
+	return do_faccessat(t, a->a[0], a->a[1], a->a[2], 0);
+}
+
+SYSCALL_DEFINE(faccessat2)
+{
+	return do_faccessat(t, a->a[0], a->a[1], a->a[2], a->a[3]);
+}
+
+SYSCALL_DEFINE(ioctl)
+{
+	struct file *f = fd_get(t, a->a[0]);
+	unsigned cmd = a->a[1];
+	if (!f)
+		return -EBADF;
+	switch (cmd) {
+	case FIOCLEX:
+		fd_set_cloexec(t->files, a->a[0], true);
+		return 0;
+	case FIONCLEX:
+		fd_set_cloexec(t->files, a->a[0], false);
+		return 0;
+	case FIONBIO: {
+		int on;
+		if (copy_from_user(t->mm, &on, a->a[2], sizeof(on)) < 0)
+			return -EFAULT;
+		if (on)
+			f->flags |= O_NONBLOCK;
+		else
+			f->flags &= ~O_NONBLOCK;
+		return 0;
+	}
+	}
+	if (!f->ops || !f->ops->ioctl)
+		return -ENOTTY;
+	return f->ops->ioctl(f, t, cmd, a->a[2]);
+}
+
+/* Walk to the parent of the last component of a path for create/unlink. */
+static long parent_at(struct task *t, int dirfd, u64 upath, struct dentry **dir, char *last)
+{
+	char path[PATH_MAX_];
+	struct dentry *start;
+	long r = get_path(t, upath, path);
+	if (r < 0)
+		return r;
+	if ((r = dirfd_start(t, dirfd, path, &start)) < 0)
+		return r;
+	return path_walk(t->fs, start, path, LOOKUP_FOLLOW | LOOKUP_PARENT, dir, last);
+}
+
+static long do_mkdirat(struct task *t, int dirfd, u64 upath, u32 mode)
+{
+	struct dentry *dir;
+	char last[256];
+	long r = parent_at(t, dirfd, upath, &dir, last);
+	if (r < 0)
+		return r;
+	struct inode *ino;
+	if (dir->inode->iops->lookup(dir->inode, last, &ino) == 0) {
+		iput(ino);
+		r = -EEXIST;
+	} else {
+		r = dir->inode->iops->create ?
+			    dir->inode->iops->create(dir->inode, last, S_IFDIR | (mode & 07777 & ~t->fs->umask), 0, NULL) :
+			    -EROFS;
+	}
+	dput(dir);
+	return r;
+}
+
+SYSCALL_DEFINE(mkdir)
+{
+	return do_mkdirat(t, AT_FDCWD, a->a[0], a->a[1]);
+}
+
+SYSCALL_DEFINE(mkdirat)
+{
+	return do_mkdirat(t, a->a[0], a->a[1], a->a[2]);
+}
+
+static long do_mknodat(struct task *t, int dirfd, u64 upath, u32 mode, u64 dev)
+{
+	struct dentry *dir;
+	char last[256];
+	if (!(mode & S_IFMT))
+		mode |= S_IFREG;
+	if (S_ISDIR(mode) || S_ISLNK(mode))
+		return -EINVAL;
+	long r = parent_at(t, dirfd, upath, &dir, last);
+	if (r < 0)
+		return r;
+	struct inode *ino;
+	if (dir->inode->iops->lookup(dir->inode, last, &ino) == 0) {
+		iput(ino);
+		r = -EEXIST;
+	} else {
+		r = dir->inode->iops->create(dir->inode, last, (mode & S_IFMT) | (mode & 07777 & ~t->fs->umask),
+					     dev, NULL);
+	}
+	dput(dir);
+	return r;
+}
+
+SYSCALL_DEFINE(mknod)
+{
+	return do_mknodat(t, AT_FDCWD, a->a[0], a->a[1], a->a[2]);
+}
+
+SYSCALL_DEFINE(mknodat)
+{
+	return do_mknodat(t, a->a[0], a->a[1], a->a[2], a->a[3]);
+}
+
+static long do_unlinkat(struct task *t, int dirfd, u64 upath, int flags)
+{
+	struct dentry *dir;
+	char last[256];
+	if (flags & ~AT_REMOVEDIR)
+		return -EINVAL;
+	long r = parent_at(t, dirfd, upath, &dir, last);
+	if (r == -EEXIST)
+		return (flags & AT_REMOVEDIR) ? -EBUSY : -EISDIR;
+	if (r < 0)
+		return r;
+	r = dir->inode->iops->unlink ? dir->inode->iops->unlink(dir->inode, last, flags & AT_REMOVEDIR) : -EROFS;
+	dput(dir);
+	return r;
+}
+
+SYSCALL_DEFINE(unlink)
+{
+	return do_unlinkat(t, AT_FDCWD, a->a[0], 0);
+}
+
+SYSCALL_DEFINE(rmdir)
+{
+	return do_unlinkat(t, AT_FDCWD, a->a[0], AT_REMOVEDIR);
+}
+
+SYSCALL_DEFINE(unlinkat)
+{
+	return do_unlinkat(t, a->a[0], a->a[1], a->a[2]);
+}
+
+static long do_symlinkat(struct task *t, u64 utarget, int dirfd, u64 upath)
+{
+	char target[PATH_MAX_];
+	struct dentry *dir;
+	char last[256];
+	long r = get_path(t, utarget, target);
+	if (r < 0)
+		return r;
+	if (!target[0])
+		return -ENOENT;
+	r = parent_at(t, dirfd, upath, &dir, last);
+	if (r < 0)
+		return r;
+	struct inode *ino;
+	if (dir->inode->iops->lookup(dir->inode, last, &ino) == 0) {
+		iput(ino);
+		r = -EEXIST;
+	} else {
+		r = dir->inode->iops->symlink ? dir->inode->iops->symlink(dir->inode, last, target) : -EPERM;
+	}
+	dput(dir);
+	return r;
+}
+
+SYSCALL_DEFINE(symlink)
+{
+	return do_symlinkat(t, a->a[0], AT_FDCWD, a->a[1]);
+}
+
+SYSCALL_DEFINE(symlinkat)
+{
+	return do_symlinkat(t, a->a[0], a->a[1], a->a[2]);
+}
+
+static long do_linkat(struct task *t, int odfd, u64 opath, int ndfd, u64 npath, int flags)
+{
+	struct dentry *old, *dir;
+	char last[256];
+	if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	long r = lookup_at(t, odfd, opath, (flags & AT_SYMLINK_FOLLOW) ? (flags & AT_EMPTY_PATH) : (flags | AT_SYMLINK_NOFOLLOW), &old);
+	if (r < 0)
+		return r;
+	if (S_ISDIR(old->inode->mode)) {
+		dput(old);
+		return -EPERM;
+	}
+	r = parent_at(t, ndfd, npath, &dir, last);
+	if (r < 0) {
+		dput(old);
+		return r;
+	}
+	if (old->inode->sb != dir->inode->sb)
+		r = -EXDEV;
+	else
+		r = dir->inode->iops->link ? dir->inode->iops->link(old->inode, dir->inode, last) : -EPERM;
+	dput(dir);
+	dput(old);
+	return r;
+}
+
+SYSCALL_DEFINE(link)
+{
+	return do_linkat(t, AT_FDCWD, a->a[0], AT_FDCWD, a->a[1], 0);
+}
+
+SYSCALL_DEFINE(linkat)
+{
+	return do_linkat(t, a->a[0], a->a[1], a->a[2], a->a[3], a->a[4]);
+}
+
+static long do_renameat2(struct task *t, int odfd, u64 opath, int ndfd, u64 npath, unsigned flags)
+{
+	struct dentry *od, *nd;
+	char olast[256], nlast[256];
+	if (flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT))
+		return -EINVAL;
+	if (flags & (RENAME_EXCHANGE | RENAME_WHITEOUT))
+		return -EINVAL;
+	long r = parent_at(t, odfd, opath, &od, olast);
+	if (r < 0)
+		return r == -EEXIST ? -EBUSY : r;
+	r = parent_at(t, ndfd, npath, &nd, nlast);
+	if (r < 0) {
+		dput(od);
+		return r == -EEXIST ? -EBUSY : r;
+	}
+	if (od->inode->sb != nd->inode->sb)
+		r = -EXDEV;
+	else if (!od->inode->iops->rename)
+		r = -EPERM;
+	else {
+		/* a directory may not move below itself */
+		struct inode *src;
+		r = od->inode->iops->lookup(od->inode, olast, &src);
+		if (r == 0) {
+			for (struct dentry *p = nd; ; p = p->parent) {
+				if (p->inode == src) {
+					r = -EINVAL;
+					break;
+				}
+				if (p->parent == p)
+					break;
+			}
+			iput(src);
+		}
+		if (r == 0)
+			r = od->inode->iops->rename(od->inode, olast, nd->inode, nlast, flags);
+	}
+	dput(od);
+	dput(nd);
+	return r;
+}
+
+SYSCALL_DEFINE(rename)
+{
+	return do_renameat2(t, AT_FDCWD, a->a[0], AT_FDCWD, a->a[1], 0);
+}
+
+SYSCALL_DEFINE(renameat)
+{
+	return do_renameat2(t, a->a[0], a->a[1], a->a[2], a->a[3], 0);
+}
+
+SYSCALL_DEFINE(renameat2)
+{
+	return do_renameat2(t, a->a[0], a->a[1], a->a[2], a->a[3], a->a[4]);
+}
+
+SYSCALL_DEFINE(ftruncate)
+{
+	struct file *f = fd_get(t, a->a[0]);
+	if (!f)
+		return -EBADF;
+	if ((s64)a->a[1] < 0)
+		return -EINVAL;
+	if (!S_ISREG(f->inode->mode) || (f->flags & O_ACCMODE) == O_RDONLY)
+		return -EINVAL;
+	return f->inode->iops && f->inode->iops->truncate ? f->inode->iops->truncate(f->inode, a->a[1]) : -EINVAL;
+}
+
+SYSCALL_DEFINE(truncate)
+{
+	struct dentry *d;
+	if ((s64)a->a[1] < 0)
+		return -EINVAL;
+	long r = lookup_at(t, AT_FDCWD, a->a[0], 0, &d);
+	if (r < 0)
+		return r;
+	if (S_ISDIR(d->inode->mode))
+		r = -EISDIR;
+	else if (!S_ISREG(d->inode->mode))
+		r = -EINVAL;
+	else
+		r = d->inode->iops->truncate ? d->inode->iops->truncate(d->inode, a->a[1]) : -EINVAL;
+	dput(d);
+	return r;
+}
+
+static long do_fchmodat(struct task *t, int dirfd, u64 upath, u32 mode, int flags)
+{
+	struct dentry *d;
+	long r = lookup_at(t, dirfd, upath, flags, &d);
+	if (r < 0)
+		return r;
+	r = d->inode->iops && d->inode->iops->chmod ? d->inode->iops->chmod(d->inode, mode) : -EPERM;
+	dput(d);
+	return r;
+}
+
+SYSCALL_DEFINE(chmod)
+{
+	return do_fchmodat(t, AT_FDCWD, a->a[0], a->a[1], 0);
+}
+
+SYSCALL_DEFINE(fchmodat)
+{
+	return do_fchmodat(t, a->a[0], a->a[1], a->a[2], 0);
+}
+
+SYSCALL_DEFINE(fchmod)
+{
+	struct file *f = fd_get(t, a->a[0]);
+	if (!f)
+		return -EBADF;
+	return f->inode->iops && f->inode->iops->chmod ? f->inode->iops->chmod(f->inode, a->a[1]) : -EPERM;
+}
+
+SYSCALL_DEFINE(umask)
+{
+	u32 old = t->fs->umask;
+	t->fs->umask = a->a[0] & 0777;
+	return old;
+}
+
+SYSCALL_DEFINE(fsync)
+{
+	struct file *f = fd_get(t, a->a[0]);
+	if (!f)
+		return -EBADF;
+	return pagecache_writeback(f->inode);
+}
+
+SYSCALL_DEFINE(fdatasync)
+{
+	return sys_fsync(t, a);
+}
+
+SYSCALL_DEFINE(sync)
+{
+	return 0;
+}
+
+SYSCALL_DEFINE(dup)
+{
+	struct file *f = fd_get(t, a->a[0]);
+	if (!f)
+		return -EBADF;
+	return fd_install(t, fget(f), false, 0);
+}
+
+SYSCALL_DEFINE(dup2)
+{
+	struct file *f = fd_get(t, a->a[0]);
+	if (!f)
+		return -EBADF;
+	if (a->a[0] == a->a[1])
+		return a->a[1];
+	return fd_install_at(t, fget(f), a->a[1], false);
+}
+
+SYSCALL_DEFINE(dup3)
+{
+	struct file *f = fd_get(t, a->a[0]);
+	if (a->a[2] & ~O_CLOEXEC)
+		return -EINVAL;
+	if (!f)
+		return -EBADF;
+	if (a->a[0] == a->a[1])
+		return -EINVAL;
+	return fd_install_at(t, fget(f), a->a[1], a->a[2] & O_CLOEXEC);
+}
+
+SYSCALL_DEFINE(fcntl)
+{
+	int fd = a->a[0];
+	struct file *f = fd_get(t, fd);
+	if (!f)
+		return -EBADF;
+	switch (a->a[1]) {
+	case F_DUPFD:
+	case F_DUPFD_CLOEXEC:
+		if ((s64)a->a[2] < 0 || a->a[2] >= t->rlimits[RLIMIT_NOFILE][0])
+			return -EINVAL;
+		return fd_install(t, fget(f), a->a[1] == F_DUPFD_CLOEXEC, a->a[2]);
+	case F_GETFD:
+		return fd_get_cloexec(t->files, fd) ? FD_CLOEXEC : 0;
+	case F_SETFD:
+		fd_set_cloexec(t->files, fd, a->a[2] & FD_CLOEXEC);
+		return 0;
+	case F_GETFL:
+		return f->flags | ((f->flags & O_PATH) ? 0 : 0) | 0100000 /* O_LARGEFILE */;
+	case F_SETFL: {
+		u32 mask = O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME;
+		f->flags = (f->flags & ~mask) | (a->a[2] & mask);
+		return 0;
+	}
+	case F_GETLK:
+	case F_SETLK:
+	case F_SETLKW:
+	case F_OFD_GETLK:
+	case F_OFD_SETLK:
+	case F_OFD_SETLKW:
+		return 0; /* advisory locks: a single-kernel guest; honoured later */
+	default:
+		return -EINVAL;
+	}
+}

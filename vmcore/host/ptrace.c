@@ -1,0 +1,358 @@
+/* The ptrace platform: address spaces are stub processes, guest threads are
+ * their host threads, traced with PTRACE_SYSEMU by one kernel task thread
+ * each.  This is the only file that calls ptrace, clone and waitpid.
+ *
+ * A stub is created by the task thread that will trace it: it clones a
+ * vfork-style child that asks to be traced (PTRACE_TRACEME makes the calling
+ * thread, not the process, its tracer), moves into its own session (so the
+ * host terminal's signals never reach it), keeps only the physmem file open
+ * (as fd 3) and execs the stub image from a memfd.  PTRACE_O_EXITKILL and
+ * PR_SET_PDEATHSIG make the host kill it whenever its tracer goes away, for
+ * whatever reason ./linux ends. */
+#include <vmcore/host.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <pthread.h>
+#include <sys/mman.h>
+#include <fcntl.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <linux/elf.h>
+
+#ifndef PTRACE_SYSEMU
+#define PTRACE_SYSEMU 31
+#endif
+
+extern const unsigned char stub_image[];
+extern const unsigned char stub_image_end[];
+
+static int physmem_fd = -1;
+static int stub_fd = -1;
+static int ncpus = 1;
+
+/* Every live stub, so that a halt can kill them all. */
+#define MAX_AS 4096
+static pthread_mutex_t as_lock = PTHREAD_MUTEX_INITIALIZER;
+static int as_pids[MAX_AS];
+
+static void as_register(int pid)
+{
+	pthread_mutex_lock(&as_lock);
+	for (int i = 0; i < MAX_AS; i++)
+		if (!as_pids[i]) {
+			as_pids[i] = pid;
+			break;
+		}
+	pthread_mutex_unlock(&as_lock);
+}
+
+static void as_unregister(int pid)
+{
+	pthread_mutex_lock(&as_lock);
+	for (int i = 0; i < MAX_AS; i++)
+		if (as_pids[i] == pid)
+			as_pids[i] = 0;
+	pthread_mutex_unlock(&as_lock);
+}
+
+void host_kill_all(void)
+{
+	pthread_mutex_lock(&as_lock);
+	for (int i = 0; i < MAX_AS; i++)
+		if (as_pids[i] > 0)
+			kill(as_pids[i], SIGKILL);
+	pthread_mutex_unlock(&as_lock);
+}
+
+int host_ncpus(void)
+{
+	return ncpus;
+}
+
+void host_init(int fd)
+{
+	cpu_set_t set;
+
+	physmem_fd = fd;
+	if (sched_getaffinity(0, sizeof(set), &set) == 0)
+		ncpus = CPU_COUNT(&set);
+	stub_fd = memfd_create("vmcore-stub", MFD_CLOEXEC);
+	if (stub_fd < 0)
+		panic("memfd_create(stub): %s", strerror(errno));
+	size_t len = stub_image_end - stub_image;
+	if (write(stub_fd, stub_image, len) != (ssize_t)len)
+		panic("cannot write the stub image");
+}
+
+struct child_args {
+	int physmem_fd;
+	int stub_fd;
+};
+
+/* Runs in the vfork child, on its own small stack and sharing our memory:
+ * raw system calls only, no allocation. */
+static int stub_child(void *arg)
+{
+	struct child_args *ca = arg;
+	static char *const argv[] = { "vmcore-stub", NULL };
+	static char *const envp[] = { NULL };
+
+	syscall(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	syscall(SYS_setsid);
+	if (syscall(SYS_ptrace, PTRACE_TRACEME, 0, 0, 0) < 0)
+		syscall(SYS_exit, 126);
+	if (ca->physmem_fd == 3)
+		syscall(SYS_fcntl, 3, F_SETFD, 0);
+	else
+		syscall(SYS_dup2, ca->physmem_fd, 3);
+	syscall(SYS_close_range, 0, 2, 0);
+	syscall(SYS_close_range, 4, ~0U, CLOSE_RANGE_CLOEXEC);
+	syscall(SYS_execveat, ca->stub_fd, "", argv, envp, AT_EMPTY_PATH);
+	syscall(SYS_exit, 127);
+	return 0;
+}
+
+static int wait_stop(int tid, int *status)
+{
+	for (;;) {
+		int r = waitpid(tid, status, __WALL);
+		if (r == tid)
+			return 0;
+		if (r < 0 && errno == EINTR)
+			continue;
+		return -errno;
+	}
+}
+
+int host_as_create(struct host_as *as, struct host_thread *t, u64 data_off, void *data)
+{
+	static __thread char *stack;
+	struct child_args ca = { physmem_fd, stub_fd };
+	int status;
+
+	if (!stack) {
+		stack = mmap(NULL, 65536, PROT_READ | PROT_WRITE,
+			     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (stack == MAP_FAILED)
+			return -ENOMEM;
+	}
+	memset(as, 0, sizeof(*as));
+	as->ops = data;
+	as->data_off = data_off;
+	int pid = clone(stub_child, stack + 65536, CLONE_VM | CLONE_VFORK | SIGCHLD, &ca);
+	if (pid < 0)
+		return -errno;
+	if (wait_stop(pid, &status) < 0 || !WIFSTOPPED(status) || WSTOPSIG(status) != SIGTRAP) {
+		pr_err("vmcore: stub did not start (status %#x)\n", status);
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, __WALL);
+		return -ECHILD;
+	}
+	as->pid = pid;
+	as_register(pid);
+	ptrace(PTRACE_SETOPTIONS, pid, 0, PTRACE_O_EXITKILL | PTRACE_O_TRACESYSGOOD);
+
+	/* At the exec stop: tell the entry code where its data pages are. */
+	struct user_regs_struct regs;
+	ptrace(PTRACE_GETREGS, pid, 0, &regs);
+	regs.rdi = 3;
+	regs.rsi = data_off;
+	regs.rdx = STUB_DATA_PAGES * PAGE_SIZE;
+	ptrace(PTRACE_SETREGS, pid, 0, &regs);
+	ptrace(PTRACE_CONT, pid, 0, 0);
+	if (wait_stop(pid, &status) < 0 || !WIFSTOPPED(status) || WSTOPSIG(status) != SIGTRAP) {
+		pr_err("vmcore: stub failed to set up (status %#x)\n", status);
+		host_as_kill(as);
+		return -ECHILD;
+	}
+	ptrace(PTRACE_GETREGS, pid, 0, &regs);
+	if (regs.rax != 0) {
+		pr_err("vmcore: stub set-up failed: %s\n", strerror(-(long)regs.rax));
+		host_as_kill(as);
+		return (long)regs.rax;
+	}
+	memset(t, 0, sizeof(*t));
+	t->tid = pid;
+	t->as = as;
+	t->regs = regs;
+	t->cpu = -1;
+	as->flusher = t;
+	return 0;
+}
+
+void host_as_kill(struct host_as *as)
+{
+	int status;
+
+	if (as->pid <= 0)
+		return;
+	kill(as->pid, SIGKILL);
+	/* Reap it: we are its tracer and, through our thread group, its parent. */
+	while (waitpid(as->pid, &status, __WALL) < 0 && errno == EINTR)
+		;
+	as_unregister(as->pid);
+	as->pid = 0;
+}
+
+void host_pin(struct host_thread *t, int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+	sched_setaffinity(t->tid, sizeof(set), &set);
+	t->cpu = cpu;
+}
+
+static void queue(struct host_as *as, u64 nr, u64 a0, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5)
+{
+	if (as->ops_n == (int)HOST_OPS_MAX)
+		host_flush(as->flusher);
+	struct host_op *op = &as->ops[as->ops_n++];
+	op->nr = nr;
+	op->a[0] = a0;
+	op->a[1] = a1;
+	op->a[2] = a2;
+	op->a[3] = a3;
+	op->a[4] = a4;
+	op->a[5] = a5;
+}
+
+void host_map(struct host_as *as, u64 addr, u64 len, int prot, u64 physoff)
+{
+	queue(as, SYS_mmap, addr, len, prot, MAP_SHARED | MAP_FIXED, 3, physoff);
+}
+
+void host_unmap(struct host_as *as, u64 addr, u64 len)
+{
+	queue(as, SYS_munmap, addr, len, 0, 0, 0, 0);
+}
+
+void host_protect(struct host_as *as, u64 addr, u64 len, int prot)
+{
+	queue(as, SYS_mprotect, addr, len, prot, 0, 0, 0);
+}
+
+/* Run the queued operations in the stub, on thread t (stopped, traced by
+ * us), then put its registers back as they were. */
+int host_flush(struct host_thread *t)
+{
+	struct host_as *as = t->as;
+	struct user_regs_struct regs;
+	int status, n = as->ops_n;
+
+	if (!n)
+		return 0;
+	as->ops_n = 0;
+	regs = t->regs;
+	regs.rip = STUB_BATCH;
+	regs.rdi = STUB_DATA;
+	regs.rsi = n;
+	if (ptrace(PTRACE_SETREGS, t->tid, 0, &regs) < 0 ||
+	    ptrace(PTRACE_CONT, t->tid, 0, 0) < 0)
+		return -ESRCH;
+	for (;;) {
+		if (wait_stop(t->tid, &status) < 0 || !WIFSTOPPED(status))
+			return -ESRCH;
+		if (WSTOPSIG(status) == SIGTRAP)
+			break;
+		/* A signal from outside (say SIGSTOP from a host user) while the
+		 * batch runs: let the batch finish, drop the signal. */
+		ptrace(PTRACE_CONT, t->tid, 0, 0);
+	}
+	ptrace(PTRACE_GETREGS, t->tid, 0, &regs);
+	t->regs_dirty = true;
+	as->nflush++;
+	as->nops += n;
+	if (regs.rax) {
+		struct host_op *op = &as->ops[regs.r12];
+		pr_err("vmcore: host op %llu(%#llx, %#llx, %#llx) failed: %s\n",
+		       (unsigned long long)op->nr, (unsigned long long)op->a[0],
+		       (unsigned long long)op->a[1], (unsigned long long)op->a[2],
+		       strerror(-(long)regs.rax));
+		return (long)regs.rax;
+	}
+	return 0;
+}
+
+void host_run(struct host_thread *t, struct host_event *ev)
+{
+	int status;
+	siginfo_t si;
+
+	if (t->regs_dirty) {
+		ptrace(PTRACE_SETREGS, t->tid, 0, &t->regs);
+		t->regs_dirty = false;
+	}
+	t->in_syscall = false;
+	memset(ev, 0, sizeof(*ev));
+	if (ptrace(PTRACE_SYSEMU, t->tid, 0, 0) < 0) {
+		ev->kind = HEV_EXITED;
+		return;
+	}
+	for (;;) {
+		if (wait_stop(t->tid, &status) < 0) {
+			ev->kind = HEV_EXITED;
+			return;
+		}
+		if (WIFEXITED(status) || WIFSIGNALED(status)) {
+			ev->kind = HEV_EXITED;
+			ev->status = status;
+			return;
+		}
+		if (WIFSTOPPED(status))
+			break;
+	}
+	ptrace(PTRACE_GETREGS, t->tid, 0, &t->regs);
+	int sig = WSTOPSIG(status);
+	if (sig == (SIGTRAP | 0x80)) {
+		ev->kind = HEV_SYSCALL;
+		t->in_syscall = true;
+		return;
+	}
+	memset(&si, 0, sizeof(si));
+	ptrace(PTRACE_GETSIGINFO, t->tid, 0, &si);
+	ev->sig = sig;
+	ev->si_code = si.si_code;
+	ev->addr = (u64)si.si_addr;
+	if (sig == SIGSEGV && si.si_code > 0 && si.si_code != SI_KERNEL)
+		ev->kind = HEV_FAULT;
+	else
+		ev->kind = HEV_SIGNAL;
+}
+
+int host_get_fpregs(struct host_thread *t, void *buf, size_t len)
+{
+	struct iovec iov = { buf, len };
+	if (ptrace(PTRACE_GETREGSET, t->tid, NT_X86_XSTATE, &iov) < 0)
+		return -errno;
+	return iov.iov_len;
+}
+
+int host_set_fpregs(struct host_thread *t, const void *buf, size_t len)
+{
+	struct iovec iov = { (void *)buf, len };
+	if (ptrace(PTRACE_SETREGSET, t->tid, NT_X86_XSTATE, &iov) < 0)
+		return -errno;
+	return 0;
+}
+
+/* The FPU state a new program starts with: x87 control word 0x37f, MXCSR
+ * 0x1f80, every register zero. */
+void host_reset_fpu(struct host_thread *t)
+{
+	struct user_fpregs_struct fp;
+	memset(&fp, 0, sizeof(fp));
+	fp.cwd = 0x37f;
+	fp.mxcsr = 0x1f80;
+	fp.mxcr_mask = 0xffff;
+	ptrace(PTRACE_SETFPREGS, t->tid, 0, &fp);
+}

@@ -1,0 +1,97 @@
+/* The platform interface: everything that talks to ptrace, the stub or host
+ * processes sits behind these calls (implemented in vmcore/host/).  Kernel
+ * logic asks this layer to run a guest thread until the next event and to
+ * change the host mappings of an address space; it never calls ptrace.
+ *
+ * An address space is a stub process: a tiny static program started from a
+ * copy embedded in ./linux.  Once it is up, its only host mappings are its code
+ * page and its read-only data pages (both at STUB_BASE, above the guest's
+ * TASK_SIZE) and whatever the kernel maps from the physical-memory file.
+ *
+ * Every host_* call on a thread must come from the host thread that traces
+ * it (the owning task's kernel thread). */
+#ifndef VMCORE_HOST_H
+#define VMCORE_HOST_H
+
+#include <vmcore/kernel.h>
+#include <sys/user.h>
+
+#define STUB_BASE 0x7f0000000000UL /* the guest's TASK_SIZE */
+#define STUB_CODE STUB_BASE
+#define STUB_BATCH (STUB_BASE + 0x100UL) /* stub_batch, placed by stub.S */
+#define STUB_DATA (STUB_BASE + 0x10000UL)
+#define STUB_DATA_PAGES 4
+#define STUB_END (STUB_DATA + STUB_DATA_PAGES * PAGE_SIZE)
+#define TASK_SIZE STUB_BASE
+
+/* One host-side mapping operation, run by the stub as a host syscall. */
+struct host_op {
+	u64 nr, a[6];
+};
+#define HOST_OPS_MAX ((STUB_DATA_PAGES * PAGE_SIZE) / sizeof(struct host_op))
+
+struct host_as {
+	int pid;         /* host pid of the stub process */
+	int ops_n;       /* pending operations, in ops[] */
+	struct host_op *ops; /* kernel view of the stub's data pages */
+	u64 data_off;    /* physmem offset of the data pages */
+	u64 nflush, nops; /* statistics */
+	struct host_thread *flusher; /* a stopped thread of this space we trace */
+};
+
+struct host_thread {
+	int tid;         /* host tid of the guest thread */
+	int cpu;         /* host CPU it and its tracer are pinned to */
+	struct host_as *as;
+	struct user_regs_struct regs; /* the guest's registers while stopped */
+	bool regs_dirty;
+	bool in_syscall; /* stopped at a syscall (regs.orig_rax valid) */
+};
+
+enum host_event_kind {
+	HEV_SYSCALL,  /* a guest syscall; regs hold it (orig_rax, args) */
+	HEV_SYSCALL32, /* int $0x80 or sysenter: not the x86-64 table */
+	HEV_FAULT,    /* SIGSEGV from a memory access: ev.addr */
+	HEV_SIGNAL,   /* another synchronous signal (SIGILL, SIGFPE, SIGTRAP, SIGBUS) */
+	HEV_EXITED,   /* the host thread is gone (killed from outside) */
+};
+
+struct host_event {
+	enum host_event_kind kind;
+	int sig;       /* HEV_SIGNAL, HEV_FAULT */
+	int si_code;   /* host si_code */
+	u64 addr;      /* fault address */
+	int status;    /* HEV_EXITED: wait status */
+};
+
+/* Boot-time set-up: the physmem file descriptor (mapped into each stub). */
+void host_init(int physmem_fd);
+int host_ncpus(void);
+
+/* Start a new address space whose first thread is traced by the caller.
+ * data_off/data are the physmem offset and kernel pointer of STUB_DATA_PAGES
+ * pages reserved for the stub's operation batches. */
+int host_as_create(struct host_as *as, struct host_thread *t, u64 data_off, void *data);
+void host_as_kill(struct host_as *as);
+
+void host_pin(struct host_thread *t, int cpu);
+
+/* Queue changes of the address space's host mappings.  They are carried out
+ * by host_flush, which the kernel calls before the guest runs again; a full
+ * queue is flushed through as->flusher, the thread the kernel is serving. */
+void host_map(struct host_as *as, u64 addr, u64 len, int prot, u64 physoff);
+void host_unmap(struct host_as *as, u64 addr, u64 len);
+void host_protect(struct host_as *as, u64 addr, u64 len, int prot);
+int host_flush(struct host_thread *t);
+
+/* Resume the guest thread in user mode and wait for its next event. */
+void host_run(struct host_thread *t, struct host_event *ev);
+
+int host_get_fpregs(struct host_thread *t, void *buf, size_t len);
+int host_set_fpregs(struct host_thread *t, const void *buf, size_t len);
+void host_reset_fpu(struct host_thread *t);
+
+/* Kill every stub process that is still alive (used on halt). */
+void host_kill_all(void);
+
+#endif

@@ -1,0 +1,123 @@
+/* Guest memory.
+ *
+ * All guest memory lives in one memfd of mem= bytes ("physmem"), mapped whole
+ * into the kernel.  Frames are handed out by a bitmap allocator that prefers
+ * contiguous runs, so that consecutive guest pages map consecutive file
+ * offsets and the host merges them into one mapping.
+ *
+ * Each mm has VMAs (a sorted list) and a page table of its own: a four-level
+ * radix tree of ptes (frame, present, mapped-in-host, host protection, COW).
+ * The stub's host mappings are a cache of that table: a guest fault on a page
+ * the table says is already mapped with the VMA's full rights is a real
+ * protection fault; anything else is demand paging (or, later, COW).
+ *
+ * Commit accounting is strict (like vm.overcommit_memory=2 at 100%): private
+ * writable mappings are charged when they are created, so a guest that asks
+ * for more than mem= gets ENOMEM from mmap/brk instead of an OOM kill. */
+#ifndef VMCORE_MM_H
+#define VMCORE_MM_H
+
+#include <vmcore/kernel.h>
+#include <vmcore/host.h>
+
+/* ---- physmem ---- */
+#define NO_FRAME ((u64)-1)
+extern u8 *physmem_base;
+extern u64 physmem_frames;
+void physmem_init(u64 bytes);
+int physmem_fd_get(void);
+u64 frame_alloc(void);                  /* one zeroed frame, or NO_FRAME */
+u64 frame_alloc_run(u64 want, u64 *got); /* 1..want contiguous zeroed frames */
+void frame_get(u64 f);
+void frame_put(u64 f);
+u32 frame_refs(u64 f);
+static inline void *frame_ptr(u64 f) { return physmem_base + (f << PAGE_SHIFT); }
+u64 frames_free(void);
+/* Commit accounting in pages; returns 0 or -ENOMEM. */
+int vm_commit(u64 pages);
+void vm_uncommit(u64 pages);
+u64 vm_committed(void);
+u64 vm_commit_limit(void);
+
+/* ---- page tables ---- */
+typedef u64 pte_t;
+#define PTE_PRESENT 0x1UL  /* a frame is assigned */
+#define PTE_HOST 0x2UL     /* and mapped in the stub with the prot below */
+#define PTE_COW 0x4UL      /* frame shared: copy before writing */
+#define PTE_PROT_SHIFT 3   /* 3 bits: PROT_READ|WRITE|EXEC as mapped */
+#define PTE_FRAME(p) ((p) >> PAGE_SHIFT)
+#define PTE_HPROT(p) (((p) >> PTE_PROT_SHIFT) & 7)
+
+struct pgtable {
+	void *root;
+};
+pte_t *pte_lookup(struct pgtable *pt, u64 va, bool alloc);
+void pgtable_free(struct pgtable *pt);
+void pte_range(struct pgtable *pt, u64 start, u64 end,
+	       void (*fn)(pte_t *pte, u64 va, void *arg), void *arg);
+
+/* ---- VMAs ---- */
+#define VM_SHARED 0x1
+#define VM_GROWSDOWN 0x2
+#define VM_ACCOUNT 0x4  /* charged to the commit limit */
+#define VM_DONTEXPAND 0x8
+
+struct file;
+struct vma {
+	u64 start, end;   /* [start, end), page aligned */
+	int prot;         /* PROT_* */
+	int flags;        /* VM_* */
+	struct file *file; /* file mapping, or NULL for anonymous */
+	u64 pgoff;        /* file offset of start, in pages */
+	const char *name; /* "[heap]", "[stack]" for /proc/PID/maps */
+	struct vma *next, *prev;
+};
+
+struct mm {
+	int users;
+	struct vma vmas;  /* list head, sorted by address */
+	struct vma *cache;
+	struct pgtable pt;
+	struct host_as as;
+	u64 stub_data;    /* first frame of the stub's data pages */
+	u64 start_brk, brk;
+	u64 start_stack, arg_start, arg_end, env_start, env_end;
+	u64 start_code, end_code, start_data, end_data;
+	u64 mmap_base;
+	u64 rss;          /* pages present */
+	u64 nfaults;
+};
+
+struct mm *mm_alloc(void);
+void mm_put(struct mm *mm);
+/* Tear down every mapping (exec, exit). */
+void mm_unmap_all(struct mm *mm);
+struct vma *find_vma(struct mm *mm, u64 addr); /* first vma with end > addr */
+
+/* The mmap family, with Linux's semantics and -errno results. */
+long do_mmap(struct mm *mm, u64 addr, u64 len, int prot, int flags, struct file *file, u64 off);
+long do_munmap(struct mm *mm, u64 addr, u64 len);
+long do_mprotect(struct mm *mm, u64 addr, u64 len, int prot);
+long do_mremap(struct mm *mm, u64 addr, u64 old_len, u64 new_len, int flags, u64 new_addr);
+long do_brk(struct mm *mm, u64 brk);
+long do_madvise(struct mm *mm, u64 addr, u64 len, int advice);
+
+/* A guest fault at addr: 0 when handled, else the SIGSEGV si_code
+ * (SEGV_MAPERR/SEGV_ACCERR), or -SIGBUS for a file page beyond its end. */
+int mm_fault(struct mm *mm, u64 addr);
+/* Make [addr, addr+len) present for kernel access; write asks for a private
+ * copy.  Returns 0 or -EFAULT. */
+int mm_populate(struct mm *mm, u64 addr, u64 len, bool write);
+
+/* ---- copying to and from the guest ---- */
+int copy_from_user(struct mm *mm, void *dst, u64 src, size_t len);
+int copy_to_user(struct mm *mm, u64 dst, const void *src, size_t len);
+/* Copy a NUL-terminated string of at most max bytes (with the NUL);
+ * returns its length, -EFAULT, or -ENAMETOOLONG. */
+long strncpy_from_user(struct mm *mm, char *dst, u64 src, size_t max);
+int clear_user(struct mm *mm, u64 dst, size_t len);
+/* Kernel pointer to guest memory at va, valid to the end of its page, for
+ * I/O straight into guest pages; NULL when the guest may not access it. */
+void *user_page_ptr(struct mm *mm, u64 va, bool write);
+
+#endif

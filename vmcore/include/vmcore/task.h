@@ -1,0 +1,80 @@
+/* Tasks.  Every guest task is a host thread of its address space's stub
+ * process, traced by a kernel thread of its own (the "task thread") pinned
+ * to the same host CPU.  The task thread runs the task's kernel side: its
+ * system calls, faults and signals, and sleeps when the task sleeps. */
+#ifndef VMCORE_TASK_H
+#define VMCORE_TASK_H
+
+#include <vmcore/kernel.h>
+#include <vmcore/host.h>
+#include <vmcore/mm.h>
+#include <vmcore/vfs.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/resource.h>
+
+#define NR_OPEN_DEFAULT 1024
+#define TASK_COMM_LEN 16
+#define _NSIG_LINUX 64
+
+struct files_struct {
+	int refs;
+	int max;
+	struct file **fd;
+	u64 *cloexec; /* bitmap */
+};
+
+/* rt_sigaction's kernel view */
+struct k_sigaction {
+	u64 handler, flags, restorer, mask;
+};
+
+struct task {
+	int tid, tgid;
+	struct task *parent;
+	char comm[TASK_COMM_LEN];
+	struct mm *mm;
+	struct fs_struct *fs;
+	struct files_struct *files;
+	struct host_thread ht;
+	pthread_t thread;
+	int cpu;
+	u32 uid, gid, euid, egid, suid, sgid, fsuid, fsgid;
+	u64 sigmask;
+	struct k_sigaction sighand[_NSIG_LINUX];
+	u64 clear_child_tid;
+	u64 robust_list;
+	u64 rlimits[16][2];
+	bool exiting;
+	int exit_code;          /* wait status */
+	u64 start_time_ns;
+	u64 nsyscalls;
+	struct task *next_task; /* all tasks */
+};
+
+/* The task whose kernel side the calling host thread is running. */
+extern __thread struct task *current;
+
+struct task *task_find(int tid);
+/* Start init: its task thread creates the address space and execs path. */
+int task_start_init(const char *path, char *const argv[], char *const envp[]);
+/* End the calling task with the given wait status (exit, fatal signal). */
+_Noreturn void task_exit(struct task *t, int status);
+/* Deliver a fatal synchronous signal (no handlers yet: kills the task). */
+_Noreturn void force_sig_fault(struct task *t, int sig, int code, u64 addr);
+
+/* exec */
+int kernel_execve(struct task *t, const char *path, char *const argv[], char *const envp[]);
+long do_execve(struct task *t, const char *path, u64 argv, u64 envp);
+
+/* The halt path: called when init is gone or the machine powers off. */
+_Noreturn void machine_halt(int exit_code, bool restart);
+
+extern int nr_vcpus;
+extern u64 boot_time_ns;
+extern char *saved_command_line;
+
+/* rlimits default */
+void task_init_rlimits(struct task *t);
+
+#endif

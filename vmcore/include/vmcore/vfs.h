@@ -1,0 +1,209 @@
+/* The virtual file system: inodes, dentries, open files, one mount table,
+ * and the path walk.
+ *
+ * Inodes belong to a file system (ramfs, hostfs, devices); a dentry names an
+ * inode under a parent dentry, so ".." and getcwd follow what the walk
+ * actually went through.  Dentries are not cached: a walk builds the chain it
+ * needs and drops it when the last reference goes, and file systems keep
+ * their own inode identity (ramfs inodes are the objects themselves, hostfs
+ * keys them by host device and inode).  Symbolic links are resolved here,
+ * never by the host, which is what confines hostfs to its directory.
+ *
+ * Each inode has a page cache: frames of physmem indexed by file page.  For
+ * ramfs it is the file's storage; for hostfs it is filled by readpage and
+ * holds pages that file mappings share. */
+#ifndef VMCORE_VFS_H
+#define VMCORE_VFS_H
+
+#include <vmcore/kernel.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <fcntl.h>
+#include <stdio.h>
+
+struct task;
+struct inode;
+struct file;
+struct super_block;
+
+struct kstat {
+	u64 dev, ino, nlink, size, blocks, rdev;
+	u32 mode, uid, gid, blksize;
+	struct timespec atime, mtime, ctime;
+};
+
+struct inode_ops {
+	int (*lookup)(struct inode *dir, const char *name, struct inode **out);
+	int (*create)(struct inode *dir, const char *name, u32 mode, u64 rdev, struct inode **out);
+	int (*unlink)(struct inode *dir, const char *name, bool dir_wanted);
+	int (*symlink)(struct inode *dir, const char *name, const char *target);
+	int (*link)(struct inode *old, struct inode *dir, const char *name);
+	int (*rename)(struct inode *odir, const char *oname, struct inode *ndir,
+		      const char *nname, unsigned flags);
+	long (*readlink)(struct inode *ino, char *buf, size_t len);
+	int (*getattr)(struct inode *ino, struct kstat *st);
+	int (*truncate)(struct inode *ino, u64 size);
+	int (*chmod)(struct inode *ino, u32 mode);
+	int (*open)(struct inode *ino, struct file *f);
+	void (*evict)(struct inode *ino);
+	/* page cache: fill one page (zero past the end), write one back */
+	int (*readpage)(struct inode *ino, u64 pgoff, void *dst);
+	int (*writepage)(struct inode *ino, u64 pgoff, const void *src, size_t len);
+};
+
+struct dirent_sink;
+typedef int (*filldir_t)(struct dirent_sink *sink, const char *name, size_t namelen,
+			 u64 ino, unsigned type, s64 next_pos);
+
+struct file_ops {
+	long (*read)(struct file *f, void *buf, size_t len, u64 *pos);
+	long (*write)(struct file *f, const void *buf, size_t len, u64 *pos);
+	long (*iterate)(struct file *f, struct dirent_sink *sink, filldir_t fill);
+	long (*ioctl)(struct file *f, struct task *t, unsigned cmd, u64 arg);
+	void (*release)(struct file *f);
+	bool seekable;
+};
+
+struct page_cache {
+	u64 *frames;  /* NO_FRAME where absent */
+	u64 n;        /* slots */
+};
+
+struct inode {
+	int refs;
+	u64 ino;
+	u32 mode;
+	u32 uid, gid;
+	u64 nlink, size, rdev;
+	struct timespec atime, mtime, ctime;
+	const struct inode_ops *iops;
+	const struct file_ops *fops;
+	struct super_block *sb;
+	struct page_cache pc;
+	void *priv;
+	struct inode *hash_next; /* file system's inode cache */
+};
+
+struct fs_type {
+	const char *name;
+	int (*mount)(struct super_block *sb, const char *source, const char *opts);
+};
+
+struct super_block {
+	const struct fs_type *type;
+	u64 dev;
+	struct inode *root;
+	void *priv;
+};
+
+struct dentry {
+	int refs;
+	struct dentry *parent; /* the root's parent is itself */
+	struct inode *inode;
+	char name[];
+};
+
+struct file {
+	int refs;
+	u32 flags;          /* O_* as opened (access mode, O_APPEND, O_NONBLOCK...) */
+	u64 pos;
+	struct inode *inode;
+	struct dentry *dentry; /* may be NULL for anonymous files */
+	const struct file_ops *ops;
+	void *priv;
+};
+
+/* inodes */
+struct inode *inode_new(struct super_block *sb, u32 mode);
+struct inode *iget(struct inode *ino);
+void iput(struct inode *ino);
+int vfs_getattr(struct inode *ino, struct kstat *st);
+/* A page of the inode's page cache, filled if needed, with a reference
+ * for the caller; -EIO on a read error. */
+long pagecache_get(struct inode *ino, u64 pgoff, u64 *frame);
+u64 pagecache_peek(struct inode *ino, u64 pgoff); /* no reference taken */
+void pagecache_truncate(struct inode *ino, u64 size);
+int pagecache_writeback(struct inode *ino);
+void pagecache_free(struct inode *ino);
+
+/* dentries */
+struct dentry *dentry_new(struct dentry *parent, const char *name, struct inode *ino);
+struct dentry *dget(struct dentry *d);
+void dput(struct dentry *d);
+/* absolute path of d as seen from root; returns length or -ENAMETOOLONG */
+long dentry_path(struct dentry *d, struct dentry *root, char *buf, size_t len);
+
+/* files */
+struct file *file_alloc(struct inode *ino, struct dentry *d, u32 flags);
+struct file *fget(struct file *f);
+void fput(struct file *f);
+
+/* The per-task view: root and working directory. */
+struct fs_struct {
+	int refs;
+	struct dentry *root, *cwd;
+	u32 umask;
+};
+
+#define LOOKUP_FOLLOW 0x1    /* follow a symlink in the last component */
+#define LOOKUP_DIRECTORY 0x2
+#define LOOKUP_PARENT 0x4    /* stop at the parent; name of last in *last */
+#define LOOKUP_EMPTY 0x8     /* an empty path means the start dentry */
+
+/* Walk path from start (NULL: cwd, or root for absolute paths). */
+int path_walk(struct fs_struct *fs, struct dentry *start, const char *path,
+	      unsigned flags, struct dentry **out, char *last);
+
+int vfs_open(struct fs_struct *fs, struct dentry *start, const char *path, u32 flags,
+	     u32 mode, struct file **out);
+long vfs_read(struct file *f, void *buf, size_t len, u64 *pos);
+long vfs_write(struct file *f, const void *buf, size_t len, u64 *pos);
+/* Read a whole file into a malloc'ed buffer (exec); at most max bytes. */
+long kernel_read_file(struct file *f, void **buf, size_t max);
+
+/* Mounting */
+int register_filesystem(const struct fs_type *fs);
+int vfs_mount_root(const char *type, const char *source, const char *opts);
+int vfs_mount(struct fs_struct *fs, const char *type, const char *source,
+	      const char *target, const char *opts);
+struct dentry *vfs_root(void);
+struct inode *mount_lookup(struct inode *mountpoint); /* covering root, or NULL */
+
+/* Character devices: major/minor to file operations. */
+struct chrdev {
+	u32 major, minor;
+	const char *name;
+	const struct file_ops *fops;
+	int (*open)(struct file *f);
+};
+void register_chrdev(const struct chrdev *d);
+const struct chrdev *chrdev_find(u64 rdev);
+int chrdev_open(struct inode *ino, struct file *f);
+
+/* File systems */
+extern const struct fs_type ramfs_type, hostfs_type;
+struct inode *ramfs_new_inode(struct super_block *sb, u32 mode);
+long pagecache_read(struct inode *ino, void *buf, size_t len, u64 *pos);
+long pagecache_write(struct inode *ino, const void *buf, size_t len, u64 *pos);
+int cpio_unpack(struct fs_struct *fs, const void *data, size_t len);
+void console_init(void);
+extern const struct file_ops console_fops;
+struct file *console_open(void);
+
+/* Dirents for getdents64 */
+struct dirent_sink {
+	u8 *buf;
+	size_t len, used;
+	int error;
+};
+
+/* Guest-visible helpers */
+int fd_install(struct task *t, struct file *f, bool cloexec, int min);
+int fd_install_at(struct task *t, struct file *f, int fd, bool cloexec);
+struct file *fd_get(struct task *t, int fd); /* borrowed, NULL if not open */
+int fd_close(struct task *t, int fd);
+struct files_struct;
+void fd_set_cloexec(struct files_struct *fs, int fd, bool on);
+bool fd_get_cloexec(struct files_struct *fs, int fd);
+
+#endif

@@ -1,0 +1,592 @@
+/* execve: the ELF loader (static, static-pie, and PT_INTERP programs), "#!"
+ * scripts, and the initial stack as Linux lays it out.
+ *
+ * Everything that can fail on bad input (a malformed ELF, missing file,
+ * oversized arguments) is checked before the old image is torn down, so such
+ * an exec returns an error to the caller.  Past the point of no return a
+ * failure kills the task with SIGSEGV, as in Linux. */
+#include <vmcore/syscall.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/mman.h>
+#include <sys/random.h>
+#include <elf.h>
+
+#define MAX_ARG_STRLEN (32 * PAGE_SIZE)
+#define MAX_ARG_TOTAL (2UL << 20)
+#define MAX_ELF_SIZE (1UL << 30)
+#define ELF_ET_DYN_BASE ((TASK_SIZE / 3 * 2) & ~0xfffffUL)
+#define STACK_TOP_GAP (1UL << 20)
+
+bool randomize_va_space = true;
+
+/* Argument and environment strings, in kernel memory. */
+struct strv {
+	int n;
+	char **v;
+	size_t bytes;
+};
+
+static void strv_free(struct strv *s)
+{
+	for (int i = 0; i < s->n; i++)
+		free(s->v[i]);
+	free(s->v);
+	s->v = NULL;
+	s->n = 0;
+}
+
+static int strv_push(struct strv *s, const char *str, bool front)
+{
+	size_t len = strlen(str) + 1;
+	if (len > MAX_ARG_STRLEN || s->bytes + len + 8 > MAX_ARG_TOTAL)
+		return -E2BIG;
+	char **nv = realloc(s->v, (s->n + 2) * sizeof(char *));
+	if (!nv)
+		return -ENOMEM;
+	s->v = nv;
+	char *copy = strdup(str);
+	if (!copy)
+		return -ENOMEM;
+	if (front) {
+		memmove(s->v + 1, s->v, s->n * sizeof(char *));
+		s->v[0] = copy;
+	} else {
+		s->v[s->n] = copy;
+	}
+	s->n++;
+	s->v[s->n] = NULL;
+	s->bytes += len + 8;
+	return 0;
+}
+
+static int strv_from_user(struct task *t, struct strv *s, u64 uptr)
+{
+	char *buf = malloc(MAX_ARG_STRLEN);
+	if (!buf)
+		return -ENOMEM;
+	int r = 0;
+	for (u64 i = 0; uptr; i++) {
+		u64 p;
+		if (copy_from_user(t->mm, &p, uptr + i * 8, 8) < 0) {
+			r = -EFAULT;
+			break;
+		}
+		if (!p)
+			break;
+		long n = strncpy_from_user(t->mm, buf, p, MAX_ARG_STRLEN);
+		if (n < 0) {
+			r = n == -ENAMETOOLONG ? -E2BIG : (int)n;
+			break;
+		}
+		if ((r = strv_push(s, buf, false)) < 0)
+			break;
+	}
+	free(buf);
+	return r;
+}
+
+struct elf_image {
+	void *data;
+	size_t size;
+	Elf64_Ehdr eh;
+	Elf64_Phdr *ph;
+	char *interp;
+};
+
+static void image_free(struct elf_image *im)
+{
+	free(im->data);
+	free(im->ph);
+	free(im->interp);
+	memset(im, 0, sizeof(*im));
+}
+
+/* Parse and validate; nothing is mapped. */
+static int elf_check(struct elf_image *im)
+{
+	if (im->size < sizeof(Elf64_Ehdr) || memcmp(im->data, ELFMAG, SELFMAG))
+		return -ENOEXEC;
+	Elf *e = elf_memory(im->data, im->size);
+	if (!e)
+		return -ENOEXEC;
+	int r = -ENOEXEC;
+	GElf_Ehdr eh;
+	size_t phnum;
+	if (elf_kind(e) != ELF_K_ELF || gelf_getclass(e) != ELFCLASS64 || !gelf_getehdr(e, &eh))
+		goto out;
+	if (eh.e_ident[EI_DATA] != ELFDATA2LSB || eh.e_machine != EM_X86_64 ||
+	    (eh.e_type != ET_EXEC && eh.e_type != ET_DYN) || eh.e_phentsize != sizeof(Elf64_Phdr))
+		goto out;
+	if (elf_getphdrnum(e, &phnum) < 0 || phnum == 0 || phnum > 65536 / sizeof(Elf64_Phdr))
+		goto out;
+	if (eh.e_phoff > im->size || phnum * sizeof(Elf64_Phdr) > im->size - eh.e_phoff)
+		goto out;
+	memcpy(&im->eh, &eh, sizeof(eh));
+	im->ph = calloc(phnum, sizeof(Elf64_Phdr));
+	if (!im->ph) {
+		r = -ENOMEM;
+		goto out;
+	}
+	int nload = 0;
+	u64 lo = ~0UL, hi = 0;
+	for (size_t i = 0; i < phnum; i++) {
+		GElf_Phdr p;
+		if (!gelf_getphdr(e, i, &p))
+			goto out;
+		memcpy(&im->ph[i], &p, sizeof(p));
+		if (p.p_type == PT_INTERP) {
+			if (im->interp || p.p_filesz < 2 || p.p_filesz > 4096 || p.p_offset > im->size ||
+			    p.p_filesz > im->size - p.p_offset)
+				goto out;
+			im->interp = strndup((char *)im->data + p.p_offset, p.p_filesz);
+			if (!im->interp || strlen(im->interp) != p.p_filesz - 1)
+				goto out;
+		}
+		if (p.p_type != PT_LOAD)
+			continue;
+		nload++;
+		if (p.p_filesz > p.p_memsz || p.p_offset > im->size || p.p_filesz > im->size - p.p_offset)
+			goto out;
+		if ((p.p_vaddr & ~PAGE_MASK) != (p.p_offset & ~PAGE_MASK))
+			goto out;
+		if (p.p_vaddr + p.p_memsz < p.p_vaddr || p.p_vaddr + p.p_memsz > TASK_SIZE / 2)
+			goto out;
+		lo = MIN(lo, p.p_vaddr & PAGE_MASK);
+		hi = MAX(hi, p.p_vaddr + p.p_memsz);
+	}
+	if (!nload || (eh.e_type == ET_EXEC && lo < PAGE_SIZE))
+		goto out;
+	r = 0;
+out:
+	elf_end(e);
+	return r;
+}
+
+static long read_image(struct file *f, struct elf_image *im)
+{
+	void *buf;
+	long n = kernel_read_file(f, &buf, MAX_ELF_SIZE);
+	if (n < 0)
+		return n;
+	im->data = buf;
+	im->size = n;
+	return 0;
+}
+
+static u64 rnd_pages(u64 max_pages)
+{
+	u64 r = 0;
+	if (!randomize_va_space || !max_pages)
+		return 0;
+	if (getrandom(&r, sizeof(r), 0) != sizeof(r))
+		return 0;
+	return (r % max_pages) << PAGE_SHIFT;
+}
+
+/* Map the PT_LOAD segments of an image; returns the load bias, sets *end
+ * to the end of the highest segment (the brk start). */
+static long elf_map(struct task *t, struct file *f, struct elf_image *im, u64 want_base, u64 *end)
+{
+	struct mm *mm = t->mm;
+	u64 lo = ~0UL, hi = 0, bias = 0;
+	int n = im->eh.e_phnum;
+
+	for (int i = 0; i < n; i++)
+		if (im->ph[i].p_type == PT_LOAD) {
+			lo = MIN(lo, im->ph[i].p_vaddr & PAGE_MASK);
+			hi = MAX(hi, im->ph[i].p_vaddr + im->ph[i].p_memsz);
+		}
+	if (im->eh.e_type == ET_DYN) {
+		/* Reserve the whole span first, so segments land together. */
+		long base = do_mmap(mm, want_base, PAGE_ALIGN(hi - lo), PROT_NONE,
+				    MAP_PRIVATE | MAP_ANONYMOUS, NULL, 0);
+		if (base < 0)
+			return base;
+		bias = base - lo;
+	}
+	*end = 0;
+	for (int i = 0; i < n; i++) {
+		Elf64_Phdr *p = &im->ph[i];
+		if (p->p_type != PT_LOAD)
+			continue;
+		int prot = ((p->p_flags & PF_R) ? PROT_READ : 0) | ((p->p_flags & PF_W) ? PROT_WRITE : 0) |
+			   ((p->p_flags & PF_X) ? PROT_EXEC : 0);
+		u64 start = (p->p_vaddr & PAGE_MASK) + bias;
+		u64 fend = p->p_vaddr + p->p_filesz + bias;
+		u64 mend = p->p_vaddr + p->p_memsz + bias;
+		u64 off = p->p_offset & PAGE_MASK;
+		long r;
+		if (p->p_filesz) {
+			r = do_mmap(mm, start, PAGE_ALIGN(fend) - start, prot | PROT_WRITE,
+				    MAP_PRIVATE | MAP_FIXED, f, off);
+			if (r < 0)
+				return r;
+			/* zero the rest of the last file page (the start of .bss) */
+			if (mend > fend && (fend & ~PAGE_MASK)) {
+				u64 z = MIN(PAGE_ALIGN(fend), mend) - fend;
+				if (clear_user(mm, fend, z) < 0)
+					return -EFAULT;
+			}
+			if (!(prot & PROT_WRITE))
+				do_mprotect(mm, start, PAGE_ALIGN(fend) - start, prot);
+		}
+		u64 anon = PAGE_ALIGN(p->p_filesz ? fend : start);
+		if (PAGE_ALIGN(mend) > anon) {
+			r = do_mmap(mm, anon, PAGE_ALIGN(mend) - anon, prot,
+				    MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS, NULL, 0);
+			if (r < 0)
+				return r;
+		}
+		*end = MAX(*end, mend);
+	}
+	return bias;
+}
+
+static u64 phdr_addr(struct elf_image *im, u64 bias)
+{
+	for (int i = 0; i < im->eh.e_phnum; i++)
+		if (im->ph[i].p_type == PT_PHDR)
+			return im->ph[i].p_vaddr + bias;
+	for (int i = 0; i < im->eh.e_phnum; i++) {
+		Elf64_Phdr *p = &im->ph[i];
+		if (p->p_type == PT_LOAD && im->eh.e_phoff >= p->p_offset &&
+		    im->eh.e_phoff < p->p_offset + p->p_filesz)
+			return p->p_vaddr + (im->eh.e_phoff - p->p_offset) + bias;
+	}
+	return 0;
+}
+
+/* Build argc/argv/envp/auxv on a fresh stack; returns the initial sp. */
+static long setup_stack(struct task *t, struct strv *argv, struct strv *envp, const char *execfn,
+			u64 *auxv, int nauxv, u64 at_random_slot, u64 at_execfn_slot, u64 at_platform_slot)
+{
+	struct mm *mm = t->mm;
+	u64 top = TASK_SIZE - STACK_TOP_GAP - rnd_pages(1UL << 12);
+	u64 size = 128 * 1024;
+	long r = do_mmap(mm, top - size, size, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_GROWSDOWN, NULL, 0);
+	if (r < 0)
+		return r;
+	struct vma *sv = find_vma(mm, top - 1);
+	sv->name = "[stack]";
+	mm->start_stack = top;
+	u64 p = top - 8; /* end marker */
+	if (clear_user(mm, p, 8) < 0)
+		return -EFAULT;
+#define PUSH_STR(s)                                                  \
+	({                                                           \
+		size_t l_ = strlen(s) + 1;                           \
+		p -= l_;                                             \
+		if (copy_to_user(mm, p, (s), l_) < 0)                \
+			return -EFAULT;                              \
+		p;                                                   \
+	})
+	u64 fn = PUSH_STR(execfn);
+	u64 *envs = calloc(envp->n + 1, 8), *args = calloc(argv->n + 1, 8);
+	if (!envs || !args) {
+		free(envs);
+		free(args);
+		return -ENOMEM;
+	}
+	for (int i = envp->n - 1; i >= 0; i--)
+		envs[i] = PUSH_STR(envp->v[i]);
+	mm->env_start = p;
+	mm->env_end = fn;
+	for (int i = argv->n - 1; i >= 0; i--)
+		args[i] = PUSH_STR(argv->v[i]);
+	mm->arg_start = p;
+	mm->arg_end = envp->n ? envs[0] : fn;
+	p -= rnd_pages(1) ? (rnd_pages(16) >> PAGE_SHIFT) * 16 : 0; /* arch_align_stack */
+	p &= ~15UL;
+	u64 plat = PUSH_STR("x86_64");
+	u8 rnd[16];
+	if (getrandom(rnd, 16, 0) != 16)
+		memset(rnd, 0x5a, 16);
+	p -= 16;
+	if (copy_to_user(mm, p, rnd, 16) < 0)
+		return -EFAULT;
+	u64 rnd_addr = p;
+	p &= ~15UL;
+	auxv[at_random_slot] = rnd_addr;
+	auxv[at_execfn_slot] = fn;
+	auxv[at_platform_slot] = plat;
+	/* argc, argv[], NULL, envp[], NULL, auxv[] (pairs, ending AT_NULL) */
+	u64 words = 1 + argv->n + 1 + envp->n + 1 + nauxv * 2;
+	p -= words * 8;
+	p &= ~15UL;
+	u64 sp = p, argc = argv->n, zero = 0;
+	r = copy_to_user(mm, p, &argc, 8);
+	p += 8;
+	for (int i = 0; i < argv->n && r == 0; i++, p += 8)
+		r = copy_to_user(mm, p, &args[i], 8);
+	r |= copy_to_user(mm, p, &zero, 8);
+	p += 8;
+	for (int i = 0; i < envp->n && r == 0; i++, p += 8)
+		r = copy_to_user(mm, p, &envs[i], 8);
+	r |= copy_to_user(mm, p, &zero, 8);
+	p += 8;
+	r |= copy_to_user(mm, p, auxv, nauxv * 16);
+	free(envs);
+	free(args);
+	return r < 0 ? -EFAULT : (long)sp;
+#undef PUSH_STR
+}
+
+/* Parse "#!interp [arg]" from the first line of a script. */
+static int parse_shebang(const char *buf, size_t n, char **interp, char **arg)
+{
+	char line[256];
+	size_t len = MIN(n, sizeof(line) - 1);
+	memcpy(line, buf, len);
+	line[len] = 0;
+	char *nl = strchr(line, '\n');
+	if (nl)
+		*nl = 0;
+	else if (n >= sizeof(line) - 1)
+		return -ENOEXEC; /* interpreter line too long (Linux: ENOEXEC) */
+	char *s = line + 2;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (!*s)
+		return -ENOEXEC;
+	char *e = s;
+	while (*e && *e != ' ' && *e != '\t')
+		e++;
+	char *rest = e;
+	if (*rest)
+		*rest++ = 0;
+	while (*rest == ' ' || *rest == '\t')
+		rest++;
+	size_t rl = strlen(rest);
+	while (rl && (rest[rl - 1] == ' ' || rest[rl - 1] == '\t' || rest[rl - 1] == '\r'))
+		rest[--rl] = 0;
+	*interp = strdup(s);
+	*arg = rl ? strdup(rest) : NULL;
+	return *interp ? 0 : -ENOMEM;
+}
+
+static int open_exec(struct task *t, const char *path, struct file **out)
+{
+	struct file *f;
+	int r = vfs_open(t->fs, NULL, path, O_RDONLY, 0, &f);
+	if (r < 0)
+		return r;
+	if (!S_ISREG(f->inode->mode)) {
+		fput(f);
+		return S_ISDIR(f->inode->mode) ? -EACCES : -EACCES;
+	}
+	if (!(f->inode->mode & 0111)) {
+		fput(f);
+		return -EACCES;
+	}
+	*out = f;
+	return 0;
+}
+
+
+static int exec_common(struct task *t, const char *path, struct strv *argv, struct strv *envp)
+{
+	struct file *f = NULL, *interp_f = NULL;
+	struct elf_image im = { 0 }, ii = { 0 };
+	char *filename = strdup(path);
+	int r, depth = 0;
+
+	if (!filename)
+		return -ENOMEM;
+again:
+	r = open_exec(t, filename, &f);
+	if (r < 0)
+		goto out;
+	r = read_image(f, &im);
+	if (r < 0)
+		goto out;
+	if (im.size >= 2 && !memcmp(im.data, "#!", 2)) {
+		char *interp, *arg;
+		if (++depth > 4) {
+			r = -ELOOP;
+			goto out;
+		}
+		r = parse_shebang(im.data, im.size, &interp, &arg);
+		if (r < 0)
+			goto out;
+		/* argv[0] is replaced by: interp [arg] script */
+		if (argv->n) {
+			free(argv->v[0]);
+			argv->bytes -= 0;
+			memmove(argv->v, argv->v + 1, argv->n * sizeof(char *));
+			argv->n--;
+		}
+		r = strv_push(argv, filename, true);
+		if (!r && arg)
+			r = strv_push(argv, arg, true);
+		if (!r)
+			r = strv_push(argv, interp, true);
+		free(filename);
+		filename = interp;
+		free(arg);
+		fput(f);
+		f = NULL;
+		image_free(&im);
+		if (r < 0)
+			goto out;
+		goto again;
+	}
+	r = elf_check(&im);
+	if (r < 0)
+		goto out;
+	if (im.interp) {
+		r = open_exec(t, im.interp, &interp_f);
+		if (r == -EACCES || r == -ENOENT || r == -ENOTDIR)
+			r = r == -EACCES ? -EACCES : -ENOENT;
+		if (r < 0)
+			goto out;
+		r = read_image(interp_f, &ii);
+		if (r < 0)
+			goto out;
+		r = elf_check(&ii);
+		if (r < 0 || ii.interp) {
+			r = -ELIBBAD;
+			goto out;
+		}
+	}
+
+	/* Point of no return: the old image goes. */
+	struct mm *mm = t->mm;
+	mm_unmap_all(mm);
+	mm->mmap_base = TASK_SIZE - STACK_TOP_GAP - (256UL << 20) - rnd_pages(1UL << 20);
+	u64 end, iend = 0;
+	long bias = elf_map(t, f, &im, ELF_ET_DYN_BASE + rnd_pages(1UL << 16), &end);
+	long ibias = 0;
+	if (bias >= 0 && im.interp)
+		ibias = elf_map(t, interp_f, &ii, 0, &iend);
+	if (bias < 0 || ibias < 0) {
+		pr_err("vmcore: exec of %s failed while mapping (error %ld)\n", filename,
+		       bias < 0 ? bias : ibias);
+		r = -EFAULT;
+		goto fatal;
+	}
+	mm->start_brk = mm->brk = PAGE_ALIGN(end) + rnd_pages(1UL << 13);
+	mm->start_code = bias;
+	u64 entry = im.eh.e_entry + bias;
+	u64 auxv[64];
+	int na = 0, rslot, fslot, pslot;
+#define AUX(k, v) (auxv[na * 2] = (k), auxv[na * 2 + 1] = (v), na++)
+	AUX(AT_MINSIGSTKSZ, getauxval(AT_MINSIGSTKSZ) ? getauxval(AT_MINSIGSTKSZ) : 2048);
+	AUX(AT_HWCAP, getauxval(AT_HWCAP));
+	AUX(AT_PAGESZ, PAGE_SIZE);
+	AUX(AT_CLKTCK, 100);
+	AUX(AT_PHDR, phdr_addr(&im, bias));
+	AUX(AT_PHENT, sizeof(Elf64_Phdr));
+	AUX(AT_PHNUM, im.eh.e_phnum);
+	AUX(AT_BASE, im.interp ? (u64)ibias : 0);
+	AUX(AT_FLAGS, 0);
+	AUX(AT_ENTRY, entry);
+	AUX(AT_UID, t->uid);
+	AUX(AT_EUID, t->euid);
+	AUX(AT_GID, t->gid);
+	AUX(AT_EGID, t->egid);
+	AUX(AT_SECURE, 0);
+	rslot = na * 2 + 1;
+	AUX(AT_RANDOM, 0);
+	AUX(AT_HWCAP2, getauxval(AT_HWCAP2));
+	fslot = na * 2 + 1;
+	AUX(AT_EXECFN, 0);
+	pslot = na * 2 + 1;
+	AUX(AT_PLATFORM, 0);
+	AUX(AT_NULL, 0);
+#undef AUX
+	long sp = setup_stack(t, argv, envp, path, auxv, na, rslot, fslot, pslot);
+	if (sp < 0) {
+		r = (int)sp;
+		goto fatal;
+	}
+	/* comm: the last component of the file name, as Linux's __set_task_comm */
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	memset(t->comm, 0, sizeof(t->comm));
+	strncpy(t->comm, base, sizeof(t->comm) - 1);
+	/* Fresh registers: only rip, rsp and the segment registers matter. */
+	struct user_regs_struct *rg = &t->ht.regs, nr = { 0 };
+	nr.cs = rg->cs;
+	nr.ss = rg->ss;
+	nr.ds = rg->ds;
+	nr.es = rg->es;
+	nr.fs = 0;
+	nr.gs = 0;
+	nr.eflags = 0x202;
+	nr.rip = im.interp ? ii.eh.e_entry + ibias : entry;
+	nr.rsp = sp;
+	nr.orig_rax = -1;
+	*rg = nr;
+	t->ht.regs_dirty = true;
+	host_reset_fpu(&t->ht);
+	/* close-on-exec descriptors */
+	for (int fd = 0; t->files && fd < t->files->max; fd++)
+		if (t->files->fd[fd] && (t->files->cloexec[fd / 64] & (1UL << (fd % 64)))) {
+			fput(t->files->fd[fd]);
+			t->files->fd[fd] = NULL;
+			t->files->cloexec[fd / 64] &= ~(1UL << (fd % 64));
+		}
+	memset(t->sighand, 0, sizeof(t->sighand)); /* handlers reset; ignored stay (later) */
+	r = 0;
+	goto out;
+fatal:
+	image_free(&im);
+	image_free(&ii);
+	if (f)
+		fput(f);
+	if (interp_f)
+		fput(interp_f);
+	free(filename);
+	force_sig_fault(t, SIGSEGV, 0, 0);
+out:
+	image_free(&im);
+	image_free(&ii);
+	if (f)
+		fput(f);
+	if (interp_f)
+		fput(interp_f);
+	free(filename);
+	return r;
+}
+
+int kernel_execve(struct task *t, const char *path, char *const argv[], char *const envp[])
+{
+	struct strv a = { 0 }, e = { 0 };
+	int r = 0;
+	for (int i = 0; argv[i] && !r; i++)
+		r = strv_push(&a, argv[i], false);
+	for (int i = 0; envp[i] && !r; i++)
+		r = strv_push(&e, envp[i], false);
+	if (!r)
+		r = exec_common(t, path, &a, &e);
+	strv_free(&a);
+	strv_free(&e);
+	return r;
+}
+
+long do_execve(struct task *t, const char *path, u64 argv, u64 envp)
+{
+	struct strv a = { 0 }, e = { 0 };
+	int r = strv_from_user(t, &a, argv);
+	if (!r)
+		r = strv_from_user(t, &e, envp);
+	if (!r)
+		r = exec_common(t, path, &a, &e);
+	strv_free(&a);
+	strv_free(&e);
+	return r;
+}
+
+SYSCALL_DEFINE(execve)
+{
+	char path[4096];
+	long n = strncpy_from_user(t->mm, path, a->a[0], sizeof(path));
+	if (n < 0)
+		return n;
+	return do_execve(t, path, a->a[1], a->a[2]);
+}

@@ -1,0 +1,487 @@
+/* Identity, time, limits, and the other small system calls of a
+ * single-threaded static program. */
+#include <vmcore/syscall.h>
+#include <linux/reboot.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/random.h>
+#include <sys/resource.h>
+#include <sys/sysinfo.h>
+#include <sys/time.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <asm/prctl.h>
+
+static char hostname[65] = "vmcore";
+static char domainname[65] = "(none)";
+
+SYSCALL_DEFINE(uname)
+{
+	struct utsname u;
+	memset(&u, 0, sizeof(u));
+	strcpy(u.sysname, "Linux");
+	strcpy(u.nodename, hostname);
+	strcpy(u.release, VMCORE_VERSION);
+	snprintf(u.version, sizeof(u.version), "#1 SMP vmcore %s", VMCORE_RELEASE);
+	strcpy(u.machine, "x86_64");
+	strcpy(u.domainname, domainname);
+	return copy_to_user(t->mm, a->a[0], &u, sizeof(u));
+}
+
+SYSCALL_DEFINE(sethostname)
+{
+	if (a->a[1] > 64)
+		return -EINVAL;
+	char buf[65] = { 0 };
+	if (copy_from_user(t->mm, buf, a->a[0], a->a[1]) < 0)
+		return -EFAULT;
+	memcpy(hostname, buf, sizeof(buf));
+	return 0;
+}
+
+SYSCALL_DEFINE(getpid) { return t->tgid; }
+SYSCALL_DEFINE(gettid) { return t->tid; }
+SYSCALL_DEFINE(getppid) { return t->parent ? t->parent->tgid : 0; }
+SYSCALL_DEFINE(getuid) { return t->uid; }
+SYSCALL_DEFINE(geteuid) { return t->euid; }
+SYSCALL_DEFINE(getgid) { return t->gid; }
+SYSCALL_DEFINE(getegid) { return t->egid; }
+SYSCALL_DEFINE(getpgrp) { return t->tgid; }
+SYSCALL_DEFINE(getpgid) { return a->a[0] == 0 || a->a[0] == (u64)t->tgid ? t->tgid : -ESRCH; }
+SYSCALL_DEFINE(getsid) { return a->a[0] == 0 || a->a[0] == (u64)t->tgid ? t->tgid : -ESRCH; }
+
+SYSCALL_DEFINE(getresuid)
+{
+	if (copy_to_user(t->mm, a->a[0], &t->uid, 4) || copy_to_user(t->mm, a->a[1], &t->euid, 4) ||
+	    copy_to_user(t->mm, a->a[2], &t->suid, 4))
+		return -EFAULT;
+	return 0;
+}
+
+SYSCALL_DEFINE(getresgid)
+{
+	if (copy_to_user(t->mm, a->a[0], &t->gid, 4) || copy_to_user(t->mm, a->a[1], &t->egid, 4) ||
+	    copy_to_user(t->mm, a->a[2], &t->sgid, 4))
+		return -EFAULT;
+	return 0;
+}
+
+SYSCALL_DEFINE(getgroups)
+{
+	return 0;
+}
+
+SYSCALL_DEFINE(arch_prctl)
+{
+	struct user_regs_struct *r = &t->ht.regs;
+	switch (a->a[0]) {
+	case ARCH_SET_FS:
+		if (a->a[1] >= TASK_SIZE)
+			return -EPERM;
+		r->fs_base = a->a[1];
+		t->ht.regs_dirty = true;
+		return 0;
+	case ARCH_SET_GS:
+		if (a->a[1] >= TASK_SIZE)
+			return -EPERM;
+		r->gs_base = a->a[1];
+		t->ht.regs_dirty = true;
+		return 0;
+	case ARCH_GET_FS:
+		return copy_to_user(t->mm, a->a[1], &r->fs_base, 8);
+	case ARCH_GET_GS:
+		return copy_to_user(t->mm, a->a[1], &r->gs_base, 8);
+	default:
+		return -EINVAL;
+	}
+}
+
+SYSCALL_DEFINE(set_tid_address)
+{
+	t->clear_child_tid = a->a[0];
+	return t->tid;
+}
+
+SYSCALL_DEFINE(set_robust_list)
+{
+	if (a->a[1] != 24)
+		return -EINVAL;
+	t->robust_list = a->a[0];
+	return 0;
+}
+
+static bool clock_ok(clockid_t c)
+{
+	switch (c) {
+	case CLOCK_REALTIME: case CLOCK_MONOTONIC: case CLOCK_PROCESS_CPUTIME_ID:
+	case CLOCK_THREAD_CPUTIME_ID: case CLOCK_MONOTONIC_RAW: case CLOCK_REALTIME_COARSE:
+	case CLOCK_MONOTONIC_COARSE: case CLOCK_BOOTTIME: case CLOCK_REALTIME_ALARM:
+	case CLOCK_BOOTTIME_ALARM: case CLOCK_TAI:
+		return true;
+	}
+	return false;
+}
+
+static int guest_clock(clockid_t c, struct timespec *ts)
+{
+	if (!clock_ok(c))
+		return -EINVAL;
+	if (c == CLOCK_PROCESS_CPUTIME_ID || c == CLOCK_THREAD_CPUTIME_ID) {
+		/* the task's host thread's CPU time */
+		clockid_t hc;
+		if (pthread_getcpuclockid(pthread_self(), &hc) != 0)
+			hc = CLOCK_MONOTONIC;
+		char p[64];
+		snprintf(p, sizeof(p), "/proc/%d/task/%d/schedstat", current->ht.as->pid, current->ht.tid);
+		FILE *f = fopen(p, "r");
+		unsigned long long ns = 0;
+		if (f) {
+			if (fscanf(f, "%llu", &ns) != 1)
+				ns = 0;
+			fclose(f);
+		}
+		ts->tv_sec = ns / 1000000000;
+		ts->tv_nsec = ns % 1000000000;
+		return 0;
+	}
+	if (c == CLOCK_REALTIME_ALARM)
+		c = CLOCK_REALTIME;
+	if (c == CLOCK_BOOTTIME_ALARM)
+		c = CLOCK_BOOTTIME;
+	return clock_gettime(c, ts) < 0 ? -errno : 0;
+}
+
+SYSCALL_DEFINE(clock_gettime)
+{
+	struct timespec ts;
+	int r = guest_clock(a->a[0], &ts);
+	if (r < 0)
+		return r;
+	return copy_to_user(t->mm, a->a[1], &ts, sizeof(ts));
+}
+
+SYSCALL_DEFINE(clock_getres)
+{
+	struct timespec ts = { 0, 1 };
+	if (!clock_ok(a->a[0]))
+		return -EINVAL;
+	if (a->a[0] == CLOCK_REALTIME_COARSE || a->a[0] == CLOCK_MONOTONIC_COARSE)
+		ts.tv_nsec = 4000000;
+	return a->a[1] ? copy_to_user(t->mm, a->a[1], &ts, sizeof(ts)) : 0;
+}
+
+SYSCALL_DEFINE(gettimeofday)
+{
+	struct timeval tv;
+	gettimeofday(&tv, NULL);
+	if (a->a[0] && copy_to_user(t->mm, a->a[0], &tv, sizeof(tv)) < 0)
+		return -EFAULT;
+	if (a->a[1]) {
+		int tz[2] = { 0, 0 };
+		if (copy_to_user(t->mm, a->a[1], tz, sizeof(tz)) < 0)
+			return -EFAULT;
+	}
+	return 0;
+}
+
+SYSCALL_DEFINE(time)
+{
+	s64 now = time(NULL);
+	if (a->a[0] && copy_to_user(t->mm, a->a[0], &now, 8) < 0)
+		return -EFAULT;
+	return now;
+}
+
+/* Sleep with the BKL dropped; other tasks run meanwhile. */
+static long do_sleep(struct task *t, clockid_t clock, int flags, const struct timespec *req, u64 urem)
+{
+	struct timespec rem = { 0, 0 };
+	bkl_unlock();
+	int r = clock_nanosleep(clock, flags, req, &rem);
+	bkl_lock();
+	if (r == EINTR && urem && !(flags & TIMER_ABSTIME))
+		copy_to_user(t->mm, urem, &rem, sizeof(rem));
+	return r ? -r : 0;
+}
+
+static long get_ts(struct task *t, u64 u, struct timespec *ts)
+{
+	if (copy_from_user(t->mm, ts, u, sizeof(*ts)) < 0)
+		return -EFAULT;
+	if (ts->tv_sec < 0 || ts->tv_nsec < 0 || ts->tv_nsec >= 1000000000)
+		return -EINVAL;
+	return 0;
+}
+
+SYSCALL_DEFINE(nanosleep)
+{
+	struct timespec ts;
+	long r = get_ts(t, a->a[0], &ts);
+	return r < 0 ? r : do_sleep(t, CLOCK_MONOTONIC, 0, &ts, a->a[1]);
+}
+
+SYSCALL_DEFINE(clock_nanosleep)
+{
+	struct timespec ts;
+	clockid_t c = a->a[0];
+	if (c == CLOCK_THREAD_CPUTIME_ID)
+		return -EINVAL;
+	if (!clock_ok(c))
+		return -EINVAL;
+	if (c == CLOCK_PROCESS_CPUTIME_ID)
+		return -EOPNOTSUPP;
+	if (a->a[1] & ~TIMER_ABSTIME)
+		return -EINVAL;
+	long r = get_ts(t, a->a[2], &ts);
+	if (c == CLOCK_REALTIME_ALARM || c == CLOCK_REALTIME_COARSE)
+		c = CLOCK_REALTIME;
+	if (c == CLOCK_MONOTONIC_COARSE || c == CLOCK_MONOTONIC_RAW)
+		c = CLOCK_MONOTONIC;
+	if (c == CLOCK_BOOTTIME_ALARM)
+		c = CLOCK_BOOTTIME;
+	return r < 0 ? r : do_sleep(t, c, a->a[1], &ts, a->a[3]);
+}
+
+SYSCALL_DEFINE(getrandom)
+{
+	if (a->a[2] & ~(GRND_NONBLOCK | GRND_RANDOM | 4 /* GRND_INSECURE */))
+		return -EINVAL;
+	size_t len = MIN(a->a[1], (u64)33554431);
+	u8 buf[4096];
+	size_t done = 0;
+	while (done < len) {
+		size_t n = MIN(len - done, sizeof(buf));
+		ssize_t r = getrandom(buf, n, 0);
+		if (r <= 0)
+			return done ? (long)done : -EAGAIN;
+		if (copy_to_user(t->mm, a->a[0] + done, buf, r) < 0)
+			return done ? (long)done : -EFAULT;
+		done += r;
+	}
+	return done;
+}
+
+SYSCALL_DEFINE(prlimit64)
+{
+	unsigned res = a->a[1];
+	if (a->a[0] && a->a[0] != (u64)t->tgid)
+		return -ESRCH;
+	if (res >= 16)
+		return -EINVAL;
+	u64 old[2] = { t->rlimits[res][0], t->rlimits[res][1] };
+	if (a->a[2]) {
+		u64 n[2];
+		if (copy_from_user(t->mm, n, a->a[2], sizeof(n)) < 0)
+			return -EFAULT;
+		if (n[0] > n[1])
+			return -EINVAL;
+		if (res == RLIMIT_NOFILE && n[1] > 1048576)
+			return -EPERM;
+		t->rlimits[res][0] = n[0];
+		t->rlimits[res][1] = n[1];
+	}
+	if (a->a[3] && copy_to_user(t->mm, a->a[3], old, sizeof(old)) < 0)
+		return -EFAULT;
+	return 0;
+}
+
+SYSCALL_DEFINE(getrlimit)
+{
+	if (a->a[0] >= 16)
+		return -EINVAL;
+	return copy_to_user(t->mm, a->a[1], t->rlimits[a->a[0]], 16);
+}
+
+SYSCALL_DEFINE(setrlimit)
+{
+	struct syscall_args b = { 302, { 0, a->a[0], a->a[1], 0, 0, 0 } };
+	return sys_prlimit64(t, &b);
+}
+
+SYSCALL_DEFINE(sysinfo)
+{
+	struct sysinfo si;
+	memset(&si, 0, sizeof(si));
+	si.uptime = ktime_ns() / 1000000000;
+	si.totalram = physmem_frames * PAGE_SIZE;
+	si.freeram = frames_free() * PAGE_SIZE;
+	si.procs = 1;
+	si.mem_unit = 1;
+	return copy_to_user(t->mm, a->a[0], &si, sizeof(si));
+}
+
+SYSCALL_DEFINE(rt_sigaction)
+{
+	int sig = a->a[0];
+	if (a->a[3] != 8)
+		return -EINVAL;
+	if (sig < 1 || sig > _NSIG_LINUX)
+		return -EINVAL;
+	struct k_sigaction old = t->sighand[sig - 1];
+	if (a->a[1]) {
+		struct k_sigaction n;
+		if (sig == SIGKILL || sig == SIGSTOP)
+			return -EINVAL;
+		if (copy_from_user(t->mm, &n, a->a[1], sizeof(n)) < 0)
+			return -EFAULT;
+		n.mask &= ~((1UL << (SIGKILL - 1)) | (1UL << (SIGSTOP - 1)));
+		t->sighand[sig - 1] = n;
+	}
+	if (a->a[2] && copy_to_user(t->mm, a->a[2], &old, sizeof(old)) < 0)
+		return -EFAULT;
+	return 0;
+}
+
+SYSCALL_DEFINE(rt_sigprocmask)
+{
+	u64 old = t->sigmask;
+	if (a->a[3] != 8)
+		return -EINVAL;
+	if (a->a[1]) {
+		u64 set;
+		if (copy_from_user(t->mm, &set, a->a[1], 8) < 0)
+			return -EFAULT;
+		set &= ~((1UL << (SIGKILL - 1)) | (1UL << (SIGSTOP - 1)));
+		switch (a->a[0]) {
+		case SIG_BLOCK: t->sigmask |= set; break;
+		case SIG_UNBLOCK: t->sigmask &= ~set; break;
+		case SIG_SETMASK: t->sigmask = set; break;
+		default: return -EINVAL;
+		}
+	}
+	if (a->a[2] && copy_to_user(t->mm, a->a[2], &old, 8) < 0)
+		return -EFAULT;
+	return 0;
+}
+
+SYSCALL_DEFINE(sched_getaffinity)
+{
+	u64 len = a->a[1];
+	if (len < 8 || (len & 7))
+		return -EINVAL;
+	u64 mask = nr_vcpus >= 64 ? ~0UL : (1UL << nr_vcpus) - 1;
+	if (copy_to_user(t->mm, a->a[2], &mask, 8) < 0)
+		return -EFAULT;
+	return 8;
+}
+
+SYSCALL_DEFINE(sched_setaffinity)
+{
+	return 0;
+}
+
+SYSCALL_DEFINE(sched_yield)
+{
+	return 0;
+}
+
+SYSCALL_DEFINE(getcpu)
+{
+	unsigned cpu = t->cpu, node = 0;
+	if (a->a[0] && copy_to_user(t->mm, a->a[0], &cpu, 4) < 0)
+		return -EFAULT;
+	if (a->a[1] && copy_to_user(t->mm, a->a[1], &node, 4) < 0)
+		return -EFAULT;
+	return 0;
+}
+
+SYSCALL_DEFINE(prctl)
+{
+	switch (a->a[0]) {
+	case PR_SET_NAME: {
+		char buf[TASK_COMM_LEN];
+		long n = strncpy_from_user(t->mm, buf, a->a[1], sizeof(buf));
+		if (n == -EFAULT)
+			return -EFAULT;
+		if (n < 0) {
+			if (copy_from_user(t->mm, buf, a->a[1], sizeof(buf) - 1) < 0)
+				return -EFAULT;
+			buf[sizeof(buf) - 1] = 0;
+		}
+		memcpy(t->comm, buf, sizeof(buf));
+		return 0;
+	}
+	case PR_GET_NAME:
+		return copy_to_user(t->mm, a->a[1], t->comm, sizeof(t->comm));
+	case PR_GET_DUMPABLE:
+		return 1;
+	case PR_SET_DUMPABLE:
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+SYSCALL_DEFINE(exit)
+{
+	task_exit(t, (a->a[0] & 0xff) << 8);
+}
+
+SYSCALL_DEFINE(exit_group)
+{
+	task_exit(t, (a->a[0] & 0xff) << 8);
+}
+
+SYSCALL_DEFINE(reboot)
+{
+	if (a->a[0] != LINUX_REBOOT_MAGIC1 ||
+	    (a->a[1] != LINUX_REBOOT_MAGIC2 && a->a[1] != LINUX_REBOOT_MAGIC2A &&
+	     a->a[1] != LINUX_REBOOT_MAGIC2B && a->a[1] != LINUX_REBOOT_MAGIC2C))
+		return -EINVAL;
+	if (t->euid != 0)
+		return -EPERM;
+	switch ((unsigned)a->a[2]) {
+	case LINUX_REBOOT_CMD_POWER_OFF:
+		pr_notice("reboot: Power down\n");
+		machine_halt(0, false);
+	case LINUX_REBOOT_CMD_HALT:
+		pr_notice("reboot: System halted\n");
+		machine_halt(0, false);
+	case LINUX_REBOOT_CMD_RESTART:
+	case LINUX_REBOOT_CMD_RESTART2:
+		pr_notice("reboot: Restarting system\n");
+		machine_halt(0, true);
+	case LINUX_REBOOT_CMD_CAD_ON:
+	case LINUX_REBOOT_CMD_CAD_OFF:
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+SYSCALL_DEFINE(syslog)
+{
+	int type = a->a[0];
+	s64 len = a->a[2];
+	switch (type) {
+	case 0: case 1: /* close, open */
+		return 0;
+	case 2: case 3: case 4: { /* read, read all, read and clear */
+		if (len < 0 || (len && !a->a[1]))
+			return -EINVAL;
+		char *buf = malloc(MIN((size_t)len, log_size()) + 1);
+		if (!buf)
+			return -ENOMEM;
+		size_t n = log_read_all(buf, MIN((size_t)len, log_size()));
+		long r = copy_to_user(t->mm, a->a[1], buf, n) < 0 ? -EFAULT : (long)n;
+		free(buf);
+		if (type == 4 && r >= 0)
+			log_clear();
+		return r;
+	}
+	case 5:
+		log_clear();
+		return 0;
+	case 6: case 7: case 8:
+		return 0;
+	case 9:
+		return log_size();
+	case 10:
+		return 128 * 1024;
+	default:
+		return -EINVAL;
+	}
+}

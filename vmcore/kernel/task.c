@@ -1,0 +1,248 @@
+/* Tasks and their kernel threads.
+ *
+ * Each guest task has a kernel thread that traces its host thread.  The
+ * thread loop is the kernel's "return to user mode": flush pending host
+ * mapping changes, drop the BKL, let the guest run until its next event
+ * (syscall, fault, signal), take the BKL and handle the event. */
+#include <vmcore/syscall.h>
+#include <vmcore/mm.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+__thread struct task *current;
+static struct task *all_tasks;
+static int next_tid = 1;
+static int next_cpu;
+int nr_vcpus = 1;
+
+struct task *task_find(int tid)
+{
+	for (struct task *t = all_tasks; t; t = t->next_task)
+		if (t->tid == tid)
+			return t;
+	return NULL;
+}
+
+void task_init_rlimits(struct task *t)
+{
+	for (int i = 0; i < 16; i++)
+		t->rlimits[i][0] = t->rlimits[i][1] = RLIM_INFINITY;
+	t->rlimits[RLIMIT_STACK][0] = 8UL << 20;
+	t->rlimits[RLIMIT_CORE][0] = 0;
+	t->rlimits[RLIMIT_NOFILE][0] = 1024;
+	t->rlimits[RLIMIT_NOFILE][1] = 1048576;
+	t->rlimits[RLIMIT_NPROC][0] = t->rlimits[RLIMIT_NPROC][1] = 63432;
+	t->rlimits[RLIMIT_SIGPENDING][0] = t->rlimits[RLIMIT_SIGPENDING][1] = 63432;
+	t->rlimits[RLIMIT_MEMLOCK][0] = t->rlimits[RLIMIT_MEMLOCK][1] = 8UL << 20;
+	t->rlimits[RLIMIT_MSGQUEUE][0] = t->rlimits[RLIMIT_MSGQUEUE][1] = 819200;
+	t->rlimits[RLIMIT_NICE][0] = t->rlimits[RLIMIT_NICE][1] = 0;
+	t->rlimits[RLIMIT_RTPRIO][0] = t->rlimits[RLIMIT_RTPRIO][1] = 0;
+}
+
+/* A new address space for t: mm, stub data pages, stub process. */
+static int task_new_mm(struct task *t)
+{
+	struct mm *mm = mm_alloc();
+	if (!mm)
+		return -ENOMEM;
+	u64 got, f = frame_alloc_run(STUB_DATA_PAGES, &got);
+	if (f == NO_FRAME || got != STUB_DATA_PAGES) {
+		for (u64 i = 0; f != NO_FRAME && i < got; i++)
+			frame_put(f + i);
+		free(mm);
+		return -ENOMEM;
+	}
+	mm->stub_data = f;
+	int r = host_as_create(&mm->as, &t->ht, f << PAGE_SHIFT, frame_ptr(f));
+	if (r < 0) {
+		mm_put(mm);
+		return r;
+	}
+	t->mm = mm;
+	return 0;
+}
+
+static void pin_task(struct task *t)
+{
+	static int cpus[1024];
+	static int ncpus;
+	if (!ncpus) {
+		cpu_set_t set;
+		sched_getaffinity(0, sizeof(set), &set);
+		for (int i = 0; i < CPU_SETSIZE && ncpus < 1024; i++)
+			if (CPU_ISSET(i, &set))
+				cpus[ncpus++] = i;
+		if (!ncpus)
+			cpus[ncpus++] = 0;
+	}
+	int v = next_cpu++ % nr_vcpus;
+	t->cpu = v;
+	host_pin(&t->ht, cpus[v % ncpus]);
+}
+
+static const char *signame(int sig)
+{
+	static char buf[16];
+	const char *s = sigabbrev_np(sig);
+	if (!s)
+		return "?";
+	snprintf(buf, sizeof(buf), "SIG%s", s);
+	return buf;
+}
+
+_Noreturn void task_exit(struct task *t, int status)
+{
+	t->exiting = true;
+	t->exit_code = status;
+	if (t->tgid == 1) {
+		if (WIFSIGNALED(status)) {
+			pr_notice("vmcore: init killed by signal %d (%s)\n", WTERMSIG(status),
+				  signame(WTERMSIG(status)));
+			machine_halt(128 + WTERMSIG(status), false);
+		}
+		pr_notice("vmcore: init exited with status %d\n", WEXITSTATUS(status));
+		machine_halt(WEXITSTATUS(status), false);
+	}
+	/* Other tasks come with fork (processes issue). */
+	if (t->mm)
+		mm_put(t->mm);
+	t->mm = NULL;
+	bkl_unlock();
+	pthread_exit(NULL);
+}
+
+_Noreturn void force_sig_fault(struct task *t, int sig, int code, u64 addr)
+{
+	struct user_regs_struct *r = &t->ht.regs;
+	char where[160] = "";
+	struct vma *v = t->mm ? find_vma(t->mm, r->rip) : NULL;
+	if (v && v->start <= r->rip && v->file && v->file->dentry)
+		snprintf(where, sizeof(where), " in %s[%llx+%llx]", v->file->dentry->name,
+			 (unsigned long long)v->start, (unsigned long long)(v->end - v->start));
+	if (sig == SIGSEGV)
+		pr_info("%s[%d]: segfault at %llx ip %016llx sp %016llx (%s)%s\n", t->comm, t->tid,
+			(unsigned long long)addr, (unsigned long long)r->rip,
+			(unsigned long long)r->rsp,
+			code == SEGV_MAPERR ? "SEGV_MAPERR" : code == SEGV_ACCERR ? "SEGV_ACCERR" : "SIGSEGV",
+			where);
+	else
+		pr_info("%s[%d]: %s at ip %016llx sp %016llx addr %llx code %d%s\n", t->comm, t->tid,
+			signame(sig), (unsigned long long)r->rip, (unsigned long long)r->rsp,
+			(unsigned long long)addr, code, where);
+	task_exit(t, sig);
+}
+
+static void handle_event(struct task *t, struct host_event *ev)
+{
+	switch (ev->kind) {
+	case HEV_SYSCALL:
+	case HEV_SYSCALL32:
+		syscall_dispatch(t);
+		break;
+	case HEV_FAULT: {
+		int r = mm_fault(t->mm, ev->addr);
+		if (r == 0)
+			break;
+		if (r == -SIGKILL) {
+			pr_err("Out of memory: Killed process %d (%s)\n", t->tgid, t->comm);
+			task_exit(t, SIGKILL);
+		}
+		if (r == -SIGBUS)
+			force_sig_fault(t, SIGBUS, BUS_ADRERR, ev->addr);
+		force_sig_fault(t, SIGSEGV, r, ev->addr);
+	}
+	case HEV_SIGNAL:
+		if (ev->sig == SIGSTOP || ev->sig == SIGCONT || ev->sig == SIGWINCH ||
+		    ev->sig == SIGCHLD || ev->sig == SIGURG)
+			break; /* sent from outside the guest: ignore */
+		force_sig_fault(t, ev->sig, ev->si_code, ev->addr);
+	case HEV_EXITED:
+		pr_err("vmcore: host thread of task %d vanished (status %#x)\n", t->tid, ev->status);
+		task_exit(t, SIGKILL);
+	}
+}
+
+static void task_loop(struct task *t)
+{
+	struct host_event ev;
+	for (;;) {
+		int r = host_flush(&t->ht);
+		if (r < 0) {
+			pr_err("vmcore: cannot update the host mappings of task %d: %s\n", t->tid,
+			       strerror(-r));
+			task_exit(t, SIGKILL);
+		}
+		bkl_unlock();
+		host_run(&t->ht, &ev);
+		bkl_lock();
+		handle_event(t, &ev);
+	}
+}
+
+struct init_args {
+	struct task *t;
+	const char *path;
+	char *const *argv, *const *envp;
+};
+
+static void *init_thread(void *arg)
+{
+	struct init_args *ia = arg;
+	struct task *t = ia->t;
+
+	current = t;
+	bkl_lock();
+	int r = task_new_mm(t);
+	if (r < 0) {
+		pr_err("vmcore: cannot create init's address space: %s\n", strerror(-r));
+		machine_halt(1, false);
+	}
+	pin_task(t);
+	r = kernel_execve(t, ia->path, ia->argv, ia->envp);
+	if (r < 0) {
+		printk(KERN_EMERG, "Kernel panic - not syncing: Requested init %s failed (error %d: %s).\n",
+		       ia->path, r, strerrorname_np(-r) ? strerrorname_np(-r) : "?");
+		machine_halt(1, false);
+	}
+	task_loop(t);
+	return NULL;
+}
+
+int task_start_init(const char *path, char *const argv[], char *const envp[])
+{
+	static struct init_args ia;
+	struct task *t = kzalloc(sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	t->tid = t->tgid = next_tid++;
+	t->fs = kzalloc(sizeof(*t->fs));
+	t->fs->refs = 1;
+	t->fs->root = dget(vfs_root());
+	t->fs->cwd = dget(vfs_root());
+	t->fs->umask = 022;
+	t->files = kzalloc(sizeof(*t->files));
+	t->files->refs = 1;
+	task_init_rlimits(t);
+	t->start_time_ns = ktime_ns();
+	t->next_task = all_tasks;
+	all_tasks = t;
+	/* fds 0, 1, 2: the console, as Linux's init gets them */
+	struct file *con = console_open();
+	if (con) {
+		fd_install(t, con, false, 0);
+		fd_install(t, fget(con), false, 0);
+		fd_install(t, fget(con), false, 0);
+	}
+	ia = (struct init_args){ t, path, argv, envp };
+	pthread_attr_t attr;
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 1 << 20);
+	int r = pthread_create(&t->thread, &attr, init_thread, &ia);
+	pthread_attr_destroy(&attr);
+	return -r;
+}

@@ -1,0 +1,47 @@
+/* Small kernel services: the big kernel lock, clocks, allocation. */
+#include <vmcore/kernel.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static pthread_mutex_t bkl = PTHREAD_MUTEX_INITIALIZER;
+
+void bkl_lock(void)
+{
+	pthread_mutex_lock(&bkl);
+}
+
+void bkl_unlock(void)
+{
+	pthread_mutex_unlock(&bkl);
+}
+
+static u64 mono_base;
+
+u64 ktime_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	u64 now = ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+	if (!mono_base)
+		mono_base = now;
+	return now - mono_base;
+}
+
+u64 krealtime_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+void *kzalloc(size_t n)
+{
+	return calloc(1, n);
+}
+
+char *kstrdup(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}

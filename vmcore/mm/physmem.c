@@ -1,0 +1,147 @@
+/* The physical memory file and its frame allocator.
+ *
+ * One memfd of mem= bytes, sparse until touched, mapped whole (MAP_SHARED)
+ * into the kernel.  A frame is a page of it.  Free frames are found with a
+ * next-fit search over a bitmap; frame_alloc_run hands out a contiguous run
+ * so that neighbouring guest pages can share one host mapping.  Frames carry
+ * a reference count (page tables, page caches, COW sharing).  A frame that
+ * was never used is zero already; one that was freed is zeroed again when it
+ * is handed out. */
+#include <vmcore/mm.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+u8 *physmem_base;
+u64 physmem_frames;
+static int physmem_fd = -1;
+static u64 *used_map;   /* bit set: frame in use */
+static u32 *refs;
+static u8 *dirty;       /* frame was used and freed: zero it before reuse */
+static u64 rover, nfree;
+static u64 committed, commit_limit;
+
+int physmem_fd_get(void)
+{
+	return physmem_fd;
+}
+
+void physmem_init(u64 bytes)
+{
+	physmem_frames = bytes >> PAGE_SHIFT;
+	physmem_fd = memfd_create("vmcore-physmem", MFD_CLOEXEC);
+	if (physmem_fd < 0 || ftruncate(physmem_fd, bytes) < 0)
+		panic("cannot create the physical memory file (%llu bytes): %s",
+		      (unsigned long long)bytes, strerror(errno));
+	physmem_base = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, physmem_fd, 0);
+	if (physmem_base == MAP_FAILED)
+		panic("cannot map the physical memory file: %s", strerror(errno));
+	used_map = calloc((physmem_frames + 63) / 64, 8);
+	refs = calloc(physmem_frames, sizeof(*refs));
+	dirty = calloc(physmem_frames, 1);
+	if (!used_map || !refs || !dirty)
+		panic("out of host memory for the frame tables");
+	nfree = physmem_frames;
+	/* Keep 1/32 of memory (at least 256 pages) out of the commit limit
+	 * for the kernel's own use: page cache, pipe buffers, stub pages. */
+	u64 reserve = MAX(physmem_frames / 32, 256);
+	commit_limit = physmem_frames > reserve ? physmem_frames - reserve : 0;
+}
+
+static inline bool frame_used(u64 f)
+{
+	return used_map[f / 64] & (1UL << (f % 64));
+}
+
+static void take(u64 f)
+{
+	used_map[f / 64] |= 1UL << (f % 64);
+	refs[f] = 1;
+	nfree--;
+	if (dirty[f]) {
+		memset(frame_ptr(f), 0, PAGE_SIZE);
+		dirty[f] = 0;
+	}
+}
+
+u64 frame_alloc_run(u64 want, u64 *got)
+{
+	if (!nfree || !want)
+		return NO_FRAME;
+	u64 f = rover;
+	for (u64 n = 0; n < physmem_frames; n++, f++) {
+		if (f >= physmem_frames)
+			f = 0;
+		if (used_map[f / 64] == ~0UL) { /* skip full words */
+			u64 skip = 63 - (f % 64);
+			f += skip;
+			n += skip;
+			continue;
+		}
+		if (frame_used(f))
+			continue;
+		u64 len = 0;
+		while (len < want && f + len < physmem_frames && !frame_used(f + len))
+			take(f + len++);
+		rover = f + len;
+		*got = len;
+		return f;
+	}
+	return NO_FRAME;
+}
+
+u64 frame_alloc(void)
+{
+	u64 got;
+	return frame_alloc_run(1, &got);
+}
+
+void frame_get(u64 f)
+{
+	refs[f]++;
+}
+
+u32 frame_refs(u64 f)
+{
+	return refs[f];
+}
+
+void frame_put(u64 f)
+{
+	BUG_ON(f >= physmem_frames || !refs[f]);
+	if (--refs[f])
+		return;
+	used_map[f / 64] &= ~(1UL << (f % 64));
+	dirty[f] = 1;
+	nfree++;
+}
+
+u64 frames_free(void)
+{
+	return nfree;
+}
+
+int vm_commit(u64 pages)
+{
+	if (committed + pages > commit_limit)
+		return -ENOMEM;
+	committed += pages;
+	return 0;
+}
+
+void vm_uncommit(u64 pages)
+{
+	BUG_ON(pages > committed);
+	committed -= pages;
+}
+
+u64 vm_committed(void)
+{
+	return committed;
+}
+
+u64 vm_commit_limit(void)
+{
+	return commit_limit;
+}

@@ -1,0 +1,108 @@
+/* Address spaces and their VMAs.
+ *
+ * An mm's VMAs form a sorted, circular, doubly-linked list with mm->vmas as
+ * its head; mm->cache remembers the last hit of find_vma.  Invariants: VMAs
+ * never overlap, start < end, both page aligned, all below TASK_SIZE.
+ * Adjacent anonymous private VMAs with the same rights are merged, as Linux
+ * does, so that many small mmaps do not become many VMAs. */
+#include <vmcore/mm.h>
+#include <vmcore/vfs.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+struct mm *mm_alloc(void)
+{
+	struct mm *mm = kzalloc(sizeof(*mm));
+	if (!mm)
+		return NULL;
+	mm->users = 1;
+	mm->vmas.next = mm->vmas.prev = &mm->vmas;
+	mm->stub_data = NO_FRAME;
+	return mm;
+}
+
+struct vma *find_vma(struct mm *mm, u64 addr)
+{
+	struct vma *v = mm->cache;
+	if (v && v->start <= addr && addr < v->end)
+		return v;
+	for (v = mm->vmas.next; v != &mm->vmas; v = v->next)
+		if (v->end > addr) {
+			mm->cache = v;
+			return v;
+		}
+	return NULL;
+}
+
+void vma_link(struct mm *mm, struct vma *nv)
+{
+	struct vma *v;
+	for (v = mm->vmas.next; v != &mm->vmas && v->start < nv->start; v = v->next)
+		;
+	nv->next = v;
+	nv->prev = v->prev;
+	v->prev->next = nv;
+	v->prev = nv;
+}
+
+void vma_unlink(struct mm *mm, struct vma *v)
+{
+	v->prev->next = v->next;
+	v->next->prev = v->prev;
+	if (mm->cache == v)
+		mm->cache = NULL;
+}
+
+void vma_free(struct vma *v)
+{
+	if (v->file)
+		fput(v->file);
+	free(v);
+}
+
+/* Split v at addr (inside it); returns the new upper part. */
+struct vma *vma_split(struct mm *mm, struct vma *v, u64 addr)
+{
+	struct vma *nv = malloc(sizeof(*nv));
+	if (!nv)
+		return NULL;
+	*nv = *v;
+	nv->start = addr;
+	if (nv->file) {
+		fget(nv->file);
+		nv->pgoff += (addr - v->start) >> PAGE_SHIFT;
+	}
+	v->end = addr;
+	vma_link(mm, nv);
+	return nv;
+}
+
+static bool mergeable(struct vma *a, struct vma *b)
+{
+	return a != b && a->end == b->start && a->prot == b->prot && a->flags == b->flags &&
+	       !a->file && !b->file && a->name == b->name;
+}
+
+/* Merge v with its neighbours where possible; returns the survivor. */
+struct vma *vma_merge(struct mm *mm, struct vma *v)
+{
+	struct vma *p = v->prev, *n = v->next;
+	if (n != &mm->vmas && mergeable(v, n)) {
+		v->end = n->end;
+		vma_unlink(mm, n);
+		vma_free(n);
+	}
+	if (p != &mm->vmas && mergeable(p, v)) {
+		p->end = v->end;
+		vma_unlink(mm, v);
+		vma_free(v);
+		v = p;
+	}
+	return v;
+}
+
+u64 vma_pages(struct vma *v)
+{
+	return (v->end - v->start) >> PAGE_SHIFT;
+}

@@ -1,0 +1,87 @@
+/* The stub: the host program that becomes one guest address space.
+ *
+ * vmcore starts it (from a copy embedded in ./linux) traced by a kernel task
+ * thread.  At the exec stop the tracer sets:
+ *   rdi = physmem fd, rsi = physmem offset of the data pages, rdx = their size
+ * The entry maps those pages read-only at STUB_DATA, unmaps every other host
+ * mapping below and above the stub (the original stack, vdso, vvar), then
+ * stops with int3.  From then on the address space holds only this code page,
+ * the data pages and what the kernel maps from physmem.
+ *
+ * stub_batch runs a batch of host syscalls (mmap, munmap, mprotect) that the
+ * kernel wrote into the data pages: rdi = address of the first op, rsi = count.
+ * It stops with int3; rax = 0 or the first error, r12 = index reached.
+ * The guest itself can never run these syscalls: guest code only ever runs
+ * under PTRACE_SYSEMU, which catches every syscall instruction. */
+
+#define STUB_BASE 0x7f0000000000
+#define STUB_DATA (STUB_BASE + 0x10000)
+#define STUB_END (STUB_DATA + 4 * 4096)
+#define USER_TOP 0x7ffffffff000
+
+	.text
+	.globl _start
+_start:
+	mov %rdi, %r12
+	mov %rsi, %r13
+	mov %rdx, %r14
+	/* prctl(PR_SET_NAME, "vmcore-stub") so the host's ps names us */
+	mov $157, %eax
+	mov $15, %edi
+	lea name(%rip), %rsi
+	syscall
+	/* mmap(STUB_DATA, size, PROT_READ, MAP_SHARED|MAP_FIXED, fd, off) */
+	mov $9, %eax
+	mov $STUB_DATA, %rdi
+	mov %r14, %rsi
+	mov $1, %edx
+	mov $0x11, %r10d
+	mov %r12, %r8
+	mov %r13, %r9
+	syscall
+	cmp $-4095, %rax
+	jae fail
+	/* munmap(0, STUB_BASE): everything below us */
+	mov $11, %eax
+	xor %edi, %edi
+	mov $STUB_BASE, %rsi
+	syscall
+	/* munmap(STUB_END, USER_TOP - STUB_END): stack, vdso, vvar above us */
+	mov $11, %eax
+	mov $STUB_END, %rdi
+	mov $(USER_TOP - STUB_END), %rsi
+	syscall
+	/* close the physmem fd's inheritance hazard: nothing else is open */
+	xor %eax, %eax
+	int3
+fail:
+	int3
+	ud2
+
+	.globl stub_batch
+	.org 0x100
+stub_batch:
+	mov %rdi, %rbx
+	mov %rsi, %rbp
+	xor %r12d, %r12d
+1:	cmp %rbp, %r12
+	jae 2f
+	mov 0(%rbx), %rax
+	mov 8(%rbx), %rdi
+	mov 16(%rbx), %rsi
+	mov 24(%rbx), %rdx
+	mov 32(%rbx), %r10
+	mov 40(%rbx), %r8
+	mov 48(%rbx), %r9
+	syscall
+	cmp $-4095, %rax
+	jae 3f
+	add $56, %rbx
+	inc %r12
+	jmp 1b
+2:	xor %eax, %eax
+3:	int3
+	ud2
+
+name:	.asciz "vmcore-stub"
+	.section .note.GNU-stack,"",@progbits
