@@ -101,11 +101,11 @@ _Noreturn void task_exit(struct task *t, int status)
 	t->exit_code = status;
 	if (t->tgid == 1) {
 		if (WIFSIGNALED(status)) {
-			pr_notice("vmcore: init killed by signal %d (%s)\n", WTERMSIG(status),
+			printk(KERN_CRIT, "vmcore: init killed by signal %d (%s)\n", WTERMSIG(status),
 				  signame(WTERMSIG(status)));
 			machine_halt(128 + WTERMSIG(status), false);
 		}
-		pr_notice("vmcore: init exited with status %d\n", WEXITSTATUS(status));
+		printk(KERN_CRIT, "vmcore: init exited with status %d\n", WEXITSTATUS(status));
 		machine_halt(WEXITSTATUS(status), false);
 	}
 	/* Other tasks come with fork (processes issue). */
@@ -124,14 +124,16 @@ _Noreturn void force_sig_fault(struct task *t, int sig, int code, u64 addr)
 	if (v && v->start <= r->rip && v->file && v->file->dentry)
 		snprintf(where, sizeof(where), " in %s[%llx+%llx]", v->file->dentry->name,
 			 (unsigned long long)v->start, (unsigned long long)(v->end - v->start));
+	/* Linux's show_signal_msg: KERN_EMERG for init, KERN_INFO otherwise */
+	int lvl = t->tgid == 1 ? KERN_EMERG : KERN_INFO;
 	if (sig == SIGSEGV)
-		pr_info("%s[%d]: segfault at %llx ip %016llx sp %016llx (%s)%s\n", t->comm, t->tid,
+		printk(lvl, "%s[%d]: segfault at %llx ip %016llx sp %016llx (%s)%s\n", t->comm, t->tid,
 			(unsigned long long)addr, (unsigned long long)r->rip,
 			(unsigned long long)r->rsp,
 			code == SEGV_MAPERR ? "SEGV_MAPERR" : code == SEGV_ACCERR ? "SEGV_ACCERR" : "SIGSEGV",
 			where);
 	else
-		pr_info("%s[%d]: %s at ip %016llx sp %016llx addr %llx code %d%s\n", t->comm, t->tid,
+		printk(lvl, "%s[%d]: %s at ip %016llx sp %016llx addr %llx code %d%s\n", t->comm, t->tid,
 			signame(sig), (unsigned long long)r->rip, (unsigned long long)r->rsp,
 			(unsigned long long)addr, code, where);
 	task_exit(t, sig);
