@@ -41,7 +41,8 @@ $(B)/vmcore/host/image.o: vmcore/host/image.S $(B)/stub.elf
 	$(CC) -c -DSTUB_ELF='"$(B)/stub.elf"' -o $@ $<
 
 testcases: | deps
-	@$(MAKE) --no-print-directory -C testcases OUT=$(TESTCASES)
+	@mkdir -p $(TESTCASES)
+	@if [ -f testcases/Makefile ]; then $(MAKE) --no-print-directory -C testcases OUT=$(TESTCASES); fi
 
 $(B)/initramfs.cpio: scripts/mkinitramfs.py testcases | deps
 	$(PYTHON) scripts/mkinitramfs.py --testcases $(TESTCASES) -o $@

@@ -105,6 +105,16 @@ static void fatal_signal(int sig)
 	raise(sig);
 }
 
+static void terminate_signal(int sig)
+{
+	char msg[96];
+	int n = snprintf(msg, sizeof(msg), "vmcore: terminated by signal %d; halting\n", sig);
+	ssize_t w = write(2, msg, n);
+	(void)w;
+	host_kill_all();
+	_exit(128 + sig);
+}
+
 int main(int argc, char **argv)
 {
 	u64 mem = 256UL << 20;
@@ -196,9 +206,9 @@ int main(int argc, char **argv)
 	signal(SIGSEGV, fatal_signal);
 	signal(SIGBUS, fatal_signal);
 	signal(SIGABRT, fatal_signal);
-	signal(SIGTERM, fatal_signal);
-	signal(SIGHUP, fatal_signal);
-	signal(SIGINT, fatal_signal);
+	signal(SIGTERM, terminate_signal);
+	signal(SIGHUP, terminate_signal);
+	signal(SIGINT, terminate_signal);
 	struct rlimit rl;
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
 		rl.rlim_cur = rl.rlim_max;

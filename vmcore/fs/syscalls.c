@@ -291,10 +291,9 @@ static long lookup_at(struct task *t, int dirfd, u64 upath, int atflags, struct 
 		struct file *f = fd_get(t, dirfd);
 		if (!f)
 			return -EBADF;
-		if (!f->dentry)
-			return -EBADF;
-		*d = dget(f->dentry);
-		return 0;
+		/* an anonymous file (the console, later pipes): a detached dentry */
+		*d = f->dentry ? dget(f->dentry) : dentry_new(NULL, "", iget(f->inode));
+		return *d ? 0 : -ENOMEM;
 	}
 	if ((r = dirfd_start(t, dirfd, path, &start)) < 0)
 		return r;
@@ -360,20 +359,11 @@ SYSCALL_DEFINE(statx)
 	if (a->a[3] & STATX__RESERVED)
 		return -EINVAL;
 	r = lookup_at(t, a->a[0], a->a[1], flags, &d);
-	if (r < 0) {
-		/* statx(fd, "", AT_EMPTY_PATH) on a file without a dentry */
-		char c;
-		if (r == -EBADF && (flags & AT_EMPTY_PATH) && copy_from_user(t->mm, &c, a->a[1], 1) == 0 &&
-		    !c && fd_get(t, a->a[0]))
-			ino = fd_get(t, a->a[0])->inode;
-		else
-			return r;
-	} else {
-		ino = d->inode;
-	}
+	if (r < 0)
+		return r;
+	ino = d->inode;
 	r = vfs_getattr(ino, &k);
-	if (d)
-		dput(d);
+	dput(d);
 	if (r < 0)
 		return r;
 	struct statx sx;

@@ -41,6 +41,7 @@ static void zap_pte(pte_t *pte, u64 va, void *arg)
 
 void zap_range(struct mm *mm, u64 start, u64 end)
 {
+	BUG_ON(end < start || end > TASK_SIZE);
 	struct zap_ctx z = { mm };
 	pte_range(&mm->pt, start, end, zap_pte, &z);
 	if (mm->as.pid)
@@ -82,6 +83,8 @@ static bool range_free(struct mm *mm, u64 start, u64 end)
 static u64 unmapped_area(struct mm *mm, u64 len, u64 limit)
 {
 	u64 top = limit;
+	if (len > limit)
+		return 0;
 	for (struct vma *v = mm->vmas.prev; ; v = v->prev) {
 		u64 gap_start = (v == &mm->vmas) ? PAGE_SIZE * 16 : v->end;
 		if (v != &mm->vmas && v->start >= top)
@@ -281,9 +284,7 @@ long do_mprotect(struct mm *mm, u64 addr, u64 len, int prot)
 		struct prot_ctx c = { mm, v, 0, 0, 0 };
 		pte_range(&mm->pt, v->start, v->end, prot_pte, &c);
 		prot_flush(&c);
-		struct vma *next = v->next;
-		v = vma_merge(mm, v);
-		v = next;
+		v = vma_merge(mm, v)->next;
 	}
 	return 0;
 }
@@ -312,17 +313,21 @@ long do_mremap(struct mm *mm, u64 addr, u64 old_len, u64 new_len, int flags, u64
 		return -EINVAL; /* MREMAP_DONTUNMAP: not supported yet */
 	if (addr & ~PAGE_MASK)
 		return -EINVAL;
+	if (old_len > TASK_SIZE || new_len > TASK_SIZE)
+		return -EINVAL;
 	old_len = PAGE_ALIGN(old_len);
 	new_len = PAGE_ALIGN(new_len);
 	if (!new_len)
 		return -EINVAL;
+	if (addr >= TASK_SIZE || addr + old_len > TASK_SIZE)
+		return -EFAULT;
 	if (!old_len)
 		return -EINVAL; /* duplicating a shared mapping: not supported */
 	struct vma *v = find_vma(mm, addr);
 	if (!v || v->start > addr || addr + old_len > v->end)
 		return -EFAULT;
 	if (flags & MREMAP_FIXED) {
-		if ((new_addr & ~PAGE_MASK) || new_addr + new_len > TASK_SIZE)
+		if ((new_addr & ~PAGE_MASK) || new_addr >= TASK_SIZE || new_addr + new_len > TASK_SIZE)
 			return -EINVAL;
 		if (new_addr < addr + old_len && addr < new_addr + new_len)
 			return -EINVAL;
@@ -433,6 +438,8 @@ long do_madvise(struct mm *mm, u64 addr, u64 len, int advice)
 	if (!len)
 		return 0;
 	u64 end = addr + len, a = addr;
+	if (end < addr || !PAGE_ALIGN(len))
+		return -EINVAL;
 	for (struct vma *v = find_vma(mm, addr); a < end; v = v->next) {
 		if (!v || v == &mm->vmas || v->start > a)
 			return -ENOMEM;

@@ -48,6 +48,8 @@ SYSCALL_DEFINE(msync)
 		return -EINVAL;
 	u64 end = addr + len, p = addr;
 	long r = 0;
+	if (end < addr || (a->a[1] && !len))
+		return -ENOMEM;
 	for (struct vma *v = find_vma(t->mm, addr); p < end; v = v->next) {
 		if (!v || v == &t->mm->vmas || v->start > p)
 			return -ENOMEM;
@@ -64,6 +66,8 @@ SYSCALL_DEFINE(mincore)
 	if (addr & ~PAGE_MASK)
 		return -EINVAL;
 	u64 end = addr + len, p = addr;
+	if (end < addr || (a->a[1] && !len) || end > TASK_SIZE)
+		return -ENOMEM;
 	for (struct vma *v = find_vma(t->mm, addr); p < end; v = v->next) {
 		if (!v || v == &t->mm->vmas || v->start > p)
 			return -ENOMEM;

@@ -38,6 +38,7 @@ struct vma *find_vma(struct mm *mm, u64 addr)
 void vma_link(struct mm *mm, struct vma *nv)
 {
 	struct vma *v;
+	BUG_ON(nv->start >= nv->end || nv->end > TASK_SIZE || (nv->start | nv->end) & ~PAGE_MASK);
 	for (v = mm->vmas.next; v != &mm->vmas && v->start < nv->start; v = v->next)
 		;
 	nv->next = v;
