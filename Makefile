@@ -4,12 +4,16 @@
 
 CC := gcc
 PYTHON := /usr/bin/python3
-B := build
+# Sanitizer builds keep their objects apart; ./linux is relinked whenever
+# the flavour changes.
+FLAVOR := $(if $(filter 1,$(SANITIZE)),asan,normal)
+B := build/$(FLAVOR)
+$(shell mkdir -p build; [ "$$(cat build/.flavor 2>/dev/null)" = "$(FLAVOR)" ] || echo $(FLAVOR) > build/.flavor)
 
 CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-Wno-missing-field-initializers -fno-strict-aliasing -D_GNU_SOURCE -Ivmcore/include -MMD -MP
 LDFLAGS :=
-LDLIBS := -lelf -lpthread
+LDLIBS := -ldw -lelf -lpthread
 ifeq ($(SANITIZE),1)
 CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer
 LDFLAGS += -fsanitize=address,undefined
@@ -18,7 +22,7 @@ endif
 SRCS := $(wildcard vmcore/boot/*.c vmcore/host/*.c vmcore/kernel/*.c vmcore/mm/*.c \
 	vmcore/fs/*.c vmcore/lib/*.c)
 OBJS := $(SRCS:%.c=$(B)/%.o)
-TESTCASES := $(abspath $(B)/testcases)
+TESTCASES := $(abspath build/testcases)
 
 .PHONY: all deps run test bench clean testcases
 
@@ -50,8 +54,8 @@ $(B)/initramfs.cpio: scripts/mkinitramfs.py testcases | deps
 $(B)/initramfs.o: vmcore/boot/initramfs.S $(B)/initramfs.cpio
 	$(CC) -c -DINITRAMFS='"$(B)/initramfs.cpio"' -o $@ $<
 
-linux: $(OBJS) $(B)/vmcore/host/image.o $(B)/initramfs.o
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+linux: $(OBJS) $(B)/vmcore/host/image.o $(B)/initramfs.o build/.flavor
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LDLIBS)
 
 run: linux
 	./linux
@@ -63,6 +67,6 @@ bench: linux testcases
 	$(PYTHON) scripts/bench.py
 
 clean:
-	rm -rf $(B) linux
+	rm -rf build linux
 
 -include $(OBJS:.o=.d)

@@ -89,6 +89,7 @@ void panic(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	oops_report(msg);
 	printk(KERN_EMERG, "Kernel panic - not syncing: %s\n", msg);
 	machine_halt(2, false);
 }
@@ -96,10 +97,14 @@ void panic(const char *fmt, ...)
 static void fatal_signal(int sig)
 {
 	/* a crash of the kernel itself: say so, then take every guest down */
-	char msg[96];
-	int n = snprintf(msg, sizeof(msg), "vmcore: kernel crashed (signal %d); halting\n", sig);
-	ssize_t w = write(2, msg, n);
-	(void)w;
+	static volatile int nested;
+	/* hold the halt lock so that no other thread ends the process before
+	 * the report is out */
+	if (!nested++ && pthread_mutex_trylock(&halt_lock) == 0) {
+		char msg[64];
+		snprintf(msg, sizeof(msg), "kernel crashed with signal %d (%s)", sig, sigabbrev_np(sig));
+		oops_report(msg);
+	}
 	host_kill_all();
 	signal(sig, SIG_DFL);
 	raise(sig);

@@ -104,6 +104,38 @@ long pagecache_get(struct inode *ino, u64 pgoff, u64 *frame)
 	return 0;
 }
 
+/* Fill the absent pages of [pgoff, pgoff+n) (within the file) with one
+ * contiguous run of frames where possible, so that a file mapping of them
+ * becomes few host mappings.  Best effort: errors leave pages absent. */
+void pagecache_readahead(struct inode *ino, u64 pgoff, u64 n)
+{
+	u64 end = MIN(pgoff + n, PAGE_ALIGN(ino->size) >> PAGE_SHIFT);
+	if (pgoff >= end || pc_grow(&ino->pc, end) < 0)
+		return;
+	u64 i = pgoff;
+	while (i < end) {
+		if (ino->pc.frames[i] != NO_FRAME) {
+			i++;
+			continue;
+		}
+		u64 want = 1;
+		while (i + want < end && ino->pc.frames[i + want] == NO_FRAME)
+			want++;
+		u64 got, f = frame_alloc_run(want, &got);
+		if (f == NO_FRAME)
+			return;
+		for (u64 k = 0; k < got; k++, i++) {
+			if (ino->iops && ino->iops->readpage &&
+			    ino->iops->readpage(ino, i, frame_ptr(f + k)) < 0) {
+				for (; k < got; k++)
+					frame_put(f + k);
+				return;
+			}
+			ino->pc.frames[i] = f + k;
+		}
+	}
+}
+
 /* A cached page, or NO_FRAME (no reference taken). */
 u64 pagecache_peek(struct inode *ino, u64 pgoff)
 {

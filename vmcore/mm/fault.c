@@ -17,6 +17,7 @@
 #include <sys/mman.h>
 
 #define FAULT_AROUND 16
+#define READ_AROUND 128 /* pages of a file read at once */
 
 static void set_pte(struct mm *mm, pte_t *pte, u64 frame, u64 flags)
 {
@@ -94,6 +95,11 @@ static int fill(struct mm *mm, struct vma *v, u64 start, u64 end, u64 addr)
 		return 0;
 	}
 	struct inode *ino = v->file->inode;
+	/* read ahead a larger aligned window, in one run of frames, so that
+	 * later fault-around windows map consecutive physmem offsets */
+	u64 pg = v->pgoff + ((start - v->start) >> PAGE_SHIFT);
+	u64 ra = pg & ~(READ_AROUND - 1);
+	pagecache_readahead(ino, ra, READ_AROUND);
 	for (u64 va = start; va < end; va += PAGE_SIZE) {
 		pte_t *pte = pte_lookup(&mm->pt, va, true);
 		if (!pte)

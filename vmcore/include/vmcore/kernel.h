@@ -57,6 +57,8 @@ size_t log_read_all(char *buf, size_t len);
 size_t log_size(void);
 void log_clear(void);
 
+/* Report a kernel bug: the task, the syscall, a symbolised backtrace. */
+void oops_report(const char *why);
 _Noreturn void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 #define BUG_ON(c)                                                                  \
 	do {                                                                       \

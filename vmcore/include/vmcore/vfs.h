@@ -122,6 +122,7 @@ int vfs_getattr(struct inode *ino, struct kstat *st);
  * for the caller; -EIO on a read error. */
 long pagecache_get(struct inode *ino, u64 pgoff, u64 *frame);
 u64 pagecache_peek(struct inode *ino, u64 pgoff); /* no reference taken */
+void pagecache_readahead(struct inode *ino, u64 pgoff, u64 n);
 void pagecache_truncate(struct inode *ino, u64 size);
 int pagecache_writeback(struct inode *ino);
 void pagecache_free(struct inode *ino);
