@@ -433,7 +433,11 @@ SYSCALL_DEFINE(reboot)
 		return -EINVAL;
 	if (t->euid != 0)
 		return -EPERM;
-	switch ((unsigned)a->a[2]) {
+	unsigned cmd = a->a[2];
+	if (cmd == LINUX_REBOOT_CMD_POWER_OFF || cmd == LINUX_REBOOT_CMD_HALT ||
+	    cmd == LINUX_REBOOT_CMD_RESTART || cmd == LINUX_REBOOT_CMD_RESTART2)
+		sync_all_mms();
+	switch (cmd) {
 	case LINUX_REBOOT_CMD_POWER_OFF:
 		pr_notice("reboot: Power down\n");
 		machine_halt(0, false);

@@ -95,11 +95,24 @@ static const char *signame(int sig)
 	return buf;
 }
 
+/* Write back what shared file mappings hold, for every address space
+ * (before a halt: the host file must have it all). */
+void sync_all_mms(void)
+{
+	for (struct task *t = all_tasks; t; t = t->next_task)
+		if (t->mm)
+			for (struct vma *v = t->mm->vmas.next; v != &t->mm->vmas; v = v->next)
+				if (v->file && (v->flags & VM_SHARED) && (v->prot & PROT_WRITE))
+					pagecache_writeback(v->file->inode);
+}
+
 _Noreturn void task_exit(struct task *t, int status)
 {
 	t->exiting = true;
 	t->exit_code = status;
 	if (t->tgid == 1) {
+		/* shared file mappings write their pages back on the way down */
+		sync_all_mms();
 		if (WIFSIGNALED(status)) {
 			printk(KERN_CRIT, "vmcore: init killed by signal %d (%s)\n", WTERMSIG(status),
 				  signame(WTERMSIG(status)));

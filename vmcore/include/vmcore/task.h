@@ -69,6 +69,7 @@ long do_execve(struct task *t, const char *path, u64 argv, u64 envp);
 
 /* The halt path: called when init is gone or the machine powers off. */
 _Noreturn void machine_halt(int exit_code, bool restart);
+void sync_all_mms(void);
 
 extern int nr_vcpus;
 extern u64 boot_time_ns;
