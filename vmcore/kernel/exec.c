@@ -531,7 +531,11 @@ again:
 			t->files->fd[fd] = NULL;
 			t->files->cloexec[fd / 64] &= ~(1UL << (fd % 64));
 		}
-	memset(t->sighand, 0, sizeof(t->sighand)); /* handlers reset; ignored stay (later) */
+	/* handlers reset to SIG_DFL; ignored signals stay ignored */
+	for (int i = 0; i < _NSIG_LINUX; i++)
+		if (t->sighand[i].handler != (u64)SIG_IGN)
+			memset(&t->sighand[i], 0, sizeof(t->sighand[i]));
+	vfork_release(t);
 	r = 0;
 	goto out;
 fatal:

@@ -49,9 +49,19 @@ SYSCALL_DEFINE(getuid) { return t->uid; }
 SYSCALL_DEFINE(geteuid) { return t->euid; }
 SYSCALL_DEFINE(getgid) { return t->gid; }
 SYSCALL_DEFINE(getegid) { return t->egid; }
-SYSCALL_DEFINE(getpgrp) { return t->tgid; }
-SYSCALL_DEFINE(getpgid) { return a->a[0] == 0 || a->a[0] == (u64)t->tgid ? t->tgid : -ESRCH; }
-SYSCALL_DEFINE(getsid) { return a->a[0] == 0 || a->a[0] == (u64)t->tgid ? t->tgid : -ESRCH; }
+SYSCALL_DEFINE(getpgrp) { return t->pgid; }
+
+SYSCALL_DEFINE(getpgid)
+{
+	struct task *p = a->a[0] ? task_find(a->a[0]) : t;
+	return p && p->state != TASK_DEAD ? p->pgid : -ESRCH;
+}
+
+SYSCALL_DEFINE(getsid)
+{
+	struct task *p = a->a[0] ? task_find(a->a[0]) : t;
+	return p && p->state != TASK_DEAD ? p->sid : -ESRCH;
+}
 
 SYSCALL_DEFINE(getresuid)
 {

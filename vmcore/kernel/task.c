@@ -15,8 +15,7 @@
 #include <unistd.h>
 
 __thread struct task *current;
-static struct task *all_tasks;
-static int next_tid = 1;
+struct task *all_tasks;
 static int next_cpu;
 int nr_vcpus = 1;
 
@@ -67,7 +66,7 @@ static int task_new_mm(struct task *t)
 	return 0;
 }
 
-static void pin_task(struct task *t)
+void task_pin(struct task *t)
 {
 	static int cpus[1024];
 	static int ncpus;
@@ -121,12 +120,18 @@ _Noreturn void task_exit(struct task *t, int status)
 		printk(KERN_CRIT, "vmcore: init exited with status %d\n", WEXITSTATUS(status));
 		machine_halt(WEXITSTATUS(status), false);
 	}
-	/* Other tasks come with fork (processes issue). */
-	if (t->mm)
-		mm_put(t->mm);
-	t->mm = NULL;
-	bkl_unlock();
-	pthread_exit(NULL);
+	exit_notify_and_die(t, status);
+}
+
+/* Until signal delivery exists, a pending SIGPIPE with the default action
+ * ends the task when its system call returns; an ignored one is dropped. */
+void sigpipe_raise(struct task *t)
+{
+	u64 h = t->sighand[SIGPIPE - 1].handler;
+	if (h == (u64)SIG_IGN || (t->sigmask & (1UL << (SIGPIPE - 1))))
+		return;
+	if (h == (u64)SIG_DFL)
+		t->pending_kill = SIGPIPE;
 }
 
 _Noreturn void force_sig_fault(struct task *t, int sig, int code, u64 addr)
@@ -182,7 +187,7 @@ static void handle_event(struct task *t, struct host_event *ev)
 	}
 }
 
-static void task_loop(struct task *t)
+void task_loop(struct task *t)
 {
 	struct host_event ev;
 	for (;;) {
@@ -196,6 +201,8 @@ static void task_loop(struct task *t)
 		host_run(&t->ht, &ev);
 		bkl_lock();
 		handle_event(t, &ev);
+		if (t->pending_kill)
+			task_exit(t, t->pending_kill);
 	}
 }
 
@@ -217,7 +224,7 @@ static void *init_thread(void *arg)
 		pr_err("vmcore: cannot create init's address space: %s\n", strerror(-r));
 		machine_halt(1, false);
 	}
-	pin_task(t);
+	task_pin(t);
 	r = kernel_execve(t, ia->path, ia->argv, ia->envp);
 	if (r < 0) {
 		printk(KERN_EMERG, "Kernel panic - not syncing: Requested init %s failed (error %d: %s).\n",
@@ -234,7 +241,7 @@ int task_start_init(const char *path, char *const argv[], char *const envp[])
 	struct task *t = kzalloc(sizeof(*t));
 	if (!t)
 		return -ENOMEM;
-	t->tid = t->tgid = next_tid++;
+	t->tid = t->tgid = t->pgid = t->sid = 1;
 	t->fs = kzalloc(sizeof(*t->fs));
 	t->fs->refs = 1;
 	t->fs->root = dget(vfs_root());

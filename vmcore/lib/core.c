@@ -17,6 +17,16 @@ void bkl_unlock(void)
 	pthread_mutex_unlock(&bkl);
 }
 
+void bkl_wait(pthread_cond_t *c)
+{
+	pthread_cond_wait(c, &bkl);
+}
+
+void bkl_wait_timeout(pthread_cond_t *c, const struct timespec *abs)
+{
+	pthread_cond_timedwait(c, &bkl, abs);
+}
+
 static u64 mono_base;
 
 u64 ktime_ns(void)

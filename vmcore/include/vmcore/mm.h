@@ -89,6 +89,9 @@ struct mm {
 };
 
 struct mm *mm_alloc(void);
+/* A copy of mm for fork: private pages shared copy-on-write (the parent's
+ * host mappings of them are write-protected). */
+struct mm *mm_dup(struct mm *old);
 void mm_put(struct mm *mm);
 /* Tear down every mapping (exec, exit). */
 void mm_unmap_all(struct mm *mm);

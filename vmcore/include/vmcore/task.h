@@ -45,8 +45,14 @@ struct task {
 	u64 clear_child_tid;
 	u64 robust_list;
 	u64 rlimits[16][2];
+	int pgid, sid;
+	enum { TASK_RUNNING, TASK_ZOMBIE, TASK_DEAD } state;
 	bool exiting;
 	int exit_code;          /* wait status */
+	int pending_kill;       /* a fatal default-action signal, taken on return */
+	bool vfork_pending;     /* a vfork parent waits until we exec or exit */
+	void *fpstate;          /* xstate handed to a new task's thread */
+	int fpstate_len;
 	u64 start_time_ns;
 	u64 nsyscalls;
 	struct task *next_task; /* all tasks */
@@ -69,6 +75,23 @@ long do_execve(struct task *t, const char *path, u64 argv, u64 envp);
 
 /* The halt path: called when init is gone or the machine powers off. */
 _Noreturn void machine_halt(int exit_code, bool restart);
+
+/* fork, vfork, clone (processes; threads come with the next step) */
+long do_fork(struct task *t, u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls);
+/* Wake every task sleeping for a child's change of state. */
+void wake_child_waiters(void);
+/* Sleep on a condition with the BKL released. */
+void bkl_wait(pthread_cond_t *c);
+void bkl_wait_timeout(pthread_cond_t *c, const struct timespec *abs);
+void task_loop(struct task *t) __attribute__((noreturn));
+extern struct task *all_tasks;
+extern pthread_cond_t child_cond, vfork_cond;
+void task_pin(struct task *t);
+/* A write to a pipe without readers: SIGPIPE (default action: death). */
+void sigpipe_raise(struct task *t);
+void vfork_release(struct task *t);
+void exit_resources(struct task *t);
+_Noreturn void exit_notify_and_die(struct task *t, int status);
 void sync_all_mms(void);
 
 extern int nr_vcpus;

@@ -1,0 +1,234 @@
+/* Exit, zombies, and waiting for children.
+ *
+ * A task that exits gives up its memory (which kills its stub), its
+ * descriptors and its directory, hands its children to init, and stays a
+ * zombie holding its wait status until its parent reaps it with wait4 or
+ * waitid.  Waiters sleep on one condition variable with the BKL released;
+ * every change of a child's state broadcasts on it. */
+#include <vmcore/syscall.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+
+pthread_cond_t child_cond = PTHREAD_COND_INITIALIZER;
+pthread_cond_t vfork_cond = PTHREAD_COND_INITIALIZER;
+
+void wake_child_waiters(void)
+{
+	pthread_cond_broadcast(&child_cond);
+}
+
+void vfork_release(struct task *t)
+{
+	if (t->vfork_pending) {
+		t->vfork_pending = false;
+		pthread_cond_broadcast(&vfork_cond);
+	}
+}
+
+static void files_put(struct files_struct *fs)
+{
+	if (!fs || --fs->refs)
+		return;
+	for (int i = 0; i < fs->max; i++)
+		if (fs->fd[i])
+			fput(fs->fd[i]);
+	free(fs->fd);
+	free(fs->cloexec);
+	free(fs);
+}
+
+static void fs_put(struct fs_struct *fs)
+{
+	if (!fs || --fs->refs)
+		return;
+	dput(fs->root);
+	dput(fs->cwd);
+	free(fs);
+}
+
+static void release_task(struct task *t)
+{
+	for (struct task **pp = &all_tasks; *pp; pp = &(*pp)->next_task)
+		if (*pp == t) {
+			*pp = t->next_task;
+			break;
+		}
+	free(t->fpstate);
+	free(t);
+}
+
+/* The part of exit that every task goes through (init too). */
+void exit_resources(struct task *t)
+{
+	if (t->clear_child_tid && t->mm) {
+		int zero = 0;
+		copy_to_user(t->mm, t->clear_child_tid, &zero, sizeof(zero));
+	}
+	vfork_release(t);
+	if (t->mm)
+		mm_put(t->mm);
+	t->mm = NULL;
+	files_put(t->files);
+	t->files = NULL;
+	fs_put(t->fs);
+	t->fs = NULL;
+}
+
+/* Non-init tasks: become a zombie for the parent, then end the thread. */
+_Noreturn void exit_notify_and_die(struct task *t, int status)
+{
+	struct task *init = task_find(1);
+	exit_resources(t);
+	bool zombies_for_init = false;
+	for (struct task *c = all_tasks; c; c = c->next_task)
+		if (c->parent == t) {
+			c->parent = init;
+			if (c->state == TASK_ZOMBIE)
+				zombies_for_init = true;
+		}
+	(void)zombies_for_init;
+	t->exit_code = status;
+	t->state = TASK_ZOMBIE;
+	struct task *p = t->parent;
+	/* a parent that ignores SIGCHLD, or sets SA_NOCLDWAIT, never sees zombies */
+	if (p && (p->sighand[SIGCHLD - 1].handler == (u64)SIG_IGN ||
+		  (p->sighand[SIGCHLD - 1].flags & SA_NOCLDWAIT))) {
+		t->state = TASK_DEAD;
+		release_task(t);
+	}
+	wake_child_waiters();
+	bkl_unlock();
+	pthread_exit(NULL);
+}
+
+static bool wait_match(struct task *t, struct task *c, int pid)
+{
+	if (c->parent != t)
+		return false;
+	if (pid > 0)
+		return c->tgid == pid;
+	if (pid == -1)
+		return true;
+	if (pid == 0)
+		return c->pgid == t->pgid;
+	return c->pgid == -pid;
+}
+
+static long do_wait(struct task *t, int pid, int options, int *status, struct rusage *ru)
+{
+	for (;;) {
+		bool any = false;
+		for (struct task *c = all_tasks; c; c = c->next_task) {
+			if (!wait_match(t, c, pid))
+				continue;
+			any = true;
+			if (c->state != TASK_ZOMBIE)
+				continue;
+			int tid = c->tid;
+			*status = c->exit_code;
+			if (ru)
+				memset(ru, 0, sizeof(*ru));
+			if (!(options & WNOWAIT)) {
+				c->state = TASK_DEAD;
+				release_task(c);
+			}
+			return tid;
+		}
+		if (!any)
+			return -ECHILD;
+		if (options & WNOHANG)
+			return 0;
+		bkl_wait(&child_cond);
+	}
+}
+
+SYSCALL_DEFINE(wait4)
+{
+	int status = 0, options = a->a[2];
+	struct rusage ru;
+	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WALL | __WCLONE | __WNOTHREAD))
+		return -EINVAL;
+	if ((int)a->a[0] == INT32_MIN)
+		return -ESRCH;
+	long r = do_wait(t, (int)a->a[0], options, &status, a->a[3] ? &ru : NULL);
+	if (r > 0) {
+		if (a->a[1] && copy_to_user(t->mm, a->a[1], &status, sizeof(status)) < 0)
+			return -EFAULT;
+		if (a->a[3] && copy_to_user(t->mm, a->a[3], &ru, sizeof(ru)) < 0)
+			return -EFAULT;
+	}
+	return r;
+}
+
+SYSCALL_DEFINE(waitid)
+{
+	int idtype = a->a[0], id = a->a[1], options = a->a[3], status = 0, pid;
+	if (!(options & (WEXITED | WSTOPPED | WCONTINUED)) ||
+	    (options & ~(WNOHANG | WNOWAIT | WEXITED | WSTOPPED | WCONTINUED | __WALL | __WCLONE | __WNOTHREAD)))
+		return -EINVAL;
+	switch (idtype) {
+	case P_ALL: pid = -1; break;
+	case P_PID: if (id <= 0) return -EINVAL; pid = id; break;
+	case P_PGID: if (id < 0) return -EINVAL; pid = id ? -id : 0; break;
+	default: return -EINVAL;
+	}
+	if (!(options & WEXITED))
+		return (options & WNOHANG) ? 0 : -ECHILD; /* stops come with signals */
+	long r = do_wait(t, pid, options, &status, NULL);
+	if (r < 0)
+		return r;
+	if (a->a[2]) {
+		siginfo_t si;
+		memset(&si, 0, sizeof(si));
+		if (r > 0) {
+			si.si_signo = SIGCHLD;
+			si.si_pid = r;
+			si.si_uid = 0;
+			if (WIFEXITED(status)) {
+				si.si_code = CLD_EXITED;
+				si.si_status = WEXITSTATUS(status);
+			} else {
+				si.si_code = (status & 0x80) ? CLD_DUMPED : CLD_KILLED;
+				si.si_status = WTERMSIG(status);
+			}
+		}
+		if (copy_to_user(t->mm, a->a[2], &si, sizeof(si)) < 0)
+			return -EFAULT;
+	}
+	return 0;
+}
+
+SYSCALL_DEFINE(setpgid)
+{
+	int pid = a->a[0] ? (int)a->a[0] : t->tgid, pgid = a->a[1] ? (int)a->a[1] : pid;
+	if (pgid < 0)
+		return -EINVAL;
+	struct task *p = task_find(pid);
+	if (!p || (p != t && p->parent != t))
+		return -ESRCH;
+	if (p->sid != t->sid)
+		return -EPERM;
+	if (p->pgid == p->sid && p->tgid == p->sid)
+		return -EPERM; /* a session leader */
+	if (pgid != pid) {
+		bool found = false;
+		for (struct task *q = all_tasks; q; q = q->next_task)
+			if (q->pgid == pgid && q->sid == t->sid && q->state == TASK_RUNNING)
+				found = true;
+		if (!found)
+			return -EPERM;
+	}
+	p->pgid = pgid;
+	return 0;
+}
+
+SYSCALL_DEFINE(setsid)
+{
+	for (struct task *q = all_tasks; q; q = q->next_task)
+		if (q->pgid == t->tgid && q->state != TASK_DEAD)
+			return -EPERM;
+	t->sid = t->pgid = t->tgid;
+	return t->sid;
+}

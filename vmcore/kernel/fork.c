@@ -1,0 +1,220 @@
+/* fork, vfork and clone for new processes.
+ *
+ * The parent's task thread copies what the child shares or inherits (memory
+ * copy-on-write, descriptors, working directory, credentials, signal
+ * dispositions, registers and FPU state), then starts the child's task
+ * thread.  That thread creates the child's stub process itself, because a
+ * ptrace tracer must be the thread that traces: it asks the host for a fresh
+ * address space, loads the registers, pins itself and enters the task loop.
+ * The child's pages arrive by demand faults from the shared page table. */
+#include <vmcore/syscall.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int next_pid = 2;
+extern int nr_vcpus;
+
+static int alloc_pid(void)
+{
+	for (;;) {
+		int pid = next_pid++;
+		if (next_pid >= 4194304)
+			next_pid = 2;
+		if (!task_find(pid))
+			return pid;
+	}
+}
+
+static struct files_struct *files_dup(struct files_struct *old)
+{
+	struct files_struct *fs = kzalloc(sizeof(*fs));
+	if (!fs)
+		return NULL;
+	fs->refs = 1;
+	fs->max = old->max;
+	fs->fd = calloc(old->max ? old->max : 1, sizeof(struct file *));
+	fs->cloexec = calloc(old->max ? old->max / 64 + 1 : 1, sizeof(u64));
+	if (!fs->fd || !fs->cloexec) {
+		free(fs->fd);
+		free(fs->cloexec);
+		free(fs);
+		return NULL;
+	}
+	for (int i = 0; i < old->max; i++)
+		if (old->fd[i])
+			fs->fd[i] = fget(old->fd[i]);
+	if (old->max)
+		memcpy(fs->cloexec, old->cloexec, old->max / 64 * sizeof(u64));
+	return fs;
+}
+
+static struct fs_struct *fs_dup(struct fs_struct *old)
+{
+	struct fs_struct *fs = kzalloc(sizeof(*fs));
+	if (!fs)
+		return NULL;
+	fs->refs = 1;
+	fs->root = dget(old->root);
+	fs->cwd = dget(old->cwd);
+	fs->umask = old->umask;
+	return fs;
+}
+
+static void *child_main(void *arg)
+{
+	struct task *t = arg;
+	struct user_regs_struct regs = t->ht.regs;
+
+	current = t;
+	bkl_lock();
+	struct mm *mm = t->mm;
+	int r = host_as_create(&mm->as, &t->ht, mm->stub_data << PAGE_SHIFT, frame_ptr(mm->stub_data));
+	if (r < 0) {
+		pr_err("vmcore: cannot create the address space of task %d: error %d\n", t->tid, r);
+		task_exit(t, SIGKILL);
+	}
+	/* the stub's registers (segments) with the parent's values on top */
+	t->ht.regs = regs;
+	t->ht.regs_dirty = true;
+	if (t->fpstate) {
+		host_set_fpregs(&t->ht, t->fpstate, t->fpstate_len);
+		free(t->fpstate);
+		t->fpstate = NULL;
+	}
+	task_pin(t);
+	task_loop(t);
+}
+
+long do_fork(struct task *p, u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls)
+{
+	if ((flags & CLONE_THREAD) || ((flags & CLONE_VM) && !(flags & CLONE_VFORK))) {
+		static bool logged;
+		if (!logged)
+			pr_warn("vmcore: clone with CLONE_VM/CLONE_THREAD (threads) is not supported yet\n");
+		logged = true;
+		return -ENOSYS;
+	}
+	if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM))
+		return -EINVAL;
+	struct task *t = kzalloc(sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	t->tid = t->tgid = alloc_pid();
+	t->parent = (flags & CLONE_PARENT) && p->parent ? p->parent : p;
+	memcpy(t->comm, p->comm, sizeof(t->comm));
+	t->uid = p->uid; t->gid = p->gid; t->euid = p->euid; t->egid = p->egid;
+	t->suid = p->suid; t->sgid = p->sgid; t->fsuid = p->fsuid; t->fsgid = p->fsgid;
+	t->sigmask = p->sigmask;
+	memcpy(t->sighand, p->sighand, sizeof(t->sighand));
+	memcpy(t->rlimits, p->rlimits, sizeof(t->rlimits));
+	t->pgid = p->pgid;
+	t->sid = p->sid;
+	t->start_time_ns = ktime_ns();
+	long r = -ENOMEM;
+	if (flags & CLONE_FILES) {
+		t->files = p->files;
+		t->files->refs++;
+	} else if (!(t->files = files_dup(p->files)))
+		goto fail;
+	if (flags & CLONE_FS) {
+		t->fs = p->fs;
+		t->fs->refs++;
+	} else if (!(t->fs = fs_dup(p->fs)))
+		goto fail;
+	t->mm = mm_dup(p->mm);
+	if (!t->mm)
+		goto fail;
+	u64 got;
+	t->mm->stub_data = frame_alloc_run(STUB_DATA_PAGES, &got);
+	if (t->mm->stub_data == NO_FRAME || got != STUB_DATA_PAGES) {
+		if (t->mm->stub_data != NO_FRAME)
+			for (u64 i = 0; i < got; i++)
+				frame_put(t->mm->stub_data + i);
+		t->mm->stub_data = NO_FRAME;
+		goto fail;
+	}
+	t->ht.regs = p->ht.regs;
+	t->ht.regs.rax = 0;
+	if (stack)
+		t->ht.regs.rsp = stack;
+	if (flags & CLONE_SETTLS)
+		t->ht.regs.fs_base = tls;
+	t->fpstate = malloc(4096);
+	if (t->fpstate) {
+		t->fpstate_len = host_get_fpregs(&p->ht, t->fpstate, 4096);
+		if (t->fpstate_len <= 0) {
+			free(t->fpstate);
+			t->fpstate = NULL;
+		}
+	}
+	if (flags & CLONE_PARENT_SETTID)
+		copy_to_user(p->mm, ptid, &t->tid, sizeof(int));
+	if (flags & CLONE_CHILD_SETTID)
+		copy_to_user(t->mm, ctid, &t->tid, sizeof(int));
+	if (flags & CLONE_CHILD_CLEARTID)
+		t->clear_child_tid = ctid;
+	t->vfork_pending = flags & CLONE_VFORK;
+	t->next_task = all_tasks;
+	all_tasks = t;
+	int tid = t->tid;
+	pthread_attr_t attr;
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 1 << 20);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	int e = pthread_create(&t->thread, &attr, child_main, t);
+	pthread_attr_destroy(&attr);
+	if (e) {
+		/* nothing ran yet: undo as a death by SIGKILL the parent can reap */
+		t->exit_code = SIGKILL;
+		t->state = TASK_ZOMBIE;
+		t->vfork_pending = false;
+		mm_put(t->mm);
+		t->mm = NULL;
+		return -EAGAIN;
+	}
+	if (flags & CLONE_VFORK) {
+		while (t->vfork_pending)
+			bkl_wait(&vfork_cond);
+	}
+	return tid;
+fail:
+	if (t->mm)
+		mm_put(t->mm);
+	free(t);
+	return r;
+}
+
+SYSCALL_DEFINE(fork)
+{
+	return do_fork(t, SIGCHLD, 0, 0, 0, 0);
+}
+
+SYSCALL_DEFINE(vfork)
+{
+	return do_fork(t, CLONE_VM | CLONE_VFORK | SIGCHLD, 0, 0, 0, 0);
+}
+
+SYSCALL_DEFINE(clone)
+{
+	/* x86-64 order: flags, stack, parent_tid, child_tid, tls */
+	return do_fork(t, a->a[0], a->a[1], a->a[2], a->a[3], a->a[4]);
+}
+
+struct clone_args_k {
+	u64 flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
+};
+
+SYSCALL_DEFINE(clone3)
+{
+	struct clone_args_k ca = { 0 };
+	u64 size = a->a[1];
+	if (size < 64 || size > PAGE_SIZE)
+		return -EINVAL;
+	if (copy_from_user(t->mm, &ca, a->a[0], MIN(size, sizeof(ca))) < 0)
+		return -EFAULT;
+	if (ca.exit_signal > 64 || (ca.flags & 0xff))
+		return -EINVAL;
+	u64 stack = ca.stack ? ca.stack + ca.stack_size : 0;
+	return do_fork(t, ca.flags | ca.exit_signal, stack, ca.parent_tid, ca.child_tid, ca.tls);
+}
