@@ -318,8 +318,7 @@ int main(int argc, char **argv)
 	bkl_unlock();
 	if (r)
 		panic("cannot start init: %s", strerror(-r));
-	/* The main thread's work (the device loop) comes with the terminal;
-	 * for now it waits for the halt, which exits the process. */
-	for (;;)
-		pause();
+	/* The main thread becomes the console's input loop; the halt path
+	 * ends the process. */
+	console_input_loop();
 }

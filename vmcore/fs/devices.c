@@ -2,6 +2,7 @@
  * urandom) and the console. */
 #include <vmcore/vfs.h>
 #include <vmcore/task.h>
+#include <vmcore/signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -41,16 +42,66 @@ static const struct file_ops zero_fops = { .read = zero_read, .write = null_writ
 static const struct file_ops full_fops = { .read = zero_read, .write = full_write, .seekable = true };
 static const struct file_ops random_fops = { .read = random_read, .write = null_write };
 
-/* The console: for now a line to the host's stdin and stdout, and a
- * terminal when the host's are.  The tty layer (termios, job control)
- * replaces this. */
+/* The console: the host's stdin and stdout.  The kernel's main thread
+ * reads stdin into a buffer (console_input_loop); guest reads take from the
+ * buffer and sleep, interruptibly, while it is empty.  The tty layer
+ * (termios, line editing, job control) builds on this. */
+static struct {
+	u8 buf[4096];
+	size_t head, len;
+	bool eof;
+	pthread_cond_t cond;
+} con = { .cond = PTHREAD_COND_INITIALIZER };
+
 static long con_read(struct file *f, void *buf, size_t len, u64 *pos)
 {
-	bkl_unlock();
-	ssize_t n = read(0, buf, len);
-	int e = errno;
-	bkl_lock();
-	return n < 0 ? -e : n;
+	while (!con.len) {
+		if (con.eof) {
+			return 0;
+		}
+		if (f->flags & O_NONBLOCK)
+			return -EAGAIN;
+		if (wait_interruptible(current, &con.cond, NULL) < 0)
+			return -ERESTARTSYS;
+	}
+	size_t n = 0;
+	while (n < len && con.len) {
+		((u8 *)buf)[n++] = con.buf[con.head];
+		con.head = (con.head + 1) % sizeof(con.buf);
+		con.len--;
+	}
+	pthread_cond_broadcast(&con.cond);
+	return n;
+}
+
+/* The main thread's loop: move host input to the console buffer. */
+void console_input_loop(void)
+{
+	u8 buf[1024];
+	for (;;) {
+		ssize_t n = read(0, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		bkl_lock();
+		if (n <= 0) {
+			con.eof = true;
+			pthread_cond_broadcast(&con.cond);
+			bkl_unlock();
+			for (;;)
+				pause();
+		}
+		for (ssize_t i = 0; i < n;) {
+			if (con.len == sizeof(con.buf)) {
+				/* full: wait for a reader to make room */
+				bkl_wait(&con.cond);
+				continue;
+			}
+			con.buf[(con.head + con.len) % sizeof(con.buf)] = buf[i++];
+			con.len++;
+		}
+		pthread_cond_broadcast(&con.cond);
+		bkl_unlock();
+	}
 }
 
 static long con_write(struct file *f, const void *buf, size_t len, u64 *pos)

@@ -5,6 +5,7 @@
  * the whole write fits.  A read of an empty pipe with no writers is end of
  * file; a write with no readers is EPIPE (and SIGPIPE, when signals come). */
 #include <vmcore/syscall.h>
+#include <vmcore/signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,7 +29,8 @@ static long pipe_read(struct file *f, void *dst, size_t n, u64 *pos)
 			return 0;
 		if (f->flags & O_NONBLOCK)
 			return -EAGAIN;
-		bkl_wait(&p->cond);
+		if (wait_interruptible(current, &p->cond, NULL) < 0)
+			return -ERESTARTSYS;
 	}
 	size_t done = 0;
 	while (done < n && p->len) {
@@ -48,8 +50,11 @@ static long pipe_write(struct file *f, const void *src, size_t n, u64 *pos)
 	size_t done = 0;
 	while (done < n) {
 		if (!p->readers) {
-			if (current)
-				sigpipe_raise(current);
+			if (current) {
+				siginfo_t si = { .si_signo = SIGPIPE, .si_code = SI_USER };
+				si.si_pid = current->tgid;
+				send_signal(current, SIGPIPE, &si);
+			}
 			return done ? (long)done : -EPIPE;
 		}
 		size_t room = PIPE_SIZE - p->len;
@@ -57,7 +62,8 @@ static long pipe_write(struct file *f, const void *src, size_t n, u64 *pos)
 		if (!room || (n <= PIPE_BUF_ATOMIC && room < n - done)) {
 			if (f->flags & O_NONBLOCK)
 				return done ? (long)done : -EAGAIN;
-			bkl_wait(&p->cond);
+			if (wait_interruptible(current, &p->cond, NULL) < 0)
+				return done ? (long)done : -ERESTARTSYS;
 			continue;
 		}
 		size_t tail = (p->head + p->len) % PIPE_SIZE;

@@ -201,6 +201,12 @@ void host_as_kill(struct host_as *as)
 	as->pid = 0;
 }
 
+void host_kick(struct host_thread *t)
+{
+	if (t->as && t->as->pid > 0)
+		syscall(SYS_tgkill, t->as->pid, t->tid, HOST_KICK_SIG);
+}
+
 void host_pin(struct host_thread *t, int cpu)
 {
 	cpu_set_t set;

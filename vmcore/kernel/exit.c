@@ -6,6 +6,7 @@
  * waitid.  Waiters sleep on one condition variable with the BKL released;
  * every change of a child's state broadcasts on it. */
 #include <vmcore/syscall.h>
+#include <vmcore/signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -91,12 +92,19 @@ _Noreturn void exit_notify_and_die(struct task *t, int status)
 	(void)zombies_for_init;
 	t->exit_code = status;
 	t->state = TASK_ZOMBIE;
+	while (t->sigq) {
+		struct sigqueue *q = t->sigq;
+		t->sigq = q->next;
+		free(q);
+	}
 	struct task *p = t->parent;
 	/* a parent that ignores SIGCHLD, or sets SA_NOCLDWAIT, never sees zombies */
 	if (p && (p->sighand[SIGCHLD - 1].handler == (u64)SIG_IGN ||
 		  (p->sighand[SIGCHLD - 1].flags & SA_NOCLDWAIT))) {
 		t->state = TASK_DEAD;
 		release_task(t);
+	} else {
+		notify_parent_exit(t);
 	}
 	wake_child_waiters();
 	bkl_unlock();
@@ -124,6 +132,23 @@ static long do_wait(struct task *t, int pid, int options, int *status, struct ru
 			if (!wait_match(t, c, pid))
 				continue;
 			any = true;
+			if (c->state == TASK_RUNNING && c->stopped && !c->stop_reported && (options & WUNTRACED)) {
+				if (!(options & WNOWAIT))
+					c->stop_reported = true;
+				*status = (c->stop_sig << 8) | 0x7f;
+				if (ru)
+					memset(ru, 0, sizeof(*ru));
+				return c->tid;
+			}
+			if (c->state == TASK_RUNNING && !c->stopped && !c->cont_reported && c->stop_sig &&
+			    (options & WCONTINUED)) {
+				if (!(options & WNOWAIT))
+					c->cont_reported = true;
+				*status = 0xffff;
+				if (ru)
+					memset(ru, 0, sizeof(*ru));
+				return c->tid;
+			}
 			if (c->state != TASK_ZOMBIE)
 				continue;
 			int tid = c->tid;
@@ -140,7 +165,8 @@ static long do_wait(struct task *t, int pid, int options, int *status, struct ru
 			return -ECHILD;
 		if (options & WNOHANG)
 			return 0;
-		bkl_wait(&child_cond);
+		if (wait_interruptible(t, &child_cond, NULL) < 0)
+			return -ERESTARTSYS;
 	}
 }
 
@@ -174,9 +200,9 @@ SYSCALL_DEFINE(waitid)
 	case P_PGID: if (id < 0) return -EINVAL; pid = id ? -id : 0; break;
 	default: return -EINVAL;
 	}
-	if (!(options & WEXITED))
-		return (options & WNOHANG) ? 0 : -ECHILD; /* stops come with signals */
-	long r = do_wait(t, pid, options, &status, NULL);
+	int wopts = (options & WNOHANG) | (options & WNOWAIT) | ((options & WSTOPPED) ? WUNTRACED : 0) |
+		    (options & WCONTINUED);
+	long r = do_wait(t, pid, wopts, &status, NULL);
 	if (r < 0)
 		return r;
 	if (a->a[2]) {
@@ -186,7 +212,13 @@ SYSCALL_DEFINE(waitid)
 			si.si_signo = SIGCHLD;
 			si.si_pid = r;
 			si.si_uid = 0;
-			if (WIFEXITED(status)) {
+			if (WIFSTOPPED(status)) {
+				si.si_code = CLD_STOPPED;
+				si.si_status = WSTOPSIG(status);
+			} else if (WIFCONTINUED(status)) {
+				si.si_code = CLD_CONTINUED;
+				si.si_status = SIGCONT;
+			} else if (WIFEXITED(status)) {
 				si.si_code = CLD_EXITED;
 				si.si_status = WEXITSTATUS(status);
 			} else {

@@ -106,11 +106,14 @@ long do_fork(struct task *p, u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls)
 	t->uid = p->uid; t->gid = p->gid; t->euid = p->euid; t->egid = p->egid;
 	t->suid = p->suid; t->sgid = p->sgid; t->fsuid = p->fsuid; t->fsgid = p->fsgid;
 	t->sigmask = p->sigmask;
+	t->altstack_sp = p->altstack_sp;
+	t->altstack_size = p->altstack_size;
 	memcpy(t->sighand, p->sighand, sizeof(t->sighand));
 	memcpy(t->rlimits, p->rlimits, sizeof(t->rlimits));
 	t->pgid = p->pgid;
 	t->sid = p->sid;
 	t->start_time_ns = ktime_ns();
+	task_init_conds(t);
 	long r = -ENOMEM;
 	if (flags & CLONE_FILES) {
 		t->files = p->files;

@@ -1,6 +1,7 @@
 /* Identity, time, limits, and the other small system calls of a
  * single-threaded static program. */
 #include <vmcore/syscall.h>
+#include <vmcore/signal.h>
 #include <linux/reboot.h>
 #include <sched.h>
 #include <stdio.h>
@@ -205,16 +206,45 @@ SYSCALL_DEFINE(time)
 	return now;
 }
 
-/* Sleep with the BKL dropped; other tasks run meanwhile. */
+/* Sleep until an absolute CLOCK_MONOTONIC time, interruptibly. */
 static long do_sleep(struct task *t, clockid_t clock, int flags, const struct timespec *req, u64 urem)
 {
-	struct timespec rem = { 0, 0 };
-	bkl_unlock();
-	int r = clock_nanosleep(clock, flags, req, &rem);
-	bkl_lock();
-	if (r == EINTR && urem && !(flags & TIMER_ABSTIME))
-		copy_to_user(t->mm, urem, &rem, sizeof(rem));
-	return r ? -r : 0;
+	struct timespec now, abs;
+	clock_gettime(clock, &now);
+	if (flags & TIMER_ABSTIME) {
+		/* convert the deadline on its clock to the monotonic one */
+		s64 ns = (req->tv_sec - now.tv_sec) * 1000000000LL + (req->tv_nsec - now.tv_nsec);
+		if (ns <= 0)
+			return 0;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		abs.tv_sec = now.tv_sec + ns / 1000000000LL;
+		abs.tv_nsec = now.tv_nsec + ns % 1000000000LL;
+	} else {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		abs.tv_sec = now.tv_sec + req->tv_sec;
+		abs.tv_nsec = now.tv_nsec + req->tv_nsec;
+	}
+	if (abs.tv_nsec >= 1000000000) {
+		abs.tv_sec++;
+		abs.tv_nsec -= 1000000000;
+	}
+	for (;;) {
+		int r = wait_interruptible(t, &t->sleep_cond, &abs);
+		if (r == -ETIMEDOUT)
+			return 0;
+		if (r < 0) {
+			if (urem && !(flags & TIMER_ABSTIME)) {
+				clock_gettime(CLOCK_MONOTONIC, &now);
+				s64 left = (abs.tv_sec - now.tv_sec) * 1000000000LL + (abs.tv_nsec - now.tv_nsec);
+				if (left < 0)
+					left = 0;
+				struct timespec rem = { left / 1000000000LL, left % 1000000000LL };
+				if (copy_to_user(t->mm, urem, &rem, sizeof(rem)) < 0)
+					return -EFAULT;
+			}
+			return -EINTR;
+		}
+	}
 }
 
 static long get_ts(struct task *t, u64 u, struct timespec *ts)

@@ -2,6 +2,7 @@
  * quick trace switch ("strace" on the command line: one line per call with
  * raw arguments, on the kernel's stderr). */
 #include <vmcore/syscall.h>
+#include <vmcore/signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -58,6 +59,7 @@ void syscall_dispatch(struct task *t)
 		t->ht.regs_dirty = true;
 		return;
 	}
+	t->syscall_event = true;
 	if (a.nr < NR_SYSCALLS && syscall_table[a.nr].fn) {
 		ret = syscall_table[a.nr].fn(t, &a);
 	} else {

@@ -6,6 +6,7 @@
  * (syscall, fault, signal), take the BKL and handle the event. */
 #include <vmcore/syscall.h>
 #include <vmcore/mm.h>
+#include <vmcore/signal.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,15 @@ struct task *task_find(int tid)
 		if (t->tid == tid)
 			return t;
 	return NULL;
+}
+
+void task_init_conds(struct task *t)
+{
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&t->sleep_cond, &ca);
+	pthread_condattr_destroy(&ca);
 }
 
 void task_init_rlimits(struct task *t)
@@ -123,40 +133,6 @@ _Noreturn void task_exit(struct task *t, int status)
 	exit_notify_and_die(t, status);
 }
 
-/* Until signal delivery exists, a pending SIGPIPE with the default action
- * ends the task when its system call returns; an ignored one is dropped. */
-void sigpipe_raise(struct task *t)
-{
-	u64 h = t->sighand[SIGPIPE - 1].handler;
-	if (h == (u64)SIG_IGN || (t->sigmask & (1UL << (SIGPIPE - 1))))
-		return;
-	if (h == (u64)SIG_DFL)
-		t->pending_kill = SIGPIPE;
-}
-
-_Noreturn void force_sig_fault(struct task *t, int sig, int code, u64 addr)
-{
-	struct user_regs_struct *r = &t->ht.regs;
-	char where[160] = "";
-	struct vma *v = t->mm ? find_vma(t->mm, r->rip) : NULL;
-	if (v && v->start <= r->rip && v->file && v->file->dentry)
-		snprintf(where, sizeof(where), " in %s[%llx+%llx]", v->file->dentry->name,
-			 (unsigned long long)v->start, (unsigned long long)(v->end - v->start));
-	/* Linux's show_signal_msg: KERN_EMERG for init, KERN_INFO otherwise */
-	int lvl = t->tgid == 1 ? KERN_EMERG : KERN_INFO;
-	if (sig == SIGSEGV)
-		printk(lvl, "%s[%d]: segfault at %llx ip %016llx sp %016llx (%s)%s\n", t->comm, t->tid,
-			(unsigned long long)addr, (unsigned long long)r->rip,
-			(unsigned long long)r->rsp,
-			code == SEGV_MAPERR ? "SEGV_MAPERR" : code == SEGV_ACCERR ? "SEGV_ACCERR" : "SIGSEGV",
-			where);
-	else
-		printk(lvl, "%s[%d]: %s at ip %016llx sp %016llx addr %llx code %d%s\n", t->comm, t->tid,
-			signame(sig), (unsigned long long)r->rip, (unsigned long long)r->rsp,
-			(unsigned long long)addr, code, where);
-	task_exit(t, sig);
-}
-
 static void handle_event(struct task *t, struct host_event *ev)
 {
 	switch (ev->kind) {
@@ -173,14 +149,17 @@ static void handle_event(struct task *t, struct host_event *ev)
 			task_exit(t, SIGKILL);
 		}
 		if (r == -SIGBUS)
-			force_sig_fault(t, SIGBUS, BUS_ADRERR, ev->addr);
-		force_sig_fault(t, SIGSEGV, r, ev->addr);
+			force_sig_info(t, SIGBUS, BUS_ADRERR, ev->addr);
+		else
+			force_sig_info(t, SIGSEGV, r, ev->addr);
+		break;
 	}
 	case HEV_SIGNAL:
-		if (ev->sig == SIGSTOP || ev->sig == SIGCONT || ev->sig == SIGWINCH ||
-		    ev->sig == SIGCHLD || ev->sig == SIGURG)
-			break; /* sent from outside the guest: ignore */
-		force_sig_fault(t, ev->sig, ev->si_code, ev->addr);
+		if (ev->sig == HOST_KICK_SIG || ev->sig == SIGSTOP || ev->sig == SIGCONT ||
+		    ev->sig == SIGWINCH || ev->sig == SIGCHLD)
+			break; /* our kick, or sent from outside the guest: nothing to do */
+		force_sig_info(t, ev->sig, ev->si_code, ev->addr);
+		break;
 	case HEV_EXITED:
 		pr_err("vmcore: host thread of task %d vanished (status %#x)\n", t->tid, ev->status);
 		task_exit(t, SIGKILL);
@@ -197,12 +176,13 @@ void task_loop(struct task *t)
 			       strerror(-r));
 			task_exit(t, SIGKILL);
 		}
+		t->in_user = true;
 		bkl_unlock();
 		host_run(&t->ht, &ev);
 		bkl_lock();
+		t->in_user = false;
 		handle_event(t, &ev);
-		if (t->pending_kill)
-			task_exit(t, t->pending_kill);
+		do_signal(t);
 	}
 }
 
@@ -250,6 +230,7 @@ int task_start_init(const char *path, char *const argv[], char *const envp[])
 	t->files = kzalloc(sizeof(*t->files));
 	t->files->refs = 1;
 	task_init_rlimits(t);
+	task_init_conds(t);
 	t->start_time_ns = ktime_ns();
 	t->next_task = all_tasks;
 	all_tasks = t;

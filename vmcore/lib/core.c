@@ -17,6 +17,11 @@ void bkl_unlock(void)
 	pthread_mutex_unlock(&bkl);
 }
 
+pthread_mutex_t *bkl_mutex(void)
+{
+	return &bkl;
+}
+
 void bkl_wait(pthread_cond_t *c)
 {
 	pthread_cond_wait(c, &bkl);

@@ -91,6 +91,11 @@ int host_get_fpregs(struct host_thread *t, void *buf, size_t len);
 int host_set_fpregs(struct host_thread *t, const void *buf, size_t len);
 void host_reset_fpu(struct host_thread *t);
 
+/* Make a thread running guest code stop and come back to its tracer (a
+ * host signal the tracer swallows), so that a signal can be delivered. */
+#define HOST_KICK_SIG SIGURG
+void host_kick(struct host_thread *t);
+
 /* Kill every stub process that is still alive (used on halt). */
 void host_kill_all(void);
 

@@ -18,6 +18,7 @@ typedef uint16_t u16;
 typedef uint32_t u32;
 typedef uint64_t u64;
 typedef int64_t s64;
+typedef int32_t s32;
 
 #define PAGE_SHIFT 12
 #define PAGE_SIZE 4096UL
@@ -68,6 +69,9 @@ _Noreturn void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)))
 
 void bkl_lock(void);
 void bkl_unlock(void);
+struct __pthread_mutex_s;
+#include <pthread.h>
+pthread_mutex_t *bkl_mutex(void);
 
 /* Monotonic nanoseconds since boot and the realtime clock. */
 u64 ktime_ns(void);

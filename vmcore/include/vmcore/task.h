@@ -29,6 +29,7 @@ struct k_sigaction {
 	u64 handler, flags, restorer, mask;
 };
 
+struct sigqueue;
 struct task {
 	int tid, tgid;
 	struct task *parent;
@@ -49,7 +50,19 @@ struct task {
 	enum { TASK_RUNNING, TASK_ZOMBIE, TASK_DEAD } state;
 	bool exiting;
 	int exit_code;          /* wait status */
-	int pending_kill;       /* a fatal default-action signal, taken on return */
+	u64 pending;            /* signals queued, a bit per signal */
+	struct sigqueue *sigq;  /* their siginfo, in order */
+	u64 saved_sigmask;      /* rt_sigsuspend's mask to restore */
+	bool restore_sigmask;
+	u64 altstack_sp, altstack_size;
+	int altstack_flags;
+	pthread_cond_t *waiting_on; /* the condition an interruptible sleep waits on */
+	pthread_cond_t sleep_cond;  /* for sleeps on nothing else (nanosleep, pause) */
+	bool in_user;           /* guest code may be running (BKL released) */
+	bool syscall_event;     /* the last event was a system call (restart logic) */
+	bool stopped;           /* job-control stop */
+	int stop_sig;
+	bool stop_reported, cont_reported;
 	bool vfork_pending;     /* a vfork parent waits until we exec or exit */
 	void *fpstate;          /* xstate handed to a new task's thread */
 	int fpstate_len;
@@ -66,8 +79,10 @@ struct task *task_find(int tid);
 int task_start_init(const char *path, char *const argv[], char *const envp[]);
 /* End the calling task with the given wait status (exit, fatal signal). */
 _Noreturn void task_exit(struct task *t, int status);
-/* Deliver a fatal synchronous signal (no handlers yet: kills the task). */
+/* Kill the task with a fault signal, saying so on the console. */
 _Noreturn void force_sig_fault(struct task *t, int sig, int code, u64 addr);
+/* Initialise a task's own condition variables. */
+void task_init_conds(struct task *t);
 
 /* exec */
 int kernel_execve(struct task *t, const char *path, char *const argv[], char *const envp[]);
@@ -87,8 +102,7 @@ void task_loop(struct task *t) __attribute__((noreturn));
 extern struct task *all_tasks;
 extern pthread_cond_t child_cond, vfork_cond;
 void task_pin(struct task *t);
-/* A write to a pipe without readers: SIGPIPE (default action: death). */
-void sigpipe_raise(struct task *t);
+
 void vfork_release(struct task *t);
 void exit_resources(struct task *t);
 _Noreturn void exit_notify_and_die(struct task *t, int status);

@@ -188,6 +188,7 @@ long pagecache_read(struct inode *ino, void *buf, size_t len, u64 *pos);
 long pagecache_write(struct inode *ino, const void *buf, size_t len, u64 *pos);
 int cpio_unpack(struct fs_struct *fs, const void *data, size_t len);
 void console_init(void);
+void console_input_loop(void) __attribute__((noreturn));
 extern const struct file_ops console_fops;
 struct file *console_open(void);
 

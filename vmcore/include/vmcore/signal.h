@@ -1,0 +1,37 @@
+/* Signals: queues, delivery with x86-64 rt_sigframes, default actions,
+ * interruptible sleeps and system call restart. */
+#ifndef VMCORE_SIGNAL_H
+#define VMCORE_SIGNAL_H
+
+#include <vmcore/task.h>
+
+/* The kernel's restart codes, never seen by the guest. */
+#define ERESTARTSYS 512
+#define ERESTARTNOINTR 513
+#define ERESTARTNOHAND 514
+#define ERESTART_RESTARTBLOCK 516
+
+#define sigmask_of(sig) (1UL << ((sig) - 1))
+#define SIG_UNBLOCKABLE (sigmask_of(SIGKILL) | sigmask_of(SIGSTOP))
+
+struct sigqueue {
+	struct sigqueue *next;
+	siginfo_t info;
+};
+
+/* Queue a signal for a task (tid) or a process (tgid); info may be NULL
+ * (SI_KERNEL/SI_USER filled in).  Wakes the task if it sleeps, kicks it out
+ * of guest mode if it runs. */
+int send_signal(struct task *t, int sig, const siginfo_t *info);
+/* A signal caused by the task's own instruction (fault, trap). */
+void force_sig_info(struct task *t, int sig, int code, u64 addr);
+bool signal_pending(struct task *t);
+/* Deliver what is pending before the task returns to user mode. */
+void do_signal(struct task *t);
+/* Sleep on c (BKL released) until woken, a signal, or abs (may be NULL).
+ * Returns 0, -ETIMEDOUT or -ERESTARTSYS. */
+int wait_interruptible(struct task *t, pthread_cond_t *c, const struct timespec *abs);
+/* Tell a parent about a child's exit (SIGCHLD with CLD_* info). */
+void notify_parent_exit(struct task *child);
+
+#endif
