@@ -6,6 +6,7 @@
  * an exec returns an error to the caller.  Past the point of no return a
  * failure kills the task with SIGSEGV, as in Linux. */
 #include <vmcore/syscall.h>
+#include <vmcore/signal.h>
 #include <gelf.h>
 #include <libelf.h>
 #include <stdlib.h>
@@ -536,6 +537,7 @@ again:
 		if (t->sighand[i].handler != (u64)SIG_IGN)
 			memset(&t->sighand[i], 0, sizeof(t->sighand[i]));
 	vfork_release(t);
+	exit_timers(t, true);
 	r = 0;
 	goto out;
 fatal:

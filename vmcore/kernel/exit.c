@@ -63,6 +63,7 @@ static void release_task(struct task *t)
 /* The part of exit that every task goes through (init too). */
 void exit_resources(struct task *t)
 {
+	exit_timers(t, false);
 	if (t->clear_child_tid && t->mm) {
 		int zero = 0;
 		copy_to_user(t->mm, t->clear_child_tid, &zero, sizeof(zero));
