@@ -34,6 +34,9 @@ extern const unsigned char stub_image[];
 extern const unsigned char stub_image_end[];
 
 static int physmem_fd = -1;
+/* The guest thread this kernel thread traces: a full operation queue is
+ * flushed through it. */
+static __thread struct host_thread *traced;
 static int stub_fd = -1;
 static int ncpus = 1;
 
@@ -156,6 +159,7 @@ int host_as_create(struct host_as *as, struct host_thread *t, u64 data_off, void
 		return -ECHILD;
 	}
 	as->pid = pid;
+	as->creator = gettid();
 	as_register(pid);
 	ptrace(PTRACE_SETOPTIONS, pid, 0, PTRACE_O_EXITKILL | PTRACE_O_TRACESYSGOOD);
 
@@ -184,6 +188,7 @@ int host_as_create(struct host_as *as, struct host_thread *t, u64 data_off, void
 	t->regs = regs;
 	t->cpu = -1;
 	as->flusher = t;
+	traced = t;
 	return 0;
 }
 
@@ -194,9 +199,11 @@ void host_as_kill(struct host_as *as)
 	if (as->pid <= 0)
 		return;
 	kill(as->pid, SIGKILL);
-	/* Reap it: we are its tracer and, through our thread group, its parent. */
-	while (waitpid(as->pid, &status, __WALL) < 0 && errno == EINTR)
-		;
+	/* Reap it when we are its parent and the tracer of its main thread;
+	 * otherwise that thread's tracer reaps it. */
+	if (as->creator == gettid())
+		while (waitpid(as->pid, &status, __WALL) < 0 && errno == EINTR)
+			;
 	as_unregister(as->pid);
 	as->pid = 0;
 }
@@ -221,7 +228,7 @@ void host_pin(struct host_thread *t, int cpu)
 static void queue(struct host_as *as, u64 nr, u64 a0, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5)
 {
 	if (as->ops_n == (int)HOST_OPS_MAX)
-		host_flush(as->flusher);
+		host_flush(traced && traced->as == as ? traced : as->flusher);
 	struct host_op *op = &as->ops[as->ops_n++];
 	op->nr = nr;
 	op->a[0] = a0;
@@ -299,6 +306,7 @@ void host_run(struct host_thread *t, struct host_event *ev)
 		t->regs_dirty = false;
 	}
 	t->in_syscall = false;
+	traced = t;
 	memset(ev, 0, sizeof(*ev));
 	if (ptrace(PTRACE_SYSEMU, t->tid, 0, 0) < 0) {
 		ev->kind = HEV_EXITED;
@@ -361,4 +369,64 @@ void host_reset_fpu(struct host_thread *t)
 	fp.mxcsr = 0x1f80;
 	fp.mxcr_mask = 0xffff;
 	ptrace(PTRACE_SETFPREGS, t->tid, 0, &fp);
+}
+
+/* Run the stub at entry with regs set by fn, until its int3; returns rax. */
+static long run_stub_call(struct host_thread *t, u64 entry, u64 rdi)
+{
+	struct user_regs_struct regs = t->regs;
+	int status;
+	regs.rip = entry;
+	regs.rdi = rdi;
+	if (ptrace(PTRACE_SETREGS, t->tid, 0, &regs) < 0 || ptrace(PTRACE_CONT, t->tid, 0, 0) < 0)
+		return -ESRCH;
+	for (;;) {
+		if (wait_stop(t->tid, &status) < 0 || !WIFSTOPPED(status))
+			return -ESRCH;
+		if (WSTOPSIG(status) == SIGTRAP)
+			break;
+		ptrace(PTRACE_CONT, t->tid, 0, 0);
+	}
+	ptrace(PTRACE_GETREGS, t->tid, 0, &regs);
+	t->regs_dirty = true;
+	return (long)regs.rax;
+}
+
+int host_thread_clone(struct host_thread *t)
+{
+	u64 flags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM;
+	return run_stub_call(t, STUB_CLONE, flags);
+}
+
+int host_thread_attach(struct host_thread *nt, struct host_as *as, int tid)
+{
+	int status;
+	if (ptrace(PTRACE_SEIZE, tid, 0, PTRACE_O_EXITKILL | PTRACE_O_TRACESYSGOOD) < 0)
+		return -errno;
+	if (ptrace(PTRACE_INTERRUPT, tid, 0, 0) < 0)
+		return -errno;
+	if (wait_stop(tid, &status) < 0 || !WIFSTOPPED(status))
+		return -ESRCH;
+	memset(nt, 0, sizeof(*nt));
+	nt->tid = tid;
+	nt->as = as;
+	nt->cpu = -1;
+	ptrace(PTRACE_GETREGS, tid, 0, &nt->regs);
+	traced = nt;
+	return 0;
+}
+
+void host_thread_exit(struct host_thread *t)
+{
+	struct user_regs_struct regs = t->regs;
+	int status;
+	regs.rip = STUB_EXIT;
+	regs.orig_rax = -1;
+	if (ptrace(PTRACE_SETREGS, t->tid, 0, &regs) < 0 || ptrace(PTRACE_CONT, t->tid, 0, 0) < 0)
+		return;
+	while (waitpid(t->tid, &status, __WALL) == t->tid) {
+		if (WIFEXITED(status) || WIFSIGNALED(status))
+			break;
+		ptrace(PTRACE_CONT, t->tid, 0, 0);
+	}
 }

@@ -534,8 +534,8 @@ again:
 		}
 	/* handlers reset to SIG_DFL; ignored signals stay ignored */
 	for (int i = 0; i < _NSIG_LINUX; i++)
-		if (t->sighand[i].handler != (u64)SIG_IGN)
-			memset(&t->sighand[i], 0, sizeof(t->sighand[i]));
+		if (t->sighand->action[i].handler != (u64)SIG_IGN)
+			memset(&t->sighand->action[i], 0, sizeof(t->sighand->action[i]));
 	vfork_release(t);
 	exit_timers(t, true);
 	r = 0;

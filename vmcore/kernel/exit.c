@@ -49,6 +49,7 @@ static void fs_put(struct fs_struct *fs)
 	free(fs);
 }
 
+static void sighand_put(struct sighand_struct *sh);
 static void release_task(struct task *t)
 {
 	for (struct task **pp = &all_tasks; *pp; pp = &(*pp)->next_task)
@@ -60,37 +61,102 @@ static void release_task(struct task *t)
 	free(t);
 }
 
-/* The part of exit that every task goes through (init too). */
-void exit_resources(struct task *t)
+static void sighand_put(struct sighand_struct *sh)
 {
-	exit_timers(t, false);
+	if (sh && --sh->refs == 0)
+		free(sh);
+}
+
+/* Give up what the task holds.  The mm goes last for a group leader,
+ * whose task thread created (and is the parent of) the stub process. */
+static void exit_resources(struct task *t)
+{
+	exit_robust_list(t);
 	if (t->clear_child_tid && t->mm) {
 		int zero = 0;
-		copy_to_user(t->mm, t->clear_child_tid, &zero, sizeof(zero));
+		if (copy_to_user(t->mm, t->clear_child_tid, &zero, sizeof(zero)) == 0)
+			futex_wake_addr(t, t->clear_child_tid, 1);
 	}
 	vfork_release(t);
-	if (t->mm)
-		mm_put(t->mm);
-	t->mm = NULL;
 	files_put(t->files);
 	t->files = NULL;
 	fs_put(t->fs);
 	t->fs = NULL;
 }
 
-/* Non-init tasks: become a zombie for the parent, then end the thread. */
-_Noreturn void exit_notify_and_die(struct task *t, int status)
+static void release_mm(struct task *t)
+{
+	if (t->mm)
+		mm_put(t->mm);
+	t->mm = NULL;
+}
+
+/* Hand the children of a dying process to init. */
+static void reparent_children(struct task *t)
 {
 	struct task *init = task_find(1);
-	exit_resources(t);
-	bool zombies_for_init = false;
 	for (struct task *c = all_tasks; c; c = c->next_task)
-		if (c->parent == t) {
+		if (c->parent == t && c != init)
 			c->parent = init;
-			if (c->state == TASK_ZOMBIE)
-				zombies_for_init = true;
+}
+
+_Noreturn void do_group_exit(struct task *t, int status)
+{
+	struct task *leader = t->group_leader;
+	if (!leader->group_exit) {
+		leader->group_exit = true;
+		leader->group_exit_code = status;
+		for (struct task *q = all_tasks; q; q = q->next_task)
+			if (q != t && q->tgid == t->tgid && q->state == TASK_RUNNING && !q->exiting)
+				send_signal(q, SIGKILL, NULL);
+	}
+	task_exit(t, leader->group_exit_code);
+}
+
+/* The end of one task: the thread goes; the last thread of a group takes
+ * the process down and leaves a zombie for the parent. */
+_Noreturn void exit_notify_and_die(struct task *t, int status)
+{
+	struct task *leader = t->group_leader;
+	t->exiting = true;
+	if (leader->group_exit)
+		status = leader->group_exit_code;
+	leader->nr_threads--;
+	bool others = leader->nr_threads > 0;
+	/* A thread leaving a living group ends its host thread cleanly: if its
+	 * tracer just went, the host would kill the whole process. */
+	if (others && !leader->group_exit && t->ht.tid && t->mm)
+		host_thread_exit(&t->ht);
+	exit_resources(t);
+	if (t != leader) {
+		release_mm(t);
+		if (t->sighand)
+			sighand_put(t->sighand);
+		t->sighand = NULL;
+		if (!others) {
+			pthread_cond_broadcast(&leader->sleep_cond);
+			if (leader->state == TASK_RUNNING && !leader->thread_exited) {
+				/* cannot happen: the leader counts itself */
+			}
 		}
-	(void)zombies_for_init;
+		t->state = TASK_DEAD;
+		release_task(t);
+		wake_child_waiters();
+		bkl_unlock();
+		pthread_exit(NULL);
+	}
+	/* The leader: wait for the rest of the group, then become the zombie. */
+	t->exit_code = status;
+	t->thread_exited = true;
+	while (leader->nr_threads > 0)
+		bkl_wait(&t->sleep_cond);
+	if (t->group_exit)
+		status = t->group_exit_code;
+	exit_timers(t, false);
+	release_mm(t);
+	sighand_put(t->sighand);
+	t->sighand = NULL;
+	reparent_children(t);
 	t->exit_code = status;
 	t->state = TASK_ZOMBIE;
 	while (t->sigq) {
@@ -100,11 +166,11 @@ _Noreturn void exit_notify_and_die(struct task *t, int status)
 	}
 	struct task *p = t->parent;
 	/* a parent that ignores SIGCHLD, or sets SA_NOCLDWAIT, never sees zombies */
-	if (p && (p->sighand[SIGCHLD - 1].handler == (u64)SIG_IGN ||
-		  (p->sighand[SIGCHLD - 1].flags & SA_NOCLDWAIT))) {
+	if (p && p->sighand && (p->sighand->action[SIGCHLD - 1].handler == (u64)SIG_IGN ||
+				(p->sighand->action[SIGCHLD - 1].flags & SA_NOCLDWAIT))) {
 		t->state = TASK_DEAD;
 		release_task(t);
-	} else {
+	} else if (t->exit_signal > 0) {
 		notify_parent_exit(t);
 	}
 	wake_child_waiters();
@@ -130,7 +196,7 @@ static long do_wait(struct task *t, int pid, int options, int *status, struct ru
 	for (;;) {
 		bool any = false;
 		for (struct task *c = all_tasks; c; c = c->next_task) {
-			if (!wait_match(t, c, pid))
+			if (c->tid != c->tgid || !wait_match(t, c, pid))
 				continue;
 			any = true;
 			if (c->state == TASK_RUNNING && c->stopped && !c->stop_reported && (options & WUNTRACED)) {

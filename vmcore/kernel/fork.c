@@ -61,6 +61,7 @@ static struct fs_struct *fs_dup(struct fs_struct *old)
 	return fs;
 }
 
+/* The first thing a new process's task thread does: its own stub. */
 static void *child_main(void *arg)
 {
 	struct task *t = arg;
@@ -74,7 +75,9 @@ static void *child_main(void *arg)
 		pr_err("vmcore: cannot create the address space of task %d: error %d\n", t->tid, r);
 		task_exit(t, SIGKILL);
 	}
-	/* the stub's registers (segments) with the parent's values on top */
+	/* the parent's registers, with the stub's segment selectors */
+	regs.cs = t->ht.regs.cs;
+	regs.ss = t->ht.regs.ss;
 	t->ht.regs = regs;
 	t->ht.regs_dirty = true;
 	if (t->fpstate) {
@@ -86,35 +89,91 @@ static void *child_main(void *arg)
 	task_loop(t);
 }
 
+/* The first thing a new thread's task thread does: seize the host thread
+ * that the parent's stub cloned, which waits for it in pause(). */
+static void *thread_main(void *arg)
+{
+	struct task *t = arg;
+	struct user_regs_struct regs = t->ht.regs;
+
+	current = t;
+	bkl_lock();
+	int r = host_thread_attach(&t->ht, &t->mm->as, t->host_tid_pending);
+	if (r < 0) {
+		pr_err("vmcore: cannot attach to the host thread of task %d: error %d\n", t->tid, r);
+		t->ht.tid = 0;
+		task_exit(t, SIGKILL);
+	}
+	regs.orig_rax = -1; /* it sits in pause(): never restart that */
+	t->ht.regs = regs;
+	t->ht.regs_dirty = true;
+	if (t->fpstate) {
+		host_set_fpregs(&t->ht, t->fpstate, t->fpstate_len);
+		free(t->fpstate);
+		t->fpstate = NULL;
+	}
+	task_pin(t);
+	task_loop(t);
+}
+
+static int start_task_thread(struct task *t, void *(*fn)(void *))
+{
+	pthread_attr_t attr;
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 1 << 20);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	int e = pthread_create(&t->thread, &attr, fn, t);
+	pthread_attr_destroy(&attr);
+	return e;
+}
+
 long do_fork(struct task *p, u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls)
 {
-	if ((flags & CLONE_THREAD) || ((flags & CLONE_VM) && !(flags & CLONE_VFORK))) {
-		static bool logged;
-		if (!logged)
-			pr_warn("vmcore: clone with CLONE_VM/CLONE_THREAD (threads) is not supported yet\n");
-		logged = true;
-		return -ENOSYS;
-	}
+	bool thread = flags & CLONE_THREAD;
+	/* Memory shared without a vfork wait: a new host thread in the same stub. */
+	bool share_vm = (flags & CLONE_VM) && (thread || !(flags & CLONE_VFORK));
+	if (thread && !(flags & CLONE_SIGHAND))
+		return -EINVAL;
 	if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM))
 		return -EINVAL;
 	struct task *t = kzalloc(sizeof(*t));
 	if (!t)
 		return -ENOMEM;
-	t->tid = t->tgid = alloc_pid();
-	t->parent = (flags & CLONE_PARENT) && p->parent ? p->parent : p;
+	t->tid = alloc_pid();
+	if (thread) {
+		t->tgid = p->tgid;
+		t->group_leader = p->group_leader;
+		t->parent = p->parent;
+	} else {
+		t->tgid = t->tid;
+		t->group_leader = t;
+		t->parent = (flags & CLONE_PARENT) && p->parent ? p->parent : p;
+	}
+	t->group_leader->nr_threads++;
 	memcpy(t->comm, p->comm, sizeof(t->comm));
 	t->uid = p->uid; t->gid = p->gid; t->euid = p->euid; t->egid = p->egid;
 	t->suid = p->suid; t->sgid = p->sgid; t->fsuid = p->fsuid; t->fsgid = p->fsgid;
 	t->sigmask = p->sigmask;
-	t->altstack_sp = p->altstack_sp;
-	t->altstack_size = p->altstack_size;
-	memcpy(t->sighand, p->sighand, sizeof(t->sighand));
+	if (!thread) {
+		t->altstack_sp = p->altstack_sp;
+		t->altstack_size = p->altstack_size;
+	}
 	memcpy(t->rlimits, p->rlimits, sizeof(t->rlimits));
 	t->pgid = p->pgid;
 	t->sid = p->sid;
 	t->start_time_ns = ktime_ns();
 	task_init_conds(t);
 	long r = -ENOMEM;
+	if (flags & CLONE_SIGHAND) {
+		t->sighand = p->sighand;
+		t->sighand->refs++;
+	} else {
+		t->sighand = malloc(sizeof(*t->sighand));
+		if (!t->sighand)
+			goto fail;
+		*t->sighand = *p->sighand;
+		t->sighand->refs = 1;
+	}
 	if (flags & CLONE_FILES) {
 		t->files = p->files;
 		t->files->refs++;
@@ -125,17 +184,28 @@ long do_fork(struct task *p, u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls)
 		t->fs->refs++;
 	} else if (!(t->fs = fs_dup(p->fs)))
 		goto fail;
-	t->mm = mm_dup(p->mm);
-	if (!t->mm)
-		goto fail;
-	u64 got;
-	t->mm->stub_data = frame_alloc_run(STUB_DATA_PAGES, &got);
-	if (t->mm->stub_data == NO_FRAME || got != STUB_DATA_PAGES) {
-		if (t->mm->stub_data != NO_FRAME)
-			for (u64 i = 0; i < got; i++)
-				frame_put(t->mm->stub_data + i);
-		t->mm->stub_data = NO_FRAME;
-		goto fail;
+	if (share_vm) {
+		int htid = host_thread_clone(&p->ht);
+		if (htid < 0) {
+			r = -EAGAIN;
+			goto fail;
+		}
+		t->host_tid_pending = htid;
+		t->mm = p->mm;
+		t->mm->users++;
+	} else {
+		t->mm = mm_dup(p->mm);
+		if (!t->mm)
+			goto fail;
+		u64 got;
+		t->mm->stub_data = frame_alloc_run(STUB_DATA_PAGES, &got);
+		if (t->mm->stub_data == NO_FRAME || got != STUB_DATA_PAGES) {
+			if (t->mm->stub_data != NO_FRAME)
+				for (u64 i = 0; i < got; i++)
+					frame_put(t->mm->stub_data + i);
+			t->mm->stub_data = NO_FRAME;
+			goto fail;
+		}
 	}
 	t->ht.regs = p->ht.regs;
 	t->ht.regs.rax = 0;
@@ -157,23 +227,17 @@ long do_fork(struct task *p, u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls)
 		copy_to_user(t->mm, ctid, &t->tid, sizeof(int));
 	if (flags & CLONE_CHILD_CLEARTID)
 		t->clear_child_tid = ctid;
+	t->exit_signal = thread ? -1 : (int)(flags & 0xff);
 	t->vfork_pending = flags & CLONE_VFORK;
 	t->next_task = all_tasks;
 	all_tasks = t;
 	int tid = t->tid;
-	pthread_attr_t attr;
-	pthread_attr_init(&attr);
-	pthread_attr_setstacksize(&attr, 1 << 20);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	int e = pthread_create(&t->thread, &attr, child_main, t);
-	pthread_attr_destroy(&attr);
-	if (e) {
-		/* nothing ran yet: undo as a death by SIGKILL the parent can reap */
-		t->exit_code = SIGKILL;
+	if (start_task_thread(t, share_vm ? thread_main : child_main)) {
+		/* nothing ran: a death by SIGKILL that the parent can reap */
+		pr_err("vmcore: cannot start a task thread for %d\n", tid);
 		t->state = TASK_ZOMBIE;
+		t->exit_code = SIGKILL;
 		t->vfork_pending = false;
-		mm_put(t->mm);
-		t->mm = NULL;
 		return -EAGAIN;
 	}
 	if (flags & CLONE_VFORK) {
@@ -182,8 +246,11 @@ long do_fork(struct task *p, u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls)
 	}
 	return tid;
 fail:
+	t->group_leader->nr_threads--;
 	if (t->mm)
 		mm_put(t->mm);
+	if (t->sighand && --t->sighand->refs == 0)
+		free(t->sighand);
 	free(t);
 	return r;
 }

@@ -115,7 +115,7 @@ static bool sig_ignored(struct task *t, int sig)
 {
 	if (t->sigmask & sigmask_of(sig))
 		return false;
-	u64 h = t->sighand[sig - 1].handler;
+	u64 h = t->sighand->action[sig - 1].handler;
 	if (h == (u64)SIG_IGN)
 		return sig != SIGKILL && sig != SIGSTOP;
 	return h == (u64)SIG_DFL && default_action(sig) == ACT_IGN;
@@ -195,12 +195,12 @@ static void show_unhandled(struct task *t, int sig, int code, u64 addr)
 
 void force_sig_info(struct task *t, int sig, int code, u64 addr)
 {
-	u64 h = t->sighand[sig - 1].handler;
+	u64 h = t->sighand->action[sig - 1].handler;
 	bool blocked = t->sigmask & sigmask_of(sig);
 	if (h == (u64)SIG_DFL || h == (u64)SIG_IGN || blocked) {
 		/* Linux's force_sig: an ignored or blocked fault kills */
 		show_unhandled(t, sig, code, addr);
-		task_exit(t, sig);
+		do_group_exit(t, sig);
 	}
 	siginfo_t si;
 	memset(&si, 0, sizeof(si));
@@ -213,7 +213,7 @@ void force_sig_info(struct task *t, int sig, int code, u64 addr)
 _Noreturn void force_sig_fault(struct task *t, int sig, int code, u64 addr)
 {
 	show_unhandled(t, sig, code, addr);
-	task_exit(t, sig);
+	do_group_exit(t, sig);
 }
 
 static size_t xstate_size(struct task *t)
@@ -307,7 +307,7 @@ SYSCALL_DEFINE(rt_sigreturn)
 	u64 frame = r->rsp - 8;
 	if (copy_from_user(t->mm, &f, frame, sizeof(f)) < 0) {
 		show_unhandled(t, SIGSEGV, SI_KERNEL, frame);
-		task_exit(t, SIGSEGV);
+		do_group_exit(t, SIGSEGV);
 	}
 	struct k_sigcontext *sc = &f.uc.uc_mcontext;
 	r->r8 = sc->r8; r->r9 = sc->r9; r->r10 = sc->r10; r->r11 = sc->r11;
@@ -330,7 +330,7 @@ SYSCALL_DEFINE(rt_sigreturn)
 		    host_set_fpregs(&t->ht, fp, xs) < 0) {
 			free(fp);
 			show_unhandled(t, SIGSEGV, SI_KERNEL, sc->fpstate);
-			task_exit(t, SIGSEGV);
+			do_group_exit(t, SIGSEGV);
 		}
 		free(fp);
 	} else {
@@ -402,7 +402,7 @@ void do_signal(struct task *t)
 	int sig;
 
 	while ((sig = dequeue(t, &info))) {
-		struct k_sigaction *ka = &t->sighand[sig - 1];
+		struct k_sigaction *ka = &t->sighand->action[sig - 1];
 		if (ka->handler == (u64)SIG_IGN && sig != SIGKILL)
 			continue;
 		if (ka->handler == (u64)SIG_DFL || sig == SIGKILL) {
@@ -415,7 +415,7 @@ void do_signal(struct task *t)
 				continue;
 			case ACT_CORE:
 			case ACT_TERM:
-				task_exit(t, sig);
+				do_group_exit(t, sig);
 			}
 		}
 		if (in_syscall) {
@@ -433,7 +433,7 @@ void do_signal(struct task *t)
 		t->restore_sigmask = false;
 		if (setup_frame(t, sig, ka, &info, oldmask) < 0) {
 			show_unhandled(t, SIGSEGV, SI_KERNEL, r->rsp);
-			task_exit(t, SIGSEGV);
+			do_group_exit(t, SIGSEGV);
 		}
 		t->sigmask |= ka->mask | ((ka->flags & SA_NODEFER) ? 0 : sigmask_of(sig));
 		t->sigmask &= ~SIG_UNBLOCKABLE;
@@ -475,7 +475,7 @@ static void report_to_parent(struct task *t, int code, int status)
 		wake_child_waiters();
 	if (!p || p->state != TASK_RUNNING)
 		return;
-	if ((code == CLD_STOPPED || code == CLD_CONTINUED) && (p->sighand[SIGCHLD - 1].flags & SA_NOCLDSTOP))
+	if ((code == CLD_STOPPED || code == CLD_CONTINUED) && (p->sighand->action[SIGCHLD - 1].flags & SA_NOCLDSTOP))
 		return;
 	siginfo_t si;
 	memset(&si, 0, sizeof(si));
@@ -508,6 +508,23 @@ static int sender_info(struct task *t, int sig, siginfo_t *si)
 	return 0;
 }
 
+/* The thread of process p that takes a process-directed signal: the
+ * leader unless it is gone or blocks it, else one that does not block it. */
+struct task *process_target(struct task *p, int sig)
+{
+	struct task *l = p->group_leader;
+	if (!l->thread_exited && !(l->sigmask & sigmask_of(sig)))
+		return l;
+	for (struct task *q = all_tasks; q; q = q->next_task)
+		if (q->tgid == l->tgid && q->state == TASK_RUNNING && !q->exiting && !q->thread_exited &&
+		    !(q->sigmask & sigmask_of(sig)))
+			return q;
+	for (struct task *q = all_tasks; q; q = q->next_task)
+		if (q->tgid == l->tgid && q->state == TASK_RUNNING && !q->exiting && !q->thread_exited)
+			return q;
+	return l;
+}
+
 static int kill_one(struct task *t, struct task *p, int sig, const siginfo_t *si)
 {
 	if (!sig)
@@ -526,7 +543,7 @@ SYSCALL_DEFINE(kill)
 		struct task *p = task_find(pid);
 		if (!p || p->state != TASK_RUNNING || p->tgid != pid)
 			return -ESRCH;
-		return kill_one(t, p, sig, &si);
+		return kill_one(t, process_target(p, sig), sig, &si);
 	}
 	int pgid = pid == 0 ? t->pgid : -pid;
 	bool found = false;
@@ -536,7 +553,7 @@ SYSCALL_DEFINE(kill)
 		if (pid == -1 ? (p->tgid == 1 || p == t) : p->pgid != pgid)
 			continue;
 		found = true;
-		kill_one(t, p, sig, &si);
+		kill_one(t, process_target(p, sig), sig, &si);
 	}
 	return found ? 0 : -ESRCH;
 }

@@ -360,7 +360,7 @@ SYSCALL_DEFINE(rt_sigaction)
 		return -EINVAL;
 	if (sig < 1 || sig > _NSIG_LINUX)
 		return -EINVAL;
-	struct k_sigaction old = t->sighand[sig - 1];
+	struct k_sigaction old = t->sighand->action[sig - 1];
 	if (a->a[1]) {
 		struct k_sigaction n;
 		if (sig == SIGKILL || sig == SIGSTOP)
@@ -368,7 +368,7 @@ SYSCALL_DEFINE(rt_sigaction)
 		if (copy_from_user(t->mm, &n, a->a[1], sizeof(n)) < 0)
 			return -EFAULT;
 		n.mask &= ~((1UL << (SIGKILL - 1)) | (1UL << (SIGSTOP - 1)));
-		t->sighand[sig - 1] = n;
+		t->sighand->action[sig - 1] = n;
 	}
 	if (a->a[2] && copy_to_user(t->mm, a->a[2], &old, sizeof(old)) < 0)
 		return -EFAULT;
@@ -462,7 +462,7 @@ SYSCALL_DEFINE(exit)
 
 SYSCALL_DEFINE(exit_group)
 {
-	task_exit(t, (a->a[0] & 0xff) << 8);
+	do_group_exit(t, (a->a[0] & 0xff) << 8);
 }
 
 SYSCALL_DEFINE(reboot)

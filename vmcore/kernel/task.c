@@ -117,14 +117,15 @@ void sync_all_mms(void)
 
 _Noreturn void task_exit(struct task *t, int status)
 {
-	t->exiting = true;
-	t->exit_code = status;
-	if (t->tgid == 1) {
+	struct task *leader = t->group_leader;
+	if (leader->group_exit)
+		status = leader->group_exit_code;
+	if (t->tgid == 1 && (leader->nr_threads <= 1 || leader->group_exit)) {
 		/* shared file mappings write their pages back on the way down */
 		sync_all_mms();
 		if (WIFSIGNALED(status)) {
 			printk(KERN_CRIT, "vmcore: init killed by signal %d (%s)\n", WTERMSIG(status),
-				  signame(WTERMSIG(status)));
+			       signame(WTERMSIG(status)));
 			machine_halt(128 + WTERMSIG(status), false);
 		}
 		printk(KERN_CRIT, "vmcore: init exited with status %d\n", WEXITSTATUS(status));
@@ -146,7 +147,7 @@ static void handle_event(struct task *t, struct host_event *ev)
 			break;
 		if (r == -SIGKILL) {
 			pr_err("Out of memory: Killed process %d (%s)\n", t->tgid, t->comm);
-			task_exit(t, SIGKILL);
+			do_group_exit(t, SIGKILL);
 		}
 		if (r == -SIGBUS)
 			force_sig_info(t, SIGBUS, BUS_ADRERR, ev->addr);
@@ -161,8 +162,10 @@ static void handle_event(struct task *t, struct host_event *ev)
 		force_sig_info(t, ev->sig, ev->si_code, ev->addr);
 		break;
 	case HEV_EXITED:
-		pr_err("vmcore: host thread of task %d vanished (status %#x)\n", t->tid, ev->status);
-		task_exit(t, SIGKILL);
+		if (!t->group_leader->group_exit)
+			pr_err("vmcore: host thread of task %d vanished (status %#x)\n", t->tid, ev->status);
+		t->ht.tid = 0;
+		do_group_exit(t, SIGKILL);
 	}
 }
 
@@ -174,7 +177,7 @@ void task_loop(struct task *t)
 		if (r < 0) {
 			pr_err("vmcore: cannot update the host mappings of task %d: %s\n", t->tid,
 			       strerror(-r));
-			task_exit(t, SIGKILL);
+			do_group_exit(t, SIGKILL);
 		}
 		t->in_user = true;
 		bkl_unlock();
@@ -222,6 +225,11 @@ int task_start_init(const char *path, char *const argv[], char *const envp[])
 	if (!t)
 		return -ENOMEM;
 	t->tid = t->tgid = t->pgid = t->sid = 1;
+	t->group_leader = t;
+	t->nr_threads = 1;
+	t->exit_signal = SIGCHLD;
+	t->sighand = kzalloc(sizeof(*t->sighand));
+	t->sighand->refs = 1;
 	t->fs = kzalloc(sizeof(*t->fs));
 	t->fs->refs = 1;
 	t->fs->root = dget(vfs_root());

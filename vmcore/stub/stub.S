@@ -83,5 +83,35 @@ stub_batch:
 3:	int3
 	ud2
 
+/* stub_clone: make a new host thread in this address space.
+ * rdi = clone flags.  The parent stops with int3, rax = the new tid.  The
+ * new thread, untraced, waits in pause() until a kernel task thread seizes
+ * it and gives it the guest's registers; it never runs guest code before. */
+	.org 0x200
+	.globl stub_clone
+stub_clone:
+	mov $56, %eax
+	xor %esi, %esi
+	xor %edx, %edx
+	xor %r10d, %r10d
+	xor %r8d, %r8d
+	syscall
+	test %rax, %rax
+	jz 1f
+	int3
+	ud2
+1:	mov $34, %eax
+	syscall
+	jmp 1b
+
+/* stub_exit: end this host thread (a guest thread's exit). */
+	.org 0x240
+	.globl stub_exit
+stub_exit:
+	mov $60, %eax
+	xor %edi, %edi
+	syscall
+	ud2
+
 name:	.asciz "vmcore-stub"
 	.section .note.GNU-stack,"",@progbits

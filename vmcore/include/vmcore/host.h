@@ -19,6 +19,8 @@
 #define STUB_BASE 0x7f0000000000UL /* the guest's TASK_SIZE */
 #define STUB_CODE STUB_BASE
 #define STUB_BATCH (STUB_BASE + 0x100UL) /* stub_batch, placed by stub.S */
+#define STUB_CLONE (STUB_BASE + 0x200UL)
+#define STUB_EXIT (STUB_BASE + 0x240UL)
 #define STUB_DATA (STUB_BASE + 0x10000UL)
 #define STUB_DATA_PAGES 4
 #define STUB_END (STUB_DATA + STUB_DATA_PAGES * PAGE_SIZE)
@@ -37,6 +39,7 @@ struct host_as {
 	u64 data_off;    /* physmem offset of the data pages */
 	u64 nflush, nops; /* statistics */
 	struct host_thread *flusher; /* a stopped thread of this space we trace */
+	int creator;     /* host tid of the kernel thread that started it (its parent) */
 };
 
 struct host_thread {
@@ -75,6 +78,15 @@ int host_as_create(struct host_as *as, struct host_thread *t, u64 data_off, void
 void host_as_kill(struct host_as *as);
 
 void host_pin(struct host_thread *t, int cpu);
+
+/* Threads: make a new host thread in t's address space (run on t, which
+ * must be stopped and traced by the caller); returns its tid or -errno.
+ * The new thread waits, untraced, until host_thread_attach. */
+int host_thread_clone(struct host_thread *t);
+/* Called by the new thread's tracer: seize it and stop it. */
+int host_thread_attach(struct host_thread *nt, struct host_as *as, int tid);
+/* End one host thread of a space that lives on (a guest thread's exit). */
+void host_thread_exit(struct host_thread *t);
 
 /* Queue changes of the address space's host mappings.  They are carried out
  * by host_flush, which the kernel calls before the guest runs again; a full

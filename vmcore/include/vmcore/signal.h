@@ -36,5 +36,9 @@ void notify_parent_exit(struct task *child);
 /* Timers: drop a process's timers at exit, its POSIX timers at exec. */
 void exit_timers(struct task *t, bool exec);
 u64 task_cpu_ns(struct task *t);
+int futex_wake_addr(struct task *t, u64 uaddr, int n);
+void exit_robust_list(struct task *t);
+/* End the whole thread group of t with a wait status (exit_group, fatal signals). */
+_Noreturn void do_group_exit(struct task *t, int status);
 
 #endif

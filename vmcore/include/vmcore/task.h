@@ -30,6 +30,11 @@ struct k_sigaction {
 };
 
 struct sigqueue;
+struct sighand_struct {
+	int refs;
+	struct k_sigaction action[_NSIG_LINUX];
+};
+
 struct task {
 	int tid, tgid;
 	struct task *parent;
@@ -42,14 +47,21 @@ struct task {
 	int cpu;
 	u32 uid, gid, euid, egid, suid, sgid, fsuid, fsgid;
 	u64 sigmask;
-	struct k_sigaction sighand[_NSIG_LINUX];
+	struct sighand_struct *sighand;
 	u64 clear_child_tid;
 	u64 robust_list;
 	u64 rlimits[16][2];
 	int pgid, sid;
+	struct task *group_leader; /* the thread-group leader (itself for one) */
+	int nr_threads;         /* leader: live threads in the group */
+	bool group_exit;        /* exit_group or a fatal signal took the group */
+	int group_exit_code;
+	bool thread_exited;     /* leader: its own thread ended, the group lives */
+	int host_tid_pending;   /* a new thread's host tid, before its tracer seizes it */
 	enum { TASK_RUNNING, TASK_ZOMBIE, TASK_DEAD } state;
 	bool exiting;
 	int exit_code;          /* wait status */
+	int exit_signal;        /* sent to the parent at exit (SIGCHLD), -1 for threads */
 	u64 pending;            /* signals queued, a bit per signal */
 	struct sigqueue *sigq;  /* their siginfo, in order */
 	u64 saved_sigmask;      /* rt_sigsuspend's mask to restore */
@@ -104,7 +116,6 @@ extern pthread_cond_t child_cond, vfork_cond;
 void task_pin(struct task *t);
 
 void vfork_release(struct task *t);
-void exit_resources(struct task *t);
 _Noreturn void exit_notify_and_die(struct task *t, int status);
 void sync_all_mms(void);
 
