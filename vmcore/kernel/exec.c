@@ -226,10 +226,11 @@ static long elf_map(struct task *t, struct file *f, struct elf_image *im, u64 wa
 				    MAP_PRIVATE | MAP_FIXED, f, off);
 			if (r < 0)
 				return r;
-			/* zero the rest of the last file page (the start of .bss) */
-			if (mend > fend && (fend & ~PAGE_MASK)) {
-				u64 z = MIN(PAGE_ALIGN(fend), mend) - fend;
-				if (clear_user(mm, fend, z) < 0)
+			/* Zero the rest of the last file page of a writable segment, as
+			 * Linux's padzero: it is the start of .bss, and ld.so's early
+			 * allocator takes the tail of the page as zeroed memory. */
+			if ((mend > fend || (p->p_flags & PF_W)) && (fend & ~PAGE_MASK)) {
+				if (clear_user(mm, fend, PAGE_ALIGN(fend) - fend) < 0)
 					return -EFAULT;
 			}
 			if (!(prot & PROT_WRITE))
