@@ -34,6 +34,7 @@ static void usage(void)
 	       "                      /sbin/init, /etc/init, /bin/init, /bin/sh)\n"
 	       "  root=DIR            host directory to mount as / (with rootfstype=hostfs)\n"
 	       "  rootfstype=TYPE     hostfs or ramfs (default: the initramfs)\n"
+	       "  ro, rw              mount the hostfs root read-only, or read-write (default)\n"
 	       "  initrd=FILE         newc cpio archive to unpack as the root instead of\n"
 	       "                      the built-in initramfs\n"
 	       "  vcpus=N             host CPUs to run guest tasks on (default: all)\n"
@@ -125,6 +126,7 @@ int main(int argc, char **argv)
 	u64 mem = 256UL << 20;
 	const char *init = NULL, *root = NULL, *rootfstype = NULL, *initrd = NULL;
 	int vcpus = 0;
+	bool root_ro = false;
 	char **init_argv = calloc(argc + 2, sizeof(char *));
 	char **init_envp = calloc(argc + 3, sizeof(char *));
 	int nargs = 1, nenv = 0;
@@ -194,8 +196,10 @@ int main(int argc, char **argv)
 			strace_enabled = true;
 		} else if (KEY("norandmaps") && !val) {
 			randomize_va_space = false;
-		} else if ((KEY("rw") || KEY("ro")) && !val) {
-			/* accepted for compatibility */
+		} else if (KEY("rw") && !val) {
+			root_ro = false;
+		} else if (KEY("ro") && !val) {
+			root_ro = true;
 		} else if (KEY("console") || KEY("con") || KEY("rdinit")) {
 			if (KEY("rdinit") && val)
 				init = val;
@@ -244,13 +248,14 @@ int main(int argc, char **argv)
 			       "%s is not a host directory\n", root);
 			return 1;
 		}
-		r = vfs_mount_root("hostfs", root, NULL);
+		r = vfs_mount_root("hostfs", root, root_ro ? "ro" : NULL);
 		if (r < 0) {
 			printk(KERN_EMERG, "Kernel panic - not syncing: VFS: Unable to mount root fs "
 			       "hostfs:%s (error %d)\n", root, r);
 			return 1;
 		}
-		pr_info("VFS: Mounted root (hostfs filesystem) on host directory %s.\n", root);
+		pr_info("VFS: Mounted root (hostfs filesystem) %s on host directory %s.\n",
+			root_ro ? "readonly" : "read-write", root);
 	} else if (rootfstype && strcmp(rootfstype, "hostfs") && strcmp(rootfstype, "ramfs")) {
 		printk(KERN_EMERG, "Kernel panic - not syncing: VFS: unknown root file system type %s\n",
 		       rootfstype);

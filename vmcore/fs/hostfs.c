@@ -134,6 +134,8 @@ static int hostfs_lookup(struct inode *dir, const char *name, struct inode **out
 
 static int hostfs_create(struct inode *dir, const char *name, u32 mode, u64 rdev, struct inode **out)
 {
+	if (dir->sb->readonly)
+		return -EROFS;
 	int dfd = HI(dir)->pfd, r;
 	if (S_ISDIR(mode))
 		r = mkdirat(dfd, name, mode & 07777);
@@ -155,6 +157,8 @@ static int hostfs_create(struct inode *dir, const char *name, u32 mode, u64 rdev
 
 static int hostfs_unlink(struct inode *dir, const char *name, bool want_dir)
 {
+	if (dir->sb->readonly)
+		return -EROFS;
 	if (unlinkat(HI(dir)->pfd, name, want_dir ? AT_REMOVEDIR : 0) < 0)
 		return -errno;
 	return 0;
@@ -162,11 +166,15 @@ static int hostfs_unlink(struct inode *dir, const char *name, bool want_dir)
 
 static int hostfs_symlink(struct inode *dir, const char *name, const char *target)
 {
+	if (dir->sb->readonly)
+		return -EROFS;
 	return symlinkat(target, HI(dir)->pfd, name) < 0 ? -errno : 0;
 }
 
 static int hostfs_link(struct inode *old, struct inode *dir, const char *name)
 {
+	if (dir->sb->readonly)
+		return -EROFS;
 	char p[64];
 	snprintf(p, sizeof(p), "/proc/self/fd/%d", HI(old)->pfd);
 	return linkat(AT_FDCWD, p, HI(dir)->pfd, name, AT_SYMLINK_FOLLOW) < 0 ? -errno : 0;
@@ -175,6 +183,8 @@ static int hostfs_link(struct inode *old, struct inode *dir, const char *name)
 static int hostfs_rename(struct inode *odir, const char *oname, struct inode *ndir, const char *nname,
 			 unsigned flags)
 {
+	if (odir->sb->readonly)
+		return -EROFS;
 	if (syscall(SYS_renameat2, HI(odir)->pfd, oname, HI(ndir)->pfd, nname, flags) < 0)
 		return -errno;
 	return 0;
@@ -214,6 +224,8 @@ static int hostfs_getattr(struct inode *ino, struct kstat *ks)
 
 static int hostfs_truncate(struct inode *ino, u64 size)
 {
+	if (ino->sb->readonly)
+		return -EROFS;
 	int fd = reopen(ino, O_WRONLY);
 	if (fd < 0)
 		return fd;
@@ -228,6 +240,8 @@ static int hostfs_truncate(struct inode *ino, u64 size)
 
 static int hostfs_chmod(struct inode *ino, u32 mode)
 {
+	if (ino->sb->readonly)
+		return -EROFS;
 	char p[64];
 	snprintf(p, sizeof(p), "/proc/self/fd/%d", HI(ino)->pfd);
 	return chmod(p, mode & 07777) < 0 ? -errno : 0;
@@ -253,6 +267,8 @@ static int hostfs_readpage(struct inode *ino, u64 pgoff, void *dst)
 
 static int hostfs_writepage(struct inode *ino, u64 pgoff, const void *src, size_t len)
 {
+	if (ino->sb->readonly)
+		return -EROFS;
 	int fd = reopen(ino, O_WRONLY);
 	if (fd < 0)
 		return fd;
@@ -266,6 +282,8 @@ static int hostfs_open(struct inode *ino, struct file *f)
 	if (!S_ISREG(ino->mode) && !S_ISDIR(ino->mode))
 		return -ENXIO;
 	int acc = f->flags & O_ACCMODE;
+	if (ino->sb->readonly && acc != O_RDONLY)
+		return -EROFS;
 	int fd = reopen(ino, (S_ISDIR(ino->mode) ? O_RDONLY | O_DIRECTORY : acc) |
 				     (f->flags & O_APPEND));
 	if (fd < 0)
@@ -409,6 +427,7 @@ static int hostfs_mount(struct super_block *sb, const char *source, const char *
 	int fd = open(source, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
+	sb->readonly = opts && strcmp(opts, "ro") == 0;
 	sb->priv = kzalloc(sizeof(struct hsb));
 	if (!sb->priv) {
 		close(fd);

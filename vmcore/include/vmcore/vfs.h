@@ -92,6 +92,7 @@ struct fs_type {
 struct super_block {
 	const struct fs_type *type;
 	u64 dev;
+	bool readonly;
 	struct inode *root;
 	void *priv;
 };
