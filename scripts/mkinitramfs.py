@@ -11,6 +11,7 @@ import sys
 INIT = """#!/bin/sh
 # vmcore's initramfs init: a shell on the console.
 export PATH=/sbin:/bin:/usr/sbin:/usr/bin
+mount -t proc proc /proc
 echo "vmcore: initramfs shell. 'exit' or 'poweroff -f' halts."
 exec /bin/sh
 """

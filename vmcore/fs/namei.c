@@ -41,6 +41,8 @@ static const struct fs_type *find_fs(const char *name)
 		return &ramfs_type;
 	if (!strcmp(name, "hostfs"))
 		return &hostfs_type;
+	if (!strcmp(name, "proc"))
+		return &proc_type;
 	for (size_t i = 0; i < ARRAY_SIZE(fs_types); i++)
 		if (fs_types[i] && !strcmp(fs_types[i]->name, name))
 			return fs_types[i];
@@ -76,6 +78,25 @@ int vfs_mount_root(const char *type, const char *source, const char *opts)
 	return root_dentry ? 0 : -ENOMEM;
 }
 
+int vfs_umount(struct fs_struct *fs, const char *target)
+{
+	struct dentry *d;
+	int r = path_walk(fs, NULL, target, LOOKUP_FOLLOW, &d, NULL);
+	if (r < 0)
+		return r;
+	/* the walk ends on the mounted root; find the mount whose root it is */
+	for (int i = nmounts - 1; i >= 0; i--)
+		if (mounts[i].sb->root == d->inode) {
+			dput(d);
+			iput(mounts[i].mountpoint);
+			memmove(&mounts[i], &mounts[i + 1], (nmounts - i - 1) * sizeof(mounts[0]));
+			nmounts--;
+			return 0;
+		}
+	dput(d);
+	return -EINVAL;
+}
+
 struct dentry *vfs_root(void)
 {
 	return root_dentry;
@@ -87,6 +108,11 @@ struct inode *mount_lookup(struct inode *mp)
 		if (mounts[i].mountpoint == mp)
 			return mounts[i].sb->root;
 	return NULL;
+}
+
+static bool mount_ok_target(struct dentry *d)
+{
+	return S_ISDIR(d->inode->mode);
 }
 
 int vfs_mount(struct fs_struct *fs, const char *type, const char *source, const char *target,
@@ -104,6 +130,10 @@ int vfs_mount(struct fs_struct *fs, const char *type, const char *source, const 
 	r = mount_sb(type, source, opts, &sb);
 	if (r == 0) {
 		/* the mount point is found by its inode, which the table pins */
+		if (!mount_ok_target(d)) {
+			dput(d);
+			return -EINVAL;
+		}
 		mounts[nmounts].mountpoint = iget(d->inode);
 		mounts[nmounts++].sb = sb;
 	}
@@ -120,6 +150,12 @@ static int follow(struct fs_struct *fs, struct dentry *d, unsigned flags, struct
 {
 	if (++*nlinks > MAX_SYMLINKS)
 		return -ELOOP;
+	/* "magic" links (procfs fd/, exe, cwd) lead straight to a dentry */
+	if (d->inode->iops && d->inode->iops->get_link) {
+		int r = d->inode->iops->get_link(d->inode, out);
+		if (r != -ENOENT || !d->inode->iops->readlink)
+			return r;
+	}
 	char *target = malloc(4096);
 	if (!target)
 		return -ENOMEM;

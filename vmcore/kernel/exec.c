@@ -506,6 +506,9 @@ again:
 		r = (int)sp;
 		goto fatal;
 	}
+	if (mm->exe)
+		dput(mm->exe);
+	mm->exe = f->dentry ? dget(f->dentry) : NULL;
 	/* comm: the last component of the file name, as Linux's __set_task_comm */
 	const char *base = strrchr(path, '/');
 	base = base ? base + 1 : path;

@@ -78,6 +78,7 @@ struct mm *mm_dup(struct mm *old)
 	mm->start_data = old->start_data;
 	mm->end_data = old->end_data;
 	mm->mmap_base = old->mmap_base;
+	mm->exe = old->exe ? dget(old->exe) : NULL;
 	for (struct vma *v = old->vmas.next; v != &old->vmas; v = v->next) {
 		struct vma *nv = malloc(sizeof(*nv));
 		if (!nv)

@@ -463,6 +463,8 @@ void mm_put(struct mm *mm)
 		return;
 	mm_unmap_all(mm);
 	host_as_kill(&mm->as);
+	if (mm->exe)
+		dput(mm->exe);
 	if (mm->stub_data != NO_FRAME)
 		for (int i = 0; i < STUB_DATA_PAGES; i++)
 			frame_put(mm->stub_data + i);

@@ -86,6 +86,7 @@ struct mm {
 	u64 mmap_base;
 	u64 rss;          /* pages present */
 	u64 nfaults;
+	struct dentry *exe; /* the executable, for /proc/PID/exe */
 };
 
 struct mm *mm_alloc(void);

@@ -25,6 +25,7 @@ struct task;
 struct inode;
 struct file;
 struct super_block;
+struct dentry;
 
 struct kstat {
 	u64 dev, ino, nlink, size, blocks, rdev;
@@ -41,6 +42,8 @@ struct inode_ops {
 	int (*rename)(struct inode *odir, const char *oname, struct inode *ndir,
 		      const char *nname, unsigned flags);
 	long (*readlink)(struct inode *ino, char *buf, size_t len);
+	/* a link that names an object directly (procfs): its dentry, referenced */
+	int (*get_link)(struct inode *ino, struct dentry **out);
 	int (*getattr)(struct inode *ino, struct kstat *st);
 	int (*truncate)(struct inode *ino, u64 size);
 	int (*chmod)(struct inode *ino, u32 mode);
@@ -168,6 +171,7 @@ int register_filesystem(const struct fs_type *fs);
 int vfs_mount_root(const char *type, const char *source, const char *opts);
 int vfs_mount(struct fs_struct *fs, const char *type, const char *source,
 	      const char *target, const char *opts);
+int vfs_umount(struct fs_struct *fs, const char *target);
 struct dentry *vfs_root(void);
 struct inode *mount_lookup(struct inode *mountpoint); /* covering root, or NULL */
 
@@ -183,7 +187,7 @@ const struct chrdev *chrdev_find(u64 rdev);
 int chrdev_open(struct inode *ino, struct file *f);
 
 /* File systems */
-extern const struct fs_type ramfs_type, hostfs_type;
+extern const struct fs_type ramfs_type, hostfs_type, proc_type;
 struct inode *ramfs_new_inode(struct super_block *sb, u32 mode);
 long pagecache_read(struct inode *ino, void *buf, size_t len, u64 *pos);
 long pagecache_write(struct inode *ino, const void *buf, size_t len, u64 *pos);

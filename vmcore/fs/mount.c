@@ -1,0 +1,46 @@
+/* mount(2) and umount2(2): proc, ramfs/tmpfs, and hostfs (the source is a
+ * host directory) on a directory of the guest. */
+#include <vmcore/syscall.h>
+#include <string.h>
+#include <sys/mount.h>
+
+SYSCALL_DEFINE(mount)
+{
+	char source[4096] = "", target[4096], type[64] = "", data[256] = "";
+	u64 flags = a->a[3];
+	long r;
+	if (t->euid != 0)
+		return -EPERM;
+	if (a->a[0] && (r = strncpy_from_user(t->mm, source, a->a[0], sizeof(source))) < 0)
+		return r;
+	if ((r = strncpy_from_user(t->mm, target, a->a[1], sizeof(target))) < 0)
+		return r;
+	if (a->a[2] && (r = strncpy_from_user(t->mm, type, a->a[2], sizeof(type))) < 0)
+		return r == -ENAMETOOLONG ? -ENODEV : r;
+	if (a->a[4] && strncpy_from_user(t->mm, data, a->a[4], sizeof(data)) < 0)
+		data[0] = 0;
+	if (flags & (MS_REMOUNT | MS_BIND | MS_MOVE | MS_SHARED | MS_PRIVATE | MS_SLAVE | MS_UNBINDABLE)) {
+		/* remounts and propagation changes: accepted, nothing to change yet */
+		return (flags & (MS_BIND | MS_MOVE)) ? -EINVAL : 0;
+	}
+	if (!type[0])
+		return -EINVAL;
+	const char *src = source;
+	if (!strcmp(type, "hostfs") && !source[0])
+		src = data; /* UML's "hostfs=" style: the host directory as data */
+	const char *opts = (flags & MS_RDONLY) ? "ro" : NULL;
+	return vfs_mount(t->fs, type, src, target, opts);
+}
+
+SYSCALL_DEFINE(umount2)
+{
+	char target[4096];
+	long r;
+	if (t->euid != 0)
+		return -EPERM;
+	if ((r = strncpy_from_user(t->mm, target, a->a[0], sizeof(target))) < 0)
+		return r;
+	if (a->a[1] & ~(MNT_FORCE | MNT_DETACH | MNT_EXPIRE | UMOUNT_NOFOLLOW))
+		return -EINVAL;
+	return vfs_umount(t->fs, target);
+}

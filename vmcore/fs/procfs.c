@@ -1,0 +1,610 @@
+/* procfs: the kernel's view of its tasks and memory, as text files.
+ *
+ * Inodes are made on demand for each lookup and carry (kind, pid, fd); a
+ * file's text is generated when it is opened, into a buffer its reads then
+ * page through, so a reader sees one consistent snapshot.  fd/N, exe, cwd
+ * and root are "magic" links: following them gives the object itself. */
+#include <vmcore/signal.h>
+#include <vmcore/syscall.h>
+#include <dirent.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+
+enum pkind {
+	P_ROOT, P_SELF, P_THREAD_SELF, P_MEMINFO, P_UPTIME, P_LOADAVG, P_STAT, P_CPUINFO, P_VERSION,
+	P_CMDLINE, P_MOUNTS, P_FILESYSTEMS,
+	P_PID, P_PID_STAT, P_PID_STATUS, P_PID_CMDLINE, P_PID_COMM, P_PID_EXE, P_PID_CWD, P_PID_ROOT,
+	P_PID_MAPS, P_PID_FD, P_PID_FD_N, P_PID_ENVIRON, P_PID_STATM, P_PID_TASK, P_PID_MOUNTS,
+};
+
+struct pinfo {
+	enum pkind kind;
+	int pid, fd;
+};
+
+static const struct inode_ops proc_iops;
+static const struct file_ops proc_file_fops, proc_dir_fops;
+static struct super_block *proc_sb;
+
+static const struct {
+	const char *name;
+	enum pkind kind;
+	u32 mode;
+} root_files[] = {
+	{ "self", P_SELF, S_IFLNK | 0777 },     { "thread-self", P_THREAD_SELF, S_IFLNK | 0777 },
+	{ "meminfo", P_MEMINFO, S_IFREG | 0444 }, { "uptime", P_UPTIME, S_IFREG | 0444 },
+	{ "loadavg", P_LOADAVG, S_IFREG | 0444 }, { "stat", P_STAT, S_IFREG | 0444 },
+	{ "cpuinfo", P_CPUINFO, S_IFREG | 0444 }, { "version", P_VERSION, S_IFREG | 0444 },
+	{ "cmdline", P_CMDLINE, S_IFREG | 0444 }, { "mounts", P_MOUNTS, S_IFREG | 0444 },
+	{ "filesystems", P_FILESYSTEMS, S_IFREG | 0444 },
+}, pid_files[] = {
+	{ "stat", P_PID_STAT, S_IFREG | 0444 },     { "status", P_PID_STATUS, S_IFREG | 0444 },
+	{ "cmdline", P_PID_CMDLINE, S_IFREG | 0444 }, { "comm", P_PID_COMM, S_IFREG | 0644 },
+	{ "exe", P_PID_EXE, S_IFLNK | 0777 },       { "cwd", P_PID_CWD, S_IFLNK | 0777 },
+	{ "root", P_PID_ROOT, S_IFLNK | 0777 },     { "maps", P_PID_MAPS, S_IFREG | 0444 },
+	{ "fd", P_PID_FD, S_IFDIR | 0500 },         { "environ", P_PID_ENVIRON, S_IFREG | 0400 },
+	{ "statm", P_PID_STATM, S_IFREG | 0444 },   { "task", P_PID_TASK, S_IFDIR | 0555 },
+	{ "mounts", P_PID_MOUNTS, S_IFREG | 0444 },
+};
+
+static struct inode *proc_inode(enum pkind kind, int pid, int fd, u32 mode)
+{
+	struct inode *ino = inode_new(proc_sb, mode);
+	struct pinfo *pi = kzalloc(sizeof(*pi));
+	if (!ino || !pi) {
+		free(ino);
+		free(pi);
+		return NULL;
+	}
+	pi->kind = kind;
+	pi->pid = pid;
+	pi->fd = fd;
+	ino->priv = pi;
+	ino->iops = &proc_iops;
+	ino->fops = S_ISDIR(mode) ? &proc_dir_fops : &proc_file_fops;
+	ino->ino = ((u64)pid << 16) | ((u64)kind << 10) | (fd & 0x3ff);
+	if (kind == P_ROOT)
+		ino->ino = 1;
+	if (S_ISDIR(mode))
+		ino->nlink = 2;
+	return ino;
+}
+
+static struct task *live(int pid)
+{
+	struct task *t = task_find(pid);
+	return t && t->state == TASK_RUNNING ? t : NULL;
+}
+
+static int proc_lookup(struct inode *dir, const char *name, struct inode **out)
+{
+	struct pinfo *pi = dir->priv;
+	struct inode *ino = NULL;
+	if (pi->kind == P_ROOT) {
+		for (size_t i = 0; i < ARRAY_SIZE(root_files); i++)
+			if (!strcmp(name, root_files[i].name))
+				ino = proc_inode(root_files[i].kind, 0, 0, root_files[i].mode);
+		if (!ino) {
+			char *end;
+			long pid = strtol(name, &end, 10);
+			if (*end || pid <= 0 || !live(pid))
+				return -ENOENT;
+			ino = proc_inode(P_PID, pid, 0, S_IFDIR | 0555);
+		}
+	} else if (pi->kind == P_PID) {
+		for (size_t i = 0; i < ARRAY_SIZE(pid_files); i++)
+			if (!strcmp(name, pid_files[i].name))
+				ino = proc_inode(pid_files[i].kind, pi->pid, 0, pid_files[i].mode);
+	} else if (pi->kind == P_PID_FD) {
+		struct task *t = live(pi->pid);
+		char *end;
+		long fd = strtol(name, &end, 10);
+		if (!t || *end || fd < 0 || !t->files || !fd_get(t, fd))
+			return -ENOENT;
+		ino = proc_inode(P_PID_FD_N, pi->pid, fd, S_IFLNK | 0700);
+	} else if (pi->kind == P_PID_TASK) {
+		char *end;
+		long tid = strtol(name, &end, 10);
+		struct task *t = live(tid);
+		if (*end || !t || t->tgid != pi->pid)
+			return -ENOENT;
+		ino = proc_inode(P_PID, tid, 0, S_IFDIR | 0555);
+	} else {
+		return -ENOTDIR;
+	}
+	if (!ino)
+		return -ENOENT;
+	struct task *t = pi->pid ? task_find(pi->pid) : NULL;
+	if (t)
+		ino->uid = t->uid, ino->gid = t->gid;
+	*out = ino;
+	return 0;
+}
+
+static long dentry_name(struct task *t, struct dentry *d, char *buf, size_t len)
+{
+	struct dentry *root = t && t->fs ? t->fs->root : vfs_root();
+	return dentry_path(d, root, buf, len);
+}
+
+static long proc_readlink(struct inode *ino, char *buf, size_t len)
+{
+	struct pinfo *pi = ino->priv;
+	char tmp[4096];
+	long n = -ENOENT;
+	struct task *t = pi->pid ? live(pi->pid) : current;
+	switch (pi->kind) {
+	case P_SELF:
+		n = snprintf(tmp, sizeof(tmp), "%d", current->tgid);
+		break;
+	case P_THREAD_SELF:
+		n = snprintf(tmp, sizeof(tmp), "%d/task/%d", current->tgid, current->tid);
+		break;
+	case P_PID_EXE:
+		if (t && t->mm && t->mm->exe)
+			n = dentry_name(t, t->mm->exe, tmp, sizeof(tmp));
+		break;
+	case P_PID_CWD:
+		if (t && t->fs)
+			n = dentry_name(t, t->fs->cwd, tmp, sizeof(tmp));
+		break;
+	case P_PID_ROOT:
+		n = snprintf(tmp, sizeof(tmp), "/");
+		break;
+	case P_PID_FD_N: {
+		struct file *f = t && t->files ? fd_get(t, pi->fd) : NULL;
+		if (!f)
+			break;
+		if (f->dentry && f->dentry->parent != f->dentry)
+			n = dentry_name(t, f->dentry, tmp, sizeof(tmp));
+		else if (S_ISFIFO(f->inode->mode))
+			n = snprintf(tmp, sizeof(tmp), "pipe:[%llu]", (unsigned long long)f->inode->ino);
+		else if (S_ISCHR(f->inode->mode))
+			n = snprintf(tmp, sizeof(tmp), "/dev/console");
+		else
+			n = snprintf(tmp, sizeof(tmp), "anon_inode:[%llu]", (unsigned long long)f->inode->ino);
+		break;
+	}
+	default:
+		return -EINVAL;
+	}
+	if (n < 0)
+		return n;
+	n = MIN((size_t)n, len);
+	memcpy(buf, tmp, n);
+	return n;
+}
+
+static int proc_get_link(struct inode *ino, struct dentry **out)
+{
+	struct pinfo *pi = ino->priv;
+	struct task *t = pi->pid ? live(pi->pid) : NULL;
+	switch (pi->kind) {
+	case P_PID_EXE:
+		if (!t || !t->mm || !t->mm->exe)
+			return -ENOENT;
+		*out = dget(t->mm->exe);
+		return 0;
+	case P_PID_CWD:
+		if (!t || !t->fs)
+			return -ENOENT;
+		*out = dget(t->fs->cwd);
+		return 0;
+	case P_PID_FD_N: {
+		struct file *f = t && t->files ? fd_get(t, pi->fd) : NULL;
+		if (!f)
+			return -ENOENT;
+		*out = f->dentry ? dget(f->dentry) : dentry_new(NULL, "", iget(f->inode));
+		return *out ? 0 : -ENOMEM;
+	}
+	default:
+		return -ENOENT; /* an ordinary link: read and walk it */
+	}
+}
+
+/* ---- generated text ---- */
+struct buf {
+	char *s;
+	size_t len, cap;
+};
+
+static void bprintf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void bprintf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	for (;;) {
+		va_start(ap, fmt);
+		int n = vsnprintf(b->s ? b->s + b->len : NULL, b->s ? b->cap - b->len : 0, fmt, ap);
+		va_end(ap);
+		if (n < 0)
+			return;
+		if (b->s && b->len + n < b->cap) {
+			b->len += n;
+			return;
+		}
+		size_t ncap = MAX(b->cap * 2, b->len + n + 256);
+		char *ns = realloc(b->s, ncap);
+		if (!ns)
+			return;
+		b->s = ns;
+		b->cap = ncap;
+	}
+}
+
+static void bmem(struct buf *b, const void *p, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		size_t ncap = MAX(b->cap * 2, b->len + n + 256);
+		char *ns = realloc(b->s, ncap);
+		if (!ns)
+			return;
+		b->s = ns;
+		b->cap = ncap;
+	}
+	memcpy(b->s + b->len, p, n);
+	b->len += n;
+}
+
+static u64 vm_size(struct mm *mm)
+{
+	u64 n = 0;
+	for (struct vma *v = mm->vmas.next; v != &mm->vmas; v = v->next)
+		n += v->end - v->start;
+	return n;
+}
+
+static char task_state(struct task *t)
+{
+	if (t->state == TASK_ZOMBIE)
+		return 'Z';
+	if (t->stopped)
+		return 'T';
+	return t->in_user ? 'R' : 'S';
+}
+
+static int nthreads(struct task *t)
+{
+	int n = 0;
+	for (struct task *q = all_tasks; q; q = q->next_task)
+		if (q->tgid == t->tgid && q->state == TASK_RUNNING && !q->thread_exited)
+			n++;
+	return n ? n : 1;
+}
+
+static void gen_pid_stat(struct buf *b, struct task *t)
+{
+	u64 cpu = task_cpu_ns(t) / 10000000ULL;
+	u64 vsz = t->mm ? vm_size(t->mm) : 0, rss = t->mm ? t->mm->rss : 0;
+	u64 sigign = 0, sigcgt = 0;
+	for (int i = 0; t->sighand && i < _NSIG_LINUX; i++) {
+		if (t->sighand->action[i].handler == (u64)SIG_IGN)
+			sigign |= 1UL << i;
+		else if (t->sighand->action[i].handler != (u64)SIG_DFL)
+			sigcgt |= 1UL << i;
+	}
+	struct mm *mm = t->mm;
+	bprintf(b,
+		"%d (%s) %c %d %d %d %d %d %u %lu %lu %lu %lu %llu %llu %llu %llu %d %d %d %d %llu %llu %llu "
+		"%llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %lu %lu %lu %d %d %u %u %llu %llu %llu "
+		"%llu %llu %llu %llu %llu %llu %llu %d\n",
+		t->tid, t->comm, task_state(t), t->parent ? t->parent->tgid : 0, t->pgid, t->sid,
+		0x0401 /* tty: the console */, t->pgid, 0x400000u, 0UL, 0UL, 0UL, 0UL,
+		(unsigned long long)cpu, 0ULL, 0ULL, 0ULL, 20, 0, nthreads(t), 0,
+		(unsigned long long)(t->start_time_ns / 10000000ULL), (unsigned long long)vsz,
+		(unsigned long long)rss, (unsigned long long)t->rlimits[RLIMIT_RSS][0],
+		(unsigned long long)(mm ? mm->start_code : 0), (unsigned long long)(mm ? mm->end_code : 0),
+		(unsigned long long)(mm ? mm->start_stack : 0), 0ULL, 0ULL, (unsigned long long)t->pending,
+		(unsigned long long)t->sigmask, (unsigned long long)sigign, (unsigned long long)sigcgt, 0UL, 0UL,
+		0UL, t->exit_signal > 0 ? t->exit_signal : 0, t->cpu, 0u, 0u, 0ULL, 0ULL, 0ULL,
+		(unsigned long long)(mm ? mm->start_data : 0), (unsigned long long)(mm ? mm->end_data : 0),
+		(unsigned long long)(mm ? mm->start_brk : 0), (unsigned long long)(mm ? mm->arg_start : 0),
+		(unsigned long long)(mm ? mm->arg_end : 0), (unsigned long long)(mm ? mm->env_start : 0),
+		(unsigned long long)(mm ? mm->env_end : 0), t->state == TASK_ZOMBIE ? t->exit_code : 0);
+}
+
+static void gen_pid_status(struct buf *b, struct task *t)
+{
+	static const char *names[] = { "R (running)", "S (sleeping)", "T (stopped)", "Z (zombie)" };
+	char st = task_state(t);
+	const char *sn = st == 'R' ? names[0] : st == 'S' ? names[1] : st == 'T' ? names[2] : names[3];
+	u64 sigign = 0, sigcgt = 0;
+	for (int i = 0; t->sighand && i < _NSIG_LINUX; i++) {
+		if (t->sighand->action[i].handler == (u64)SIG_IGN)
+			sigign |= 1UL << i;
+		else if (t->sighand->action[i].handler != (u64)SIG_DFL)
+			sigcgt |= 1UL << i;
+	}
+	u64 vsz = t->mm ? vm_size(t->mm) >> 10 : 0, rss = t->mm ? t->mm->rss * 4 : 0;
+	bprintf(b, "Name:\t%s\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\n"
+		   "TracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\nFDSize:\t%d\nGroups:\t\n",
+		t->comm, t->fs ? t->fs->umask : 022, sn, t->tgid, t->tid, t->parent ? t->parent->tgid : 0,
+		t->uid, t->euid, t->suid, t->fsuid, t->gid, t->egid, t->sgid, t->fsgid,
+		t->files ? MAX(t->files->max, 64) : 0);
+	if (t->mm)
+		bprintf(b, "VmPeak:\t%8llu kB\nVmSize:\t%8llu kB\nVmRSS:\t%8llu kB\nRssAnon:\t%8llu kB\n",
+			(unsigned long long)vsz, (unsigned long long)vsz, (unsigned long long)rss,
+			(unsigned long long)rss);
+	bprintf(b, "Threads:\t%d\nSigQ:\t0/63432\nSigPnd:\t%016llx\nShdPnd:\t0000000000000000\n"
+		   "SigBlk:\t%016llx\nSigIgn:\t%016llx\nSigCgt:\t%016llx\nCpus_allowed_list:\t%d\n",
+		nthreads(t), (unsigned long long)t->pending, (unsigned long long)t->sigmask,
+		(unsigned long long)sigign, (unsigned long long)sigcgt, t->cpu);
+}
+
+static void gen_user_range(struct buf *b, struct task *t, u64 start, u64 end)
+{
+	if (!t->mm || end <= start || end - start > (1 << 20))
+		return;
+	char *tmp = malloc(end - start);
+	if (tmp && copy_from_user(t->mm, tmp, start, end - start) == 0)
+		bmem(b, tmp, end - start);
+	free(tmp);
+}
+
+static void gen_maps(struct buf *b, struct task *t)
+{
+	if (!t->mm)
+		return;
+	for (struct vma *v = t->mm->vmas.next; v != &t->mm->vmas; v = v->next) {
+		char path[4096] = "";
+		if (v->file && v->file->dentry && v->file->dentry->parent != v->file->dentry)
+			dentry_name(t, v->file->dentry, path, sizeof(path));
+		else if (v->file)
+			snprintf(path, sizeof(path), "/dev/zero (deleted)");
+		else if (v->name)
+			snprintf(path, sizeof(path), "%s", v->name);
+		struct kstat st = { 0 };
+		if (v->file)
+			vfs_getattr(v->file->inode, &st);
+		int n = b->len;
+		bprintf(b, "%08llx-%08llx %c%c%c%c %08llx %02x:%02x %llu ", (unsigned long long)v->start,
+			(unsigned long long)v->end, (v->prot & PROT_READ) ? 'r' : '-',
+			(v->prot & PROT_WRITE) ? 'w' : '-', (v->prot & PROT_EXEC) ? 'x' : '-',
+			(v->flags & VM_SHARED) ? 's' : 'p', (unsigned long long)(v->pgoff << PAGE_SHIFT),
+			(unsigned)major(st.dev), (unsigned)minor(st.dev), (unsigned long long)st.ino);
+		if (path[0]) {
+			int w = b->len - n;
+			bprintf(b, "%*s%s", w < 73 ? 73 - w : 1, "", path);
+		}
+		bprintf(b, "\n");
+	}
+}
+
+static void gen(struct pinfo *pi, struct buf *b)
+{
+	struct task *t = pi->pid ? live(pi->pid) : NULL;
+	switch (pi->kind) {
+	case P_MEMINFO: {
+		u64 total = physmem_frames * 4, freek = frames_free() * 4;
+		bprintf(b, "MemTotal:       %8llu kB\nMemFree:        %8llu kB\nMemAvailable:   %8llu kB\n"
+			   "Buffers:               0 kB\nCached:                0 kB\nSwapCached:            0 kB\n"
+			   "SwapTotal:             0 kB\nSwapFree:              0 kB\nShmem:                 0 kB\n"
+			   "CommitLimit:    %8llu kB\nCommitted_AS:   %8llu kB\n",
+			(unsigned long long)total, (unsigned long long)freek, (unsigned long long)freek,
+			(unsigned long long)(vm_commit_limit() * 4), (unsigned long long)(vm_committed() * 4));
+		break;
+	}
+	case P_UPTIME: {
+		u64 ns = ktime_ns();
+		bprintf(b, "%llu.%02llu %llu.%02llu\n", (unsigned long long)(ns / 1000000000ULL),
+			(unsigned long long)(ns / 10000000ULL % 100), (unsigned long long)(ns / 1000000000ULL),
+			(unsigned long long)(ns / 10000000ULL % 100));
+		break;
+	}
+	case P_LOADAVG: {
+		int n = 0, last = 0;
+		for (struct task *q = all_tasks; q; q = q->next_task)
+			if (q->state == TASK_RUNNING) {
+				n++;
+				last = MAX(last, q->tid);
+			}
+		bprintf(b, "0.00 0.00 0.00 1/%d %d\n", n, last);
+		break;
+	}
+	case P_STAT: {
+		u64 ticks = ktime_ns() / 10000000ULL;
+		bprintf(b, "cpu  0 0 0 %llu 0 0 0 0 0 0\n", (unsigned long long)ticks);
+		for (int i = 0; i < nr_vcpus; i++)
+			bprintf(b, "cpu%d 0 0 0 %llu 0 0 0 0 0 0\n", i, (unsigned long long)ticks);
+		int n = 0;
+		for (struct task *q = all_tasks; q; q = q->next_task)
+			n += q->state == TASK_RUNNING;
+		bprintf(b, "intr 0\nctxt 0\nbtime %llu\nprocesses %d\nprocs_running 1\nprocs_blocked 0\n",
+			(unsigned long long)((krealtime_ns() - ktime_ns()) / 1000000000ULL), n);
+		break;
+	}
+	case P_CPUINFO:
+		for (int i = 0; i < nr_vcpus; i++)
+			bprintf(b, "processor\t: %d\nvendor_id\t: vmcore\nmodel name\t: vmcore virtual CPU\n"
+				   "cpu MHz\t\t: 1000.000\nflags\t\t: fpu sse sse2\n\n", i);
+		break;
+	case P_VERSION:
+		bprintf(b, "Linux version %s (vmcore %s) #1 SMP\n", VMCORE_VERSION, VMCORE_RELEASE);
+		break;
+	case P_CMDLINE:
+		bprintf(b, "%s\n", saved_command_line);
+		break;
+	case P_MOUNTS:
+	case P_PID_MOUNTS:
+		bprintf(b, "rootfs / rootfs rw 0 0\nproc /proc proc rw,nosuid,nodev,noexec 0 0\n");
+		break;
+	case P_FILESYSTEMS:
+		bprintf(b, "nodev\tramfs\nnodev\ttmpfs\nnodev\tproc\nnodev\thostfs\n");
+		break;
+	case P_PID_STAT:
+		if (t)
+			gen_pid_stat(b, t);
+		break;
+	case P_PID_STATUS:
+		if (t)
+			gen_pid_status(b, t);
+		break;
+	case P_PID_CMDLINE:
+		if (t && t->mm)
+			gen_user_range(b, t, t->mm->arg_start, t->mm->arg_end);
+		break;
+	case P_PID_ENVIRON:
+		if (t && t->mm)
+			gen_user_range(b, t, t->mm->env_start, t->mm->env_end);
+		break;
+	case P_PID_COMM:
+		if (t)
+			bprintf(b, "%s\n", t->comm);
+		break;
+	case P_PID_STATM:
+		if (t && t->mm)
+			bprintf(b, "%llu %llu 0 0 0 0 0\n", (unsigned long long)(vm_size(t->mm) >> PAGE_SHIFT),
+				(unsigned long long)t->mm->rss);
+		break;
+	case P_PID_MAPS:
+		if (t)
+			gen_maps(b, t);
+		break;
+	default:
+		break;
+	}
+}
+
+static int proc_open(struct inode *ino, struct file *f)
+{
+	struct pinfo *pi = ino->priv;
+	if (pi->pid && !live(pi->pid))
+		return -ESRCH;
+	if (S_ISDIR(ino->mode))
+		return 0;
+	if ((f->flags & O_ACCMODE) != O_RDONLY && pi->kind != P_PID_COMM)
+		return -EACCES;
+	struct buf *b = kzalloc(sizeof(*b));
+	if (!b)
+		return -ENOMEM;
+	gen(pi, b);
+	f->priv = b;
+	return 0;
+}
+
+static void proc_release(struct file *f)
+{
+	struct buf *b = f->priv;
+	if (b && !S_ISDIR(f->inode->mode)) {
+		free(b->s);
+		free(b);
+	}
+}
+
+static long proc_read(struct file *f, void *dst, size_t len, u64 *pos)
+{
+	struct buf *b = f->priv;
+	if (!b || *pos >= b->len)
+		return 0;
+	size_t n = MIN(len, b->len - *pos);
+	memcpy(dst, b->s + *pos, n);
+	*pos += n;
+	return n;
+}
+
+static long proc_write(struct file *f, const void *src, size_t len, u64 *pos)
+{
+	struct pinfo *pi = f->inode->priv;
+	struct task *t = live(pi->pid);
+	if (pi->kind != P_PID_COMM || !t)
+		return -EINVAL;
+	size_t n = MIN(len, (size_t)TASK_COMM_LEN - 1);
+	memset(t->comm, 0, sizeof(t->comm));
+	memcpy(t->comm, src, n);
+	char *nl = strchr(t->comm, '\n');
+	if (nl)
+		*nl = 0;
+	return len;
+}
+
+static long proc_iterate(struct file *f, struct dirent_sink *sink, filldir_t fill)
+{
+	struct pinfo *pi = f->inode->priv;
+	s64 i = 0;
+	/* entries: ".", "..", then the static names, then per-task ones */
+#define EMIT(name, ino, type)                                                       \
+	do {                                                                        \
+		if (i >= (s64)f->pos) {                                            \
+			if (fill(sink, name, strlen(name), ino, type, i + 1))      \
+				return 0;                                          \
+			f->pos = i + 1;                                            \
+		}                                                                   \
+		i++;                                                                \
+	} while (0)
+	EMIT(".", f->inode->ino, DT_DIR);
+	EMIT("..", 1, DT_DIR);
+	char name[32];
+	if (pi->kind == P_ROOT) {
+		for (size_t k = 0; k < ARRAY_SIZE(root_files); k++)
+			EMIT(root_files[k].name, 100 + k, IFTODT(root_files[k].mode));
+		/* tasks in pid order */
+		int last = 0;
+		for (;;) {
+			int best = 0;
+			for (struct task *q = all_tasks; q; q = q->next_task)
+				if (q->state == TASK_RUNNING && q->tid == q->tgid && q->tid > last &&
+				    (!best || q->tid < best))
+					best = q->tid;
+			if (!best)
+				break;
+			snprintf(name, sizeof(name), "%d", best);
+			EMIT(name, (u64)best << 16, DT_DIR);
+			last = best;
+		}
+	} else if (pi->kind == P_PID) {
+		for (size_t k = 0; k < ARRAY_SIZE(pid_files); k++)
+			EMIT(pid_files[k].name, ((u64)pi->pid << 16) | k, IFTODT(pid_files[k].mode));
+	} else if (pi->kind == P_PID_FD) {
+		struct task *t = live(pi->pid);
+		for (int fd = 0; t && t->files && fd < t->files->max; fd++)
+			if (t->files->fd[fd]) {
+				snprintf(name, sizeof(name), "%d", fd);
+				EMIT(name, 1000 + fd, DT_LNK);
+			}
+	} else if (pi->kind == P_PID_TASK) {
+		for (struct task *q = all_tasks; q; q = q->next_task)
+			if (q->tgid == pi->pid && q->state == TASK_RUNNING) {
+				snprintf(name, sizeof(name), "%d", q->tid);
+				EMIT(name, (u64)q->tid << 16, DT_DIR);
+			}
+	}
+#undef EMIT
+	return 0;
+}
+
+static void proc_evict(struct inode *ino)
+{
+	free(ino->priv);
+}
+
+static const struct inode_ops proc_iops = {
+	.lookup = proc_lookup,
+	.readlink = proc_readlink,
+	.get_link = proc_get_link,
+	.open = proc_open,
+	.evict = proc_evict,
+};
+
+static const struct file_ops proc_file_fops = {
+	.read = proc_read,
+	.write = proc_write,
+	.release = proc_release,
+	.seekable = true,
+};
+
+static const struct file_ops proc_dir_fops = {
+	.iterate = proc_iterate,
+	.seekable = true,
+};
+
+static int proc_mount(struct super_block *sb, const char *source, const char *opts)
+{
+	proc_sb = sb;
+	sb->root = proc_inode(P_ROOT, 0, 0, S_IFDIR | 0555);
+	return sb->root ? 0 : -ENOMEM;
+}
+
+const struct fs_type proc_type = { "proc", proc_mount };
