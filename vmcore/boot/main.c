@@ -73,6 +73,7 @@ _Noreturn void machine_halt(int code, bool restart)
 {
 	pthread_mutex_lock(&halt_lock);
 	host_kill_all();
+	tty_host_restore();
 	fflush(stdout);
 	if (restart) {
 		pr_notice("vmcore: restarting system\n");
@@ -107,6 +108,7 @@ static void fatal_signal(int sig)
 		oops_report(msg);
 	}
 	host_kill_all();
+	tty_host_restore();
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
@@ -118,6 +120,7 @@ static void terminate_signal(int sig)
 	ssize_t w = write(2, msg, n);
 	(void)w;
 	host_kill_all();
+	tty_host_restore();
 	_exit(128 + sig);
 }
 

@@ -6,6 +6,7 @@
  * file; a write with no readers is EPIPE (and SIGPIPE, when signals come). */
 #include <vmcore/syscall.h>
 #include <vmcore/signal.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,6 +42,7 @@ static long pipe_read(struct file *f, void *dst, size_t n, u64 *pos)
 		done += chunk;
 	}
 	pthread_cond_broadcast(&p->cond);
+	poll_wake();
 	return done;
 }
 
@@ -72,6 +74,7 @@ static long pipe_write(struct file *f, const void *src, size_t n, u64 *pos)
 		p->len += chunk;
 		done += chunk;
 		pthread_cond_broadcast(&p->cond);
+	poll_wake();
 	}
 	return done;
 }
@@ -84,6 +87,7 @@ static void pipe_release(struct file *f)
 	else
 		p->writers--;
 	pthread_cond_broadcast(&p->cond);
+	poll_wake();
 	if (!p->readers && !p->writers) {
 		free(p->buf);
 		pthread_cond_destroy(&p->cond);
@@ -91,8 +95,16 @@ static void pipe_release(struct file *f)
 	}
 }
 
-static const struct file_ops pipe_read_fops = { .read = pipe_read, .release = pipe_release };
-static const struct file_ops pipe_write_fops = { .write = pipe_write, .release = pipe_release };
+static unsigned pipe_poll(struct file *f)
+{
+	struct pipe *p = f->priv;
+	if (f->ops->read)
+		return (p->len ? POLLIN | POLLRDNORM : 0) | (!p->writers ? POLLHUP : 0);
+	return (PIPE_SIZE - p->len >= PIPE_BUF_ATOMIC ? POLLOUT | POLLWRNORM : 0) | (!p->readers ? POLLERR : 0);
+}
+
+static const struct file_ops pipe_read_fops = { .read = pipe_read, .release = pipe_release, .poll = pipe_poll };
+static const struct file_ops pipe_write_fops = { .write = pipe_write, .release = pipe_release, .poll = pipe_poll };
 
 static struct super_block pipefs_sb = { .dev = 0xc };
 

@@ -243,7 +243,15 @@ int task_start_init(const char *path, char *const argv[], char *const envp[])
 	t->next_task = all_tasks;
 	all_tasks = t;
 	/* fds 0, 1, 2: the console, as Linux's init gets them */
-	struct file *con = console_open();
+	/* fds 0-2 are /dev/console of the root file system when it has one,
+	 * so that fstat and ttyname see that node, as on Linux */
+	struct file *con = NULL;
+	if (vfs_open(t->fs, NULL, "/dev/console", O_RDWR | O_NOCTTY, 0, &con) < 0 ||
+	    con->ops != &console_fops) {
+		if (con)
+			fput(con);
+		con = console_open();
+	}
 	if (con) {
 		fd_install(t, con, false, 0);
 		fd_install(t, fget(con), false, 0);

@@ -33,6 +33,7 @@ void do_signal(struct task *t);
 int wait_interruptible(struct task *t, pthread_cond_t *c, const struct timespec *abs);
 /* Tell a parent about a child's exit (SIGCHLD with CLD_* info). */
 void notify_parent_exit(struct task *child);
+struct task *process_target(struct task *p, int sig);
 /* Timers: drop a process's timers at exit, its POSIX timers at exec. */
 void exit_timers(struct task *t, bool exec);
 u64 task_cpu_ns(struct task *t);

@@ -16,6 +16,7 @@
 #define VMCORE_VFS_H
 
 #include <vmcore/kernel.h>
+#include <pthread.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <fcntl.h>
@@ -64,6 +65,8 @@ struct file_ops {
 	long (*iterate)(struct file *f, struct dirent_sink *sink, filldir_t fill);
 	long (*ioctl)(struct file *f, struct task *t, unsigned cmd, u64 arg);
 	void (*release)(struct file *f);
+	/* readiness for poll/select: POLLIN, POLLOUT, POLLHUP... */
+	unsigned (*poll)(struct file *f);
 	bool seekable;
 };
 
@@ -193,6 +196,11 @@ long pagecache_read(struct inode *ino, void *buf, size_t len, u64 *pos);
 long pagecache_write(struct inode *ino, const void *buf, size_t len, u64 *pos);
 int cpio_unpack(struct fs_struct *fs, const void *data, size_t len);
 void console_init(void);
+void tty_init(void);
+void tty_host_restore(void);
+/* Wake every poll/select sleeper: some file's readiness changed. */
+void poll_wake(void);
+extern pthread_cond_t poll_cond;
 void console_input_loop(void) __attribute__((noreturn));
 extern const struct file_ops console_fops;
 struct file *console_open(void);
