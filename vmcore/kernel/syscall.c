@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/syscall.h>
 
 bool strace_enabled;
 
@@ -29,7 +30,9 @@ static void trace_line(struct task *t, const struct syscall_args *a, long ret)
 	int nargs = name ? syscall_table[a->nr].nargs : 6;
 	for (int i = 0; i < nargs; i++)
 		n += snprintf(buf + n, sizeof(buf) - n, "%s%#llx", i ? ", " : "", (unsigned long long)a->a[i]);
-	if (IS_ERR_VALUE(ret))
+	if (a->nr == SYS_exit || a->nr == SYS_exit_group)
+		n += snprintf(buf + n, sizeof(buf) - n, ") = ?\n");
+	else if (IS_ERR_VALUE(ret))
 		n += snprintf(buf + n, sizeof(buf) - n, ") = -1 %s (%s)\n",
 			      strerrorname_np(-ret) ? strerrorname_np(-ret) : "?", strerror(-ret));
 	else
@@ -60,6 +63,8 @@ void syscall_dispatch(struct task *t)
 		return;
 	}
 	t->syscall_event = true;
+	if (unlikely(strace_enabled) && (a.nr == SYS_exit || a.nr == SYS_exit_group))
+		trace_line(t, &a, 0); /* they do not return */
 	if (a.nr < NR_SYSCALLS && syscall_table[a.nr].fn) {
 		ret = syscall_table[a.nr].fn(t, &a);
 	} else {

@@ -1,0 +1,104 @@
+"""Static programs from testcases/, run in the guest and natively: the
+outputs and exit statuses must match."""
+import os
+
+import pytest
+
+from conftest import run_guest, run_native
+
+VARIANTS = ["", "-pie"]
+
+
+def compare(prog, args=(), root=None, guest_args=None):
+    kw = {"root": root} if root else {}
+    g = run_guest(prog, guest_args if guest_args is not None else args, **kw)
+    n = run_native(prog, args, **kw)
+    assert g.out == n.out, "stdout differs\nguest: %r\nnative: %r\nguest stderr: %r" % (
+        g.out, n.out, g.err)
+    assert g.rc == n.rc, (g, n)
+    return g
+
+
+@pytest.mark.parametrize("v", VARIANTS)
+def test_hello(v):
+    g = compare("hello" + v)
+    assert g.out == "hello, world\n" and g.rc == 0
+
+
+@pytest.mark.parametrize("v", VARIANTS)
+def test_args_env_auxv(v):
+    g = compare("args" + v, ["one", "two words", ""])
+    assert "FAIL" not in g.out and g.rc == 0
+    assert "argv[2]=two words" in g.out
+
+
+def test_env_from_command_line():
+    g = run_guest("args", ["x"], extra=["FOO=bar", "word"])
+    assert "env FOO=bar" in g.out, g
+    assert "env HOME=/" in g.out and "env TERM=linux" in g.out
+    assert "argv[1]=word" in g.out and "argv[2]=x" in g.out
+
+
+@pytest.mark.parametrize("v", VARIANTS)
+def test_malloc_64m(v):
+    g = compare("malloc64" + v)
+    assert "touched 16384 pages" in g.out
+
+
+@pytest.mark.parametrize("v", VARIANTS)
+def test_mmap_semantics(v):
+    g = compare("mmap" + v)
+    assert "0 failures" in g.out
+
+
+@pytest.mark.parametrize("v", VARIANTS)
+def test_file_mappings(v, tmproot):
+    g = run_guest("mmapfile" + v, ["/"], root=tmproot)
+    n = run_native("mmapfile" + v, [tmproot], root=tmproot)
+    assert g.out == n.out and g.rc == n.rc == 0, (g, n)
+
+
+@pytest.mark.parametrize("v", VARIANTS)
+def test_efault(v):
+    g = compare("efault" + v)
+    assert "0 failures" in g.out
+
+
+@pytest.mark.parametrize("v", VARIANTS)
+def test_misc_syscalls(v):
+    g = compare("sysinfo_misc" + v)
+    assert "0 failures" in g.out
+
+
+@pytest.mark.parametrize("v", VARIANTS)
+def test_file_io(v, tmproot):
+    g = run_guest("fileio" + v, ["/"], root=tmproot)
+    n = run_native("fileio" + v, [tmproot], root=tmproot)
+    assert g.out == n.out and g.rc == n.rc == 0, (g, n)
+
+
+@pytest.mark.parametrize("prog", ["segv", "nullderef", "segv-pie"])
+def test_segfault_kills_with_sigsegv(prog):
+    g = compare(prog)
+    assert g.rc == 139 and g.out == "before\n"
+    assert "segfault at" in g.err and "SIGSEGV" in g.err, g.err
+
+
+def test_exit_status():
+    assert compare("exit42").rc == 42
+
+
+def test_shebang_script():
+    # natively the interpreter path (/echoargs) would name a host file, so
+    # the guest is checked against what Linux's binfmt_script does
+    g = run_guest("script.sh", ["a", "b"])
+    assert g.rc == 0, g
+    assert g.out.splitlines() == ["argv[0]=/echoargs", "argv[1]=-x", "argv[2]=/script.sh",
+                                  "argv[3]=a", "argv[4]=b"], g.out
+
+
+def test_mem_limit_gives_enomem():
+    g = run_guest("memhog", ["1024"], mem="32M")
+    assert g.rc == 0, g
+    assert g.out.startswith("ENOMEM after "), g.out
+    assert int(g.out.split()[2]) < 32

@@ -1,0 +1,5 @@
+/* exit42: init's exit status becomes ./linux's. */
+int main(void)
+{
+	return 42;
+}

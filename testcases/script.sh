@@ -1,0 +1,2 @@
+#!/echoargs -x
+this line is never read by echoargs
