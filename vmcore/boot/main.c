@@ -130,16 +130,10 @@ int main(int argc, char **argv)
 	const char *init = NULL, *root = NULL, *rootfstype = NULL, *initrd = NULL;
 	int vcpus = 0;
 	bool root_ro = false;
-	char **init_argv = calloc(argc + 2, sizeof(char *));
-	char **init_envp = calloc(argc + 3, sizeof(char *));
 	int nargs = 1, nenv = 0;
 	size_t cl_len = 1;
 
-	saved_argv = argv;
-	for (int i = 1; i < argc; i++)
-		cl_len += strlen(argv[i]) + 1;
-	saved_command_line = calloc(1, cl_len);
-	for (int i = 1; i < argc; i++) {
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++) {
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
 			usage();
 			return 0;
@@ -149,6 +143,12 @@ int main(int argc, char **argv)
 			return 0;
 		}
 	}
+	char **init_argv = calloc(argc + 2, sizeof(char *));
+	char **init_envp = calloc(argc + 3, sizeof(char *));
+	saved_argv = argv;
+	for (int i = 1; i < argc; i++)
+		cl_len += strlen(argv[i]) + 1;
+	saved_command_line = calloc(1, cl_len);
 	init_envp[nenv++] = "HOME=/";
 	init_envp[nenv++] = "TERM=linux";
 	for (int i = 1; i < argc; i++) {
