@@ -6,7 +6,7 @@ import pytest
 from conftest import run_guest, run_linux, run_native
 
 
-@pytest.mark.parametrize("prog", ["signals", "threads", "timers", "signals-pie", "threads-pie"])
+@pytest.mark.parametrize("prog", ["signals", "threads", "timers", "execs", "signals-pie", "threads-pie", "execs-pie"])
 def test_against_native(prog):
     g = run_guest(prog)
     n = run_native(prog)

@@ -346,6 +346,14 @@ int vfs_open(struct fs_struct *fs, struct dentry *start, const char *path, u32 f
 		if (r < 0)
 			return r;
 	}
+	return vfs_open_dentry(d, flags, out);
+}
+
+/* Open what a walk found (consumes the dentry reference). */
+int vfs_open_dentry(struct dentry *d, u32 flags, struct file **out)
+{
+	int r;
+	u32 acc = flags & O_ACCMODE;
 	struct inode *ino = d->inode;
 	if (S_ISLNK(ino->mode) && !(flags & O_PATH)) {
 		dput(d);

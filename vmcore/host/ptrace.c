@@ -424,6 +424,10 @@ void host_thread_exit(struct host_thread *t)
 	regs.orig_rax = -1;
 	if (ptrace(PTRACE_SETREGS, t->tid, 0, &regs) < 0 || ptrace(PTRACE_CONT, t->tid, 0, 0) < 0)
 		return;
+	/* The main thread of a process whose other threads live on stays a
+	 * zombie until they are gone; it is reaped with the process. */
+	if (t->as && t->tid == t->as->pid)
+		return;
 	while (waitpid(t->tid, &status, __WALL) == t->tid) {
 		if (WIFEXITED(status) || WIFSIGNALED(status))
 			break;

@@ -371,10 +371,19 @@ static int parse_shebang(const char *buf, size_t n, char **interp, char **arg)
 	return *interp ? 0 : -ENOMEM;
 }
 
-static int open_exec(struct task *t, const char *path, struct file **out)
+static int open_exec(struct task *t, struct dentry *start, const char *path, int flags, struct file **out)
 {
 	struct file *f;
-	int r = vfs_open(t->fs, NULL, path, O_RDONLY, 0, &f);
+	int r;
+	if (!*path && (flags & AT_EMPTY_PATH) && start) {
+		/* execveat(fd, "", AT_EMPTY_PATH): the file itself */
+		r = vfs_open_dentry(dget(start), O_RDONLY, &f);
+	} else {
+		r = vfs_open(t->fs, start, path, O_RDONLY | ((flags & AT_SYMLINK_NOFOLLOW) ? O_NOFOLLOW : 0),
+			     0, &f);
+	}
+	if (r == -ELOOP && (flags & AT_SYMLINK_NOFOLLOW))
+		return -ELOOP;
 	if (r < 0)
 		return r;
 	if (!S_ISREG(f->inode->mode)) {
@@ -390,7 +399,26 @@ static int open_exec(struct task *t, const char *path, struct file **out)
 }
 
 
-static int exec_common(struct task *t, const char *path, struct strv *argv, struct strv *envp)
+/* Linux's de_thread: the other threads of the group die before the new
+ * image replaces the old.  They leave as single threads (their host
+ * threads end cleanly), so the process goes on with the caller alone. */
+static void kill_other_threads(struct task *t)
+{
+	struct task *leader = t->group_leader;
+	if (leader->nr_threads <= 1 || leader->group_exit)
+		return;
+	for (struct task *q = all_tasks; q; q = q->next_task)
+		if (q != t && q->tgid == t->tgid && q->state == TASK_RUNNING && !q->exiting &&
+		    !q->thread_exited) {
+			q->exec_kill = true;
+			send_signal(q, SIGKILL, NULL);
+		}
+	while (leader->nr_threads > 1 && !(t->pending & (1UL << (SIGKILL - 1))))
+		bkl_wait(&leader->sleep_cond);
+}
+
+static int exec_common(struct task *t, struct dentry *start, int flags, const char *path,
+		       struct strv *argv, struct strv *envp)
 {
 	struct file *f = NULL, *interp_f = NULL;
 	struct elf_image im = { 0 }, ii = { 0 };
@@ -400,7 +428,7 @@ static int exec_common(struct task *t, const char *path, struct strv *argv, stru
 	if (!filename)
 		return -ENOMEM;
 again:
-	r = open_exec(t, filename, &f);
+	r = open_exec(t, depth ? NULL : start, filename, depth ? 0 : flags, &f);
 	if (r < 0)
 		goto out;
 	r = read_image(f, &im);
@@ -441,7 +469,7 @@ again:
 	if (r < 0)
 		goto out;
 	if (im.interp) {
-		r = open_exec(t, im.interp, &interp_f);
+		r = open_exec(t, NULL, im.interp, 0, &interp_f);
 		if (r == -EACCES || r == -ENOENT || r == -ENOTDIR)
 			r = r == -EACCES ? -EACCES : -ENOENT;
 		if (r < 0)
@@ -457,6 +485,7 @@ again:
 	}
 
 	/* Point of no return: the old image goes. */
+	kill_other_threads(t);
 	struct mm *mm = t->mm;
 	mm_unmap_all(mm);
 	mm->mmap_base = TASK_SIZE - STACK_TOP_GAP - (256UL << 20) - rnd_pages(1UL << 20);
@@ -573,20 +602,20 @@ int kernel_execve(struct task *t, const char *path, char *const argv[], char *co
 	for (int i = 0; envp[i] && !r; i++)
 		r = strv_push(&e, envp[i], false);
 	if (!r)
-		r = exec_common(t, path, &a, &e);
+		r = exec_common(t, NULL, 0, path, &a, &e);
 	strv_free(&a);
 	strv_free(&e);
 	return r;
 }
 
-long do_execve(struct task *t, const char *path, u64 argv, u64 envp)
+long do_execve(struct task *t, struct dentry *start, int flags, const char *path, u64 argv, u64 envp)
 {
 	struct strv a = { 0 }, e = { 0 };
 	int r = strv_from_user(t, &a, argv);
 	if (!r)
 		r = strv_from_user(t, &e, envp);
 	if (!r)
-		r = exec_common(t, path, &a, &e);
+		r = exec_common(t, start, flags, path, &a, &e);
 	strv_free(&a);
 	strv_free(&e);
 	return r;
@@ -598,5 +627,30 @@ SYSCALL_DEFINE(execve)
 	long n = strncpy_from_user(t->mm, path, a->a[0], sizeof(path));
 	if (n < 0)
 		return n;
-	return do_execve(t, path, a->a[1], a->a[2]);
+	return do_execve(t, NULL, 0, path, a->a[1], a->a[2]);
+}
+
+SYSCALL_DEFINE(execveat)
+{
+	char path[4096];
+	int dirfd = a->a[0], flags = a->a[4];
+	struct dentry *start = NULL;
+	if (flags & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW))
+		return -EINVAL;
+	long n = strncpy_from_user(t->mm, path, a->a[1], sizeof(path));
+	if (n < 0)
+		return n;
+	if (path[0] != '/' && dirfd != AT_FDCWD) {
+		struct file *f = fd_get(t, dirfd);
+		if (!f)
+			return -EBADF;
+		if (!f->dentry)
+			return -ENOENT;
+		if (*path && !S_ISDIR(f->inode->mode))
+			return -ENOTDIR;
+		start = f->dentry;
+	}
+	if (!*path && !(flags & AT_EMPTY_PATH))
+		return -ENOENT;
+	return do_execve(t, start, flags, path, a->a[2], a->a[3]);
 }

@@ -122,6 +122,7 @@ _Noreturn void exit_notify_and_die(struct task *t, int status)
 	if (leader->group_exit)
 		status = leader->group_exit_code;
 	leader->nr_threads--;
+	pthread_cond_broadcast(&leader->sleep_cond); /* an execve may wait for this */
 	bool others = leader->nr_threads > 0;
 	/* A thread leaving a living group ends its host thread cleanly: if its
 	 * tracer just went, the host would kill the whole process. */
@@ -133,12 +134,8 @@ _Noreturn void exit_notify_and_die(struct task *t, int status)
 		if (t->sighand)
 			sighand_put(t->sighand);
 		t->sighand = NULL;
-		if (!others) {
-			pthread_cond_broadcast(&leader->sleep_cond);
-			if (leader->state == TASK_RUNNING && !leader->thread_exited) {
-				/* cannot happen: the leader counts itself */
-			}
-		}
+		/* the leader (waiting for the group) or an exec waits for this */
+		pthread_cond_broadcast(&leader->sleep_cond);
 		t->state = TASK_DEAD;
 		release_task(t);
 		wake_child_waiters();
@@ -153,9 +150,13 @@ _Noreturn void exit_notify_and_die(struct task *t, int status)
 	if (t->group_exit)
 		status = t->group_exit_code;
 	exit_timers(t, false);
+	t->exit_cpu_ns = task_cpu_ns(t);
 	release_mm(t);
 	sighand_put(t->sighand);
 	t->sighand = NULL;
+	for (struct task *c = all_tasks; c; c = c->next_task)
+		if (c->parent == t && c->pdeath_signal && c->state == TASK_RUNNING)
+			send_signal(c, c->pdeath_signal, NULL);
 	reparent_children(t);
 	t->exit_code = status;
 	t->state = TASK_ZOMBIE;
@@ -220,6 +221,7 @@ static long do_wait(struct task *t, int pid, int options, int *status, struct ru
 				continue;
 			int tid = c->tid;
 			*status = c->exit_code;
+			t->cutime_ns += c->cutime_ns + c->exit_cpu_ns;
 			if (ru)
 				memset(ru, 0, sizeof(*ru));
 			if (!(options & WNOWAIT)) {

@@ -405,6 +405,8 @@ void do_signal(struct task *t)
 		struct k_sigaction *ka = &t->sighand->action[sig - 1];
 		if (ka->handler == (u64)SIG_IGN && sig != SIGKILL)
 			continue;
+		if (sig == SIGKILL && t->exec_kill)
+			task_exit(t, SIGKILL); /* another thread execs: leave alone */
 		if (ka->handler == (u64)SIG_DFL || sig == SIGKILL) {
 			switch (default_action(sig)) {
 			case ACT_IGN:

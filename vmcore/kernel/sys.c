@@ -446,6 +446,13 @@ SYSCALL_DEFINE(prctl)
 	}
 	case PR_GET_NAME:
 		return copy_to_user(t->mm, a->a[1], t->comm, sizeof(t->comm));
+	case PR_SET_PDEATHSIG:
+		if (a->a[1] > _NSIG_LINUX)
+			return -EINVAL;
+		t->pdeath_signal = a->a[1];
+		return 0;
+	case PR_GET_PDEATHSIG:
+		return copy_to_user(t->mm, a->a[1], &t->pdeath_signal, sizeof(int));
 	case PR_GET_DUMPABLE:
 		return 1;
 	case PR_SET_DUMPABLE:
@@ -528,4 +535,45 @@ SYSCALL_DEFINE(syslog)
 	default:
 		return -EINVAL;
 	}
+}
+
+SYSCALL_DEFINE(getrusage)
+{
+	struct rusage ru;
+	memset(&ru, 0, sizeof(ru));
+	int who = a->a[0];
+	u64 ns;
+	switch (who) {
+	case RUSAGE_SELF:
+	case RUSAGE_THREAD:
+		ns = 0;
+		for (struct task *q = all_tasks; q; q = q->next_task)
+			if (who == RUSAGE_SELF ? q->tgid == t->tgid && q->state == TASK_RUNNING : q == t)
+				ns += task_cpu_ns(q);
+		ru.ru_maxrss = t->mm ? t->mm->rss * 4 : 0;
+		ru.ru_minflt = t->mm ? t->mm->nfaults : 0;
+		break;
+	case RUSAGE_CHILDREN:
+		ns = t->cutime_ns;
+		break;
+	default:
+		return -EINVAL;
+	}
+	ru.ru_utime.tv_sec = ns / 1000000000ULL;
+	ru.ru_utime.tv_usec = ns % 1000000000ULL / 1000;
+	return copy_to_user(t->mm, a->a[1], &ru, sizeof(ru));
+}
+
+SYSCALL_DEFINE(times)
+{
+	struct { s64 utime, stime, cutime, cstime; } tm = { 0, 0, 0, 0 };
+	u64 ns = 0;
+	for (struct task *q = all_tasks; q; q = q->next_task)
+		if (q->tgid == t->tgid && q->state == TASK_RUNNING)
+			ns += task_cpu_ns(q);
+	tm.utime = ns / 10000000ULL;
+	tm.cutime = t->cutime_ns / 10000000ULL;
+	if (a->a[0] && copy_to_user(t->mm, a->a[0], &tm, sizeof(tm)) < 0)
+		return -EFAULT;
+	return ktime_ns() / 10000000ULL;
 }

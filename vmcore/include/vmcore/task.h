@@ -57,6 +57,10 @@ struct task {
 	bool group_exit;        /* exit_group or a fatal signal took the group */
 	int group_exit_code;
 	bool thread_exited;     /* leader: its own thread ended, the group lives */
+	bool exec_kill;         /* killed by another thread's execve: exit alone */
+	int pdeath_signal;      /* PR_SET_PDEATHSIG */
+	u64 cutime_ns;          /* CPU time of reaped children */
+	u64 exit_cpu_ns;        /* our CPU time, taken when we exited */
 	int host_tid_pending;   /* a new thread's host tid, before its tracer seizes it */
 	enum { TASK_RUNNING, TASK_ZOMBIE, TASK_DEAD } state;
 	bool exiting;
@@ -98,7 +102,7 @@ void task_init_conds(struct task *t);
 
 /* exec */
 int kernel_execve(struct task *t, const char *path, char *const argv[], char *const envp[]);
-long do_execve(struct task *t, const char *path, u64 argv, u64 envp);
+long do_execve(struct task *t, struct dentry *start, int flags, const char *path, u64 argv, u64 envp);
 
 /* The halt path: called when init is gone or the machine powers off. */
 _Noreturn void machine_halt(int exit_code, bool restart);

@@ -164,6 +164,7 @@ int path_walk(struct fs_struct *fs, struct dentry *start, const char *path,
 
 int vfs_open(struct fs_struct *fs, struct dentry *start, const char *path, u32 flags,
 	     u32 mode, struct file **out);
+int vfs_open_dentry(struct dentry *d, u32 flags, struct file **out);
 long vfs_read(struct file *f, void *buf, size_t len, u64 *pos);
 long vfs_write(struct file *f, const void *buf, size_t len, u64 *pos);
 /* Read a whole file into a malloc'ed buffer (exec); at most max bytes. */
