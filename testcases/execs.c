@@ -1,6 +1,7 @@
 /* execs: execve from a second thread (the other threads die, the process
  * goes on), execveat with a directory fd and with AT_EMPTY_PATH,
- * PR_SET_PDEATHSIG, getrusage of children, and exec errors. */
+ * PR_SET_PDEATHSIG, getrusage of children, and exec errors.
+ * argv[1]: the path of this program. */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -49,6 +50,9 @@ int main(int argc, char **argv)
 		pause(); /* killed by SIGUSR1 when the parent goes */
 		return 0;
 	}
+	/* argv[1]: this program's path, where argv[0] may not name it */
+	if (argc > 1)
+		self = argv[1];
 	int st;
 	pid_t p = fork();
 	if (!p) {
