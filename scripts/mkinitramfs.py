@@ -8,12 +8,25 @@ import stat
 import subprocess
 import sys
 
-INIT = """#!/bin/sh
-# vmcore's initramfs init: a shell on the console.
-export PATH=/sbin:/bin:/usr/sbin:/usr/bin
-mount -t proc proc /proc
-echo "vmcore: initramfs shell. 'exit' or 'poweroff -f' halts."
-exec /bin/sh
+INITTAB = """# vmcore's initramfs: busybox init, one shell on the console.  tty1 is the
+# console under a terminal's name, so the shell gets it as its controlling
+# terminal (job control), as with cttyhack on Linux.
+::sysinit:/bin/mount -t proc proc /proc
+::sysinit:/bin/hostname -F /etc/hostname
+tty1::once:/etc/vmcore-shell
+::ctrlaltdel:/sbin/reboot
+::shutdown:/bin/sync
+"""
+
+SHELL = """#!/bin/sh
+# The console's shell.  When it ends, so does the machine.
+echo "vmcore: busybox shell on the console; 'poweroff' or 'exit' halts."
+/bin/sh -l
+exec poweroff -f
+"""
+
+PROFILE = """export PATH=/sbin:/bin:/usr/sbin:/usr/bin
+export PS1='\\w # '
 """
 
 
@@ -62,6 +75,7 @@ def main():
               "tmp", "root", "mnt", "var", "home"):
         c.add(d, stat.S_IFDIR | (0o1777 if d == "tmp" else 0o755))
     for name, maj, mnr, mode in (("console", 5, 1, 0o600), ("tty", 5, 0, 0o666),
+                                 ("tty0", 4, 0, 0o620), ("tty1", 4, 1, 0o620),
                                  ("null", 1, 3, 0o666), ("zero", 1, 5, 0o666),
                                  ("full", 1, 7, 0o666), ("random", 1, 8, 0o666),
                                  ("urandom", 1, 9, 0o666)):
@@ -69,7 +83,10 @@ def main():
     c.add("etc/passwd", stat.S_IFREG | 0o644, b"root:x:0:0:root:/root:/bin/sh\n")
     c.add("etc/group", stat.S_IFREG | 0o644, b"root:x:0:\n")
     c.add("etc/hostname", stat.S_IFREG | 0o644, b"vmcore\n")
-    c.add("init", stat.S_IFREG | 0o755, INIT.encode())
+    c.add("etc/inittab", stat.S_IFREG | 0o644, INITTAB.encode())
+    c.add("etc/vmcore-shell", stat.S_IFREG | 0o755, SHELL.encode())
+    c.add("etc/profile", stat.S_IFREG | 0o644, PROFILE.encode())
+    c.add("init", stat.S_IFLNK | 0o777, b"/bin/busybox")
 
     with open(args.busybox, "rb") as f:
         c.add("bin/busybox", stat.S_IFREG | 0o755, f.read())

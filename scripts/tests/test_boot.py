@@ -71,10 +71,11 @@ def test_missing_root_directory():
 
 
 def test_builtin_initramfs_shell_on_a_pipe():
+    # the shell's exit halts the machine (busybox init, then poweroff)
     p = subprocess.run([LINUX, "quiet"], input=b"echo hi; ls /bin | wc -l; exit 5\n",
                        capture_output=True, timeout=30)
     out = p.stdout.decode()
-    assert p.returncode == 5, (out, p.stderr)
+    assert p.returncode == 0, (out, p.stderr)
     assert "hi\n" in out
     assert int(out.strip().splitlines()[-1]) > 50  # busybox's applet links
 

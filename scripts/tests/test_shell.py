@@ -22,11 +22,24 @@ def test_session_on_a_pipe():
 
 
 class Pty:
+    """./linux on a pseudo-terminal that is its controlling terminal, as
+    when a user runs it in a terminal window."""
+
     def __init__(self, *args):
-        self.saved = None
-        self.pid, self.fd = pty.fork()
-        if self.pid == 0:
-            os.execv(LINUX, [LINUX] + list(args))
+        self.fd, self.slave = os.openpty()
+        os.set_blocking(self.fd, True)
+        attrs = termios.tcgetattr(self.slave)
+        self.initial = attrs
+        fcntl_ioctl = __import__("fcntl").ioctl
+        size = __import__("struct").pack("HHHH", 24, 80, 0, 0)
+        fcntl_ioctl(self.slave, termios.TIOCSWINSZ, size)
+
+        def ctty():
+            os.setsid()
+            fcntl_ioctl(0, termios.TIOCSCTTY, 0)
+
+        self.proc = subprocess.Popen([LINUX] + list(args), stdin=self.slave, stdout=self.slave,
+                                     stderr=self.slave, preexec_fn=ctty, close_fds=True)
         self.buf = b""
 
     def expect(self, pat, timeout=15):
@@ -53,54 +66,53 @@ class Pty:
         os.write(self.fd, s.encode() if isinstance(s, str) else s)
 
     def close(self):
-        try:
-            os.kill(self.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        try:
-            os.waitpid(self.pid, 0)
-        except ChildProcessError:
-            pass
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
         os.close(self.fd)
+        os.close(self.slave)
 
 
 def test_interactive_session_with_job_control():
     t = Pty("quiet")
+
+    def run(cmd, timeout=15):
+        """Type a command line; return what it printed (up to a marker that
+        its own echo cannot contain)."""
+        t.send(cmd + "; echo __E''ND__\r")
+        return t.expect("__END__\r\n", timeout)
+
     try:
-        # the host side of the pty must be left as it was
-        attrs_before = termios.tcgetattr(t.fd)
         t.expect("# ")
-        t.send("echo hi > /tmp/x; cat /tmp/x\r")
-        assert "\r\nhi\r\n" in t.expect("# ")
+        # while the guest runs, the host terminal is raw: no echo, no signals
+        raw = termios.tcgetattr(t.slave)
+        assert not raw[3] & termios.ECHO and not raw[3] & termios.ISIG
+        assert "\r\nhi\r\n" in run("echo hi > /tmp/x; cat /tmp/x")
+        assert "\r\n1\r\n" in run("ls -l / | grep -c proc")
         t.send("yes > /dev/null\r")
         time.sleep(0.5)
         t.send(b"\x03")
-        assert "^C" in t.expect("# ")
+        assert "^C" in run("true")
         t.send("sleep 30\r")
         time.sleep(0.5)
         t.send(b"\x1a")
-        assert "Stopped" in t.expect("# ")
-        t.send("jobs\r")
-        assert "sleep 30" in t.expect("# ")
+        out = run("jobs")
+        assert "Stopped" in out and "sleep 30" in out, out
         t.send("fg\r")
         time.sleep(0.3)
         t.send(b"\x03")
-        t.expect("# ")
-        t.send("sleep 5 &\r")
-        t.expect("# ")
-        t.send("kill %1\r")
-        t.expect("# ")
-        t.send("echo done; wait\r")
-        assert "Terminated" in t.expect("# ") + t.expect("", 0.1) or True
-        t.send("ls /proc/1/\r")
-        assert "cmdline" in t.expect("# ")
-        t.send("poweroff -f\r")
-        _, st = os.waitpid(t.pid, 0)
-        assert os.waitstatus_to_exitcode(st) == 0
-        t.pid = 0
-        assert attrs_before is not None
+        out = run("jobs")
+        assert "sleep 30" not in out.split("jobs")[-1], out
+        run("sleep 5 & true")
+        out = run("kill %1; sleep 0.2")
+        out += run("true")
+        assert "Terminated" in out and "sleep 5" in out, out
+        out = run("stty size; tty; ps | grep -c init")
+        assert "24 80" in out and "/dev/tty1" in out, out
+        assert "Mem:" in run("top -n 1 | head -2")
+        t.send("poweroff\r")
+        assert t.proc.wait(timeout=20) == 0
+        # the terminal is left as it was found
+        assert termios.tcgetattr(t.slave) == t.initial
     finally:
-        if t.pid:
-            t.close()
-        else:
-            os.close(t.fd)
+        t.close()

@@ -48,10 +48,10 @@ static const struct chrdev devs[] = {
 	{ 1, 7, "full", &full_fops, NULL },
 	{ 1, 8, "random", &random_fops, NULL },
 	{ 1, 9, "urandom", &random_fops, NULL },
-	{ 5, 0, "tty", &console_fops, NULL },
+	{ 5, 0, "tty", &console_fops, tty_open_current },
 	{ 5, 1, "console", &console_fops, NULL },
-	{ 4, 0, "tty0", &console_fops, NULL },
-	{ 4, 1, "tty1", &console_fops, NULL },
+	{ 4, 0, "tty0", &console_fops, tty_open_vt },
+	{ 4, 1, "tty1", &console_fops, tty_open_vt },
 };
 
 void console_init(void)

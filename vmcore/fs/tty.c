@@ -5,8 +5,9 @@
  * guest gets a real tty: termios, canonical editing (erase, kill, ^D),
  * echo, ^C/^\/^Z to SIGINT/SIGQUIT/SIGTSTP for the foreground process
  * group, window size from the host (SIGWINCH on a change), a controlling
- * session and foreground group, SIGTTIN/SIGTTOU for background jobs.  The
- * console is the controlling terminal of init's session.
+ * session and foreground group, SIGTTIN/SIGTTOU for background jobs.  As
+ * on Linux, opening the console never makes it a controlling terminal;
+ * TIOCSCTTY does, and the session leader's exit releases it.
  *
  * When stdin is not a terminal (a pipe, a file), the console is a plain
  * byte stream: no editing, no echo, and terminal ioctls fail with ENOTTY,
@@ -573,8 +574,8 @@ void tty_init(void)
 	console_inode = inode_new(NULL, S_IFCHR | 0600);
 	console_inode->rdev = makedev(5, 1);
 	console_inode->fops = &console_fops;
-	/* the console is the controlling terminal of init's session */
-	tty.session = tty.pgrp = 1;
+	/* As on Linux, /dev/console becomes a controlling terminal only by
+	 * TIOCSCTTY (busybox init does that for the shell it starts). */
 	tty.is_tty = isatty(0);
 	if (!tty.is_tty)
 		return;
@@ -589,4 +590,40 @@ void tty_init(void)
 	}
 	if (pipe2(winch_pipe, O_CLOEXEC | O_NONBLOCK) == 0)
 		signal(SIGWINCH, winch_handler);
+}
+
+/* A session leader exits: its terminal is released, and the foreground
+ * group gets SIGHUP and SIGCONT, as Linux's disassociate_ctty. */
+void tty_session_exit(int sid)
+{
+	if (!sid || tty.session != sid)
+		return;
+	int pgrp = tty.pgrp;
+	tty.session = tty.pgrp = 0;
+	signal_pgrp(pgrp, SIGHUP);
+	signal_pgrp(pgrp, SIGCONT);
+}
+
+/* /dev/tty1 (and tty0), the console's terminal under its own name: opened
+ * by a session leader without a controlling terminal, it becomes one, as
+ * any Linux tty does (/dev/console never does). */
+int tty_open_vt(struct file *f)
+{
+	struct task *t = current;
+	if (t && !(f->flags & O_NOCTTY) && t->sid == t->tgid && tty.session == 0) {
+		bool has_ctty = false;
+		(void)has_ctty;
+		tty.session = t->sid;
+		tty.pgrp = t->pgid;
+	}
+	return 0;
+}
+
+/* /dev/tty: the caller's controlling terminal. */
+int tty_open_current(struct file *f)
+{
+	struct task *t = current;
+	if (!t || !tty.session || t->sid != tty.session)
+		return -ENXIO;
+	return 0;
 }

@@ -154,6 +154,8 @@ _Noreturn void exit_notify_and_die(struct task *t, int status)
 	release_mm(t);
 	sighand_put(t->sighand);
 	t->sighand = NULL;
+	if (t->sid == t->tgid)
+		tty_session_exit(t->sid);
 	for (struct task *c = all_tasks; c; c = c->next_task)
 		if (c->parent == t && c->pdeath_signal && c->state == TASK_RUNNING)
 			send_signal(c, c->pdeath_signal, NULL);

@@ -199,6 +199,9 @@ int cpio_unpack(struct fs_struct *fs, const void *data, size_t len);
 void console_init(void);
 void tty_init(void);
 void tty_host_restore(void);
+void tty_session_exit(int sid);
+int tty_open_vt(struct file *f);
+int tty_open_current(struct file *f);
 /* Wake every poll/select sleeper: some file's readiness changed. */
 void poll_wake(void);
 extern pthread_cond_t poll_cond;
