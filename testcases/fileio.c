@@ -15,14 +15,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-static int fails;
-#define CHECK(c)                                                              \
-	do {                                                                  \
-		int ok_ = (c);                                                \
-		printf("%s %s\n", ok_ ? "ok" : "FAIL", #c);                   \
-		if (!ok_)                                                     \
-			fails++;                                              \
-	} while (0)
+#include "check.h"
 
 static int cmp(const void *a, const void *b)
 {

@@ -5,14 +5,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-static int fails;
-#define CHECK(c)                                                              \
-	do {                                                                  \
-		int ok_ = (c);                                                \
-		printf("%s %s\n", ok_ ? "ok" : "FAIL", #c);                   \
-		if (!ok_)                                                     \
-			fails++;                                              \
-	} while (0)
+#include "check.h"
 
 static int mapped(void *p)
 {

@@ -15,14 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static int fails;
-#define CHECK(c)                                                              \
-	do {                                                                  \
-		int ok_ = (c);                                                \
-		printf("%s %s\n", ok_ ? "ok" : "FAIL", #c);                   \
-		if (!ok_)                                                     \
-			fails++;                                              \
-	} while (0)
+#include "check.h"
 
 static __thread int tls_var = 7;
 static void handler(int s)

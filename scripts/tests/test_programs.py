@@ -52,9 +52,11 @@ def test_mmap_semantics(v):
 
 
 @pytest.mark.parametrize("v", VARIANTS)
-def test_file_mappings(v, tmproot):
-    g = run_guest("mmapfile" + v, ["/"], root=tmproot)
-    n = run_native("mmapfile" + v, [tmproot], root=tmproot)
+@pytest.mark.parametrize("prog", ["mmapfile", "fileio"])
+def test_in_a_writable_directory(prog, v, tmproot):
+    """file mappings, and the file system calls, in a fresh hostfs root"""
+    g = run_guest(prog + v, ["/"], root=tmproot)
+    n = run_native(prog + v, [tmproot], root=tmproot)
     assert g.out == n.out and g.rc == n.rc == 0, (g, n)
 
 
@@ -68,13 +70,6 @@ def test_efault(v):
 def test_misc_syscalls(v):
     g = compare("sysinfo_misc" + v)
     assert "0 failures" in g.out
-
-
-@pytest.mark.parametrize("v", VARIANTS)
-def test_file_io(v, tmproot):
-    g = run_guest("fileio" + v, ["/"], root=tmproot)
-    n = run_native("fileio" + v, [tmproot], root=tmproot)
-    assert g.out == n.out and g.rc == n.rc == 0, (g, n)
 
 
 @pytest.mark.parametrize("prog", ["segv", "nullderef", "segv-pie"])

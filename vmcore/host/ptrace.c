@@ -254,35 +254,45 @@ void host_protect(struct host_as *as, u64 addr, u64 len, int prot)
 	queue(as, SYS_mprotect, addr, len, prot, 0, 0, 0);
 }
 
-/* Run the queued operations in the stub, on thread t (stopped, traced by
- * us), then put its registers back as they were. */
-int host_flush(struct host_thread *t)
+/* Run stub code at entry on thread t (stopped, traced by us) with rdi and
+ * rsi as arguments, until its int3; the registers it ends with go to *out.
+ * The guest's registers are put back before t runs guest code again. */
+static int run_stub(struct host_thread *t, u64 entry, u64 rdi, u64 rsi, struct user_regs_struct *out)
 {
-	struct host_as *as = t->as;
-	struct user_regs_struct regs;
-	int status, n = as->ops_n;
-
-	if (!n)
-		return 0;
-	as->ops_n = 0;
-	regs = t->regs;
-	regs.rip = STUB_BATCH;
-	regs.rdi = STUB_DATA;
-	regs.rsi = n;
-	if (ptrace(PTRACE_SETREGS, t->tid, 0, &regs) < 0 ||
-	    ptrace(PTRACE_CONT, t->tid, 0, 0) < 0)
+	struct user_regs_struct regs = t->regs;
+	int status;
+	regs.rip = entry;
+	regs.rdi = rdi;
+	regs.rsi = rsi;
+	if (ptrace(PTRACE_SETREGS, t->tid, 0, &regs) < 0 || ptrace(PTRACE_CONT, t->tid, 0, 0) < 0)
 		return -ESRCH;
 	for (;;) {
 		if (wait_stop(t->tid, &status) < 0 || !WIFSTOPPED(status))
 			return -ESRCH;
 		if (WSTOPSIG(status) == SIGTRAP)
 			break;
-		/* A signal from outside (say SIGSTOP from a host user) while the
-		 * batch runs: let the batch finish, drop the signal. */
+		/* a signal from outside (our kick, a host user's SIGSTOP) while
+		 * stub code runs: let it finish, drop the signal */
 		ptrace(PTRACE_CONT, t->tid, 0, 0);
 	}
-	ptrace(PTRACE_GETREGS, t->tid, 0, &regs);
+	ptrace(PTRACE_GETREGS, t->tid, 0, out);
 	t->regs_dirty = true;
+	return 0;
+}
+
+/* Run the queued operations in the stub, on thread t (stopped, traced by
+ * us), then put its registers back as they were. */
+int host_flush(struct host_thread *t)
+{
+	struct host_as *as = t->as;
+	struct user_regs_struct regs;
+	int n = as->ops_n;
+
+	if (!n)
+		return 0;
+	as->ops_n = 0;
+	if (run_stub(t, STUB_BATCH, STUB_DATA, n, &regs) < 0)
+		return -ESRCH;
 	as->nflush++;
 	as->nops += n;
 	if (regs.rax) {
@@ -371,31 +381,13 @@ void host_reset_fpu(struct host_thread *t)
 	ptrace(PTRACE_SETFPREGS, t->tid, 0, &fp);
 }
 
-/* Run the stub at entry with regs set by fn, until its int3; returns rax. */
-static long run_stub_call(struct host_thread *t, u64 entry, u64 rdi)
-{
-	struct user_regs_struct regs = t->regs;
-	int status;
-	regs.rip = entry;
-	regs.rdi = rdi;
-	if (ptrace(PTRACE_SETREGS, t->tid, 0, &regs) < 0 || ptrace(PTRACE_CONT, t->tid, 0, 0) < 0)
-		return -ESRCH;
-	for (;;) {
-		if (wait_stop(t->tid, &status) < 0 || !WIFSTOPPED(status))
-			return -ESRCH;
-		if (WSTOPSIG(status) == SIGTRAP)
-			break;
-		ptrace(PTRACE_CONT, t->tid, 0, 0);
-	}
-	ptrace(PTRACE_GETREGS, t->tid, 0, &regs);
-	t->regs_dirty = true;
-	return (long)regs.rax;
-}
-
 int host_thread_clone(struct host_thread *t)
 {
 	u64 flags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM;
-	return run_stub_call(t, STUB_CLONE, flags);
+	struct user_regs_struct regs;
+	if (run_stub(t, STUB_CLONE, flags, 0, &regs) < 0)
+		return -ESRCH;
+	return (long)regs.rax;
 }
 
 int host_thread_attach(struct host_thread *nt, struct host_as *as, int tid)
