@@ -141,19 +141,12 @@ static int guest_clock(clockid_t c, struct timespec *ts)
 	if (!clock_ok(c))
 		return -EINVAL;
 	if (c == CLOCK_PROCESS_CPUTIME_ID || c == CLOCK_THREAD_CPUTIME_ID) {
-		/* the task's host thread's CPU time */
-		clockid_t hc;
-		if (pthread_getcpuclockid(pthread_self(), &hc) != 0)
-			hc = CLOCK_MONOTONIC;
-		char p[64];
-		snprintf(p, sizeof(p), "/proc/%d/task/%d/schedstat", current->ht.as->pid, current->ht.tid);
-		FILE *f = fopen(p, "r");
-		unsigned long long ns = 0;
-		if (f) {
-			if (fscanf(f, "%llu", &ns) != 1)
-				ns = 0;
-			fclose(f);
-		}
+		/* the run time of the task's host thread(s) */
+		u64 ns = 0;
+		for (struct task *q = all_tasks; q; q = q->next_task)
+			if (c == CLOCK_THREAD_CPUTIME_ID ? q == current :
+			    q->tgid == current->tgid && q->state == TASK_RUNNING)
+				ns += task_cpu_ns(q);
 		ts->tv_sec = ns / 1000000000;
 		ts->tv_nsec = ns % 1000000000;
 		return 0;
