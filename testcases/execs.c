@@ -63,7 +63,7 @@ int main(int argc, char **argv)
 			pause();
 	}
 	waitpid(p, &st, 0);
-	printf("exec from a thread: exit %d\n", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+	printf("exec from a thread: exit %d\n", WIFEXITED(st) ? WEXITSTATUS(st) : -WTERMSIG(st));
 	fflush(stdout);
 
 	const char *base = strrchr(self, '/');

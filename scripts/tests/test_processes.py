@@ -8,7 +8,8 @@ import pytest
 from conftest import TESTCASES, run_guest, run_linux, run_native
 
 
-@pytest.mark.parametrize("prog", ["signals", "threads", "timers", "signals-pie", "threads-pie"])
+@pytest.mark.parametrize("prog", ["signals", "threads", "timers", "threads8", "sigactions",
+                                  "signals-pie", "threads-pie", "sigactions-pie"])
 def test_against_native(prog):
     g = run_guest(prog)
     n = run_native(prog)
@@ -43,3 +44,46 @@ def test_dynamic_programs_of_the_host():
                    "{ echo x > /tmp/vmcore-ro-test; } 2>/dev/null || echo ro-refused"])
     assert r.rc == 0, r
     assert r.out.split() == ["ls-ok", "42", "ro-refused"], r
+
+
+def test_processes_cow_forks_exec_futex_reparent():
+    """procs.c, from a read-only view of the host's root so that it can also
+    fork+exec a dynamic program of the host (/bin/true)."""
+    prog = os.path.join(TESTCASES, "procs")
+    args = [os.path.join(TESTCASES, "hello"), "/bin/true"]
+    g = run_linux(["quiet", "ro", "root=/", "rootfstype=hostfs", "init=" + prog, "--"] + args,
+                  timeout=120)
+    n = run_native("procs", args)
+    assert g.out == n.out and g.rc == n.rc == 0, (g, n)
+    assert "0 failures" in g.out
+
+
+def test_fork_bomb_is_contained():
+    g = run_guest("forkbomb", extra=["maxtasks=64"], timeout=60)
+    assert g.rc == 0, g
+    assert "fork hit EAGAIN=1" in g.out and "fork afterwards exit=7" in g.out, g
+
+
+def test_shell_fork_bomb_leaves_nothing_behind():
+    """The classic bomb in the busybox shell (ash refuses ':' as a function
+    name, so it is called f): the shell survives and still answers, the
+    machine halts cleanly, no host process is left."""
+    import subprocess, signal, time
+    from conftest import LINUX, stub_pids, wait_no_stubs
+    before = set(stub_pids())
+    p = subprocess.Popen([LINUX, "quiet", "maxtasks=48"], stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        p.stdin.write(b"f(){ f|f& };f\n")
+        p.stdin.flush()
+        time.sleep(3)
+        assert p.poll() is None, "the kernel died under the fork bomb"
+        assert len([x for x in stub_pids() if x not in before]) <= 48
+        out, err = p.communicate(input=b"echo still-here\n", timeout=30)
+    finally:
+        if p.poll() is None:
+            os.killpg(p.pid, signal.SIGKILL)
+            p.wait()
+    assert b"still-here" in out, (out[-500:], err[-500:])
+    assert p.returncode == 0
+    assert not wait_no_stubs(before, seconds=5)

@@ -38,6 +38,8 @@ static void usage(void)
 	       "  initrd=FILE         newc cpio archive to unpack as the root instead of\n"
 	       "                      the built-in initramfs\n"
 	       "  vcpus=N             host CPUs to run guest tasks on (default: all)\n"
+	       "  maxtasks=N          at most N guest tasks (threads included) at once;\n"
+	       "                      fork/clone fail with EAGAIN beyond (default 4096)\n"
 	       "  loglevel=N          console log level, 0-7 (default 7)\n"
 	       "  quiet               only warnings and errors on the console\n"
 	       "  strace              print every guest system call on stderr\n"
@@ -187,6 +189,12 @@ int main(int argc, char **argv)
 			vcpus = atoi(val);
 			if (vcpus < 1) {
 				fprintf(stderr, "linux: bad vcpus=%s\n", val);
+				return 2;
+			}
+		} else if (KEY("maxtasks") && val) {
+			max_tasks = atoi(val);
+			if (max_tasks < 2) {
+				fprintf(stderr, "linux: bad maxtasks=%s (at least 2)\n", val);
 				return 2;
 			}
 		} else if (KEY("loglevel") && val) {

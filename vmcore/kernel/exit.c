@@ -52,6 +52,7 @@ static void fs_put(struct fs_struct *fs)
 static void sighand_put(struct sighand_struct *sh);
 static void release_task(struct task *t)
 {
+	nr_tasks--;
 	for (struct task **pp = &all_tasks; *pp; pp = &(*pp)->next_task)
 		if (*pp == t) {
 			*pp = t->next_task;
@@ -121,6 +122,9 @@ _Noreturn void exit_notify_and_die(struct task *t, int status)
 	t->exiting = true;
 	if (leader->group_exit)
 		status = leader->group_exit_code;
+	/* mapping changes this thread queued must not wait for another */
+	if (t->mm && t->mm->as.ops_n && t->ht.tid && !leader->group_exit)
+		host_flush(&t->ht);
 	leader->nr_threads--;
 	pthread_cond_broadcast(&leader->sleep_cond); /* an execve may wait for this */
 	bool others = leader->nr_threads > 0;

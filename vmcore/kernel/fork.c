@@ -8,11 +8,14 @@
  * address space, loads the registers, pins itself and enters the task loop.
  * The child's pages arrive by demand faults from the shared page table. */
 #include <vmcore/syscall.h>
+#include <vmcore/signal.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 
 static int next_pid = 2;
+int max_tasks = 4096; /* maxtasks=: the guest's limit on tasks (a pids cgroup) */
+int nr_tasks = 1;
 extern int nr_vcpus;
 
 static int alloc_pid(void)
@@ -136,9 +139,22 @@ long do_fork(struct task *p, u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls)
 		return -EINVAL;
 	if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM))
 		return -EINVAL;
+	/* As Linux's copy_process: a signal that arrived meanwhile is taken
+	 * first (the fork restarts), so that kill(-pgrp) cannot miss a child
+	 * being born. */
+	if (signal_pending(p))
+		return -ERESTARTNOINTR;
+	if (nr_tasks >= max_tasks) {
+		static bool logged;
+		if (!logged)
+			pr_warn("vmcore: fork refused: %d tasks is the maxtasks= limit\n", max_tasks);
+		logged = true;
+		return -EAGAIN;
+	}
 	struct task *t = kzalloc(sizeof(*t));
 	if (!t)
 		return -ENOMEM;
+	nr_tasks++;
 	t->tid = alloc_pid();
 	if (thread) {
 		t->tgid = p->tgid;
@@ -246,6 +262,7 @@ long do_fork(struct task *p, u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls)
 	}
 	return tid;
 fail:
+	nr_tasks--;
 	t->group_leader->nr_threads--;
 	if (t->mm)
 		mm_put(t->mm);

@@ -343,6 +343,8 @@ SYSCALL_DEFINE(rt_sigreturn)
 /* Stop for job control until SIGCONT or SIGKILL. */
 static void do_stop(struct task *t, int sig)
 {
+	if (t->mm && t->mm->as.ops_n)
+		host_flush(&t->ht); /* nothing queued may wait while we are stopped */
 	t->stopped = true;
 	t->stop_sig = sig;
 	t->stop_reported = false;

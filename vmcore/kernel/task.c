@@ -139,12 +139,27 @@ static void handle_event(struct task *t, struct host_event *ev)
 	switch (ev->kind) {
 	case HEV_SYSCALL:
 	case HEV_SYSCALL32:
+		t->fault_retry = 0;
 		syscall_dispatch(t);
 		break;
 	case HEV_FAULT: {
 		int r = mm_fault(t->mm, ev->addr);
-		if (r == 0)
+		if (r == 0) {
+			t->fault_retry = 0;
 			break;
+		}
+		/* SEGV_ACCERR is inferred from our page table ("the host maps it
+		 * with every right the VMA gives").  With threads, the fault may
+		 * predate another thread's mapping of that page, queued or just
+		 * flushed: run the queue and retry the access once.  A real
+		 * violation faults again at the same place. */
+		if (r == SEGV_ACCERR && t->fault_retry != ev->addr + 1) {
+			t->fault_retry = ev->addr + 1;
+			if (t->mm->as.ops_n)
+				host_flush(&t->ht);
+			break;
+		}
+		t->fault_retry = 0;
 		if (r == -SIGKILL) {
 			pr_err("Out of memory: Killed process %d (%s)\n", t->tgid, t->comm);
 			do_group_exit(t, SIGKILL);
@@ -172,6 +187,7 @@ static void handle_event(struct task *t, struct host_event *ev)
 void task_loop(struct task *t)
 {
 	struct host_event ev;
+	do_signal(t); /* a new task may have been sent a signal already */
 	for (;;) {
 		int r = host_flush(&t->ht);
 		if (r < 0) {

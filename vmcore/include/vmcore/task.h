@@ -75,6 +75,7 @@ struct task {
 	pthread_cond_t *waiting_on; /* the condition an interruptible sleep waits on */
 	pthread_cond_t sleep_cond;  /* for sleeps on nothing else (nanosleep, pause) */
 	bool in_user;           /* guest code may be running (BKL released) */
+	u64 fault_retry;        /* address+1 of an access fault being retried once */
 	bool syscall_event;     /* the last event was a system call (restart logic) */
 	bool stopped;           /* job-control stop */
 	int stop_sig;
@@ -124,6 +125,7 @@ _Noreturn void exit_notify_and_die(struct task *t, int status);
 void sync_all_mms(void);
 
 extern int nr_vcpus;
+extern int max_tasks, nr_tasks;
 extern u64 boot_time_ns;
 extern char *saved_command_line;
 
