@@ -78,6 +78,7 @@ static void *child_main(void *arg)
 		pr_err("vmcore: cannot create the address space of task %d: error %d\n", t->tid, r);
 		task_exit(t, SIGKILL);
 	}
+	mm_premap(mm);
 	/* the parent's registers, with the stub's segment selectors */
 	regs.cs = t->ht.regs.cs;
 	regs.ss = t->ht.regs.ss;

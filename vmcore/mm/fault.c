@@ -319,3 +319,42 @@ void *user_page_ptr(struct mm *mm, u64 va, bool write)
 {
 	return user_ptr(mm, va, write);
 }
+
+struct premap_ctx {
+	struct mm *mm;
+	struct vma *v;
+	u64 run_start, run_end;
+};
+
+static void premap_flush(struct premap_ctx *c)
+{
+	if (c->run_end > c->run_start)
+		host_map_ptes(c->mm, c->v, c->run_start, (c->run_end - c->run_start) >> PAGE_SHIFT);
+	c->run_start = c->run_end = 0;
+}
+
+static void premap_pte(pte_t *pte, u64 va, void *arg)
+{
+	struct premap_ctx *c = arg;
+	if (!(*pte & PTE_PRESENT) || (*pte & PTE_HOST))
+		return;
+	if (c->run_end != va) {
+		premap_flush(c);
+		c->run_start = va;
+	}
+	c->run_end = va + PAGE_SIZE;
+}
+
+/* Map in the host every present page of mm (a new child after fork), so
+ * that it does not take a fault for each page its parent had touched;
+ * copy-on-write pages go in read-only. */
+void mm_premap(struct mm *mm)
+{
+	for (struct vma *v = mm->vmas.next; v != &mm->vmas; v = v->next) {
+		if (!(v->prot & (PROT_READ | PROT_WRITE | PROT_EXEC)))
+			continue;
+		struct premap_ctx c = { mm, v, 0, 0 };
+		pte_range(&mm->pt, v->start, v->end, premap_pte, &c);
+		premap_flush(&c);
+	}
+}

@@ -112,6 +112,8 @@ int mm_fault(struct mm *mm, u64 addr);
 /* Make [addr, addr+len) present for kernel access; write asks for a private
  * copy.  Returns 0 or -EFAULT. */
 int mm_populate(struct mm *mm, u64 addr, u64 len, bool write);
+/* Map every present page in the host (a fresh stub after fork). */
+void mm_premap(struct mm *mm);
 
 /* ---- copying to and from the guest ---- */
 int copy_from_user(struct mm *mm, void *dst, u64 src, size_t len);
