@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -22,6 +23,16 @@ static void on_segv(int s, siginfo_t *si, void *uc)
 {
 	(void)s;
 	(void)uc;
+	fault_addr = si->si_addr;
+	siglongjmp(jb, 1);
+}
+
+static volatile int got_code, got_sig;
+static void on_fault(int s, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	got_sig = s;
+	got_code = si->si_code;
 	fault_addr = si->si_addr;
 	siglongjmp(jb, 1);
 }
@@ -77,6 +88,29 @@ int main(void)
 	if (!sigsetjmp(jb, 1))
 		*bad = 1;
 	CHECK(fault_addr == (void *)0x1234);
+	/* SIGFPE, SIGILL, SIGTRAP and SIGBUS from the instructions that raise
+	 * them, with their si_code (and si_addr for SIGBUS) */
+	struct sigaction fa = { .sa_sigaction = on_fault, .sa_flags = SA_SIGINFO | SA_NODEFER };
+	sigaction(SIGFPE, &fa, NULL);
+	sigaction(SIGILL, &fa, NULL);
+	sigaction(SIGTRAP, &fa, NULL);
+	sigaction(SIGBUS, &fa, NULL);
+	volatile int zero = 0;
+	if (!sigsetjmp(jb, 1))
+		zero = 10 / zero;
+	printf("SIGFPE: sig=%d code=%d (FPE_INTDIV=%d)\n", got_sig, got_code, FPE_INTDIV);
+	if (!sigsetjmp(jb, 1))
+		__asm__ volatile("ud2");
+	printf("SIGILL: sig=%d code=%d (ILL_ILLOPN=%d)\n", got_sig, got_code, ILL_ILLOPN);
+	if (!sigsetjmp(jb, 1))
+		__asm__ volatile("int3");
+	printf("SIGTRAP: sig=%d code=%d\n", got_sig, got_code);
+	FILE *tf = tmpfile();
+	char *volatile bus = tf ? mmap(NULL, 8192, PROT_READ, MAP_PRIVATE, fileno(tf), 0) : MAP_FAILED;
+	if (bus != MAP_FAILED && !sigsetjmp(jb, 1))
+		zero = bus[4096];
+	printf("SIGBUS: sig=%d code=%d (BUS_ADRERR=%d) addr-ok=%d\n", got_sig, got_code, BUS_ADRERR,
+	       fault_addr == bus + 4096);
 	/* sigqueue's si_value */
 	struct sigaction rt = { .sa_sigaction = on_rt, .sa_flags = SA_SIGINFO };
 	sigaction(SIGRTMIN, &rt, NULL);

@@ -13,7 +13,7 @@ from conftest import LINUX
 
 def test_session_on_a_pipe():
     script = b"echo hi > /tmp/x; cat /tmp/x\nls /bin | wc -l\nps | grep -c sh\n" \
-             b"sleep 5 & kill %1; wait; echo waited\nyes | head -3 | wc -l\npoweroff -f\n"
+             b"sleep 5 & kill %1; wait; echo waited\nyes | head -3 | wc -l\npoweroff\n"
     p = subprocess.run([LINUX, "quiet"], input=script, capture_output=True, timeout=60)
     lines = p.stdout.decode().splitlines()
     assert p.returncode == 0, (p.stdout, p.stderr)
