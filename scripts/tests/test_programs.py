@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from conftest import run_guest, run_native
+from conftest import TESTCASES, run_guest, run_native
 
 VARIANTS = ["", "-pie"]
 
@@ -97,3 +97,22 @@ def test_mem_limit_gives_enomem():
     assert g.rc == 0, g
     assert g.out.startswith("ENOMEM after "), g.out
     assert int(g.out.split()[2]) < 32
+
+
+def test_hostfs_confinement(tmp_path):
+    """No path, symlink or rename in a hostfs root reaches outside it."""
+    import shutil
+    root = tmp_path / "root"
+    root.mkdir()
+    shutil.copy2(os.path.join(TESTCASES, "confine"), root / "confine")
+    (tmp_path / "outside.txt").write_text("OUTSIDE\n")
+    os.symlink("..", root / "up")
+    os.symlink("/", root / "abs")
+    os.symlink("../outside.txt", root / "esc")
+    os.symlink("/../../outside.txt", root / "deep")
+    before = sorted(os.listdir(tmp_path))
+    g = run_guest("confine", root=str(root))
+    assert g.rc == 0 and "0 failures" in g.out, g
+    assert sorted(os.listdir(tmp_path)) == before, "the guest changed a directory outside its root"
+    assert (tmp_path / "outside.txt").read_text() == "OUTSIDE\n"
+    assert (root / "made-by-guest").exists() and (root / "moved").exists()
