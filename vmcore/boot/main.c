@@ -6,6 +6,7 @@
  * go to init as arguments and other a=b options into its environment. */
 #include <vmcore/syscall.h>
 #include <vmcore/vfs.h>
+#include <vmcore/trace.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -42,7 +43,16 @@ static void usage(void)
 	       "                      fork/clone fail with EAGAIN beyond (default 4096)\n"
 	       "  loglevel=N          console log level, 0-7 (default 7)\n"
 	       "  quiet               only warnings and errors on the console\n"
-	       "  strace              print every guest system call on stderr\n"
+	       "  strace              trace every guest system call on stderr (strace format)\n"
+	       "  trace=EXPR          trace the calls EXPR names: name,%%file,%%process,\n"
+	       "                      %%memory,%%signal,%%network,%%desc, all, !EXPR\n"
+	       "  trace_out=FILE      write the trace to FILE (default: stderr)\n"
+	       "  trace_fmt=json      JSON Lines instead of strace's text\n"
+	       "  trace_tt, trace_ttt, trace_T   timestamps and durations (-tt, -ttt, -T)\n"
+	       "  trace_c, trace_C    a summary table at halt (only, or as well)\n"
+	       "  trace_failed        only calls that failed\n"
+	       "  trace_pid=N, trace_comm=NAME   only this task or command\n"
+	       "  (kill -USR1 the ./linux process to switch tracing on and off)\n"
 	       "  norandmaps          no address-space randomisation in the guest\n"
 	       "  NAME=VALUE          anything else: put in init's environment\n"
 	       "  WORD                anything else: an argument to init\n"
@@ -76,6 +86,7 @@ _Noreturn void machine_halt(int code, bool restart)
 	pthread_mutex_lock(&halt_lock);
 	host_kill_all();
 	tty_host_restore();
+	trace_finish();
 	fflush(stdout);
 	if (restart) {
 		pr_notice("vmcore: restarting system\n");
@@ -113,6 +124,23 @@ static void fatal_signal(int sig)
 	tty_host_restore();
 	signal(sig, SIG_DFL);
 	raise(sig);
+}
+
+static bool trace_key(const char *a, size_t kl, const char *val)
+{
+	char key[64];
+	if (kl >= sizeof(key))
+		return false;
+	memcpy(key, a, kl);
+	key[kl] = 0;
+	return trace_option(key, val);
+}
+
+/* kill -USR1: switch the syscall trace on or off at run time */
+static void sigusr1(int sig)
+{
+	(void)sig;
+	trace_on = !trace_on;
 }
 
 static void terminate_signal(int sig)
@@ -203,8 +231,8 @@ int main(int argc, char **argv)
 			console_loglevel = KERN_WARNING;
 		} else if (KEY("debug") && !val) {
 			console_loglevel = 10;
-		} else if (KEY("strace") && !val) {
-			strace_enabled = true;
+		} else if (trace_key(a, kl, val)) {
+			/* tracing: trace=, trace_out=, trace_fmt=, strace, ... */
 		} else if (KEY("norandmaps") && !val) {
 			randomize_va_space = false;
 		} else if (KEY("rw") && !val) {
@@ -241,6 +269,9 @@ int main(int argc, char **argv)
 	pr_notice("Linux version %s (vmcore %s) on host %s %s\n", VMCORE_VERSION, VMCORE_RELEASE,
 		  u.sysname, u.release);
 	pr_info("Command line: %s\n", saved_command_line);
+	if (trace_init() < 0)
+		return 2;
+	signal(SIGUSR1, sigusr1);
 	physmem_init(mem);
 	host_init(physmem_fd_get());
 	nr_vcpus = vcpus ? vcpus : host_ncpus();

@@ -7,6 +7,7 @@
  * every change of a child's state broadcasts on it. */
 #include <vmcore/syscall.h>
 #include <vmcore/signal.h>
+#include <vmcore/trace.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -59,6 +60,7 @@ static void release_task(struct task *t)
 			break;
 		}
 	free(t->fpstate);
+	free(t->trace_pending);
 	free(t);
 }
 
@@ -166,6 +168,8 @@ _Noreturn void exit_notify_and_die(struct task *t, int status)
 	reparent_children(t);
 	t->exit_code = status;
 	t->state = TASK_ZOMBIE;
+	if (unlikely(trace_on))
+		trace_task_exit(t, status);
 	while (t->sigq) {
 		struct sigqueue *q = t->sigq;
 		t->sigq = q->next;

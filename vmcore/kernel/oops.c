@@ -3,6 +3,7 @@
  * serving and where in vmcore it was, with a backtrace symbolised by libdw
  * (function, file and line), then halt. */
 #include <vmcore/syscall.h>
+#include <vmcore/trace.h>
 #include <elfutils/libdwfl.h>
 #include <execinfo.h>
 #include <stdio.h>
@@ -66,4 +67,12 @@ void oops_report(const char *why)
 		printk(KERN_EMERG, "Task: none (the kernel's main thread)\n");
 	}
 	oops_backtrace();
+	if (t) {
+		char buf[8192];
+		size_t n = flight_format(t, buf, sizeof(buf) - 1);
+		buf[n] = 0;
+		printk(KERN_EMERG, "Last system calls of %s[%d]:\n", t->comm, t->tid);
+		for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n"))
+			printk(KERN_EMERG, "  %s\n", line);
+	}
 }

@@ -14,6 +14,7 @@
  * into -EINTR or into a restart of the call, as Linux does. */
 #include <vmcore/signal.h>
 #include <vmcore/syscall.h>
+#include <vmcore/trace.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -405,6 +406,8 @@ void do_signal(struct task *t)
 
 	while ((sig = dequeue(t, &info))) {
 		struct k_sigaction *ka = &t->sighand->action[sig - 1];
+		if (unlikely(trace_on) && sig != SIGKILL)
+			trace_signal(t, &info);
 		if (ka->handler == (u64)SIG_IGN && sig != SIGKILL)
 			continue;
 		if (sig == SIGKILL && t->exec_kill)

@@ -1,45 +1,21 @@
-/* The system call path: one table built from syscalls.def, dispatch, and the
- * quick trace switch ("strace" on the command line: one line per call with
- * raw arguments, on the kernel's stderr). */
+/* The system call path: one table built from syscalls.def and dispatch,
+ * with the hooks of the trace (trace/) and the flight recorder. */
 #include <vmcore/syscall.h>
 #include <vmcore/signal.h>
+#include <vmcore/trace.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/syscall.h>
 
-bool strace_enabled;
 
 const struct syscall_desc syscall_table[NR_SYSCALLS] = {
-#define SYSCALL(nr, name, n) [nr] = { #name, n, sys_##name },
+#define SYSCALL(nr, name, n, kinds) [nr] = { #name, n, sys_##name, kinds },
 #include "syscalls.def"
 #undef SYSCALL
 };
 
 static u8 enosys_logged[NR_SYSCALLS];
-
-static void trace_line(struct task *t, const struct syscall_args *a, long ret)
-{
-	char buf[512];
-	const char *name = a->nr < NR_SYSCALLS && syscall_table[a->nr].name ? syscall_table[a->nr].name : NULL;
-	int n = snprintf(buf, sizeof(buf), "[pid %d] ", t->tid);
-	if (name)
-		n += snprintf(buf + n, sizeof(buf) - n, "%s(", name);
-	else
-		n += snprintf(buf + n, sizeof(buf) - n, "syscall_%llu(", (unsigned long long)a->nr);
-	int nargs = name ? syscall_table[a->nr].nargs : 6;
-	for (int i = 0; i < nargs; i++)
-		n += snprintf(buf + n, sizeof(buf) - n, "%s%#llx", i ? ", " : "", (unsigned long long)a->a[i]);
-	if (a->nr == SYS_exit || a->nr == SYS_exit_group)
-		n += snprintf(buf + n, sizeof(buf) - n, ") = ?\n");
-	else if (IS_ERR_VALUE(ret))
-		n += snprintf(buf + n, sizeof(buf) - n, ") = -1 %s (%s)\n",
-			      strerrorname_np(-ret) ? strerrorname_np(-ret) : "?", strerror(-ret));
-	else
-		n += snprintf(buf + n, sizeof(buf) - n, ") = %#lx\n", ret);
-	ssize_t w = write(2, buf, MIN((size_t)n, sizeof(buf) - 1));
-	(void)w;
-}
 
 void syscall_dispatch(struct task *t)
 {
@@ -63,8 +39,11 @@ void syscall_dispatch(struct task *t)
 		return;
 	}
 	t->syscall_event = true;
-	if (unlikely(strace_enabled) && (a.nr == SYS_exit || a.nr == SYS_exit_group))
-		trace_line(t, &a, 0); /* they do not return */
+	if (unlikely(trace_on)) {
+		trace_enter(t, &a);
+		if (a.nr == SYS_exit || a.nr == SYS_exit_group)
+			trace_noreturn(t, &a); /* they do not return */
+	}
 	if (a.nr < NR_SYSCALLS && syscall_table[a.nr].fn) {
 		ret = syscall_table[a.nr].fn(t, &a);
 	} else {
@@ -77,8 +56,9 @@ void syscall_dispatch(struct task *t)
 				enosys_logged[a.nr] = 1;
 		}
 	}
-	if (unlikely(strace_enabled))
-		trace_line(t, &a, ret);
+	flight_record(t, &a, ret);
+	if (unlikely(trace_on))
+		trace_exit(t, &a, ret);
 	r->rax = ret;
 	t->ht.regs_dirty = true;
 }

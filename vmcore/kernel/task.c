@@ -7,6 +7,7 @@
 #include <vmcore/syscall.h>
 #include <vmcore/mm.h>
 #include <vmcore/signal.h>
+#include <vmcore/trace.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -121,6 +122,8 @@ _Noreturn void task_exit(struct task *t, int status)
 	if (leader->group_exit)
 		status = leader->group_exit_code;
 	if (t->tgid == 1 && (leader->nr_threads <= 1 || leader->group_exit)) {
+		if (unlikely(trace_on))
+			trace_task_exit(t, status);
 		/* shared file mappings write their pages back on the way down */
 		sync_all_mms();
 		if (WIFSIGNALED(status)) {

@@ -17,12 +17,13 @@ struct syscall_desc {
 	const char *name;
 	int nargs;
 	syscall_fn fn;
+	const char *kinds; /* argument kinds for the trace decoder, space-separated */
 };
 
 #define NR_SYSCALLS 512
 extern const struct syscall_desc syscall_table[NR_SYSCALLS];
 
-#define SYSCALL(nr, name, n) long sys_##name(struct task *t, const struct syscall_args *a) __attribute__((weak));
+#define SYSCALL(nr, name, n, kinds) long sys_##name(struct task *t, const struct syscall_args *a) __attribute__((weak));
 #include "../../kernel/syscalls.def"
 #undef SYSCALL
 
@@ -31,7 +32,5 @@ extern const struct syscall_desc syscall_table[NR_SYSCALLS];
 /* Handle the syscall the task is stopped at. */
 void syscall_dispatch(struct task *t);
 
-/* The quick trace switch ("strace" on the command line). */
-extern bool strace_enabled;
 
 #endif

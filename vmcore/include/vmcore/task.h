@@ -30,6 +30,17 @@ struct k_sigaction {
 };
 
 struct sigqueue;
+#define FLIGHT_N 32
+struct flight_rec {
+	u64 nr, a[6];
+	s64 ret;
+	u64 t_ns;
+};
+struct flight {
+	struct flight_rec rec[FLIGHT_N];
+	unsigned head; /* next slot */
+	unsigned n;
+};
 struct sighand_struct {
 	int refs;
 	struct k_sigaction action[_NSIG_LINUX];
@@ -85,6 +96,8 @@ struct task {
 	int fpstate_len;
 	u64 start_time_ns;
 	u64 nsyscalls;
+	struct flight flight;   /* the last system calls (trace/trace.c) */
+	void *trace_pending;    /* a traced call in progress */
 	struct task *next_task; /* all tasks */
 };
 

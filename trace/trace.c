@@ -1,0 +1,619 @@
+/* The syscall trace: one line (text, in strace's format) or one JSON
+ * object per system call, task events as strace shows them, filters, a
+ * summary table, and the flight recorder.
+ *
+ * A call is decoded in two halves: input arguments when it enters, output
+ * arguments and the result when it returns.  When a call blocks and another
+ * task's line comes first, the waiting call is shown as "<unfinished ...>"
+ * and finished later as "<... name resumed>", as strace -f does. */
+#include <vmcore/trace.h>
+#include <vmcore/signal.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/wait.h>
+
+bool trace_on;
+static bool opt_json, opt_tt, opt_ttt, opt_T, opt_summary, opt_summary_only, opt_failed;
+static int opt_pid;
+static char opt_comm[16];
+static const char *opt_out;
+static FILE *out;
+static u8 selected[NR_SYSCALLS]; /* 1: traced */
+static bool any_selection;
+
+struct pending {
+	bool active;
+	bool shown;     /* printed as <unfinished ...> */
+	u64 t_entry;    /* realtime ns */
+	u64 m_entry;    /* monotonic ns */
+	int first_out;  /* index of the first output argument, or nargs */
+	char *in[6];    /* decoded input arguments */
+};
+
+static struct {
+	u64 calls, errors, ns;
+} stats[NR_SYSCALLS];
+
+static struct task *last_printer;
+
+/* ---- options ---- */
+
+static const char *const process_calls[] = { "clone", "clone3", "fork", "vfork", "execve", "execveat", "exit",
+					     "exit_group", "wait4", "waitid", "kill", "tkill", "tgkill", NULL };
+static const char *const memory_calls[] = { "mmap", "munmap", "mprotect", "brk", "mremap", "madvise", "msync",
+					    "mincore", "mlock", "munlock", "mlockall", "munlockall", NULL };
+static const char *const signal_calls[] = { "rt_sigaction", "rt_sigprocmask", "rt_sigreturn", "rt_sigpending",
+					    "rt_sigtimedwait", "rt_sigqueueinfo", "rt_tgsigqueueinfo",
+					    "rt_sigsuspend", "sigaltstack", "kill", "tkill", "tgkill", "pause",
+					    "alarm", "signalfd", "signalfd4", NULL };
+static const char *const network_calls[] = { "socket", "socketpair", "bind", "listen", "accept", "accept4",
+					     "connect", "getsockname", "getpeername", "sendto", "recvfrom",
+					     "sendmsg", "recvmsg", "sendmmsg", "recvmmsg", "shutdown",
+					     "setsockopt", "getsockopt", NULL };
+
+static bool in_list(const char *name, const char *const *list)
+{
+	for (; *list; list++)
+		if (!strcmp(name, *list))
+			return true;
+	return false;
+}
+
+static bool has_kind(const char *kinds, const char *k)
+{
+	size_t n = strlen(k);
+	for (const char *p = kinds; p && *p;) {
+		const char *e = strchrnul(p, ' ');
+		if ((size_t)(e - p) == n && !strncmp(p, k, n))
+			return true;
+		p = *e ? e + 1 : e;
+	}
+	return false;
+}
+
+static bool in_class(int nr, const char *cls)
+{
+	const struct syscall_desc *d = &syscall_table[nr];
+	if (!d->name)
+		return false;
+	if (!strcmp(cls, "file"))
+		return has_kind(d->kinds, "path");
+	if (!strcmp(cls, "desc"))
+		return has_kind(d->kinds, "fd") || has_kind(d->kinds, "dirfd");
+	if (!strcmp(cls, "process"))
+		return in_list(d->name, process_calls);
+	if (!strcmp(cls, "memory"))
+		return in_list(d->name, memory_calls);
+	if (!strcmp(cls, "signal"))
+		return in_list(d->name, signal_calls);
+	if (!strcmp(cls, "network") || !strcmp(cls, "net"))
+		return in_list(d->name, network_calls);
+	return false;
+}
+
+/* trace=EXPR: comma-separated syscall names and %classes, "all", "none";
+ * a leading '!' inverts the whole set, as in strace. */
+static int parse_expr(const char *expr)
+{
+	bool negate = false;
+	if (*expr == '!') {
+		negate = true;
+		expr++;
+	}
+	memset(selected, 0, sizeof(selected));
+	char *copy = strdup(expr), *save = NULL;
+	int r = 0;
+	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		bool quiet = *tok == '?';
+		if (quiet)
+			tok++;
+		bool found = false;
+		if (!strcmp(tok, "all")) {
+			memset(selected, 1, sizeof(selected));
+			found = true;
+		} else if (!strcmp(tok, "none")) {
+			found = true;
+		} else {
+			for (int nr = 0; nr < NR_SYSCALLS; nr++) {
+				if (!syscall_table[nr].name)
+					continue;
+				if (tok[0] == '%' ? in_class(nr, tok + 1) : !strcmp(tok, syscall_table[nr].name)) {
+					selected[nr] = 1;
+					found = true;
+				}
+			}
+		}
+		if (!found && !quiet) {
+			fprintf(stderr, "linux: trace=: unknown system call or class '%s'\n", tok);
+			r = -EINVAL;
+		}
+	}
+	free(copy);
+	if (negate)
+		for (int nr = 0; nr < NR_SYSCALLS; nr++)
+			selected[nr] = !selected[nr];
+	any_selection = true;
+	return r;
+}
+
+bool trace_option(const char *key, const char *val)
+{
+	if (!strcmp(key, "strace") && !val) {
+		trace_on = true;
+		return true;
+	}
+	if (strncmp(key, "trace", 5))
+		return false;
+	const char *k = key + 5;
+	if (!*k && val) {
+		trace_on = true;
+		if (parse_expr(val) < 0)
+			exit(2);
+	} else if (!strcmp(k, "_out") && val) {
+		trace_on = true;
+		opt_out = val;
+	} else if (!strcmp(k, "_fmt") && val) {
+		trace_on = true;
+		if (!strcmp(val, "json"))
+			opt_json = true;
+		else if (strcmp(val, "text")) {
+			fprintf(stderr, "linux: trace_fmt= is text or json\n");
+			exit(2);
+		}
+	} else if (!strcmp(k, "_tt")) {
+		opt_tt = true;
+	} else if (!strcmp(k, "_ttt")) {
+		opt_ttt = true;
+	} else if (!strcmp(k, "_T")) {
+		opt_T = true;
+	} else if (!strcmp(k, "_c")) {
+		trace_on = opt_summary = opt_summary_only = true;
+	} else if (!strcmp(k, "_C")) {
+		trace_on = opt_summary = true;
+	} else if (!strcmp(k, "_failed")) {
+		opt_failed = true;
+	} else if (!strcmp(k, "_pid") && val) {
+		opt_pid = atoi(val);
+	} else if (!strcmp(k, "_comm") && val) {
+		snprintf(opt_comm, sizeof(opt_comm), "%s", val);
+	} else if (!strcmp(k, "_strsize") && val) {
+		trace_strsize = MAX(0, atoi(val));
+	} else {
+		return false;
+	}
+	return true;
+}
+
+int trace_init(void)
+{
+	if (!any_selection)
+		memset(selected, 1, sizeof(selected));
+	if (opt_out) {
+		int fd = open(opt_out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (fd < 0) {
+			fprintf(stderr, "linux: cannot open trace_out=%s: %s\n", opt_out, strerror(errno));
+			return -errno;
+		}
+		out = fdopen(fd, "w");
+	} else {
+		out = fdopen(dup(2), "w");
+	}
+	if (!out)
+		return -ENOMEM;
+	setvbuf(out, NULL, _IOLBF, 1 << 16);
+	return 0;
+}
+
+static bool wanted(struct task *t, u64 nr)
+{
+	if (nr >= NR_SYSCALLS || !selected[nr])
+		return false;
+	if (opt_pid && t->tgid != opt_pid && t->tid != opt_pid)
+		return false;
+	if (opt_comm[0] && strcmp(t->comm, opt_comm))
+		return false;
+	return true;
+}
+
+/* ---- the line ---- */
+
+static u64 now_rt(void)
+{
+	return krealtime_ns();
+}
+
+static void leader(struct sbuf *b, struct task *t, u64 rt)
+{
+	if (nr_tasks > 1 || t->tid != 1)
+		sb_printf(b, "[pid %5d] ", t->tid);
+	if (opt_ttt) {
+		sb_printf(b, "%llu.%06llu ", (unsigned long long)(rt / 1000000000ULL),
+			  (unsigned long long)(rt % 1000000000ULL / 1000));
+	} else if (opt_tt) {
+		time_t s = rt / 1000000000ULL;
+		struct tm tm;
+		localtime_r(&s, &tm);
+		sb_printf(b, "%02d:%02d:%02d.%06llu ", tm.tm_hour, tm.tm_min, tm.tm_sec,
+			  (unsigned long long)(rt % 1000000000ULL / 1000));
+	}
+}
+
+/* strace puts " = result" at column 40 */
+static void align(struct sbuf *b)
+{
+	size_t col = b->len;
+	const char *nl = b->s ? memrchr(b->s, '\n', b->len) : NULL;
+	if (nl)
+		col = b->len - (nl + 1 - b->s);
+	if (col < 39)
+		sb_printf(b, "%*s", (int)(39 - col), "");
+	sb_puts(b, " ");
+}
+
+static void emit(struct sbuf *b)
+{
+	if (b->s)
+		fputs(b->s, out);
+	free(b->s);
+	b->s = NULL;
+	b->len = b->cap = 0;
+}
+
+static struct pending *pending_of(struct task *t)
+{
+	if (!t->trace_pending)
+		t->trace_pending = kzalloc(sizeof(struct pending));
+	return t->trace_pending;
+}
+
+static void clear_pending(struct pending *p)
+{
+	for (int i = 0; i < 6; i++) {
+		free(p->in[i]);
+		p->in[i] = NULL;
+	}
+	p->active = p->shown = false;
+}
+
+/* The part of a call's line up to its first output argument. */
+static void entry_part(struct sbuf *b, struct task *t, const struct syscall_args *a, struct pending *p)
+{
+	const struct syscall_desc *d = &syscall_table[a->nr];
+	sb_printf(b, "%s(", d->name);
+	for (int i = 0; i < p->first_out; i++)
+		sb_printf(b, "%s%s", i ? ", " : "", p->in[i] ? p->in[i] : "?");
+}
+
+/* Before another task prints: show calls still blocked as unfinished. */
+static void show_unfinished(struct task *self)
+{
+	if (opt_json || opt_summary_only || !last_printer || last_printer == self)
+		return;
+	for (struct task *t = all_tasks; t; t = t->next_task) {
+		struct pending *p = t->trace_pending;
+		if (t == self || !p || !p->active || p->shown)
+			continue;
+		struct sbuf b = { 0 };
+		leader(&b, t, p->t_entry);
+		struct syscall_args a = { t->ht.regs.orig_rax, { 0 } };
+		entry_part(&b, t, &a, p);
+		sb_printf(&b, "%s <unfinished ...>\n", p->first_out ? "," : "");
+		emit(&b);
+		p->shown = true;
+	}
+}
+
+void trace_enter(struct task *t, const struct syscall_args *a)
+{
+	if (!wanted(t, a->nr))
+		return;
+	struct pending *p = pending_of(t);
+	if (!p)
+		return;
+	clear_pending(p);
+	p->active = true;
+	p->t_entry = now_rt();
+	p->m_entry = ktime_ns();
+	const struct syscall_desc *d = &syscall_table[a->nr];
+	int n = d->nargs;
+	p->first_out = n;
+	char kinds[128];
+	snprintf(kinds, sizeof(kinds), "%s", d->kinds ? d->kinds : "");
+	char *save = NULL, *k = strtok_r(kinds, " ", &save);
+	for (int i = 0; i < n; i++, k = k ? strtok_r(NULL, " ", &save) : NULL) {
+		struct sbuf b = { 0 };
+		const char *kind = k ? k : "hex";
+		if (decode_arg(&b, t, kind, i, a, 0, AT_ENTRY)) {
+			p->in[i] = b.s ? b.s : strdup("");
+		} else {
+			free(b.s);
+			if (p->first_out == n)
+				p->first_out = i;
+		}
+	}
+}
+
+static void json_str(struct sbuf *b, const char *s)
+{
+	sb_puts(b, "\"");
+	for (; s && *s; s++) {
+		unsigned char c = *s;
+		if (c == '"' || c == '\\')
+			sb_printf(b, "\\%c", c);
+		else if (c < 32)
+			sb_printf(b, "\\u%04x", c);
+		else
+			sb_printf(b, "%c", c);
+	}
+	sb_puts(b, "\"");
+}
+
+void trace_exit(struct task *t, const struct syscall_args *a, long ret)
+{
+	struct pending *p = t->trace_pending;
+	if (!p || !p->active)
+		return;
+	u64 m_exit = ktime_ns(), dur = m_exit - p->m_entry;
+	const struct syscall_desc *d = &syscall_table[a->nr];
+	bool failed = IS_ERR_VALUE(ret) && (long)ret != -ERESTARTSYS;
+	stats[a->nr].calls++;
+	stats[a->nr].errors += IS_ERR_VALUE(ret);
+	stats[a->nr].ns += dur;
+	if (opt_summary_only || (opt_failed && !failed)) {
+		clear_pending(p);
+		return;
+	}
+	/* all arguments, decoded */
+	char *args[6] = { 0 };
+	char kinds[128];
+	snprintf(kinds, sizeof(kinds), "%s", d->kinds ? d->kinds : "");
+	char *save = NULL, *k = strtok_r(kinds, " ", &save);
+	for (int i = 0; i < d->nargs; i++, k = k ? strtok_r(NULL, " ", &save) : NULL) {
+		if (p->in[i]) {
+			args[i] = strdup(p->in[i]);
+			continue;
+		}
+		struct sbuf b = { 0 };
+		decode_arg(&b, t, k ? k : "hex", i, a, ret, AT_EXIT);
+		args[i] = b.s ? b.s : strdup("");
+	}
+	struct sbuf b = { 0 };
+	if (opt_json) {
+		sb_printf(&b, "{\"type\":\"syscall\",\"pid\":%d,\"tid\":%d,\"comm\":", t->tgid, t->tid);
+		json_str(&b, t->comm);
+		sb_printf(&b, ",\"name\":\"%s\",\"nr\":%llu,\"args\":[", d->name, (unsigned long long)a->nr);
+		for (int i = 0; i < d->nargs; i++) {
+			if (i)
+				sb_puts(&b, ",");
+			json_str(&b, args[i]);
+		}
+		sb_puts(&b, "],\"raw\":[");
+		for (int i = 0; i < d->nargs; i++)
+			sb_printf(&b, "%s%llu", i ? "," : "", (unsigned long long)a->a[i]);
+		sb_printf(&b, "],\"ret\":%ld,\"errno\":", IS_ERR_VALUE(ret) ? -1L : ret);
+		if (IS_ERR_VALUE(ret) && strerrorname_np(-ret))
+			json_str(&b, strerrorname_np(-ret));
+		else if (IS_ERR_VALUE(ret))
+			sb_printf(&b, "\"E%ld\"", -ret);
+		else
+			sb_puts(&b, "null");
+		struct sbuf rs = { 0 };
+		decode_ret(&rs, d->name, ret);
+		sb_puts(&b, ",\"result\":");
+		json_str(&b, rs.s);
+		free(rs.s);
+		sb_printf(&b, ",\"t_entry\":%llu,\"t_exit\":%llu,\"dur_us\":%.3f}\n",
+			  (unsigned long long)p->t_entry, (unsigned long long)(p->t_entry + dur), dur / 1000.0);
+	} else {
+		show_unfinished(t);
+		if (p->shown) {
+			leader(&b, t, p->t_entry + dur);
+			sb_printf(&b, "<... %s resumed>", d->name);
+			for (int i = p->first_out; i < d->nargs; i++)
+				sb_printf(&b, "%s%s", i ? ", " : "", args[i]);
+		} else {
+			leader(&b, t, p->t_entry);
+			sb_printf(&b, "%s(", d->name);
+			for (int i = 0; i < d->nargs; i++)
+				sb_printf(&b, "%s%s", i ? ", " : "", args[i]);
+		}
+		sb_puts(&b, ")");
+		align(&b);
+		sb_puts(&b, "= ");
+		decode_ret(&b, d->name, ret);
+		if (opt_T)
+			sb_printf(&b, " <%llu.%06llu>", (unsigned long long)(dur / 1000000000ULL),
+				  (unsigned long long)(dur % 1000000000ULL / 1000));
+		sb_puts(&b, "\n");
+	}
+	for (int i = 0; i < 6; i++)
+		free(args[i]);
+	emit(&b);
+	last_printer = t;
+	clear_pending(p);
+}
+
+/* A call that never returns (exit, exit_group, a successful execve's
+ * old image) is shown at entry with "= ?". */
+void trace_noreturn(struct task *t, const struct syscall_args *a)
+{
+	struct pending *p = t->trace_pending;
+	if (!p || !p->active || opt_summary_only)
+		return;
+	const struct syscall_desc *d = &syscall_table[a->nr];
+	stats[a->nr].calls++;
+	struct sbuf b = { 0 };
+	if (opt_json) {
+		sb_printf(&b, "{\"type\":\"syscall\",\"pid\":%d,\"tid\":%d,\"comm\":", t->tgid, t->tid);
+		json_str(&b, t->comm);
+		sb_printf(&b, ",\"name\":\"%s\",\"nr\":%llu,\"args\":[", d->name, (unsigned long long)a->nr);
+		for (int i = 0; i < d->nargs; i++) {
+			if (i)
+				sb_puts(&b, ",");
+			json_str(&b, p->in[i]);
+		}
+		sb_puts(&b, "],\"raw\":[");
+		for (int i = 0; i < d->nargs; i++)
+			sb_printf(&b, "%s%llu", i ? "," : "", (unsigned long long)a->a[i]);
+		sb_printf(&b, "],\"ret\":null,\"errno\":null,\"result\":\"?\",\"t_entry\":%llu,\"t_exit\":null,"
+			      "\"dur_us\":null}\n", (unsigned long long)p->t_entry);
+	} else {
+		show_unfinished(t);
+		leader(&b, t, p->t_entry);
+		entry_part(&b, t, a, p);
+		sb_puts(&b, ")");
+		align(&b);
+		sb_puts(&b, "= ?\n");
+	}
+	emit(&b);
+	last_printer = t;
+	clear_pending(p);
+}
+
+void trace_signal(struct task *t, const siginfo_t *si)
+{
+	if (!trace_on || opt_summary_only || !selected_signals(t))
+		return;
+	struct sbuf b = { 0 };
+	struct sbuf info = { 0 };
+	decode_siginfo(&info, si);
+	if (opt_json) {
+		sb_printf(&b, "{\"type\":\"signal\",\"pid\":%d,\"tid\":%d,\"signal\":\"%s\",\"siginfo\":", t->tgid,
+			  t->tid, signal_name(si->si_signo));
+		json_str(&b, info.s);
+		sb_printf(&b, ",\"t\":%llu}\n", (unsigned long long)now_rt());
+	} else {
+		show_unfinished(t);
+		leader(&b, t, now_rt());
+		sb_printf(&b, "--- %s %s ---\n", signal_name(si->si_signo), info.s);
+	}
+	free(info.s);
+	emit(&b);
+	last_printer = t;
+}
+
+void trace_task_exit(struct task *t, int status)
+{
+	if (!trace_on || opt_summary_only || !selected_signals(t))
+		return;
+	struct sbuf b = { 0 };
+	if (opt_json) {
+		sb_printf(&b, "{\"type\":\"exit\",\"pid\":%d,\"tid\":%d,", t->tgid, t->tid);
+		if (WIFSIGNALED(status))
+			sb_printf(&b, "\"signal\":\"%s\",\"status\":null", signal_name(WTERMSIG(status)));
+		else
+			sb_printf(&b, "\"signal\":null,\"status\":%d", WEXITSTATUS(status));
+		sb_printf(&b, ",\"t\":%llu}\n", (unsigned long long)now_rt());
+	} else {
+		show_unfinished(t);
+		leader(&b, t, now_rt());
+		if (WIFSIGNALED(status))
+			sb_printf(&b, "+++ killed by %s%s +++\n", signal_name(WTERMSIG(status)),
+				  WCOREDUMP(status) ? " (core dumped)" : "");
+		else
+			sb_printf(&b, "+++ exited with %d +++\n", WEXITSTATUS(status));
+	}
+	emit(&b);
+	last_printer = t;
+}
+
+void trace_exec(struct task *t, const char *path)
+{
+	if (!trace_on || !opt_json || !selected_signals(t))
+		return;
+	struct sbuf b = { 0 };
+	sb_printf(&b, "{\"type\":\"exec\",\"pid\":%d,\"tid\":%d,\"path\":", t->tgid, t->tid);
+	json_str(&b, path);
+	sb_printf(&b, ",\"t\":%llu}\n", (unsigned long long)now_rt());
+	emit(&b);
+}
+
+bool selected_signals(struct task *t)
+{
+	if (opt_pid && t->tgid != opt_pid && t->tid != opt_pid)
+		return false;
+	if (opt_comm[0] && strcmp(t->comm, opt_comm))
+		return false;
+	return true;
+}
+
+void trace_finish(void)
+{
+	if (!out)
+		return;
+	if (opt_summary) {
+		u64 total = 0, calls = 0, errors = 0;
+		for (int i = 0; i < NR_SYSCALLS; i++) {
+			total += stats[i].ns;
+			calls += stats[i].calls;
+			errors += stats[i].errors;
+		}
+		fprintf(out, "%% time     seconds  usecs/call     calls    errors syscall\n"
+			     "------ ----------- ----------- --------- --------- ----------------\n");
+		for (;;) {
+			int best = -1;
+			for (int i = 0; i < NR_SYSCALLS; i++)
+				if (stats[i].calls && (best < 0 || stats[i].ns > stats[best].ns))
+					best = i;
+			if (best < 0)
+				break;
+			fprintf(out, "%6.2f %11.6f %11llu %9llu ", total ? 100.0 * stats[best].ns / total : 0.0,
+				stats[best].ns / 1e9,
+				(unsigned long long)(stats[best].ns / 1000 / stats[best].calls),
+				(unsigned long long)stats[best].calls);
+			if (stats[best].errors)
+				fprintf(out, "%9llu ", (unsigned long long)stats[best].errors);
+			else
+				fprintf(out, "%9s ", "");
+			fprintf(out, "%s\n", syscall_table[best].name);
+			stats[best].calls = 0;
+		}
+		fprintf(out, "------ ----------- ----------- --------- --------- ----------------\n"
+			     "100.00 %11.6f %11llu %9llu %9llu total\n",
+			total / 1e9, (unsigned long long)(calls ? total / 1000 / calls : 0),
+			(unsigned long long)calls, (unsigned long long)errors);
+	}
+	fflush(out);
+}
+
+/* ---- the flight recorder ---- */
+
+void flight_record(struct task *t, const struct syscall_args *a, long ret)
+{
+	struct flight *f = &t->flight;
+	struct flight_rec *r = &f->rec[f->head];
+	r->nr = a->nr;
+	memcpy(r->a, a->a, sizeof(r->a));
+	r->ret = ret;
+	r->t_ns = ktime_ns();
+	f->head = (f->head + 1) % FLIGHT_N;
+	if (f->n < FLIGHT_N)
+		f->n++;
+}
+
+size_t flight_format(struct task *t, char *buf, size_t len)
+{
+	struct flight *f = &t->flight;
+	size_t used = 0;
+	for (unsigned i = 0; i < f->n && used < len; i++) {
+		struct flight_rec *r = &f->rec[(f->head + FLIGHT_N - f->n + i) % FLIGHT_N];
+		const char *name = r->nr < NR_SYSCALLS && syscall_table[r->nr].name ? syscall_table[r->nr].name : "?";
+		int nargs = r->nr < NR_SYSCALLS ? syscall_table[r->nr].nargs : 6;
+		int n = snprintf(buf + used, len - used, "[%5llu.%06llu] %s(", (unsigned long long)(r->t_ns / 1000000000ULL),
+				 (unsigned long long)(r->t_ns % 1000000000ULL / 1000), name);
+		used += n > 0 ? MIN((size_t)n, len - used) : 0;
+		for (int k = 0; k < nargs && used < len; k++) {
+			n = snprintf(buf + used, len - used, "%s%#llx", k ? ", " : "", (unsigned long long)r->a[k]);
+			used += n > 0 ? MIN((size_t)n, len - used) : 0;
+		}
+		if (used < len) {
+			n = snprintf(buf + used, len - used, ") = %lld\n", (long long)r->ret);
+			used += n > 0 ? MIN((size_t)n, len - used) : 0;
+		}
+	}
+	return used;
+}

@@ -1,0 +1,51 @@
+/* Syscall tracing (trace/): strace-format text or JSON Lines for every
+ * system call of the guest, decoded from the argument kinds of the syscall
+ * table; filters; a summary table; and the flight recorder, the last
+ * syscalls of every task, always kept.  Costs one predictable branch per
+ * syscall when off. */
+#ifndef VMCORE_TRACE_H
+#define VMCORE_TRACE_H
+
+#include <vmcore/syscall.h>
+
+extern bool trace_on;
+
+/* Command-line options (trace=, trace_out=, trace_fmt=, trace_tt ...);
+ * returns true if the option was a tracing option. */
+bool trace_option(const char *key, const char *val);
+int trace_init(void);
+void trace_enter(struct task *t, const struct syscall_args *a);
+void trace_exit(struct task *t, const struct syscall_args *a, long ret);
+void trace_noreturn(struct task *t, const struct syscall_args *a);
+bool selected_signals(struct task *t);
+/* Task events, as strace shows them. */
+void trace_signal(struct task *t, const siginfo_t *si);
+void trace_task_exit(struct task *t, int status);
+void trace_exec(struct task *t, const char *path);
+/* At halt: the summary table (trace_c) and a flush. */
+void trace_finish(void);
+
+/* The flight recorder (struct flight lives in the task). */
+void flight_record(struct task *t, const struct syscall_args *a, long ret);
+/* Print a task's recent syscalls (oops, /proc/PID/syscalls). */
+size_t flight_format(struct task *t, char *buf, size_t len);
+
+/* Decoding (trace/decode.c) */
+struct sbuf {
+	char *s;
+	size_t len, cap;
+};
+void sb_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sb_puts(struct sbuf *b, const char *s);
+enum arg_phase { AT_ENTRY, AT_EXIT };
+/* Decode argument i of kind k; returns false if this kind is decoded at
+ * the other phase (an output argument at entry). */
+bool decode_arg(struct sbuf *b, struct task *t, const char *kind, int i, const struct syscall_args *a,
+		long ret, enum arg_phase ph);
+bool kind_is_output(const char *kind);
+void decode_ret(struct sbuf *b, const char *name, long ret);
+void decode_siginfo(struct sbuf *b, const siginfo_t *si);
+const char *signal_name(int sig);
+extern int trace_strsize;
+
+#endif
