@@ -514,6 +514,8 @@ bool decode_arg(struct sbuf *b, struct task *t, const char *k, int i, const stru
 			print_guest_str(b, t, v, 0, true);
 		else
 			print_guest_str(b, t, v, ret, false);
+	} else if (!strcmp(k, "fdflags")) {
+		print_flags(b, v, oflags + 2, ARRAY_SIZE(oflags) - 2, "0");
 	} else if (!strcmp(k, "oflags")) {
 		print_oflags(b, v);
 	} else if (!strcmp(k, "mode")) {
@@ -668,6 +670,17 @@ void decode_ret(struct sbuf *b, const char *name, long ret)
 		sb_printf(b, "%#lx", ret);
 	else
 		sb_printf(b, "%ld", ret);
+}
+
+/* What strace adds after some results: poll's ready descriptors. */
+void decode_ret_extra(struct sbuf *b, struct task *t, const struct syscall_args *a, long ret)
+{
+	const char *name = syscall_table[a->nr].name;
+	if ((!strcmp(name, "poll") || !strcmp(name, "ppoll")) && ret > 0) {
+		sb_puts(b, " (");
+		print_pollfds(b, t, a->a[0], a->a[1], true);
+		sb_puts(b, ")");
+	}
 }
 
 void decode_siginfo(struct sbuf *b, const siginfo_t *si)

@@ -31,6 +31,7 @@ struct pending {
 	u64 t_entry;    /* realtime ns */
 	u64 m_entry;    /* monotonic ns */
 	int first_out;  /* index of the first output argument, or nargs */
+	int nshow;      /* arguments shown (open's mode only with O_CREAT) */
 	char *in[6];    /* decoded input arguments */
 };
 
@@ -279,19 +280,42 @@ static void clear_pending(struct pending *p)
 	p->active = p->shown = false;
 }
 
+/* clone(2) as strace shows it: named arguments, only those its flags use
+ * (x86-64 order: flags, stack, parent_tid, child_tid, tls). */
+static void clone_args_text(struct sbuf *b, const struct syscall_args *a)
+{
+	struct sbuf fl = { 0 };
+	struct syscall_args one = { a->nr, { a->a[0] } };
+	decode_arg(&fl, NULL, "cloneflags", 0, &one, 0, AT_ENTRY);
+	u64 f = a->a[0];
+	sb_puts(b, "clone(child_stack=");
+	if (a->a[1])
+		sb_printf(b, "%#llx", (unsigned long long)a->a[1]);
+	else
+		sb_puts(b, "NULL");
+	sb_printf(b, ", %s", fl.s ? fl.s : "flags=0");
+	free(fl.s);
+	if (f & CLONE_PARENT_SETTID)
+		sb_printf(b, ", parent_tid=%#llx", (unsigned long long)a->a[2]);
+	if (f & (CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID))
+		sb_printf(b, ", child_tidptr=%#llx", (unsigned long long)a->a[3]);
+	if (f & CLONE_SETTLS)
+		sb_printf(b, ", tls=%#llx", (unsigned long long)a->a[4]);
+}
+
 /* The part of a call's line up to its first output argument. */
 static void entry_part(struct sbuf *b, struct task *t, const struct syscall_args *a, struct pending *p)
 {
 	const struct syscall_desc *d = &syscall_table[a->nr];
 	sb_printf(b, "%s(", d->name);
-	for (int i = 0; i < p->first_out; i++)
+	for (int i = 0; i < MIN(p->first_out, p->nshow); i++)
 		sb_printf(b, "%s%s", i ? ", " : "", p->in[i] ? p->in[i] : "?");
 }
 
 /* Before another task prints: show calls still blocked as unfinished. */
 static void show_unfinished(struct task *self)
 {
-	if (opt_json || opt_summary_only || !last_printer || last_printer == self)
+	if (opt_json || opt_summary_only || opt_failed || !last_printer || last_printer == self)
 		return;
 	for (struct task *t = all_tasks; t; t = t->next_task) {
 		struct pending *p = t->trace_pending;
@@ -321,6 +345,9 @@ void trace_enter(struct task *t, const struct syscall_args *a)
 	const struct syscall_desc *d = &syscall_table[a->nr];
 	int n = d->nargs;
 	p->first_out = n;
+	p->nshow = n;
+	if ((!strcmp(d->name, "open") || !strcmp(d->name, "openat")) && !(a->a[n - 2] & (O_CREAT | 020000000)))
+		p->nshow = n - 1;
 	char kinds[128];
 	snprintf(kinds, sizeof(kinds), "%s", d->kinds ? d->kinds : "");
 	char *save = NULL, *k = strtok_r(kinds, " ", &save);
@@ -413,18 +440,22 @@ void trace_exit(struct task *t, const struct syscall_args *a, long ret)
 		if (p->shown) {
 			leader(&b, t, p->t_entry + dur);
 			sb_printf(&b, "<... %s resumed>", d->name);
-			for (int i = p->first_out; i < d->nargs; i++)
-				sb_printf(&b, "%s%s", i ? ", " : "", args[i]);
+			for (int i = p->first_out; i < p->nshow; i++)
+				sb_printf(&b, "%s%s", i > p->first_out ? ", " : "", args[i]);
+		} else if (!strcmp(d->name, "clone")) {
+			leader(&b, t, p->t_entry);
+			clone_args_text(&b, a);
 		} else {
 			leader(&b, t, p->t_entry);
 			sb_printf(&b, "%s(", d->name);
-			for (int i = 0; i < d->nargs; i++)
+			for (int i = 0; i < p->nshow; i++)
 				sb_printf(&b, "%s%s", i ? ", " : "", args[i]);
 		}
 		sb_puts(&b, ")");
 		align(&b);
 		sb_puts(&b, "= ");
 		decode_ret(&b, d->name, ret);
+		decode_ret_extra(&b, t, a, ret);
 		if (opt_T)
 			sb_printf(&b, " <%llu.%06llu>", (unsigned long long)(dur / 1000000000ULL),
 				  (unsigned long long)(dur % 1000000000ULL / 1000));

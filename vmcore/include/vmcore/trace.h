@@ -44,6 +44,7 @@ bool decode_arg(struct sbuf *b, struct task *t, const char *kind, int i, const s
 		long ret, enum arg_phase ph);
 bool kind_is_output(const char *kind);
 void decode_ret(struct sbuf *b, const char *name, long ret);
+void decode_ret_extra(struct sbuf *b, struct task *t, const struct syscall_args *a, long ret);
 void decode_siginfo(struct sbuf *b, const siginfo_t *si);
 const char *signal_name(int sig);
 extern int trace_strsize;
