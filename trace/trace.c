@@ -473,8 +473,11 @@ void trace_exit(struct task *t, const struct syscall_args *a, long ret)
 void trace_noreturn(struct task *t, const struct syscall_args *a)
 {
 	struct pending *p = t->trace_pending;
-	if (!p || !p->active || opt_summary_only)
+	if (!p || !p->active || opt_summary_only || opt_failed) {
+		if (p && p->active)
+			stats[a->nr].calls++;
 		return;
+	}
 	const struct syscall_desc *d = &syscall_table[a->nr];
 	stats[a->nr].calls++;
 	struct sbuf b = { 0 };

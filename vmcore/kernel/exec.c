@@ -10,6 +10,7 @@
 #include <vmcore/trace.h>
 #include <gelf.h>
 #include <libelf.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
@@ -263,6 +264,34 @@ static u64 phdr_addr(struct elf_image *im, u64 bias)
 	return 0;
 }
 
+/* The hardware capabilities the host kernel gives a program: from
+ * /proc/self/auxv, because glibc's getauxval(AT_HWCAP) returns glibc's own
+ * rewritten value, not the kernel's CPUID.1:EDX. */
+static u64 host_hwcap(unsigned long type)
+{
+	static u64 vals[2];
+	static bool read_once;
+	if (!read_once) {
+		read_once = true;
+		FILE *f = fopen("/proc/self/auxv", "re");
+		u64 kv[2];
+		while (f && fread(kv, sizeof(kv), 1, f) == 1 && kv[0] != AT_NULL) {
+			if (kv[0] == AT_HWCAP)
+				vals[0] = kv[1];
+			else if (kv[0] == AT_HWCAP2)
+				vals[1] = kv[1];
+		}
+		if (f)
+			fclose(f);
+		if (!vals[0]) {
+			unsigned a, b, c, d;
+			__asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(1), "c"(0));
+			vals[0] = d;
+		}
+	}
+	return type == AT_HWCAP ? vals[0] : vals[1];
+}
+
 /* Build argc/argv/envp/auxv on a fresh stack; returns the initial sp. */
 static long setup_stack(struct task *t, struct strv *argv, struct strv *envp, const char *execfn,
 			u64 *auxv, int nauxv, u64 at_random_slot, u64 at_execfn_slot, u64 at_platform_slot)
@@ -508,7 +537,7 @@ again:
 	int na = 0, rslot, fslot, pslot;
 #define AUX(k, v) (auxv[na * 2] = (k), auxv[na * 2 + 1] = (v), na++)
 	AUX(AT_MINSIGSTKSZ, getauxval(AT_MINSIGSTKSZ) ? getauxval(AT_MINSIGSTKSZ) : 2048);
-	AUX(AT_HWCAP, getauxval(AT_HWCAP));
+	AUX(AT_HWCAP, host_hwcap(AT_HWCAP));
 	AUX(AT_PAGESZ, PAGE_SIZE);
 	AUX(AT_CLKTCK, 100);
 	AUX(AT_PHDR, phdr_addr(&im, bias));
@@ -524,7 +553,7 @@ again:
 	AUX(AT_SECURE, 0);
 	rslot = na * 2 + 1;
 	AUX(AT_RANDOM, 0);
-	AUX(AT_HWCAP2, getauxval(AT_HWCAP2));
+	AUX(AT_HWCAP2, host_hwcap(AT_HWCAP2));
 	fslot = na * 2 + 1;
 	AUX(AT_EXECFN, 0);
 	pslot = na * 2 + 1;
