@@ -134,7 +134,7 @@ def test_json_log_read_back(tmp_path):
     subprocess.run(["/usr/bin/python3", os.path.join(os.path.dirname(__file__), "..", "vmtrace.py"),
                     str(log), "perfetto", str(pf)], check=True)
     data = json.load(open(pf))
-    tracks = {(e["pid"], e["tid"]) for e in data["traceEvents"] if e.get("ph") == "X"}
+    tracks = {(e["pid"], e["tid"]) for e in data["traceEvents"] if e.get("ph") in ("X", "i")}
     assert len(tracks) >= 4  # init and its three children
 
 
