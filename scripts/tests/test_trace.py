@@ -160,3 +160,14 @@ def test_trace_filters_and_summary(tmp_path):
     assert lines and all("= -1 E" in l for l in lines), lines
     bad = subprocess.run([LINUX, "trace=nosuchcall"], capture_output=True, text=True, timeout=10)
     assert bad.returncode != 0 and "nosuchcall" in bad.stderr
+
+
+def test_flight_recorder_in_proc():
+    """Every task's last system calls, readable at run time."""
+    p = subprocess.run([LINUX, "quiet"], input=b"cat /proc/1/syscalls; echo; poweroff\n",
+                       capture_output=True, timeout=30)
+    out = p.stdout.decode()
+    assert p.returncode == 0
+    lines = [l for l in out.splitlines() if l.startswith("[")]
+    assert 1 <= len(lines) <= 32, out
+    assert any(re.search(r"\] \w+\(.*\) = -?\d+$", l) for l in lines), lines

@@ -6,6 +6,7 @@
  * and root are "magic" links: following them gives the object itself. */
 #include <vmcore/signal.h>
 #include <vmcore/syscall.h>
+#include <vmcore/trace.h>
 #include <dirent.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -19,6 +20,7 @@ enum pkind {
 	P_CMDLINE, P_MOUNTS, P_FILESYSTEMS,
 	P_PID, P_PID_STAT, P_PID_STATUS, P_PID_CMDLINE, P_PID_COMM, P_PID_EXE, P_PID_CWD, P_PID_ROOT,
 	P_PID_MAPS, P_PID_FD, P_PID_FD_N, P_PID_ENVIRON, P_PID_STATM, P_PID_TASK, P_PID_MOUNTS,
+	P_PID_SYSCALLS,
 };
 
 struct pinfo {
@@ -49,6 +51,7 @@ static const struct {
 	{ "fd", P_PID_FD, S_IFDIR | 0500 },         { "environ", P_PID_ENVIRON, S_IFREG | 0400 },
 	{ "statm", P_PID_STATM, S_IFREG | 0444 },   { "task", P_PID_TASK, S_IFDIR | 0555 },
 	{ "mounts", P_PID_MOUNTS, S_IFREG | 0444 },
+	{ "syscalls", P_PID_SYSCALLS, S_IFREG | 0444 }, /* vmcore's flight recorder */
 };
 
 static struct inode *proc_inode(enum pkind kind, int pid, int fd, u32 mode)
@@ -462,6 +465,13 @@ static void gen(struct pinfo *pi, struct buf *b)
 	case P_PID_MAPS:
 		if (t)
 			gen_maps(b, t);
+		break;
+	case P_PID_SYSCALLS:
+		if (t) {
+			char tmp[8192];
+			size_t n = flight_format(t, tmp, sizeof(tmp));
+			bmem(b, tmp, n);
+		}
 		break;
 	default:
 		break;
