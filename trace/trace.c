@@ -19,6 +19,13 @@
 bool trace_on;
 static bool opt_json, opt_tt, opt_ttt, opt_T, opt_summary, opt_summary_only, opt_failed;
 static int opt_pid;
+static char cur_expr[256] = "all";
+/* Output to the guest: a ring read through tracefs's trace_pipe. */
+static bool to_guest;
+#define GUEST_RING (256 * 1024)
+static char *ring;
+static size_t ring_head, ring_len;
+pthread_cond_t trace_ring_cond = PTHREAD_COND_INITIALIZER;
 static char opt_comm[16];
 static const char *opt_out;
 static FILE *out;
@@ -105,7 +112,8 @@ static int parse_expr(const char *expr)
 		negate = true;
 		expr++;
 	}
-	memset(selected, 0, sizeof(selected));
+	static u8 sel[NR_SYSCALLS];
+	memset(sel, 0, sizeof(sel));
 	char *copy = strdup(expr), *save = NULL;
 	int r = 0;
 	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
@@ -114,7 +122,7 @@ static int parse_expr(const char *expr)
 			tok++;
 		bool found = false;
 		if (!strcmp(tok, "all")) {
-			memset(selected, 1, sizeof(selected));
+			memset(sel, 1, sizeof(sel));
 			found = true;
 		} else if (!strcmp(tok, "none")) {
 			found = true;
@@ -123,21 +131,25 @@ static int parse_expr(const char *expr)
 				if (!syscall_table[nr].name)
 					continue;
 				if (tok[0] == '%' ? in_class(nr, tok + 1) : !strcmp(tok, syscall_table[nr].name)) {
-					selected[nr] = 1;
+					sel[nr] = 1;
 					found = true;
 				}
 			}
 		}
 		if (!found && !quiet) {
-			fprintf(stderr, "linux: trace=: unknown system call or class '%s'\n", tok);
+			if (!out)
+				fprintf(stderr, "linux: trace=: unknown system call or class '%s'\n", tok);
 			r = -EINVAL;
 		}
 	}
 	free(copy);
 	if (negate)
 		for (int nr = 0; nr < NR_SYSCALLS; nr++)
-			selected[nr] = !selected[nr];
-	any_selection = true;
+			sel[nr] = !sel[nr];
+	if (r == 0) {
+		memcpy(selected, sel, sizeof(sel));
+		any_selection = true;
+	}
 	return r;
 }
 
@@ -154,6 +166,7 @@ bool trace_option(const char *key, const char *val)
 		trace_on = true;
 		if (parse_expr(val) < 0)
 			exit(2);
+		snprintf(cur_expr, sizeof(cur_expr), "%s", val);
 	} else if (!strcmp(k, "_out") && val) {
 		trace_on = true;
 		opt_out = val;
@@ -255,9 +268,75 @@ static void align(struct sbuf *b)
 	sb_puts(b, " ");
 }
 
+static void ring_put(const char *s, size_t n)
+{
+	if (!ring && !(ring = malloc(GUEST_RING)))
+		return;
+	for (size_t i = 0; i < n; i++) {
+		ring[(ring_head + ring_len) % GUEST_RING] = s[i];
+		if (ring_len < GUEST_RING)
+			ring_len++;
+		else
+			ring_head = (ring_head + 1) % GUEST_RING;
+	}
+	pthread_cond_broadcast(&trace_ring_cond);
+}
+
+/* Take up to len bytes of the guest ring (tracefs trace_pipe). */
+size_t trace_ring_take(char *dst, size_t len)
+{
+	size_t n = MIN(len, ring_len);
+	for (size_t i = 0; i < n; i++)
+		dst[i] = ring[(ring_head + i) % GUEST_RING];
+	ring_head = (ring_head + n) % GUEST_RING;
+	ring_len -= n;
+	return n;
+}
+
+size_t trace_ring_len(void)
+{
+	return ring_len;
+}
+
+/* tracefs's control files */
+int trace_set_filter(const char *expr)
+{
+	int r = parse_expr(expr);
+	if (r == 0)
+		snprintf(cur_expr, sizeof(cur_expr), "%s", expr);
+	return r;
+}
+
+const char *trace_get_filter(void)
+{
+	return cur_expr;
+}
+
+void trace_set_format(bool json)
+{
+	opt_json = json;
+}
+
+bool trace_get_format_json(void)
+{
+	return opt_json;
+}
+
+void trace_set_to_guest(bool g)
+{
+	to_guest = g;
+}
+
+bool trace_get_to_guest(void)
+{
+	return to_guest;
+}
+
 static void emit(struct sbuf *b)
 {
-	if (b->s)
+	if (b->s && to_guest)
+		ring_put(b->s, b->len);
+	else if (b->s)
 		fputs(b->s, out);
 	free(b->s);
 	b->s = NULL;

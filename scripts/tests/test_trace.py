@@ -171,3 +171,15 @@ def test_flight_recorder_in_proc():
     lines = [l for l in out.splitlines() if l.startswith("[")]
     assert 1 <= len(lines) <= 32, out
     assert any(re.search(r"\] \w+\(.*\) = -?\d+$", l) for l in lines), lines
+
+
+def test_tracefs_control_from_the_guest():
+    """The guest switches the trace on, filters it and reads it back."""
+    script = (b"cd /sys/kernel/tracing/vmcore; echo guest > output; echo openat > filter; "
+              b"echo nosuch > filter 2>/dev/null || echo refused; cat filter; echo 1 > enable; "
+              b"cat /etc/hostname; echo 0 > enable; head -n 3 trace_pipe | grep -c openat\npoweroff\n")
+    p = subprocess.run([LINUX, "quiet"], input=script, capture_output=True, timeout=30)
+    lines = p.stdout.decode().splitlines()
+    assert p.returncode == 0, (p.stdout, p.stderr)
+    assert "refused" in lines and "openat" in lines and "vmcore" in lines, lines
+    assert int(lines[-1]) >= 1, lines

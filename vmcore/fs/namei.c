@@ -43,6 +43,8 @@ static const struct fs_type *find_fs(const char *name)
 		return &hostfs_type;
 	if (!strcmp(name, "proc"))
 		return &proc_type;
+	if (!strcmp(name, "tracefs"))
+		return &tracefs_type;
 	for (size_t i = 0; i < ARRAY_SIZE(fs_types); i++)
 		if (fs_types[i] && !strcmp(fs_types[i]->name, name))
 			return fs_types[i];
@@ -380,7 +382,8 @@ int vfs_open_dentry(struct dentry *d, u32 flags, struct file **out)
 			r = ino->iops && ino->iops->open ? ino->iops->open(ino, f) : 0;
 		}
 		if (r == 0 && (flags & O_TRUNC) && S_ISREG(ino->mode) && acc != O_RDONLY) {
-			r = ino->iops && ino->iops->truncate ? ino->iops->truncate(ino, 0) : -EINVAL;
+			/* synthetic files (procfs, tracefs) ignore O_TRUNC, as on Linux */
+			r = ino->iops && ino->iops->truncate ? ino->iops->truncate(ino, 0) : 0;
 		}
 		if (r < 0) {
 			f->ops = NULL;

@@ -22,6 +22,16 @@ bool selected_signals(struct task *t);
 void trace_signal(struct task *t, const siginfo_t *si);
 void trace_task_exit(struct task *t, int status);
 void trace_exec(struct task *t, const char *path);
+/* Run-time control (tracefs) */
+int trace_set_filter(const char *expr);
+const char *trace_get_filter(void);
+void trace_set_format(bool json);
+bool trace_get_format_json(void);
+void trace_set_to_guest(bool g);
+bool trace_get_to_guest(void);
+size_t trace_ring_take(char *dst, size_t len);
+size_t trace_ring_len(void);
+extern pthread_cond_t trace_ring_cond;
 /* At halt: the summary table (trace_c) and a flush. */
 void trace_finish(void);
 

@@ -191,7 +191,7 @@ const struct chrdev *chrdev_find(u64 rdev);
 int chrdev_open(struct inode *ino, struct file *f);
 
 /* File systems */
-extern const struct fs_type ramfs_type, hostfs_type, proc_type;
+extern const struct fs_type ramfs_type, hostfs_type, proc_type, tracefs_type;
 struct inode *ramfs_new_inode(struct super_block *sb, u32 mode);
 long pagecache_read(struct inode *ino, void *buf, size_t len, u64 *pos);
 long pagecache_write(struct inode *ino, const void *buf, size_t len, u64 *pos);
