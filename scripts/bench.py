@@ -6,6 +6,7 @@ against native.  Never fails on slowness; a run that breaks is reported."""
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -27,13 +28,39 @@ def parse(text):
     return res
 
 
+class Result:
+    def __init__(self, returncode, stdout, stderr):
+        self.returncode, self.stdout, self.stderr = returncode, stdout, stderr
+
+
 def run(cmd, timeout=300, **kw):
+    """Run CMD in its own process group (which is killed afterwards, so that
+    nothing it started survives); return (figures, Result or None)."""
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                         stdin=subprocess.DEVNULL, start_new_session=True, **kw)
     try:
-        p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
-                           stdin=subprocess.DEVNULL, **kw)
-        return parse(p.stdout), p
+        out, err = p.communicate(timeout=timeout)
+        res = Result(p.returncode, out, err)
     except subprocess.TimeoutExpired:
+        res = None
+    try:
+        os.killpg(p.pid, signal.SIGKILL)
+    except OSError:
+        pass
+    if res is None:
+        p.communicate()
         return {}, None
+    return parse(res.stdout), res
+
+
+def note(what, figures, res):
+    """Say so when a run crashed or timed out (bench never fails on that)."""
+    if res is None:
+        print("note: the %s run timed out" % what)
+    elif res.returncode != 0 or not figures:
+        print("note: the %s run ended with status %d%s:\n  %s" % (
+            what, res.returncode, "" if figures else " and gave no figures",
+            "\n  ".join((res.stdout + res.stderr).strip().splitlines()[-6:])))
 
 
 def main():
@@ -41,12 +68,12 @@ def main():
     if not os.path.exists(bench):
         print("bench: build/testcases/bench is missing; run make first")
         return 0
-    native, _ = run(["taskset", "-c", "0", bench, "all"])
+    native, np_ = run(["taskset", "-c", "0", bench, "all"])
+    note("native", native, np_)
     # in the built-in initramfs, where /bin/sh, /bin/true and seq are busybox
     # vcpus=1: one host CPU, as the native and UML runs are pinned to one
     guest, gp = run([os.path.join(REPO, "linux"), "quiet", "vcpus=1", "init=/testcases/bench", "--", "all"])
-    if not guest:
-        print("bench: the vmcore run failed:", gp.stderr[-500:] if gp else "timeout")
+    note("vmcore", guest, gp)
     uml = {}
     if os.path.exists(UML):
         d = tempfile.mkdtemp(prefix="vmcore-bench-uml-")
@@ -60,11 +87,8 @@ def main():
             uml, up = run(["taskset", "-c", "0", UML, "mem=256M", "rootfstype=hostfs",
                            "hostfs=" + d, "root=/dev/root", "rw", "init=/init",
                            "con0=fd:0,fd:1", "con=null", "quiet"], env=env)
-            if not uml:
-                print("bench: the UML run gave no figures:",
-                      (up.stdout[-300:] + up.stderr[-300:]) if up else "timeout")
+            note("UML", uml, up)
         finally:
-            subprocess.run(["pkill", "-f", "hostfs=" + d], capture_output=True)
             shutil.rmtree(d, ignore_errors=True)
     names = [n for n in ("getppid", "touch", "mmap", "clock_gettime", "fork_exit_wait",
                          "fork_exec_wait", "pipe_pingpong", "futex_pingpong", "thread_create",
@@ -76,7 +100,7 @@ def main():
           " host's dash and coreutils natively, busybox in vmcore and UML)")
     print(hdr)
     for n in names:
-        line = "%-15s %10.1f" % (n, native[n])
+        line = "%-15s %10.3f" % (n, native[n])
         g = guest.get(n)
         line += " %10.3f %7.1fx" % (g, g / native[n]) if g else " %10s %8s" % ("-", "-")
         if uml:

@@ -4,7 +4,13 @@ A guest program is run as init of a fresh kernel with a hostfs root:
     ./linux quiet root=DIR rootfstype=hostfs init=/PROG -- ARGS
 and natively with the same argv[0], environment (HOME=/, TERM=linux) and
 working directory, so that outputs and exit statuses can be compared.
+
+The pytest process makes itself a child subreaper: a host process that
+./linux leaves behind (a stub, a helper) is reparented to us instead of to
+the host's init, so that after every test we can see and reap it.
 """
+import ctypes
+import difflib
 import os
 import shutil
 import signal
@@ -17,6 +23,13 @@ REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 LINUX = os.path.join(REPO, "linux")
 TESTCASES = os.path.join(REPO, "build", "testcases")
 GUEST_ENV = {"HOME": "/", "TERM": "linux"}
+STUB_COMM = "vmcore-stub"
+PR_SET_CHILD_SUBREAPER = 36
+
+try:
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+except (OSError, AttributeError):
+    pass
 
 
 def status_of(rc):
@@ -25,11 +38,18 @@ def status_of(rc):
 
 
 class Run:
+    """One run: rc (exit status, 128+S for a signal), out, err (text) and
+    seconds.  Unpacks as the tuple (rc, out, err)."""
+
     def __init__(self, rc, out, err, seconds):
         self.rc, self.out, self.err, self.seconds = rc, out, err, seconds
 
+    def __iter__(self):
+        return iter((self.rc, self.out, self.err))
+
     def __repr__(self):
-        return "Run(rc=%r, out=%r, err=%r)" % (self.rc, self.out[-2000:], self.err[-2000:])
+        return "Run(rc=%r, %.2fs, out=%r, err=%r)" % (self.rc, self.seconds, self.out[-2000:],
+                                                      self.err[-2000:])
 
 
 def run_linux(args, timeout=30, stdin=subprocess.DEVNULL):
@@ -48,58 +68,164 @@ def run_linux(args, timeout=30, stdin=subprocess.DEVNULL):
                err.decode(errors="replace"), time.monotonic() - t0)
 
 
-def run_guest(prog, args=(), root=TESTCASES, mem=None, extra=(), timeout=30):
+def guest_cmdline(prog, args=(), mem=None, root=None, extra=()):
     cmd = ["quiet"]
     if mem:
         cmd.append("mem=" + mem)
-    cmd += ["root=" + root, "rootfstype=hostfs", "init=/" + prog] + list(extra)
+    cmd += ["root=" + (root or TESTCASES), "rootfstype=hostfs", "init=/" + prog] + list(extra)
     if args:
         cmd += ["--"] + list(args)
-    return run_linux(cmd, timeout=timeout)
+    return cmd
 
 
-def run_native(prog, args=(), root=TESTCASES, timeout=30):
+def run_guest(prog, args=(), mem=None, root=None, extra=(), timeout=20):
+    """PROG (a file in ROOT, default build/testcases) as init of a fresh
+    ./linux; extra: more kernel command-line words."""
+    return run_linux(guest_cmdline(prog, args, mem, root, extra), timeout=timeout)
+
+
+def run_native(prog, args=(), root=None, timeout=20, chroot=False):
+    """PROG run on the host as the guest would run it: argv[0] "/PROG", the
+    guest's environment, cwd ROOT.  chroot=True runs it chrooted in ROOT
+    (needs root), where "/" means the same as in the guest."""
+    root = root or TESTCASES
     t0 = time.monotonic()
-    p = subprocess.run(["/" + prog] + list(args), executable=os.path.join(root, prog),
-                       cwd=root, env=GUEST_ENV, stdin=subprocess.DEVNULL,
-                       capture_output=True, timeout=timeout)
+    kw = {"executable": os.path.join(root, prog), "cwd": root}
+    if chroot:
+        def enter():
+            os.chroot(root)
+            os.chdir("/")
+        kw = {"executable": "/" + prog, "preexec_fn": enter}
+    try:
+        p = subprocess.run(["/" + prog] + list(args), env=GUEST_ENV, stdin=subprocess.DEVNULL,
+                           capture_output=True, timeout=timeout, **kw)
+    except subprocess.TimeoutExpired as e:
+        raise AssertionError("native %s timed out after %ss: %r" % (prog, timeout, e.stdout))
     return Run(status_of(p.returncode), p.stdout.decode(errors="replace"),
                p.stderr.decode(errors="replace"), time.monotonic() - t0)
 
 
+def assert_same(g, n, what=""):
+    """The guest run G and the native run N printed the same and ended
+    with the same status; on failure, a diff of the outputs."""
+    if g.out != n.out or g.rc != n.rc:
+        diff = "".join(difflib.unified_diff(n.out.splitlines(True), g.out.splitlines(True),
+                                            "native", "guest", n=2))
+        raise AssertionError("%s: guest and native differ (status guest %d, native %d)\n%s"
+                             "guest stderr:\n%s\nnative stderr:\n%s"
+                             % (what, g.rc, n.rc, diff, g.err[-3000:], n.err[-1000:]))
+
+
+# -- host processes ---------------------------------------------------------
+
+def proc_stat(pid):
+    """(comm, state, ppid, starttime) of a host process, or None."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            stat = f.read()
+    except OSError:
+        return None
+    comm = stat[stat.index("(") + 1:stat.rindex(")")]
+    rest = stat[stat.rindex(")") + 2:].split()
+    return comm, rest[0], int(rest[1]), int(rest[19])
+
+
+def all_procs():
+    """{pid: (comm, state, ppid, starttime)} of every host process."""
+    res = {}
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            st = proc_stat(int(d))
+            if st:
+                res[int(d)] = st
+    return res
+
+
 def stub_pids():
     """Host processes that are vmcore stubs (running or not yet reaped)."""
-    pids = []
-    for d in os.listdir("/proc"):
-        if not d.isdigit():
-            continue
-        try:
-            with open("/proc/%s/stat" % d) as f:
-                stat = f.read()
-        except OSError:
-            continue
-        if "(vmcore-stub)" in stat:
-            pids.append(int(d))
-    return pids
+    return [p for p, st in all_procs().items() if st[0] == STUB_COMM]
 
 
-def wait_no_stubs(before, seconds=3.0):
-    """Wait until no stub outside `before` is alive; return the leftovers."""
+def descendants(pid, procs=None):
+    """{pid: starttime} of the processes below PID now (a snapshot)."""
+    procs = procs or all_procs()
+    found, todo = {}, [pid]
+    while todo:
+        parent = todo.pop()
+        for p, st in procs.items():
+            if st[2] == parent and p not in found:
+                found[p] = st[3]
+                todo.append(p)
+    return found
+
+
+def reap_orphans():
+    """Reap our zombie children that nobody waits for: processes left by
+    ./linux and reparented to us (the subreaper).  Only ever by pid."""
+    me = os.getpid()
+    for p, st in all_procs().items():
+        if st[2] == me and st[1] == "Z" and st[0] != "linux":
+            try:
+                os.waitpid(p, os.WNOHANG)
+            except ChildProcessError:
+                pass
+
+
+def live_leftovers(before, also=None):
+    """Live processes that should be gone (BEFORE: {pid: starttime} of the
+    processes that were there already):
+    - any process below us (our ./linux and its stubs, or what was left by
+      an ./linux and reparented to us, the subreaper);
+    - a vmcore-stub whose parent is not a ./linux (orphaned; a stub of
+      some other ./linux running on the host at the same time is not ours);
+    - the processes of ALSO ({pid: starttime}, e.g. a snapshot of ./linux's
+      children) that still exist as the same process."""
+    reap_orphans()
+    procs = all_procs()
+    ours = set(descendants(os.getpid(), procs))
+    live = {}
+    for p, (comm, state, ppid, start) in procs.items():
+        if state in ("Z", "X") or before.get(p) == start:
+            continue
+        parent = procs.get(ppid, ("",))[0]
+        if p in ours or (comm == STUB_COMM and parent != "linux") or \
+                (also and also.get(p) == start):
+            live[p] = "%s (ppid %d %s, state %s)" % (comm, ppid, parent, state)
+    return live
+
+
+def wait_no_leftovers(before, also=None, seconds=2.0):
+    """Wait (reaping is asynchronous) until live_leftovers() is empty;
+    return what is left then."""
     end = time.monotonic() + seconds
     while True:
-        left = [p for p in stub_pids() if p not in before]
-        live = []
-        for p in left:
-            try:
-                with open("/proc/%d/stat" % p) as f:
-                    state = f.read().rsplit(")", 1)[1].split()[0]
-            except OSError:
-                continue
-            if state != "Z":
-                live.append(p)
-        if not live or time.monotonic() > end:
-            return live
+        left = live_leftovers(before, also)
+        if not left or time.monotonic() > end:
+            return left
         time.sleep(0.05)
+
+
+def snapshot():
+    """{pid: starttime} of every host process, for live_leftovers()."""
+    return {p: st[3] for p, st in all_procs().items()}
+
+
+def wait_no_stubs(before, seconds=2.0):
+    """Wait until no stub (or reparented orphan) outside BEFORE (a
+    collection of pids) is alive; return the leftovers' pids."""
+    procs = all_procs()
+    before = {p: procs[p][3] for p in before if p in procs}
+    return sorted(wait_no_leftovers(before, seconds=seconds))
+
+
+def kill_leftovers(left):
+    for p in left:
+        try:
+            os.kill(p, signal.SIGKILL)
+        except OSError:
+            pass
+    time.sleep(0.1)
+    reap_orphans()
 
 
 @pytest.fixture
@@ -111,12 +237,17 @@ def tmproot(tmp_path):
         src = os.path.join(TESTCASES, name)
         if os.path.isfile(src):
             shutil.copy2(src, root / name)
+        elif os.path.isdir(src):
+            (root / name).mkdir()
     return str(root)
 
 
 @pytest.fixture(autouse=True)
-def no_leftover_stubs():
-    before = set(stub_pids())
+def no_leftover_processes():
+    """After every test: no stub and no orphan of ./linux is left running."""
+    before = snapshot()
     yield
-    left = wait_no_stubs(before)
-    assert not left, "stub processes left running on the host: %r" % left
+    left = wait_no_leftovers(before)
+    if left:
+        kill_leftovers(left)
+    assert not left, "processes left running on the host: %r" % left
