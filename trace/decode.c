@@ -8,7 +8,9 @@
  * Guest memory that cannot be read prints as its address, as strace does. */
 #include <vmcore/trace.h>
 #include <vmcore/signal.h>
+#include <vmcore/vfs.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/futex.h>
 #include <poll.h>
 #include <sched.h>
@@ -25,6 +27,32 @@
 #include <time.h>
 
 int trace_strsize = 32;
+bool trace_decode_fds;
+
+/* trace_y: "<path>" after a descriptor, as strace -y prints it; nothing if
+ * the task has no such descriptor. */
+static void fd_path(struct sbuf *b, struct task *t, int fd)
+{
+	char path[4096];
+	if (!trace_decode_fds || !t)
+		return;
+	if (fd == AT_FDCWD) {
+		if (!t->fs || dentry_path(t->fs->cwd, t->fs->root, path, sizeof(path)) < 0)
+			return;
+	} else {
+		struct file *f = t->files ? fd_get(t, fd) : NULL;
+		if (!f || file_link_name(t, f, path, sizeof(path)) < 0)
+			return;
+	}
+	sb_puts(b, "<");
+	for (const unsigned char *c = (const unsigned char *)path; *c; c++) {
+		if (*c < 32 || *c >= 127 || *c == '>' || *c == '\\')
+			sb_printf(b, "\\%o", *c);
+		else
+			sb_printf(b, "%c", *c);
+	}
+	sb_puts(b, ">");
+}
 
 void sb_printf(struct sbuf *b, const char *fmt, ...)
 {
@@ -173,14 +201,17 @@ const char *signal_name(int sig)
 }
 
 /* A string from guest memory, escaped as strace does, cut at len/strsize. */
-static void print_guest_str(struct sbuf *b, struct task *t, u64 addr, s64 len, bool nul_terminated)
+/* A string of guest memory, escaped and cut at limit bytes ("..." after
+ * it); its address if it cannot be read.  NUL-terminated strings, or len
+ * bytes of a buffer. */
+static void print_guest_strn(struct sbuf *b, struct task *t, u64 addr, s64 len, bool nul_terminated, size_t limit)
 {
 	if (!addr) {
 		sb_puts(b, "NULL");
 		return;
 	}
-	size_t want = nul_terminated ? (size_t)trace_strsize + 1 : (size_t)MIN(len, (s64)trace_strsize);
-	unsigned char buf[4096];
+	size_t want = nul_terminated ? limit + 1 : (size_t)MIN(len, (s64)limit);
+	unsigned char buf[PATH_MAX + 1];
 	want = MIN(want, sizeof(buf));
 	size_t got = 0;
 	/* read page by page: the tail of a string may be unreadable */
@@ -201,7 +232,7 @@ static void print_guest_str(struct sbuf *b, struct task *t, u64 addr, s64 len, b
 		if (z)
 			shown = z - buf;
 		else {
-			shown = MIN(got, (size_t)trace_strsize);
+			shown = MIN(got, limit);
 			more = true;
 		}
 	} else {
@@ -228,6 +259,18 @@ static void print_guest_str(struct sbuf *b, struct task *t, u64 addr, s64 len, b
 		}
 	}
 	sb_puts(b, more ? "\"..." : "\"");
+}
+
+static void print_guest_str(struct sbuf *b, struct task *t, u64 addr, s64 len, bool nul_terminated)
+{
+	print_guest_strn(b, t, addr, len, nul_terminated, trace_strsize);
+}
+
+/* Paths are not cut at the string size: strace shows up to PATH_MAX - 1
+ * bytes (a path and its NUL fit PATH_MAX). */
+static void print_guest_path(struct sbuf *b, struct task *t, u64 addr)
+{
+	print_guest_strn(b, t, addr, 0, true, PATH_MAX - 1);
 }
 
 static void print_ptr(struct sbuf *b, u64 v)
@@ -429,7 +472,10 @@ static void print_pollfds(struct sbuf *b, struct task *t, u64 addr, u64 n, bool 
 			break;
 		if (revents && !p.revents)
 			continue;
-		sb_printf(b, "%s{fd=%d, %s=", first ? "" : ", ", p.fd, revents ? "revents" : "events");
+		sb_printf(b, "%s{fd=%d", first ? "" : ", ", p.fd);
+		if (!revents)
+			fd_path(b, t, p.fd);
+		sb_printf(b, ", %s=", revents ? "revents" : "events");
 		print_flags(b, revents ? (u16)p.revents : (u16)p.events, pollev, ARRAY_SIZE(pollev), "0");
 		sb_puts(b, "}");
 		first = false;
@@ -452,13 +498,17 @@ bool decode_arg(struct sbuf *b, struct task *t, const char *k, int i, const stru
 	if ((ph == AT_EXIT) != out)
 		return false;
 	bool failed = IS_ERR_VALUE(ret);
-	if (!strcmp(k, "fd") || !strcmp(k, "int") || !strcmp(k, "pid")) {
+	if (!strcmp(k, "fd")) {
+		sb_printf(b, "%d", (int)v);
+		fd_path(b, t, (int)v);
+	} else if (!strcmp(k, "int") || !strcmp(k, "pid")) {
 		sb_printf(b, "%d", (int)v);
 	} else if (!strcmp(k, "dirfd")) {
 		if ((int)v == AT_FDCWD)
 			sb_puts(b, "AT_FDCWD");
 		else
 			sb_printf(b, "%d", (int)v);
+		fd_path(b, t, (int)v);
 	} else if (!strcmp(k, "size") || !strcmp(k, "uint")) {
 		sb_printf(b, "%llu", (unsigned long long)v);
 	} else if (!strcmp(k, "off")) {
@@ -467,7 +517,9 @@ bool decode_arg(struct sbuf *b, struct task *t, const char *k, int i, const stru
 		sb_printf(b, "%#llx", (unsigned long long)v);
 	} else if (!strcmp(k, "ptr")) {
 		print_ptr(b, v);
-	} else if (!strcmp(k, "path") || !strcmp(k, "str")) {
+	} else if (!strcmp(k, "path")) {
+		print_guest_path(b, t, v);
+	} else if (!strcmp(k, "str")) {
 		print_guest_str(b, t, v, 0, true);
 	} else if (!strcmp(k, "wbuf")) {
 		print_guest_str(b, t, v, (s64)a->a[i + 1], false);
@@ -571,8 +623,13 @@ bool decode_arg(struct sbuf *b, struct task *t, const char *k, int i, const stru
 		int fds[2];
 		if (failed || copy_from_user(t->mm, fds, v, sizeof(fds)) < 0)
 			sb_printf(b, "%#llx", (unsigned long long)v);
-		else
-			sb_printf(b, "[%d, %d]", fds[0], fds[1]);
+		else {
+			sb_printf(b, "[%d", fds[0]);
+			fd_path(b, t, fds[0]);
+			sb_printf(b, ", %d", fds[1]);
+			fd_path(b, t, fds[1]);
+			sb_puts(b, "]");
+		}
 	} else if (!strcmp(k, "argv") || !strcmp(k, "envp")) {
 		print_strv(b, t, v, k[0] == 'e');
 	} else if (!strcmp(k, "iov_in")) {
@@ -670,6 +727,24 @@ void decode_ret(struct sbuf *b, const char *name, long ret)
 		sb_printf(b, "%#lx", ret);
 	else
 		sb_printf(b, "%ld", ret);
+}
+
+/* trace_y: the path of a descriptor that a call returned. */
+void decode_ret_fd(struct sbuf *b, struct task *t, const struct syscall_args *a, long ret)
+{
+	static const char *const makers[] = { "open", "openat", "openat2", "creat", "dup", "dup2", "dup3",
+					      "socket", "accept", "accept4", "epoll_create", "epoll_create1",
+					      "eventfd", "eventfd2", "memfd_create", "signalfd", "signalfd4",
+					      "timerfd_create", "inotify_init", "inotify_init1", "pidfd_open",
+					      "open_tree", "fsopen", "fsmount", "userfaultfd", NULL };
+	if (!trace_decode_fds || IS_ERR_VALUE(ret))
+		return;
+	const char *name = syscall_table[a->nr].name;
+	bool maker = !strcmp(name, "fcntl") && (a->a[1] == F_DUPFD || a->a[1] == F_DUPFD_CLOEXEC);
+	for (const char *const *m = makers; *m && !maker; m++)
+		maker = !strcmp(name, *m);
+	if (maker)
+		fd_path(b, t, (int)ret);
 }
 
 /* What strace adds after some results: poll's ready descriptors. */

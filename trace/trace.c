@@ -40,6 +40,7 @@ struct pending {
 	int first_out;  /* index of the first output argument, or nargs */
 	int nshow;      /* arguments shown (open's mode only with O_CREAT) */
 	char *in[6];    /* decoded input arguments */
+	char *stack;    /* trace_stack: unwound at entry (an execve replaces it) */
 };
 
 static struct {
@@ -194,6 +195,10 @@ bool trace_option(const char *key, const char *val)
 		opt_pid = atoi(val);
 	} else if (!strcmp(k, "_comm") && val) {
 		snprintf(opt_comm, sizeof(opt_comm), "%s", val);
+	} else if (!strcmp(k, "_y") && !val) {
+		trace_decode_fds = true;
+	} else if (!strcmp(k, "_stack") && !val) {
+		trace_stack_on = true;
 	} else if (!strcmp(k, "_strsize") && val) {
 		trace_strsize = MAX(0, atoi(val));
 	} else {
@@ -356,6 +361,8 @@ static void clear_pending(struct pending *p)
 		free(p->in[i]);
 		p->in[i] = NULL;
 	}
+	free(p->stack);
+	p->stack = NULL;
 	p->active = p->shown = false;
 }
 
@@ -404,7 +411,8 @@ static void show_unfinished(struct task *self)
 		leader(&b, t, p->t_entry);
 		struct syscall_args a = { t->ht.regs.orig_rax, { 0 } };
 		entry_part(&b, t, &a, p);
-		sb_printf(&b, "%s <unfinished ...>\n", p->first_out ? "," : "");
+		/* strace: "read(3,  <unfinished ...>", "write(1, "x", 1 <unfinished ...>" */
+		sb_printf(&b, "%s <unfinished ...>\n", p->first_out && p->first_out < p->nshow ? ", " : "");
 		emit(&b);
 		p->shown = true;
 	}
@@ -440,6 +448,11 @@ void trace_enter(struct task *t, const struct syscall_args *a)
 			if (p->first_out == n)
 				p->first_out = i;
 		}
+	}
+	if (trace_stack_on && !opt_summary_only) {
+		struct sbuf b = { 0 };
+		trace_stack_append(&b, t, opt_json);
+		p->stack = b.s;
 	}
 }
 
@@ -512,8 +525,11 @@ void trace_exit(struct task *t, const struct syscall_args *a, long ret)
 		sb_puts(&b, ",\"result\":");
 		json_str(&b, rs.s);
 		free(rs.s);
-		sb_printf(&b, ",\"t_entry\":%llu,\"t_exit\":%llu,\"dur_us\":%.3f}\n",
+		sb_printf(&b, ",\"t_entry\":%llu,\"t_exit\":%llu,\"dur_us\":%.3f",
 			  (unsigned long long)p->t_entry, (unsigned long long)(p->t_entry + dur), dur / 1000.0);
+		if (p->stack)
+			sb_printf(&b, ",\"stack\":%s", p->stack);
+		sb_puts(&b, "}\n");
 	} else {
 		show_unfinished(t);
 		if (p->shown) {
@@ -534,11 +550,14 @@ void trace_exit(struct task *t, const struct syscall_args *a, long ret)
 		align(&b);
 		sb_puts(&b, "= ");
 		decode_ret(&b, d->name, ret);
+		decode_ret_fd(&b, t, a, ret);
 		decode_ret_extra(&b, t, a, ret);
 		if (opt_T)
 			sb_printf(&b, " <%llu.%06llu>", (unsigned long long)(dur / 1000000000ULL),
 				  (unsigned long long)(dur % 1000000000ULL / 1000));
 		sb_puts(&b, "\n");
+		if (p->stack)
+			sb_puts(&b, p->stack);
 	}
 	for (int i = 0; i < 6; i++)
 		free(args[i]);
@@ -573,7 +592,10 @@ void trace_noreturn(struct task *t, const struct syscall_args *a)
 		for (int i = 0; i < d->nargs; i++)
 			sb_printf(&b, "%s%llu", i ? "," : "", (unsigned long long)a->a[i]);
 		sb_printf(&b, "],\"ret\":null,\"errno\":null,\"result\":\"?\",\"t_entry\":%llu,\"t_exit\":null,"
-			      "\"dur_us\":null}\n", (unsigned long long)p->t_entry);
+			      "\"dur_us\":null", (unsigned long long)p->t_entry);
+		if (p->stack)
+			sb_printf(&b, ",\"stack\":%s", p->stack);
+		sb_puts(&b, "}\n");
 	} else {
 		show_unfinished(t);
 		leader(&b, t, p->t_entry);
@@ -581,6 +603,8 @@ void trace_noreturn(struct task *t, const struct syscall_args *a)
 		sb_puts(&b, ")");
 		align(&b);
 		sb_puts(&b, "= ?\n");
+		if (p->stack)
+			sb_puts(&b, p->stack);
 	}
 	emit(&b);
 	last_printer = t;

@@ -134,6 +134,23 @@ static long dentry_name(struct task *t, struct dentry *d, char *buf, size_t len)
 	return dentry_path(d, root, buf, len);
 }
 
+/* What /proc/PID/fd/N says of an open file (and strace -y shows): its path
+ * seen from t's root, or pipe:[ino] and the like for files without one.
+ * NUL-terminated; the length, or -ENAMETOOLONG. */
+long file_link_name(struct task *t, struct file *f, char *buf, size_t len)
+{
+	int n;
+	if (f->dentry && f->dentry->parent != f->dentry)
+		return dentry_name(t, f->dentry, buf, len);
+	if (S_ISFIFO(f->inode->mode))
+		n = snprintf(buf, len, "pipe:[%llu]", (unsigned long long)f->inode->ino);
+	else if (S_ISCHR(f->inode->mode))
+		n = snprintf(buf, len, "/dev/console");
+	else
+		n = snprintf(buf, len, "anon_inode:[%llu]", (unsigned long long)f->inode->ino);
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : n;
+}
+
 static long proc_readlink(struct inode *ino, char *buf, size_t len)
 {
 	struct pinfo *pi = ino->priv;
@@ -160,16 +177,8 @@ static long proc_readlink(struct inode *ino, char *buf, size_t len)
 		break;
 	case P_PID_FD_N: {
 		struct file *f = t && t->files ? fd_get(t, pi->fd) : NULL;
-		if (!f)
-			break;
-		if (f->dentry && f->dentry->parent != f->dentry)
-			n = dentry_name(t, f->dentry, tmp, sizeof(tmp));
-		else if (S_ISFIFO(f->inode->mode))
-			n = snprintf(tmp, sizeof(tmp), "pipe:[%llu]", (unsigned long long)f->inode->ino);
-		else if (S_ISCHR(f->inode->mode))
-			n = snprintf(tmp, sizeof(tmp), "/dev/console");
-		else
-			n = snprintf(tmp, sizeof(tmp), "anon_inode:[%llu]", (unsigned long long)f->inode->ino);
+		if (f)
+			n = file_link_name(t, f, tmp, sizeof(tmp));
 		break;
 	}
 	default:

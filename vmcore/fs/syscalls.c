@@ -72,20 +72,44 @@ SYSCALL_DEFINE(close)
 	return fd_close(t, a->a[0]);
 }
 
-/* Read or write between a file and guest memory, a guest page at a time,
- * straight into the guest's frames. */
+/* Read or write between a file and guest memory, a guest page at a time.
+ * Regular files go straight between the page cache and the guest's frames
+ * (their operations never give up the kernel lock).  Other files can block
+ * (pipes, terminals): while they wait another thread may unmap the buffer,
+ * or fork and make it copy-on-write, so they go through a bounce page and
+ * the guest's memory is looked up again after the wait: the unmapped
+ * buffer gives EFAULT (the data read is then lost, where Linux would leave
+ * it in the pipe). */
 static long do_rw(struct task *t, struct file *f, u64 ubuf, size_t len, u64 *pos, bool write)
 {
 	size_t done = 0;
+	bool direct = S_ISREG(f->inode->mode);
 	if ((s64)len < 0)
 		len = (size_t)0x7ffff000;
 	len = MIN(len, (size_t)0x7ffff000);
 	while (done < len) {
-		void *p = user_page_ptr(t->mm, ubuf + done, !write);
-		if (!p)
-			return done ? (long)done : -EFAULT;
-		size_t n = MIN(len - done, PAGE_SIZE - ((ubuf + done) & ~PAGE_MASK));
-		long r = write ? vfs_write(f, p, n, pos) : vfs_read(f, p, n, pos);
+		/* through the bounce page, a write of up to PIPE_BUF (a page)
+		 * stays one write, so it is atomic on a pipe */
+		size_t n = direct ? MIN(len - done, PAGE_SIZE - ((ubuf + done) & ~PAGE_MASK)) : MIN(len - done, PAGE_SIZE);
+		long r;
+		if (direct) {
+			void *p = user_page_ptr(t->mm, ubuf + done, !write);
+			if (!p)
+				return done ? (long)done : -EFAULT;
+			r = write ? vfs_write(f, p, n, pos) : vfs_read(f, p, n, pos);
+		} else if (write) {
+			u8 bounce[PAGE_SIZE];
+			if (copy_from_user(t->mm, bounce, ubuf + done, n) < 0)
+				return done ? (long)done : -EFAULT;
+			r = vfs_write(f, bounce, n, pos);
+		} else {
+			u8 bounce[PAGE_SIZE];
+			if (!user_page_ptr(t->mm, ubuf + done, true))
+				return done ? (long)done : -EFAULT;
+			r = vfs_read(f, bounce, n, pos);
+			if (r > 0 && copy_to_user(t->mm, ubuf + done, bounce, r) < 0)
+				return done ? (long)done : -EFAULT;
+		}
 		if (r < 0)
 			return done ? (long)done : r;
 		done += r;

@@ -5,6 +5,7 @@
  * are never mapped here: they arrive by demand paging (fault.c). */
 #include "internal.h"
 #include <vmcore/vfs.h>
+#include <vmcore/trace.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -461,6 +462,7 @@ void mm_put(struct mm *mm)
 {
 	if (--mm->users)
 		return;
+	trace_stack_mm_free(mm);
 	mm_unmap_all(mm);
 	host_as_kill(&mm->as);
 	if (mm->exe)

@@ -87,6 +87,7 @@ struct mm {
 	u64 rss;          /* pages present */
 	u64 nfaults;
 	struct dentry *exe; /* the executable, for /proc/PID/exe */
+	void *unwind;       /* trace_stack's view of the mappings (trace/stack.c) */
 };
 
 struct mm *mm_alloc(void);

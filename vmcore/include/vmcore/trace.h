@@ -54,9 +54,17 @@ bool decode_arg(struct sbuf *b, struct task *t, const char *kind, int i, const s
 		long ret, enum arg_phase ph);
 bool kind_is_output(const char *kind);
 void decode_ret(struct sbuf *b, const char *name, long ret);
+void decode_ret_fd(struct sbuf *b, struct task *t, const struct syscall_args *a, long ret);
 void decode_ret_extra(struct sbuf *b, struct task *t, const struct syscall_args *a, long ret);
 void decode_siginfo(struct sbuf *b, const siginfo_t *si);
 const char *signal_name(int sig);
 extern int trace_strsize;
+extern bool trace_decode_fds; /* trace_y: fds as 3</path> */
+
+/* trace_stack (trace/stack.c): the user stack of a call, strace -k style
+ * text lines or a JSON array. */
+extern bool trace_stack_on;
+void trace_stack_append(struct sbuf *b, struct task *t, bool json);
+void trace_stack_mm_free(struct mm *mm);
 
 #endif

@@ -140,6 +140,8 @@ struct dentry *dget(struct dentry *d);
 void dput(struct dentry *d);
 /* absolute path of d as seen from root; returns length or -ENAMETOOLONG */
 long dentry_path(struct dentry *d, struct dentry *root, char *buf, size_t len);
+/* /proc/PID/fd/N's text for f, NUL-terminated: its length or -ENAMETOOLONG */
+long file_link_name(struct task *t, struct file *f, char *buf, size_t len);
 
 /* files */
 struct file *file_alloc(struct inode *ino, struct dentry *d, u32 flags);
