@@ -20,7 +20,7 @@ LDFLAGS += -fsanitize=address,undefined
 endif
 
 SRCS := $(wildcard vmcore/boot/*.c vmcore/host/*.c vmcore/kernel/*.c vmcore/mm/*.c \
-	vmcore/fs/*.c vmcore/lib/*.c trace/*.c)
+	vmcore/fs/*.c vmcore/lib/*.c trace/*.c $(filter-out gdbstub/test_%,$(wildcard gdbstub/*.c)))
 OBJS := $(SRCS:%.c=$(B)/%.o)
 TESTCASES := $(abspath build/testcases)
 

@@ -1,6 +1,7 @@
 """The built-in initramfs's busybox shell, driven through a pipe and through
 a pseudo-terminal (line editing, ^C, ^Z and fg, background jobs)."""
 import os
+import re
 import pty
 import select
 import signal
@@ -15,7 +16,9 @@ def test_session_on_a_pipe():
     script = b"echo hi > /tmp/x; cat /tmp/x\nls /bin | wc -l\nps | grep -c sh\n" \
              b"sleep 5 & kill %1; wait; echo waited\nyes | head -3 | wc -l\npoweroff\n"
     p = subprocess.run([LINUX, "quiet"], input=script, capture_output=True, timeout=60)
-    lines = p.stdout.decode().splitlines()
+    # busybox init's shutdown messages come or not, as the halt races them
+    lines = [l for l in p.stdout.decode().splitlines()
+             if not re.match(r"^(The system is going down|Sent SIG|Requesting system)", l)]
     assert p.returncode == 0, (p.stdout, p.stderr)
     assert lines[1] == "hi" and int(lines[2]) > 50 and int(lines[3]) >= 1, lines
     assert "waited" in lines and lines[-1] == "3", lines

@@ -10,6 +10,7 @@
  * PR_SET_PDEATHSIG make the host kill it whenever its tracer goes away, for
  * whatever reason ./linux ends. */
 #include <vmcore/host.h>
+#include <stddef.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -26,6 +27,9 @@
 #include <sys/wait.h>
 #include <linux/elf.h>
 
+#ifndef PTRACE_SYSEMU_SINGLESTEP
+#define PTRACE_SYSEMU_SINGLESTEP 32
+#endif
 #ifndef PTRACE_SYSEMU
 #define PTRACE_SYSEMU 31
 #endif
@@ -318,7 +322,7 @@ void host_run(struct host_thread *t, struct host_event *ev)
 	t->in_syscall = false;
 	traced = t;
 	memset(ev, 0, sizeof(*ev));
-	if (ptrace(PTRACE_SYSEMU, t->tid, 0, 0) < 0) {
+	if (ptrace(t->step ? PTRACE_SYSEMU_SINGLESTEP : PTRACE_SYSEMU, t->tid, 0, 0) < 0) {
 		ev->kind = HEV_EXITED;
 		return;
 	}
@@ -367,6 +371,20 @@ int host_set_fpregs(struct host_thread *t, const void *buf, size_t len)
 	if (ptrace(PTRACE_SETREGSET, t->tid, NT_X86_XSTATE, &iov) < 0)
 		return -errno;
 	return 0;
+}
+
+int host_set_debugreg(struct host_thread *t, int n, u64 v)
+{
+	if (ptrace(PTRACE_POKEUSER, t->tid, offsetof(struct user, u_debugreg) + n * sizeof(long), v) < 0)
+		return -errno;
+	return 0;
+}
+
+u64 host_get_debugreg(struct host_thread *t, int n)
+{
+	errno = 0;
+	long v = ptrace(PTRACE_PEEKUSER, t->tid, offsetof(struct user, u_debugreg) + n * sizeof(long), 0);
+	return errno ? 0 : (u64)v;
 }
 
 /* The FPU state a new program starts with: x87 control word 0x37f, MXCSR

@@ -7,6 +7,7 @@
  * failure kills the task with SIGSEGV, as in Linux. */
 #include <vmcore/syscall.h>
 #include <vmcore/signal.h>
+#include <vmcore/gdb.h>
 #include <vmcore/trace.h>
 #include <gelf.h>
 #include <libelf.h>
@@ -570,6 +571,8 @@ again:
 	mm->exe = f->dentry ? dget(f->dentry) : NULL;
 	if (unlikely(trace_on))
 		trace_exec(t, filename);
+	if (unlikely(gdb_active))
+		gdb_exec(t);
 	/* comm: the last component of the file name, as Linux's __set_task_comm */
 	const char *base = strrchr(path, '/');
 	base = base ? base + 1 : path;

@@ -7,6 +7,7 @@
  * every change of a child's state broadcasts on it. */
 #include <vmcore/syscall.h>
 #include <vmcore/signal.h>
+#include <vmcore/gdb.h>
 #include <vmcore/trace.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,6 +131,8 @@ _Noreturn void exit_notify_and_die(struct task *t, int status)
 	leader->nr_threads--;
 	pthread_cond_broadcast(&leader->sleep_cond); /* an execve may wait for this */
 	bool others = leader->nr_threads > 0;
+	if (unlikely(gdb_active))
+		gdb_exit(t, others ? -1 : status);
 	/* A thread leaving a living group ends its host thread cleanly: if its
 	 * tracer just went, the host would kill the whole process. */
 	if (others && !leader->group_exit && t->ht.tid && t->mm)

@@ -9,6 +9,7 @@
  * The child's pages arrive by demand faults from the shared page table. */
 #include <vmcore/syscall.h>
 #include <vmcore/signal.h>
+#include <vmcore/gdb.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
@@ -257,9 +258,13 @@ long do_fork(struct task *p, u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls)
 		t->vfork_pending = false;
 		return -EAGAIN;
 	}
+	if (unlikely(gdb_active))
+		gdb_fork(p, t, thread, flags & CLONE_VFORK);
 	if (flags & CLONE_VFORK) {
 		while (t->vfork_pending)
 			bkl_wait(&vfork_cond);
+		if (unlikely(gdb_active))
+			gdb_vfork_done(p);
 	}
 	return tid;
 fail:

@@ -13,6 +13,7 @@
  * interrupted by a signal returns one of the -ERESTART* codes, turned here
  * into -EINTR or into a restart of the call, as Linux does. */
 #include <vmcore/signal.h>
+#include <vmcore/gdb.h>
 #include <vmcore/syscall.h>
 #include <vmcore/trace.h>
 #include <stdio.h>
@@ -83,7 +84,7 @@ static enum action default_action(int sig)
 
 bool signal_pending(struct task *t)
 {
-	return (t->pending & ~(t->sigmask & ~SIG_UNBLOCKABLE)) != 0;
+	return (t->pending & ~(t->sigmask & ~SIG_UNBLOCKABLE)) != 0 || (unlikely(gdb_active) && gdb_stop_wanted(t));
 }
 
 static void dequeue_all(struct task *t, u64 mask)
@@ -350,8 +351,12 @@ static void do_stop(struct task *t, int sig)
 	t->stop_sig = sig;
 	t->stop_reported = false;
 	report_to_parent(t, CLD_STOPPED, sig);
-	while (t->stopped && !(t->pending & sigmask_of(SIGKILL)))
-		bkl_wait(&t->sleep_cond);
+	while (t->stopped && !(t->pending & sigmask_of(SIGKILL))) {
+		if (unlikely(gdb_active))
+			gdb_park_if_wanted(t);
+		if (t->stopped && !(t->pending & sigmask_of(SIGKILL)))
+			bkl_wait(&t->sleep_cond);
+	}
 }
 
 static int dequeue(struct task *t, siginfo_t *info)
@@ -405,6 +410,8 @@ void do_signal(struct task *t)
 	int sig;
 
 	while ((sig = dequeue(t, &info))) {
+		if (unlikely(gdb_active) && t->gdb && !(sig = gdb_signal(t, sig, &info)))
+			continue; /* the debugger took it away */
 		struct k_sigaction *ka = &t->sighand->action[sig - 1];
 		if (unlikely(trace_on) && sig != SIGKILL)
 			trace_signal(t, &info);

@@ -3,6 +3,7 @@
 #include <vmcore/syscall.h>
 #include <vmcore/signal.h>
 #include <vmcore/trace.h>
+#include <vmcore/gdb.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -44,6 +45,8 @@ void syscall_dispatch(struct task *t)
 		if (a.nr == SYS_exit || a.nr == SYS_exit_group)
 			trace_noreturn(t, &a); /* they do not return */
 	}
+	if (unlikely(gdb_active) && t->gdb)
+		gdb_syscall(t, true);
 	if (a.nr < NR_SYSCALLS && syscall_table[a.nr].fn) {
 		ret = syscall_table[a.nr].fn(t, &a);
 	} else {
@@ -61,4 +64,6 @@ void syscall_dispatch(struct task *t)
 		trace_exit(t, &a, ret);
 	r->rax = ret;
 	t->ht.regs_dirty = true;
+	if (unlikely(gdb_active) && t->gdb)
+		gdb_syscall(t, false);
 }

@@ -7,6 +7,7 @@
 #include <vmcore/syscall.h>
 #include <vmcore/mm.h>
 #include <vmcore/signal.h>
+#include <vmcore/gdb.h>
 #include <vmcore/trace.h>
 #include <signal.h>
 #include <stdio.h>
@@ -174,6 +175,8 @@ static void handle_event(struct task *t, struct host_event *ev)
 		break;
 	}
 	case HEV_SIGNAL:
+		if (unlikely(gdb_active) && ev->sig == SIGTRAP && gdb_trap(t, ev))
+			break; /* the debugger's breakpoint or step */
 		if (ev->sig == HOST_KICK_SIG || ev->sig == SIGSTOP || ev->sig == SIGCONT ||
 		    ev->sig == SIGWINCH || ev->sig == SIGCHLD)
 			break; /* our kick, or sent from outside the guest: nothing to do */
@@ -192,6 +195,8 @@ void task_loop(struct task *t)
 	struct host_event ev;
 	do_signal(t); /* a new task may have been sent a signal already */
 	for (;;) {
+		if (unlikely(gdb_active))
+			gdb_before_run(t);
 		int r = host_flush(&t->ht);
 		if (r < 0) {
 			pr_err("vmcore: cannot update the host mappings of task %d: %s\n", t->tid,
@@ -233,6 +238,8 @@ static void *init_thread(void *arg)
 		       ia->path, r, strerrorname_np(-r) ? strerrorname_np(-r) : "?");
 		machine_halt(1, false);
 	}
+	if (gdb_wait_at_start)
+		gdb_attach_init(t); /* stopped before its first instruction */
 	task_loop(t);
 	return NULL;
 }

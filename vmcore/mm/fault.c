@@ -358,3 +358,70 @@ void mm_premap(struct mm *mm)
 		premap_flush(&c);
 	}
 }
+
+/* A debugger's write into guest memory (ptrace's forced write): it works in
+ * read-only private mappings too (program text, for breakpoints), but only
+ * ever into a private copy of the page in this address space: a page of
+ * the page cache or one shared copy-on-write with another process is
+ * copied first.  Shared mappings are written only when they are writable:
+ * a file page that the guest could not change is never changed.  Returns
+ * 0 or -EFAULT/-EIO/-ENOMEM. */
+int mm_poke(struct mm *mm, u64 addr, const void *src, size_t len)
+{
+	while (len) {
+		u64 va = addr & PAGE_MASK;
+		size_t n = MIN(len, PAGE_SIZE - (addr & ~PAGE_MASK));
+		struct vma *v = find_vma(mm, addr);
+		if (!v || v->start > addr || addr >= TASK_SIZE)
+			return -EFAULT;
+		if (!(v->prot & (PROT_READ | PROT_WRITE | PROT_EXEC)))
+			return -EFAULT;
+		if ((v->flags & VM_SHARED) && !(v->prot & PROT_WRITE))
+			return -EIO;
+		pte_t *pte = pte_lookup(&mm->pt, va, true);
+		if (!pte)
+			return -ENOMEM;
+		if (!(*pte & PTE_PRESENT) && fill(mm, v, va, va + PAGE_SIZE, va) < 0)
+			return -EFAULT;
+		if (!(*pte & PTE_PRESENT))
+			return -EFAULT;
+		if (*pte & PTE_COW) {
+			bool was_host = *pte & PTE_HOST;
+			if (cow_page(mm, v, pte) < 0)
+				return -ENOMEM;
+			if (was_host)
+				host_map_ptes(mm, v, va, 1);
+		}
+		memcpy((u8 *)frame_ptr(PTE_FRAME(*pte)) + (addr & ~PAGE_MASK), src, n);
+		addr += n;
+		src = (const u8 *)src + n;
+		len -= n;
+	}
+	return 0;
+}
+
+/* A debugger's read: any mapped page it can be given, whatever the
+ * mapping's rights (execute-only text too).  0 or -EFAULT. */
+int mm_peek(struct mm *mm, void *dst, u64 addr, size_t len)
+{
+	while (len) {
+		size_t n = MIN(len, PAGE_SIZE - (addr & ~PAGE_MASK));
+		struct vma *v = find_vma(mm, addr);
+		if (!v || v->start > addr || addr >= TASK_SIZE)
+			return -EFAULT;
+		if (!(v->prot & (PROT_READ | PROT_WRITE | PROT_EXEC)))
+			return -EFAULT;
+		pte_t *pte = pte_lookup(&mm->pt, addr & PAGE_MASK, true);
+		if (!pte)
+			return -ENOMEM;
+		if (!(*pte & PTE_PRESENT) && fill(mm, v, addr & PAGE_MASK, (addr & PAGE_MASK) + PAGE_SIZE, addr) < 0)
+			return -EFAULT;
+		if (!(*pte & PTE_PRESENT))
+			return -EFAULT;
+		memcpy(dst, (u8 *)frame_ptr(PTE_FRAME(*pte)) + (addr & ~PAGE_MASK), n);
+		addr += n;
+		dst = (u8 *)dst + n;
+		len -= n;
+	}
+	return 0;
+}

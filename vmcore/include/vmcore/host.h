@@ -49,6 +49,7 @@ struct host_thread {
 	struct user_regs_struct regs; /* the guest's registers while stopped */
 	bool regs_dirty;
 	bool in_syscall; /* stopped at a syscall (regs.orig_rax valid) */
+	bool step;       /* the next host_run runs one instruction (the debugger) */
 };
 
 enum host_event_kind {
@@ -102,6 +103,10 @@ void host_run(struct host_thread *t, struct host_event *ev);
 int host_get_fpregs(struct host_thread *t, void *buf, size_t len);
 int host_set_fpregs(struct host_thread *t, const void *buf, size_t len);
 void host_reset_fpu(struct host_thread *t);
+/* The x86 debug registers of the guest thread (DR0-3, DR6, DR7): hardware
+ * breakpoints and watchpoints for the debugger. */
+int host_set_debugreg(struct host_thread *t, int n, u64 v);
+u64 host_get_debugreg(struct host_thread *t, int n);
 
 /* Make a thread running guest code stop and come back to its tracer (a
  * host signal the tracer swallows), so that a signal can be delivered. */

@@ -126,5 +126,9 @@ int clear_user(struct mm *mm, u64 dst, size_t len);
 /* Kernel pointer to guest memory at va, valid to the end of its page, for
  * I/O straight into guest pages; NULL when the guest may not access it. */
 void *user_page_ptr(struct mm *mm, u64 va, bool write);
+/* The debugger's access: forced writes into private copies, reads of any
+ * mapped page (fault.c). */
+int mm_poke(struct mm *mm, u64 addr, const void *src, size_t len);
+int mm_peek(struct mm *mm, void *dst, u64 addr, size_t len);
 
 #endif

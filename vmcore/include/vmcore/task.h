@@ -98,6 +98,7 @@ struct task {
 	u64 nsyscalls;
 	struct flight flight;   /* the last system calls (trace/trace.c) */
 	void *trace_pending;    /* a traced call in progress */
+	struct gdb_task *gdb;   /* a debugger is attached (gdbstub/target.c) */
 	struct task *next_task; /* all tasks */
 };
 
