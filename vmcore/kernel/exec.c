@@ -363,6 +363,8 @@ static long setup_stack(struct task *t, struct strv *argv, struct strv *envp, co
 	r |= copy_to_user(mm, p, &zero, 8);
 	p += 8;
 	r |= copy_to_user(mm, p, auxv, nauxv * 16);
+	mm->saved_auxv_len = MIN((size_t)nauxv * 16, sizeof(mm->saved_auxv));
+	memcpy(mm->saved_auxv, auxv, mm->saved_auxv_len);
 	free(envs);
 	free(args);
 	return r < 0 ? -EFAULT : (long)sp;

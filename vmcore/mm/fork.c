@@ -79,6 +79,8 @@ struct mm *mm_dup(struct mm *old)
 	mm->end_data = old->end_data;
 	mm->mmap_base = old->mmap_base;
 	mm->exe = old->exe ? dget(old->exe) : NULL;
+	memcpy(mm->saved_auxv, old->saved_auxv, sizeof(mm->saved_auxv));
+	mm->saved_auxv_len = old->saved_auxv_len;
 	for (struct vma *v = old->vmas.next; v != &old->vmas; v = v->next) {
 		struct vma *nv = malloc(sizeof(*nv));
 		if (!nv)

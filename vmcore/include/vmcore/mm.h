@@ -88,6 +88,8 @@ struct mm {
 	u64 nfaults;
 	struct dentry *exe; /* the executable, for /proc/PID/exe */
 	void *unwind;       /* trace_stack's view of the mappings (trace/stack.c) */
+	u64 saved_auxv[64]; /* the auxiliary vector exec gave (pairs, AT_NULL last) */
+	int saved_auxv_len; /* bytes */
 };
 
 struct mm *mm_alloc(void);
