@@ -382,7 +382,7 @@ void gdb_exit(struct task *t, int status)
 
 void gdb_attach_init(struct task *t)
 {
-	if (!proc_new(t->tgid) || !(t->gdb = gtask_new()))
+	if ((!kd_proc_find(t->tgid) && !proc_new(t->tgid)) || !(t->gdb = gtask_new()))
 		return;
 	t->gdb->stop_req = true;
 	gdb_active = true;
@@ -402,6 +402,12 @@ static void wake_task(struct task *t)
 static bool live(struct task *t)
 {
 	return t->state == TASK_RUNNING && !t->exiting;
+}
+
+int kd_spawn(char *const argv[])
+{
+	static char *const envp[] = { "HOME=/", "TERM=linux", "PATH=/sbin:/bin:/usr/sbin:/usr/bin", NULL };
+	return task_spawn(argv, envp, true);
 }
 
 int kd_attach(int pid)

@@ -83,6 +83,8 @@ extern int kd_notify_fd[2];
 extern bool kd_fork_events, kd_exec_events;
 
 struct kd_proc *kd_proc_find(int pid);
+/* vRun: a new program, debugged, stopped before its first instruction. */
+int kd_spawn(char *const argv[]);
 int kd_attach(int pid);              /* stops it; -ESRCH, -EPERM (already) */
 void kd_detach(int pid);             /* breakpoints out, tasks resumed */
 int kd_kill(int pid);

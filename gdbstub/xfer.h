@@ -22,4 +22,7 @@ void vfile_fstat(int fd, struct sbuf *b);
 void vfile_readlink(const char *path, struct sbuf *b);
 void vfile_reset(void);
 
+/* monitor.c: a monitor command's output */
+void monitor_command(const char *cmd, struct sbuf *out);
+
 #endif

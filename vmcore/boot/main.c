@@ -7,6 +7,7 @@
 #include <vmcore/syscall.h>
 #include <vmcore/vfs.h>
 #include <vmcore/trace.h>
+#include <vmcore/gdb.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -53,6 +54,10 @@ static void usage(void)
 	       "  trace_failed        only calls that failed\n"
 	       "  trace_pid=N, trace_comm=NAME   only this task or command\n"
 	       "  (kill -USR1 the ./linux process to switch tracing on and off)\n"
+	       "  gdb=tcp:[HOST]:PORT a GDB remote-protocol stub for the guest's processes\n"
+	       "  gdb=unix:PATH, gdb=-  ... on a Unix socket, or on stdin/stdout (the\n"
+	       "                      console then uses stderr): target remote | ./linux gdb=-\n"
+	       "  gdbwait             init waits for the debugger before its first instruction\n"
 	       "  norandmaps          no address-space randomisation in the guest\n"
 	       "  NAME=VALUE          anything else: put in init's environment\n"
 	       "  WORD                anything else: an argument to init\n"
@@ -85,6 +90,7 @@ _Noreturn void machine_halt(int code, bool restart)
 {
 	pthread_mutex_lock(&halt_lock);
 	host_kill_all();
+	gdbstub_halt(code);
 	tty_host_restore();
 	trace_finish();
 	fflush(stdout);
@@ -158,6 +164,7 @@ int main(int argc, char **argv)
 {
 	u64 mem = 256UL << 20;
 	const char *init = NULL, *root = NULL, *rootfstype = NULL, *initrd = NULL;
+	const char *gdb_spec = NULL;
 	int vcpus = 0;
 	bool root_ro = false;
 	int nargs = 1, nenv = 0;
@@ -233,6 +240,10 @@ int main(int argc, char **argv)
 			console_loglevel = 10;
 		} else if (trace_key(a, kl, val)) {
 			/* tracing: trace=, trace_out=, trace_fmt=, strace, ... */
+		} else if (KEY("gdb") && val) {
+			gdb_spec = val;
+		} else if (KEY("gdbwait") && !val) {
+			gdb_wait_at_start = true;
 		} else if (KEY("norandmaps") && !val) {
 			randomize_va_space = false;
 		} else if (KEY("rw") && !val) {
@@ -280,6 +291,12 @@ int main(int argc, char **argv)
 	pr_info("Memory: %lluK available (physmem file %lluK)\n",
 		(unsigned long long)(vm_commit_limit() * 4), (unsigned long long)(mem >> 10));
 	pr_info("vcpus: %d (host CPUs: %d), tasks pinned with their tracers\n", nr_vcpus, host_ncpus());
+	if (gdb_wait_at_start && !gdb_spec) {
+		fprintf(stderr, "linux: gdbwait needs gdb=tcp:HOST:PORT, gdb=unix:PATH or gdb=-\n");
+		return 2;
+	}
+	if (gdb_spec && gdbstub_start(gdb_spec) < 0)
+		return 2;
 	console_init();
 
 	int r;

@@ -19,7 +19,7 @@ int max_tasks = 4096; /* maxtasks=: the guest's limit on tasks (a pids cgroup) *
 int nr_tasks = 1;
 extern int nr_vcpus;
 
-static int alloc_pid(void)
+int alloc_pid(void)
 {
 	for (;;) {
 		int pid = next_pid++;

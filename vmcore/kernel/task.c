@@ -244,13 +244,15 @@ static void *init_thread(void *arg)
 	return NULL;
 }
 
-int task_start_init(const char *path, char *const argv[], char *const envp[])
+/* A task that starts from nothing, as init does: its own address space to
+ * come, the root and the console as its files. */
+static struct task *task_alloc_fresh(int pid)
 {
-	static struct init_args ia;
 	struct task *t = kzalloc(sizeof(*t));
 	if (!t)
-		return -ENOMEM;
-	t->tid = t->tgid = t->pgid = t->sid = 1;
+		return NULL;
+	t->tid = t->tgid = t->pgid = pid;
+	t->sid = 1;
 	t->group_leader = t;
 	t->nr_threads = 1;
 	t->exit_signal = SIGCHLD;
@@ -283,6 +285,15 @@ int task_start_init(const char *path, char *const argv[], char *const envp[])
 		fd_install(t, fget(con), false, 0);
 		fd_install(t, fget(con), false, 0);
 	}
+	return t;
+}
+
+int task_start_init(const char *path, char *const argv[], char *const envp[])
+{
+	static struct init_args ia;
+	struct task *t = task_alloc_fresh(1);
+	if (!t)
+		return -ENOMEM;
 	ia = (struct init_args){ t, path, argv, envp };
 	pthread_attr_t attr;
 	pthread_attr_init(&attr);
@@ -290,4 +301,63 @@ int task_start_init(const char *path, char *const argv[], char *const envp[])
 	int r = pthread_create(&t->thread, &attr, init_thread, &ia);
 	pthread_attr_destroy(&attr);
 	return -r;
+}
+
+struct spawn_args {
+	struct task *t;
+	char *const *argv, *const *envp;
+	bool debug, done;
+	int result;
+};
+static pthread_cond_t spawn_cond = PTHREAD_COND_INITIALIZER;
+
+static void *spawn_thread(void *arg)
+{
+	struct spawn_args *sa = arg;
+	struct task *t = sa->t;
+	current = t;
+	bkl_lock();
+	int r = task_new_mm(t);
+	if (r == 0) {
+		task_pin(t);
+		r = kernel_execve(t, sa->argv[0], sa->argv, sa->envp);
+	}
+	if (r == 0 && sa->debug)
+		gdb_attach_init(t);
+	sa->result = r;
+	sa->done = true;
+	pthread_cond_broadcast(&spawn_cond);
+	if (r < 0)
+		task_exit(t, 127 << 8); /* as a shell says of a program it cannot run */
+	task_loop(t);
+}
+
+int task_spawn(char *const argv[], char *const envp[], bool debug)
+{
+	struct task *init = task_find(1);
+	if (!init || !argv || !argv[0])
+		return -EINVAL;
+	if (nr_tasks >= max_tasks)
+		return -EAGAIN;
+	struct task *t = task_alloc_fresh(alloc_pid());
+	if (!t)
+		return -ENOMEM;
+	nr_tasks++;
+	t->parent = init;
+	struct spawn_args sa = { t, argv, envp, debug, false, 0 };
+	pthread_attr_t attr;
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 1 << 20);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	int e = pthread_create(&t->thread, &attr, spawn_thread, &sa);
+	pthread_attr_destroy(&attr);
+	if (e) {
+		/* nothing ran: a zombie for init to reap */
+		t->state = TASK_ZOMBIE;
+		t->exit_code = SIGKILL;
+		return -EAGAIN;
+	}
+	while (!sa.done)
+		bkl_wait(&spawn_cond);
+	return sa.result < 0 ? sa.result : t->tid;
 }

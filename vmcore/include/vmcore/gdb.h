@@ -51,6 +51,6 @@ void gdb_attach_init(struct task *t);
 /* Start the stub on the transport SPEC (gdb=...); error text on failure. */
 int gdbstub_start(const char *spec);
 /* At halt: tell the client, then close. */
-void gdbstub_halt(int exit_code, int sig);
+void gdbstub_halt(int exit_code);
 
 #endif

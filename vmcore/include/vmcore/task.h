@@ -108,6 +108,11 @@ extern __thread struct task *current;
 struct task *task_find(int tid);
 /* Start init: its task thread creates the address space and execs path. */
 int task_start_init(const char *path, char *const argv[], char *const envp[]);
+/* A new program as a child of init (the debugger's vRun); with debug, its
+ * process is debugged and stopped before its first instruction.  Returns
+ * its pid once the execve is done, or -errno.  BKL held. */
+int task_spawn(char *const argv[], char *const envp[], bool debug);
+int alloc_pid(void);
 /* End the calling task with the given wait status (exit, fatal signal). */
 _Noreturn void task_exit(struct task *t, int status);
 /* Kill the task with a fault signal, saying so on the console. */
