@@ -47,6 +47,7 @@ $(B)/vmcore/host/image.o: vmcore/host/image.S $(B)/stub.elf
 testcases: | deps
 	@mkdir -p $(TESTCASES)
 	@if [ -f testcases/Makefile ]; then $(MAKE) --no-print-directory -C testcases OUT=$(TESTCASES); fi
+	@$(MAKE) --no-print-directory -C testcases/gdb OUT=$(TESTCASES)/gdb
 
 $(B)/initramfs.cpio: scripts/mkinitramfs.py testcases | deps
 	$(PYTHON) scripts/mkinitramfs.py --testcases $(TESTCASES) -o $@
