@@ -29,6 +29,7 @@ static bool noack;
 static int cur_g = 0;       /* Hg thread (tid; 0: any) */
 static int cur_pid;         /* the current process */
 static bool catch_syscalls_any;
+static bool killing;        /* vKill of init: the halt answers it */
 
 /* ---- signals: Linux numbers to GDB's and back ---- */
 
@@ -655,6 +656,7 @@ static void cmd_kill(int pid)
 		reply_err(ESRCH);
 		return;
 	}
+	killing = pid == 1;
 	/* wait for it to be gone */
 	struct timespec abs;
 	clock_gettime(CLOCK_REALTIME, &abs);
@@ -994,7 +996,7 @@ static void *stub_thread(void *arg)
 	for (;;) {
 		conn = gdb_accept(listener);
 		if (!conn)
-			continue;
+			return NULL; /* stdio: the one client has been */
 		pr_info("gdbstub: a debugger connected\n");
 		session();
 		gdb_conn_close(conn);
@@ -1022,6 +1024,8 @@ int gdbstub_start(const char *spec)
 	if (pipe2(kd_notify_fd, O_CLOEXEC | O_NONBLOCK) < 0)
 		return -errno;
 	gdb_active = true;
+	/* always said, quiet or not: scripts wait for it */
+	fprintf(stderr, "gdbstub: listening on %s\n", gdb_listener_addr(listener));
 	pthread_t th;
 	if (pthread_create(&th, NULL, stub_thread, NULL) != 0)
 		return -EAGAIN;
@@ -1033,6 +1037,10 @@ void gdbstub_halt(int code)
 {
 	if (!conn)
 		return;
+	if (killing) {
+		reply("OK"); /* init was killed as the client asked: the machine halts */
+		return;
+	}
 	/* the machine goes down: the client hears that the process ended */
 	char buf[32];
 	snprintf(buf, sizeof(buf), code >= 128 ? "X%02x" : "W%02x", code >= 128 ? gdb_sig(code - 128) : code & 0xff);

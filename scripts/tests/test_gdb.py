@@ -16,6 +16,7 @@ apart by an echoed marker line.  See docs/gdbstub.md.
 import os
 import re
 import shlex
+import shutil
 import signal
 import subprocess
 import threading
@@ -23,7 +24,7 @@ import time
 
 import pytest
 
-from conftest import REPO, TESTCASES, all_procs, descendants, proc_stat, reap_orphans, snapshot
+from conftest import LINUX, REPO, TESTCASES, all_procs, descendants, proc_stat, reap_orphans, snapshot
 
 GDB = "/usr/bin/gdb"
 GDBSERVER = "/usr/bin/gdbserver"
@@ -204,13 +205,86 @@ class GdbserverBackend(Backend):
                       pid=p.pid)
 
 
-# The backends each test runs against.  The vmcore stub's backend goes
-# here (see docs/gdbstub.md): a Backend whose launch() boots
-# "./linux gdb=tcp:127.0.0.1:PORT gdbwait root=DIR rootfstype=hostfs
-# init=/PROG -- ARGS" (or gdb=unix:PATH, or "target remote | ./linux gdb=-
-# ..."), whose spawn() boots the program without gdbwait for an
-# extended-remote attach, and whose target_path() is the guest's name.
-BACKENDS = [GdbserverBackend]
+class VmcoreBackend(Backend):
+    """vmcore's stub: ./linux boots with the program as init, from a hostfs
+    root made for the test (the program, and for a dynamic one the host's
+    dynamic linker and libraries at their paths).  "tcp" listens on a free
+    loopback port (./linux prints it), "unix" on a socket, "pipe" talks on
+    ./linux's stdin and stdout (its console then goes to stderr, gdb's).
+    gdb reads the libraries from the same root (set sysroot)."""
+    name = "vmcore"
+    TRANSPORTS = ("tcp", "pipe", "unix")
+    KNOWN_FAILURES = {}
+
+    def __init__(self, tmp):
+        super().__init__(tmp)
+        self.root = os.path.join(self.tmp, "root")
+        os.makedirs(self.root, exist_ok=True)
+        self.setup = ("set sysroot " + self.root,)
+        self.linux = []
+
+    def _copy(self, path):
+        dst = os.path.join(self.root, path.lstrip("/"))
+        if not os.path.exists(dst):
+            os.makedirs(os.path.dirname(dst), exist_ok=True)
+            shutil.copy2(os.path.realpath(path), dst)
+
+    def _install(self, prog):
+        src = os.path.join(PROGS, prog)
+        shutil.copy2(src, os.path.join(self.root, prog))
+        if prog.startswith("execer"):
+            self._install(prog.replace("execer", "execd"))
+        out = subprocess.run(["ldd", src], capture_output=True, text=True).stdout
+        for m in re.finditer(r"(/\S+) \(0x", out):
+            self._copy(m.group(1))
+
+    def target_path(self, prog):
+        return "/" + prog
+
+    def _boot(self, prog, args, gdb_opts, out):
+        self._install(prog)
+        argv = [LINUX, "quiet", "root=" + self.root, "rootfstype=hostfs", "init=/" + prog] + gdb_opts
+        argv += ["--"] + list(args)
+        err = out + ".err"
+        p = self._popen(argv, out, err)
+        self.linux.append(p)
+        return p, err
+
+    def _port(self, p, err):
+        def port():
+            m = re.search(r"gdbstub: listening on 127\.0\.0\.1:(\d+)", read_text(err))
+            if not m and p.poll() is not None:
+                raise AssertionError("./linux exited with %s: %s" % (p.returncode, read_text(err)))
+            return m and int(m.group(1))
+        return wait_for(port, 10, "the stub to listen")
+
+    def launch(self, prog, args=(), transport="tcp"):
+        if transport == "pipe":
+            self._install(prog)
+            argv = [LINUX, "quiet", "gdb=-", "gdbwait", "root=" + self.root, "rootfstype=hostfs",
+                    "init=/" + prog, "--"] + list(args)
+            return Target("target remote | exec " + shlex.join(argv), self.host_path(prog))
+        out = self._file("prog.out")
+        if transport == "unix":
+            sock = self._file("gdb.sock")
+            p, err = self._boot(prog, args, ["gdb=unix:" + sock, "gdbwait"], out)
+            wait_for(lambda: os.path.exists(sock) or p.poll() is not None, 10, "the socket")
+            return Target("target remote " + sock, self.host_path(prog), out)
+        p, err = self._boot(prog, args, ["gdb=tcp:127.0.0.1:0", "gdbwait"], out)
+        return Target("target remote 127.0.0.1:%d" % self._port(p, err), self.host_path(prog), out)
+
+    def spawn(self, prog, args=()):
+        out = self._file("prog.out")
+        p, err = self._boot(prog, args, ["gdb=tcp:127.0.0.1:0"], out)
+        return Target("target extended-remote 127.0.0.1:%d" % self._port(p, err), self.host_path(prog),
+                      out, pid=1)
+
+    def gone(self, pid):
+        # the program is init: when it is gone, so is ./linux
+        return all(p.poll() is not None for p in self.linux)
+
+
+BACKENDS = [GdbserverBackend, VmcoreBackend]
 
 
 @pytest.fixture(params=BACKENDS, ids=lambda b: b.name)
