@@ -192,6 +192,16 @@ static int fio_errno(int e)
 	return 9999;
 }
 
+/* /proc/... for the debugger even where the guest has not mounted it: the
+ * kernel's own procfs instance. */
+static struct dentry *kernel_proc(void)
+{
+	static struct dentry *root;
+	if (!root)
+		root = vfs_kern_mount("proc");
+	return root;
+}
+
 static void vf_err(struct sbuf *b, int e)
 {
 	sb_printf(b, "F-1,%x", fio_errno(e));
@@ -232,6 +242,8 @@ void vfile_open(const char *path, int gflags, int mode, struct sbuf *b)
 	}
 	struct file *f;
 	int r = vfs_open(fs, NULL, path, flags, mode & 0777, &f);
+	if (r == -ENOENT && !strncmp(path, "/proc/", 6) && kernel_proc())
+		r = vfs_open(fs, kernel_proc(), path + 6, flags, mode & 0777, &f);
 	if (r < 0) {
 		vf_err(b, -r);
 		return;
@@ -342,6 +354,8 @@ void vfile_readlink(const char *path, struct sbuf *b)
 	struct dentry *d;
 	char buf[4096];
 	int r = fs ? path_walk(fs, NULL, path, 0, &d, NULL) : -ENOENT;
+	if (r == -ENOENT && fs && !strncmp(path, "/proc/", 6) && kernel_proc())
+		r = path_walk(fs, kernel_proc(), path + 6, 0, &d, NULL);
 	if (r < 0) {
 		vf_err(b, -r);
 		return;

@@ -70,6 +70,16 @@ static int mount_sb(const char *type, const char *source, const char *opts, stru
 	return 0;
 }
 
+/* A file system instance of the kernel's own, mounted nowhere (Linux's
+ * kern_mount): its root dentry, or NULL. */
+struct dentry *vfs_kern_mount(const char *type)
+{
+	struct super_block *sb;
+	if (mount_sb(type, "none", NULL, &sb) < 0)
+		return NULL;
+	return dentry_new(NULL, "/", iget(sb->root));
+}
+
 int vfs_mount_root(const char *type, const char *source, const char *opts)
 {
 	struct super_block *sb;

@@ -159,9 +159,13 @@ static long proc_readlink(struct inode *ino, char *buf, size_t len)
 	struct task *t = pi->pid ? live(pi->pid) : current;
 	switch (pi->kind) {
 	case P_SELF:
+		if (!current)
+			return -ENOENT; /* the kernel itself (the gdbstub's vFile) */
 		n = snprintf(tmp, sizeof(tmp), "%d", current->tgid);
 		break;
 	case P_THREAD_SELF:
+		if (!current)
+			return -ENOENT;
 		n = snprintf(tmp, sizeof(tmp), "%d/task/%d", current->tgid, current->tid);
 		break;
 	case P_PID_EXE:

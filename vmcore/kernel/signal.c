@@ -396,7 +396,9 @@ int dequeue_signal_set(struct task *t, u64 set, siginfo_t *info)
 static void restart_syscall_regs(struct task *t)
 {
 	struct user_regs_struct *r = &t->ht.regs;
-	r->rax = r->orig_rax;
+	/* -ERESTART_RESTARTBLOCK goes on through restart_syscall(2) with what
+	 * the call left in t->restart (a sleep's deadline) */
+	r->rax = (long)r->rax == -ERESTART_RESTARTBLOCK ? 219 /* __NR_restart_syscall */ : r->orig_rax;
 	r->rip -= 2;
 	t->ht.regs_dirty = true;
 }

@@ -199,7 +199,46 @@ SYSCALL_DEFINE(time)
 	return now;
 }
 
-/* Sleep until an absolute CLOCK_MONOTONIC time, interruptibly. */
+/* Sleep until abs (CLOCK_MONOTONIC), interruptibly.  Interrupted, a
+ * relative sleep stores what is left in *urem and goes on through
+ * restart_syscall(2) if no handler runs (-ERESTART_RESTARTBLOCK: a
+ * job-control stop or a debugger's stop does not cut it short, as on
+ * Linux); an absolute one restarts as it was (-ERESTARTNOHAND). */
+static long sleep_until(struct task *t, const struct timespec *abs, u64 urem, bool relative);
+
+static long sleep_restart(struct task *t)
+{
+	struct timespec abs = t->restart.deadline;
+	return sleep_until(t, &abs, t->restart.urem, true);
+}
+
+static long sleep_until(struct task *t, const struct timespec *abs, u64 urem, bool relative)
+{
+	for (;;) {
+		int r = wait_interruptible(t, &t->sleep_cond, abs);
+		if (r == -ETIMEDOUT)
+			return 0;
+		if (r == 0)
+			continue;
+		if (!relative)
+			return -ERESTARTNOHAND;
+		if (urem) {
+			struct timespec now;
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			s64 left = (abs->tv_sec - now.tv_sec) * 1000000000LL + (abs->tv_nsec - now.tv_nsec);
+			if (left < 0)
+				left = 0;
+			struct timespec rem = { left / 1000000000LL, left % 1000000000LL };
+			if (copy_to_user(t->mm, urem, &rem, sizeof(rem)) < 0)
+				return -EFAULT;
+		}
+		t->restart.fn = sleep_restart;
+		t->restart.deadline = *abs;
+		t->restart.urem = urem;
+		return -ERESTART_RESTARTBLOCK;
+	}
+}
+
 static long do_sleep(struct task *t, clockid_t clock, int flags, const struct timespec *req, u64 urem)
 {
 	struct timespec now, abs;
@@ -221,23 +260,14 @@ static long do_sleep(struct task *t, clockid_t clock, int flags, const struct ti
 		abs.tv_sec++;
 		abs.tv_nsec -= 1000000000;
 	}
-	for (;;) {
-		int r = wait_interruptible(t, &t->sleep_cond, &abs);
-		if (r == -ETIMEDOUT)
-			return 0;
-		if (r < 0) {
-			if (urem && !(flags & TIMER_ABSTIME)) {
-				clock_gettime(CLOCK_MONOTONIC, &now);
-				s64 left = (abs.tv_sec - now.tv_sec) * 1000000000LL + (abs.tv_nsec - now.tv_nsec);
-				if (left < 0)
-					left = 0;
-				struct timespec rem = { left / 1000000000LL, left % 1000000000LL };
-				if (copy_to_user(t->mm, urem, &rem, sizeof(rem)) < 0)
-					return -EFAULT;
-			}
-			return -EINTR;
-		}
-	}
+	return sleep_until(t, &abs, urem, !(flags & TIMER_ABSTIME));
+}
+
+SYSCALL_DEFINE(restart_syscall)
+{
+	long (*fn)(struct task *) = t->restart.fn;
+	t->restart.fn = NULL;
+	return fn ? fn(t) : -EINTR;
 }
 
 static long get_ts(struct task *t, u64 u, struct timespec *ts)

@@ -179,6 +179,7 @@ int vfs_mount(struct fs_struct *fs, const char *type, const char *source,
 	      const char *target, const char *opts);
 int vfs_umount(struct fs_struct *fs, const char *target);
 struct dentry *vfs_root(void);
+struct dentry *vfs_kern_mount(const char *type); /* mounted nowhere */
 struct inode *mount_lookup(struct inode *mountpoint); /* covering root, or NULL */
 
 /* Character devices: major/minor to file operations. */
