@@ -266,8 +266,13 @@ static void cmd_G(const char *hex)
 static void cmd_p(const char *arg)
 {
 	struct task *t = cur_task();
-	unsigned long n = strtoul(arg, NULL, 16);
+	char *end;
+	unsigned long n = strtoul(arg, &end, 16);
 	static u8 xs[XSTATE_MAX];
+	if (end == arg || *end) {
+		reply_err(EINVAL);
+		return;
+	}
 	if (!t) {
 		reply_err(ESRCH);
 		return;
@@ -292,7 +297,7 @@ static void cmd_P(const char *arg)
 		reply_err(ESRCH);
 		return;
 	}
-	if (*eq != '=') {
+	if (eq == arg || *eq != '=') {
 		reply_err(EINVAL);
 		return;
 	}
@@ -788,6 +793,8 @@ static void handle(const char *pkt, size_t len)
 		return;
 	case '?': {
 		struct task *t = cur_task();
+		if (!t && !extended && kd_attach(1) == 0)
+			t = cur_task(); /* a client comes to a running guest: init stops for it */
 		if (!t) {
 			reply("W00");
 			return;
