@@ -66,6 +66,7 @@ test: linux testcases
 
 bench: linux testcases
 	$(PYTHON) scripts/bench.py
+	$(PYTHON) scripts/bench_gdb.py
 
 clean:
 	rm -rf build linux

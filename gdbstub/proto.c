@@ -448,6 +448,28 @@ int gdb_hex_decode(const char *hex, void *out, size_t n)
 	return 0;
 }
 
+void gdb_hex_encode(struct sbuf *b, const void *data, size_t n)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t need = b->len + 2 * n + 1;
+	if (need > b->cap) {
+		size_t nc = MAX(need, b->cap * 2);
+		char *ns = realloc(b->s, nc);
+		if (!ns)
+			return;
+		b->s = ns;
+		b->cap = nc;
+	}
+	const u8 *p = data;
+	char *o = b->s + b->len;
+	for (size_t i = 0; i < n; i++) {
+		*o++ = digits[p[i] >> 4];
+		*o++ = digits[p[i] & 15];
+	}
+	*o = 0;
+	b->len += 2 * n;
+}
+
 static int parse_hex_u64(const char *s, u64 *v, const char **end)
 {
 	u64 x = 0;

@@ -10,7 +10,7 @@
 
 /* The largest packet we take (and say so in qSupported); longer ones are
  * dropped with a NAK. */
-#define GDB_PACKET_SIZE 16384
+#define GDB_PACKET_SIZE 131072
 
 struct gdb_listener;
 struct gdb_conn;
@@ -55,6 +55,7 @@ int gdb_parser_feed(struct gdb_parser *p, u8 c);
 
 /* Arguments */
 int gdb_hex_decode(const char *hex, void *out, size_t n);   /* exactly 2n digits */
+void gdb_hex_encode(struct sbuf *b, const void *data, size_t n);
 int gdb_parse_addr_len(const char *s, u64 *addr, u64 *len, const char **rest); /* "A,L[:...]" */
 /* "pPID.TID", "pPID", "TID", "-1", "0"; -1 is returned as -1, any as 0. */
 int gdb_parse_thread_id(const char *s, int *pid, int *tid, const char **end);

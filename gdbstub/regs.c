@@ -347,8 +347,7 @@ static int reg_set(int n, struct user_regs_struct *r, u8 *xs, int xslen, const u
 
 static void hex_bytes(struct sbuf *b, const u8 *p, int n)
 {
-	for (int i = 0; i < n; i++)
-		sb_printf(b, "%02x", p[i]);
+	gdb_hex_encode(b, p, n);
 }
 
 void gdb_regs_encode(struct sbuf *b, const struct user_regs_struct *r, const void *xs, int xslen)

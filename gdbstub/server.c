@@ -323,7 +323,7 @@ static void cmd_P(const char *arg)
 
 /* ---- memory ---- */
 
-#define MEM_MAX 8192
+#define MEM_MAX (GDB_PACKET_SIZE / 2)
 
 static void cmd_m(const char *arg)
 {
@@ -338,7 +338,7 @@ static void cmd_m(const char *arg)
 		return;
 	}
 	len = MIN(len, (u64)MEM_MAX);
-	u8 buf[MEM_MAX];
+	static u8 buf[MEM_MAX];
 	/* as much as can be read, as gdbserver does */
 	u64 got = 0;
 	while (got < len) {
@@ -352,8 +352,7 @@ static void cmd_m(const char *arg)
 		return;
 	}
 	struct sbuf b = { 0 };
-	for (u64 i = 0; i < got; i++)
-		sb_printf(&b, "%02x", buf[i]);
+	gdb_hex_encode(&b, buf, got);
 	if (!b.s)
 		sb_puts(&b, "");
 	reply_sb(&b);
@@ -368,7 +367,7 @@ static void cmd_M(const char *arg, bool binary, size_t pktlen, const char *pkt)
 		reply_err(EINVAL);
 		return;
 	}
-	u8 buf[MEM_MAX];
+	static u8 buf[MEM_MAX];
 	if (binary) {
 		size_t avail = pktlen - (size_t)(data - pkt);
 		if (avail < len) {

@@ -125,6 +125,7 @@ static void park(struct task *t, const struct kd_event *ev)
 		g->ev.tid = t->tid;
 		g->has_event = true;
 	}
+	g->xs_len = t->ht.tid ? host_get_fpregs(&t->ht, g->xs, sizeof(g->xs)) : -ESRCH;
 	g->parked = true;
 	g->resume = false;
 	notify();
@@ -567,12 +568,23 @@ static int request(struct task *t, int req, void *buf, int len)
 
 int kd_get_xstate(struct task *t, void *buf, int len)
 {
+	struct gdb_task *g = t->gdb;
+	if (g && g->parked && g->xs_len > 0 && g->xs_len <= len) {
+		memcpy(buf, g->xs, g->xs_len); /* as it was when it stopped */
+		return g->xs_len;
+	}
 	return request(t, REQ_GETX, buf, len);
 }
 
 int kd_set_xstate(struct task *t, const void *buf, int len)
 {
-	return request(t, REQ_SETX, (void *)buf, len);
+	int r = request(t, REQ_SETX, (void *)buf, len);
+	struct gdb_task *g = t->gdb;
+	if (r == 0 && g && len <= (int)sizeof(g->xs)) {
+		memcpy(g->xs, buf, len);
+		g->xs_len = len;
+	}
+	return r;
 }
 
 int kd_read_mem(struct task *t, u64 addr, void *buf, size_t len)

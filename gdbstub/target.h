@@ -50,6 +50,8 @@ struct gdb_task {
 	struct kd_event ev;
 	struct kd_event pending; /* to report before the task runs again */
 	u64 dr_gen;        /* debug registers applied */
+	u8 xs[4096];       /* its FPU state, fetched when it parked */
+	int xs_len;        /* bytes, or < 0 */
 	int req;           /* a request for the task's thread */
 	void *req_buf;
 	int req_len, req_ret;

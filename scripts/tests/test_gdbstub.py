@@ -155,9 +155,9 @@ def test_bad_packets_and_memory(tmp_path, guests):
     c.send_raw(b"$?#00")
     assert c.ack() == b"-"
     # over-long: refused, and nothing else changes
-    c.send_raw(b"$" + b"A" * 40000 + b"#00")
+    c.send_raw(b"$" + b"A" * 200000 + b"#00")
     assert c.ack() == b"-"
-    c.send_raw(b"$" + b"m0,1" * 10000 + b"#" + csum(b"m0,1" * 10000))
+    c.send_raw(b"$" + b"m0,1" * 50000 + b"#" + csum(b"m0,1" * 50000))
     assert c.ack() == b"-"
     assert c.packet(b"?").startswith(b"T05")
     assert c.packet(b"qC") == b"QC1"
