@@ -307,3 +307,34 @@ def test_run_and_monitor(tmp_path, guests):
     assert re.search(r"\[Inferior 1 \(process \d+\) exited normally\]", out), out
     assert g.wait(30) == 0  # longrun (init) ends on its own
     assert "basic done" in g.output()
+
+
+def test_several_inferiors(tmp_path, guests):
+    """Two guest processes debugged at once; kill takes only its own; the
+    other, detached, goes on to its end."""
+    g = Guest(tmp_path, "bpshare", ["50"], wait=False)
+    guests.append(g)
+    time.sleep(0.3)
+    prog = os.path.join(PROGS, "bpshare")
+    out = gdb(g.port, ["attach 1", "add-inferior", "inferior 2", "file " + prog, "attach 2",
+                       "info inferiors", "info threads", "kill inferiors 2", "info inferiors",
+                       "inferior 1", "detach"], prog=prog, extended=True)
+    assert re.search(r"^\s+1\s+process 1\s", out, re.M) and re.search(r"^\*\s+2\s+process 2\s", out, re.M), out
+    assert re.search(r"^\s+1\.1\s+Thread 1\.1 \"bpshare\"", out, re.M), out
+    assert re.search(r"^\*\s+2\.1\s+Thread 2\.2 \"bpshare\"", out, re.M), out
+    assert re.search(r"^\*\s+2\s+<null>", out, re.M), out
+    assert "[Inferior 1 (process 1) detached]" in out
+    assert g.wait(30) == 0
+    text = g.output()
+    assert "parent done 50" in text and "child done" not in text, text
+
+
+def test_catch_fork(tmp_path, guests):
+    g = Guest(tmp_path, "fork")
+    guests.append(g)
+    out = gdb(g.port, ["catch fork", "continue", "info inferiors", "continue"],
+              prog=os.path.join(PROGS, "fork"))
+    assert re.search(r"Catchpoint 1 \(forked process 2\)", out), out
+    assert re.search(r"\[Inferior 1 \(process 1\) exited normally\]", out), out
+    assert g.wait(20) == 0
+    assert "parent saw child exit 7" in g.output(), g.output()
