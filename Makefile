@@ -1,12 +1,18 @@
 # vmcore: `make` builds ./linux; `make run` boots it; `make test` runs the
 # test suite; `make bench` the micro-benchmarks.  Safe under -j.
-# SANITIZE=1 builds with AddressSanitizer and UndefinedBehaviorSanitizer.
+# SANITIZE=1 builds with AddressSanitizer and UndefinedBehaviorSanitizer;
+# COVERAGE=1 for gcov, KCOV=1 with KCOV, PROFILE=1 for gprof (docs/coverage.md);
+# `make coverage` runs the suite on a coverage build and reports.
 
 CC := gcc
 PYTHON := /usr/bin/python3
-# Sanitizer builds keep their objects apart; ./linux is relinked whenever
-# the flavour changes.
-FLAVOR := $(if $(filter 1,$(SANITIZE)),asan,normal)
+# Each flavour (sanitizers, coverage, KCOV, profiling, and combinations)
+# keeps its objects apart; ./linux is relinked whenever the flavour changes.
+empty :=
+space := $(empty) $(empty)
+FLAVOR := $(subst $(space),-,$(strip $(if $(filter 1,$(SANITIZE)),asan) $(if $(filter 1,$(COVERAGE)),cov) \
+	$(if $(filter 1,$(KCOV)),kcov) $(if $(filter 1,$(PROFILE)),prof)))
+FLAVOR := $(or $(FLAVOR),normal)
 B := build/$(FLAVOR)
 $(shell mkdir -p build; [ "$$(cat build/.flavor 2>/dev/null)" = "$(FLAVOR)" ] || echo $(FLAVOR) > build/.flavor)
 
@@ -18,9 +24,27 @@ ifeq ($(SANITIZE),1)
 CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 LDFLAGS += -fsanitize=address,undefined
 endif
+# gcov: atomic counters (many threads); the constructors that register each
+# file's counters pass through coverage/gcov.c (--wrap), which serves them
+# in debugfs
+ifeq ($(COVERAGE),1)
+CFLAGS += --coverage -fprofile-update=atomic -DCONFIG_GCOV=1
+LDFLAGS += --coverage -Wl,--wrap=__gcov_init
+endif
+# KCOV: every kernel file but the collector itself calls
+# __sanitizer_cov_trace_pc at each basic block
+ifeq ($(KCOV),1)
+CFLAGS += -DCONFIG_KCOV=1
+KCOV_CFLAGS := -fsanitize-coverage=trace-pc
+endif
+ifeq ($(PROFILE),1)
+CFLAGS += -pg -DCONFIG_PROFILE=1
+LDFLAGS += -pg
+endif
 
 SRCS := $(wildcard vmcore/boot/*.c vmcore/host/*.c vmcore/kernel/*.c vmcore/mm/*.c \
-	vmcore/fs/*.c vmcore/lib/*.c trace/*.c $(filter-out gdbstub/test_%,$(wildcard gdbstub/*.c)))
+	vmcore/fs/*.c vmcore/lib/*.c trace/*.c $(filter-out gdbstub/test_%,$(wildcard gdbstub/*.c)) \
+	$(wildcard coverage/*.c))
 OBJS := $(SRCS:%.c=$(B)/%.o)
 TESTCASES := $(abspath build/testcases)
 
@@ -34,7 +58,7 @@ deps:
 
 $(B)/%.o: %.c | deps
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CFLAGS) $(if $(filter coverage/%,$<),,$(KCOV_CFLAGS)) -c -o $@ $<
 
 $(B)/stub.elf: vmcore/stub/stub.S vmcore/stub/stub.lds
 	@mkdir -p $(B)

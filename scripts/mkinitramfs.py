@@ -13,6 +13,7 @@ INITTAB = """# vmcore's initramfs: busybox init, one shell on the console.  tty1
 # terminal (job control), as with cttyhack on Linux.
 ::sysinit:/bin/mount -t proc proc /proc
 ::sysinit:/bin/mount -t tracefs tracefs /sys/kernel/tracing
+::sysinit:/bin/mount -t debugfs debugfs /sys/kernel/debug
 ::sysinit:/bin/hostname -F /etc/hostname
 tty1::once:/etc/vmcore-shell
 ::ctrlaltdel:/sbin/reboot
@@ -72,7 +73,7 @@ def main():
     args = ap.parse_args()
 
     c = Cpio()
-    for d in ("bin", "sbin", "usr/bin", "usr/sbin", "etc", "dev", "proc", "sys", "sys/kernel/tracing",
+    for d in ("bin", "sbin", "usr/bin", "usr/sbin", "etc", "dev", "proc", "sys", "sys/kernel/tracing", "sys/kernel/debug",
               "tmp", "root", "mnt", "var", "home"):
         c.add(d, stat.S_IFDIR | (0o1777 if d == "tmp" else 0o755))
     for name, maj, mnr, mode in (("console", 5, 1, 0o600), ("tty", 5, 0, 0o666),

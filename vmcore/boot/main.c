@@ -8,6 +8,7 @@
 #include <vmcore/vfs.h>
 #include <vmcore/trace.h>
 #include <vmcore/gdb.h>
+#include "../../coverage/coverage.h"
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -91,6 +92,7 @@ _Noreturn void machine_halt(int code, bool restart)
 	pthread_mutex_lock(&halt_lock);
 	host_kill_all();
 	gdbstub_halt(code);
+	coverage_halt();
 	tty_host_restore();
 	trace_finish();
 	fflush(stdout);
@@ -283,6 +285,7 @@ int main(int argc, char **argv)
 	if (trace_init() < 0)
 		return 2;
 	signal(SIGUSR1, sigusr1);
+	coverage_init(); /* SIGUSR2 writes the coverage data out */
 	physmem_init(mem);
 	host_init(physmem_fd_get());
 	nr_vcpus = vcpus ? vcpus : host_ncpus();

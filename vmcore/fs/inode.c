@@ -104,6 +104,20 @@ long pagecache_get(struct inode *ino, u64 pgoff, u64 *frame)
 	return 0;
 }
 
+/* Put a frame of the kernel's into the page cache at pgoff (a reference
+ * is taken): memory the kernel shares with whoever maps the file (KCOV). */
+int pagecache_set(struct inode *ino, u64 pgoff, u64 frame)
+{
+	struct page_cache *pc = &ino->pc;
+	if (pgoff > (1UL << 36) || pc_grow(pc, pgoff + 1) < 0)
+		return -ENOMEM;
+	if (pc->frames[pgoff] != NO_FRAME)
+		frame_put(pc->frames[pgoff]);
+	frame_get(frame);
+	pc->frames[pgoff] = frame;
+	return 0;
+}
+
 /* Fill the absent pages of [pgoff, pgoff+n) (within the file) with one
  * contiguous run of frames where possible, so that a file mapping of them
  * becomes few host mappings.  Best effort: errors leave pages absent. */

@@ -45,6 +45,8 @@ static const struct fs_type *find_fs(const char *name)
 		return &proc_type;
 	if (!strcmp(name, "tracefs"))
 		return &tracefs_type;
+	if (!strcmp(name, "debugfs"))
+		return &debugfs_type;
 	for (size_t i = 0; i < ARRAY_SIZE(fs_types); i++)
 		if (fs_types[i] && !strcmp(fs_types[i]->name, name))
 			return fs_types[i];

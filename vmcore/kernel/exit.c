@@ -9,6 +9,7 @@
 #include <vmcore/signal.h>
 #include <vmcore/gdb.h>
 #include <vmcore/trace.h>
+#include "../../coverage/kcov.h"
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -131,6 +132,7 @@ _Noreturn void exit_notify_and_die(struct task *t, int status)
 	leader->nr_threads--;
 	pthread_cond_broadcast(&leader->sleep_cond); /* an execve may wait for this */
 	bool others = leader->nr_threads > 0;
+	kcov_task_exit(t);
 	if (unlikely(gdb_active))
 		gdb_exit(t, others ? -1 : status);
 	/* A thread leaving a living group ends its host thread cleanly: if its

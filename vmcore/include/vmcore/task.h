@@ -99,6 +99,7 @@ struct task {
 	struct flight flight;   /* the last system calls (trace/trace.c) */
 	void *trace_pending;    /* a traced call in progress */
 	struct gdb_task *gdb;   /* a debugger is attached (gdbstub/target.c) */
+	struct kcov_task *kcov; /* KCOV collects its kernel PCs (coverage/kcov.c) */
 	struct {                /* how restart_syscall(2) goes on (Linux's restart_block) */
 		long (*fn)(struct task *t);
 		struct timespec deadline; /* CLOCK_MONOTONIC */

@@ -133,6 +133,7 @@ void pagecache_readahead(struct inode *ino, u64 pgoff, u64 n);
 void pagecache_truncate(struct inode *ino, u64 size);
 int pagecache_writeback(struct inode *ino);
 void pagecache_free(struct inode *ino);
+int pagecache_set(struct inode *ino, u64 pgoff, u64 frame);
 
 /* dentries */
 struct dentry *dentry_new(struct dentry *parent, const char *name, struct inode *ino);
@@ -194,7 +195,7 @@ const struct chrdev *chrdev_find(u64 rdev);
 int chrdev_open(struct inode *ino, struct file *f);
 
 /* File systems */
-extern const struct fs_type ramfs_type, hostfs_type, proc_type, tracefs_type;
+extern const struct fs_type ramfs_type, hostfs_type, proc_type, tracefs_type, debugfs_type;
 struct inode *ramfs_new_inode(struct super_block *sb, u32 mode);
 long pagecache_read(struct inode *ino, void *buf, size_t len, u64 *pos);
 long pagecache_write(struct inode *ino, const void *buf, size_t len, u64 *pos);
