@@ -48,7 +48,7 @@ SRCS := $(wildcard vmcore/boot/*.c vmcore/host/*.c vmcore/kernel/*.c vmcore/mm/*
 OBJS := $(SRCS:%.c=$(B)/%.o)
 TESTCASES := $(abspath build/testcases)
 
-.PHONY: all deps run test bench clean testcases
+.PHONY: all deps run test bench clean testcases coverage
 
 all: linux
 
@@ -79,8 +79,13 @@ $(B)/initramfs.cpio: scripts/mkinitramfs.py testcases | deps
 $(B)/initramfs.o: vmcore/boot/initramfs.S $(B)/initramfs.cpio
 	$(CC) -c -DINITRAMFS='"$(B)/initramfs.cpio"' -o $@ $<
 
-linux: $(OBJS) $(B)/vmcore/host/image.o $(B)/initramfs.o build/.flavor
+# Each flavour links its own kernel, build/FLAVOR/linux; ./linux is the one
+# of the flavour asked for (tests build and run others side by side).
+$(B)/linux: $(OBJS) $(B)/vmcore/host/image.o $(B)/initramfs.o
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LDLIBS)
+
+linux: $(B)/linux build/.flavor
+	ln -f $(B)/linux $@
 
 run: linux
 	./linux
@@ -91,6 +96,18 @@ test: linux testcases
 bench: linux testcases
 	$(PYTHON) scripts/bench.py
 	$(PYTHON) scripts/bench_gdb.py
+
+# The suite on a coverage build (build/cov/linux; ./linux is left as it
+# was), then the reports in build/coverage/.  PER_TEST=1 keeps each test's
+# data apart (scripts/coverage.py who FUNCTION).
+coverage: | deps
+	@scripts/deps.sh lcov gcovr
+	$(MAKE) --no-print-directory COVERAGE=1 build/cov/linux testcases
+	find build/cov -name '*.gcda' -delete
+	rm -rf build/coverage/per-test
+	VMCORE_LINUX=$(abspath build/cov/linux) $(if $(filter 1,$(PER_TEST)),VMCORE_COVERAGE_PER_TEST=$(abspath build/coverage/per-test)) \
+		scripts/run_tests.sh || echo "coverage: some tests failed; the report covers the run as it went"
+	$(PYTHON) scripts/coverage.py report $(if $(filter 1,$(PER_TEST)),--per-test build/coverage/per-test)
 
 clean:
 	rm -rf build linux

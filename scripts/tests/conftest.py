@@ -20,7 +20,9 @@ import time
 import pytest
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-LINUX = os.path.join(REPO, "linux")
+# The kernel under test: ./linux, or another flavour's (make coverage runs
+# the suite on build/cov/linux this way).
+LINUX = os.environ.get("VMCORE_LINUX") or os.path.join(REPO, "linux")
 TESTCASES = os.path.join(REPO, "build", "testcases")
 GUEST_ENV = {"HOME": "/", "TERM": "linux"}
 STUB_COMM = "vmcore-stub"
@@ -240,6 +242,27 @@ def tmproot(tmp_path):
         elif os.path.isdir(src):
             (root / name).mkdir()
     return str(root)
+
+
+@pytest.fixture(autouse=True)
+def coverage_per_test(request):
+    """With VMCORE_COVERAGE_PER_TEST=DIR (a coverage build under test), each
+    test's kernels write their gcov data under DIR/<test id>/ (libgcov's
+    GCOV_PREFIX), so that the report can tell which tests reach what."""
+    top = os.environ.get("VMCORE_COVERAGE_PER_TEST")
+    if not top:
+        yield
+        return
+    name = "".join(c if c.isalnum() or c in "-_." else "_" for c in request.node.nodeid)
+    old = os.environ.get("GCOV_PREFIX")
+    os.environ["GCOV_PREFIX"] = os.path.join(top, name)
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("GCOV_PREFIX", None)
+        else:
+            os.environ["GCOV_PREFIX"] = old
 
 
 @pytest.fixture(autouse=True)
