@@ -1,7 +1,7 @@
 #!/bin/sh
 # Install the Debian packages vmcore needs, only those that are missing.
 set -e
-PKGS="gcc make busybox-static gdb gdbserver libelf-dev libdw-dev python3-pytest cpio $*"
+PKGS="gcc make busybox-static gdb gdbserver libelf-dev libdw-dev python3-pytest cpio elfutils $*"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
