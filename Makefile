@@ -37,9 +37,11 @@ ifeq ($(KCOV),1)
 CFLAGS += -DCONFIG_KCOV=1
 KCOV_CFLAGS := -fsanitize-coverage=trace-pc
 endif
+# gprof, and the sampling profile of coverage/sample.c: frame pointers,
+# and every thread the kernel starts passes through it (--wrap)
 ifeq ($(PROFILE),1)
-CFLAGS += -pg -DCONFIG_PROFILE=1
-LDFLAGS += -pg
+CFLAGS += -pg -fno-omit-frame-pointer -DCONFIG_PROFILE=1
+LDFLAGS += -pg -Wl,--wrap=pthread_create
 endif
 
 SRCS := $(wildcard vmcore/boot/*.c vmcore/host/*.c vmcore/kernel/*.c vmcore/mm/*.c \
@@ -48,7 +50,7 @@ SRCS := $(wildcard vmcore/boot/*.c vmcore/host/*.c vmcore/kernel/*.c vmcore/mm/*
 OBJS := $(SRCS:%.c=$(B)/%.o)
 TESTCASES := $(abspath build/testcases)
 
-.PHONY: all deps run test bench clean testcases coverage
+.PHONY: all deps run test bench clean testcases coverage profile
 
 all: linux
 
@@ -108,6 +110,18 @@ coverage: | deps
 	VMCORE_LINUX=$(abspath build/cov/linux) $(if $(filter 1,$(PER_TEST)),VMCORE_COVERAGE_PER_TEST=$(abspath build/coverage/per-test)) \
 		scripts/run_tests.sh || echo "coverage: some tests failed; the report covers the run as it went"
 	$(PYTHON) scripts/coverage.py report $(if $(filter 1,$(PER_TEST)),--per-test build/coverage/per-test)
+
+# The suite on a profile build (build/prof/linux): gprof's report of all
+# the runs and a flame graph of the kernel's threads, in build/profile/.
+profile: | deps
+	$(MAKE) --no-print-directory PROFILE=1 build/prof/linux testcases
+	rm -rf build/profile && mkdir -p build/profile/gmon build/profile/folded
+	VMCORE_LINUX=$(abspath build/prof/linux) GMON_OUT_PREFIX=$(abspath build/profile/gmon)/gmon.out \
+		VMCORE_KPROFILE=$(abspath build/profile/folded) scripts/run_tests.sh || \
+		echo "profile: some tests failed; the profile covers the run as it went"
+	cd build/profile && gprof -s ../prof/linux gmon/gmon.out.* && gprof -b ../prof/linux gmon.sum > gprof.txt
+	$(PYTHON) scripts/flamegraph.py build/profile/kernel.svg build/profile/folded/*.folded
+	@echo "gprof: build/profile/gprof.txt; flame graph: build/profile/kernel.svg"
 
 clean:
 	rm -rf build linux

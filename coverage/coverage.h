@@ -17,6 +17,11 @@ void gcov_reset_all(void);
  * program's exit does), then start again from zero. */
 void gcov_dump_all(void);
 
+/* The sampling profile (make PROFILE=1): kprofile=FILE (path), or the
+ * environment's VMCORE_KPROFILE=DIR (path NULL); 0 when off. */
+int kprofile_option(const char *path);
+void kprofile_write(void);
+
 /* At halt: whatever the build collects is written out. */
 void coverage_halt(void);
 /* Boot: the host signal (SIGUSR2) that writes the coverage data out. */

@@ -189,6 +189,7 @@ void coverage_init(void)
 void coverage_halt(void)
 {
 	gcov_dump_all();
+	kprofile_write();
 #ifdef CONFIG_PROFILE
 	_mcleanup(); /* gmon.out, which exit() would write */
 #endif

@@ -129,3 +129,37 @@ def test_no_kcov_without_the_build():
     so and fails, as on a Linux without CONFIG_KCOV."""
     out = boot(os.path.join(REPO, "linux"), "/testcases/kcov; echo status $?\npoweroff\n")
     assert "status 1" in out
+
+
+@pytest.fixture(scope="module")
+def prof_linux():
+    build("PROFILE", "build/prof/linux")
+    return os.path.join(REPO, "build", "prof", "linux")
+
+
+def test_profiles(prof_linux, tmp_path):
+    """A profile build: gprof's flat profile lists the syscall path; the
+    sampling profile's folded stacks go through it; the flame graph is
+    drawn from them."""
+    folded = tmp_path / "k.folded"
+    script = "i=0; while [ $i -lt 200 ]; do cat /etc/hostname > /dev/null; i=$((i+1)); done\npoweroff\n"
+    p = subprocess.run([prof_linux, "quiet", "kprofile=%s" % folded], input=script.encode(),
+                       capture_output=True, timeout=120, cwd=tmp_path)
+    assert p.returncode == 0, p.stderr[-2000:]
+    g = subprocess.run(["gprof", "-b", prof_linux, str(tmp_path / "gmon.out")], capture_output=True,
+                       text=True, check=True).stdout
+    for fn in ("syscall_dispatch", "do_fork", "kernel_execve", "mm_fault"):
+        assert re.search(r"\s%s$" % fn, g, re.M), fn
+    lines = folded.read_text().splitlines()
+    assert lines and all(re.match(r"^\S+( \d+)$", l) or re.match(r"^[^ ]+ \d+$", l) for l in lines), lines[:5]
+    assert sum(int(l.rsplit(" ", 1)[1]) for l in lines) >= 5
+    assert any(l.startswith(("child_main;task_loop", "init_thread;task_loop")) for l in lines), lines
+    svg = tmp_path / "k.svg"
+    subprocess.run(["/usr/bin/python3", os.path.join(REPO, "scripts", "flamegraph.py"), str(svg), str(folded)],
+                   check=True, capture_output=True)
+    text = svg.read_text()
+    assert text.startswith("<?xml") and text.count("<rect") > 5 and "task_loop" in text
+    # kprofile= on a build without the profile: a clear refusal
+    r = subprocess.run([os.path.join(REPO, "linux"), "kprofile=%s" % folded], capture_output=True, text=True,
+                       timeout=30)
+    assert r.returncode == 2 and "PROFILE=1" in r.stderr

@@ -59,6 +59,8 @@ static void usage(void)
 	       "  gdb=unix:PATH, gdb=-  ... on a Unix socket, or on stdin/stdout (the\n"
 	       "                      console then uses stderr): target remote | ./linux gdb=-\n"
 	       "  gdbwait             init waits for the debugger before its first instruction\n"
+	       "  kprofile=FILE       sample the kernel's threads; folded stacks to FILE at\n"
+	       "                      halt (a make PROFILE=1 build)\n"
 	       "  norandmaps          no address-space randomisation in the guest\n"
 	       "  NAME=VALUE          anything else: put in init's environment\n"
 	       "  WORD                anything else: an argument to init\n"
@@ -166,7 +168,7 @@ int main(int argc, char **argv)
 {
 	u64 mem = 256UL << 20;
 	const char *init = NULL, *root = NULL, *rootfstype = NULL, *initrd = NULL;
-	const char *gdb_spec = NULL;
+	const char *gdb_spec = NULL, *kprofile_path = NULL;
 	int vcpus = 0;
 	bool root_ro = false;
 	int nargs = 1, nenv = 0;
@@ -244,6 +246,8 @@ int main(int argc, char **argv)
 			/* tracing: trace=, trace_out=, trace_fmt=, strace, ... */
 		} else if (KEY("gdb") && val) {
 			gdb_spec = val;
+		} else if (KEY("kprofile") && val) {
+			kprofile_path = val;
 		} else if (KEY("gdbwait") && !val) {
 			gdb_wait_at_start = true;
 		} else if (KEY("norandmaps") && !val) {
@@ -286,6 +290,8 @@ int main(int argc, char **argv)
 		return 2;
 	signal(SIGUSR1, sigusr1);
 	coverage_init(); /* SIGUSR2 writes the coverage data out */
+	if (kprofile_option(kprofile_path) < 0)
+		return 2;
 	physmem_init(mem);
 	host_init(physmem_fd_get());
 	nr_vcpus = vcpus ? vcpus : host_ncpus();
