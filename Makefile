@@ -98,6 +98,7 @@ test: linux testcases
 bench: linux testcases
 	$(PYTHON) scripts/bench.py
 	$(PYTHON) scripts/bench_gdb.py
+	$(PYTHON) scripts/bench_flavors.py
 
 # The suite on a coverage build (build/cov/linux; ./linux is left as it
 # was), then the reports in build/coverage/.  PER_TEST=1 keeps each test's
