@@ -1,6 +1,7 @@
 /* "monitor ..." (qRcmd): the kernel's view of the guest from inside gdb. */
 #include "xfer.h"
 #include <vmcore/trace.h>
+#include "../coverage/coverage.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,7 +13,10 @@ static const char help_text[] =
 	"  trace on [EXPR]      the syscall trace on (trace= expression; default all)\n"
 	"  trace off            ... off\n"
 	"  trace                whether it is on, and its filter\n"
-	"  syscalls PID         the last system calls of a task (flight recorder)\n";
+	"  syscalls PID         the last system calls of a task (flight recorder)\n"
+	"  gcov dump            write the coverage counters into the build tree (a\n"
+	"                       coverage build), then count on from zero\n"
+	"  gcov reset           set every coverage counter to zero\n";
 
 static void cmd_ps(struct sbuf *out)
 {
@@ -74,6 +78,16 @@ void monitor_command(const char *cmd, struct sbuf *out)
 		}
 	} else if (!strncmp(cmd, "trace", 5) && (cmd[5] == ' ' || !cmd[5])) {
 		cmd_trace(cmd + 5, out);
+	} else if (!strcmp(cmd, "gcov dump") || !strcmp(cmd, "gcov reset")) {
+		if (!gcov_count()) {
+			sb_puts(out, "gcov: this kernel is not a coverage build (make COVERAGE=1)\n");
+		} else if (cmd[5] == 'd') {
+			gcov_dump_all();
+			sb_printf(out, "gcov: the counters of %d objects written\n", gcov_count());
+		} else {
+			gcov_reset_all();
+			sb_puts(out, "gcov: counters reset\n");
+		}
 	} else if (!strncmp(cmd, "syscalls", 8)) {
 		int pid = atoi(cmd + 8);
 		struct task *t = pid > 0 ? task_find(pid) : NULL;

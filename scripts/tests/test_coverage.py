@@ -3,7 +3,9 @@ Each test builds the flavour it needs (build/FLAVOR/linux) beside ./linux."""
 import os
 import re
 import shutil
+import signal
 import subprocess
+import time
 
 import pytest
 
@@ -163,3 +165,42 @@ def test_profiles(prof_linux, tmp_path):
     r = subprocess.run([os.path.join(REPO, "linux"), "kprofile=%s" % folded], capture_output=True, text=True,
                        timeout=30)
     assert r.returncode == 2 and "PROFILE=1" in r.stderr
+
+
+def test_gcov_from_the_host(cov_linux, tmp_path):
+    """SIGUSR2 and the gdbstub's monitor command write the counters out
+    while the kernel runs."""
+    prefix = tmp_path / "gcda"
+    env = dict(os.environ, GCOV_PREFIX=str(prefix))
+    fault = str(prefix) + os.path.join(REPO, "build", "cov", "vmcore", "mm", "fault.gcda")
+    p = subprocess.Popen([cov_linux, "quiet", "gdb=tcp:127.0.0.1:0"], stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, start_new_session=True)
+    try:
+        port = None
+        while port is None:
+            line = p.stderr.readline().decode()
+            assert line, "no stub"
+            m = re.search(r"gdbstub: listening on 127\.0\.0\.1:(\d+)", line)
+            port = m and int(m.group(1))
+        time.sleep(0.5)
+        assert not os.path.exists(fault)
+        os.kill(p.pid, signal.SIGUSR2)
+        end = time.monotonic() + 10
+        while not os.path.exists(fault):
+            assert time.monotonic() < end, "SIGUSR2 wrote nothing"
+            time.sleep(0.05)
+        os.unlink(fault)
+        out = subprocess.run(["gdb", "-nx", "-q", "-batch", "-ex", "target extended-remote 127.0.0.1:%d" % port,
+                              "-ex", "monitor gcov dump", "-ex", "monitor gcov reset"],
+                             capture_output=True, text=True, timeout=30)
+        out = out.stdout + out.stderr
+        assert re.search(r"gcov: the counters of \d+ objects written", out), out
+        assert "gcov: counters reset" in out
+        assert os.path.exists(fault)
+        p.stdin.write(b"poweroff\n")
+        p.stdin.flush()
+        assert p.wait(timeout=30) == 0
+    finally:
+        if p.poll() is None:
+            os.killpg(p.pid, signal.SIGKILL)
+            p.wait()
