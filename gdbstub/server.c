@@ -28,7 +28,6 @@ static bool multiprocess;   /* the client speaks pPID.TID */
 static bool noack;
 static int cur_g = 0;       /* Hg thread (tid; 0: any) */
 static int cur_pid;         /* the current process */
-static bool catch_syscalls_any;
 static bool killing;        /* vKill of init: the halt answers it */
 
 /* ---- signals: Linux numbers to GDB's and back ---- */
@@ -579,7 +578,6 @@ static void cmd_catch_syscalls(const char *arg)
 		if (nr < NR_SYSCALLS)
 			p->catch_nr[nr] = 1;
 	}
-	catch_syscalls_any = true;
 	reply("OK");
 }
 
@@ -780,7 +778,8 @@ static void cmd_rcmd(const char *hex);
 static void handle(const char *pkt, size_t len)
 {
 	if (running) {
-		/* only vCont;t-like requests would make sense: say so */
+		/* all-stop: while the guest runs the client waits for a stop
+		 * reply and sends only ^C (or vCtrlC); anything else waits */
 		if (!strncmp(pkt, "vCtrlC", 6))
 			interrupt();
 		return;
@@ -912,11 +911,6 @@ static void handle(const char *pkt, size_t len)
 
 /* ---- monitor commands ---- */
 
-static void rcmd_out(struct sbuf *out, const char *text)
-{
-	sb_puts(out, text);
-}
-
 static void cmd_rcmd(const char *hex)
 {
 	size_t n = strlen(hex) / 2;
@@ -941,7 +935,6 @@ static void cmd_rcmd(const char *hex)
 		reply_sb(&b);
 	}
 	free(out.s);
-	(void)rcmd_out;
 	reply("OK");
 }
 

@@ -474,15 +474,6 @@ int kd_kill(int pid)
 	return found ? 0 : -ESRCH;
 }
 
-bool kd_is_stopped(struct task *t)
-{
-	struct gdb_task *g = t->gdb;
-	if (!g)
-		return false;
-	/* asleep in the kernel and not coming out: its registers are saved */
-	return g->parked || (!t->in_user && t->waiting_on == NULL && !g->resume && live(t) && t->stopped);
-}
-
 void kd_stop_all(void)
 {
 	for (struct task *t = all_tasks; t; t = t->next_task) {

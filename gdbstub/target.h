@@ -99,7 +99,6 @@ struct task *kd_next_event(void);
 /* An exit of a whole debugged process, not yet reported. */
 bool kd_take_exit(struct kd_event *ev);
 void kd_resume(struct task *t, bool step, int sig);
-bool kd_is_stopped(struct task *t);
 /* Tasks of debugged processes, in tid order (NULL: the first). */
 struct task *kd_task_next(struct task *prev);
 
