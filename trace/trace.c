@@ -40,6 +40,7 @@ struct pending {
 	int first_out;  /* index of the first output argument, or nargs */
 	int nshow;      /* arguments shown (open's mode only with O_CREAT) */
 	char *in[6];    /* decoded input arguments */
+	u64 scratch[TRACE_SCRATCH / 8]; /* the decoders' (trace_scratch) */
 };
 
 static struct {
@@ -91,7 +92,7 @@ static bool in_class(int nr, const char *cls)
 	if (!strcmp(cls, "file"))
 		return has_kind(d->kinds, "path");
 	if (!strcmp(cls, "desc"))
-		return has_kind(d->kinds, "fd") || has_kind(d->kinds, "dirfd");
+		return (has_kind(d->kinds, "fd") || has_kind(d->kinds, "dirfd")) && !in_list(d->name, network_calls);
 	if (!strcmp(cls, "process"))
 		return in_list(d->name, process_calls);
 	if (!strcmp(cls, "memory"))
@@ -350,6 +351,12 @@ static struct pending *pending_of(struct task *t)
 	return t->trace_pending;
 }
 
+void *trace_scratch(struct task *t)
+{
+	struct pending *p = t->trace_pending;
+	return p && p->active ? p->scratch : NULL;
+}
+
 static void clear_pending(struct pending *p)
 {
 	for (int i = 0; i < 6; i++) {
@@ -404,7 +411,7 @@ static void show_unfinished(struct task *self)
 		leader(&b, t, p->t_entry);
 		struct syscall_args a = { t->ht.regs.orig_rax, { 0 } };
 		entry_part(&b, t, &a, p);
-		sb_printf(&b, "%s <unfinished ...>\n", p->first_out ? "," : "");
+		sb_printf(&b, "%s <unfinished ...>\n", p->first_out && p->first_out < p->nshow ? ", " : "");
 		emit(&b);
 		p->shown = true;
 	}
@@ -419,6 +426,7 @@ void trace_enter(struct task *t, const struct syscall_args *a)
 		return;
 	clear_pending(p);
 	p->active = true;
+	memset(p->scratch, 0, sizeof(p->scratch));
 	p->t_entry = now_rt();
 	p->m_entry = ktime_ns();
 	const struct syscall_desc *d = &syscall_table[a->nr];
@@ -426,6 +434,8 @@ void trace_enter(struct task *t, const struct syscall_args *a)
 	p->first_out = n;
 	p->nshow = n;
 	if ((!strcmp(d->name, "open") || !strcmp(d->name, "openat")) && !(a->a[n - 2] & (O_CREAT | 020000000)))
+		p->nshow = n - 1;
+	if (!strcmp(d->name, "ioctl") && !ioctl_takes_arg(a->a[1]))
 		p->nshow = n - 1;
 	char kinds[128];
 	snprintf(kinds, sizeof(kinds), "%s", d->kinds ? d->kinds : "");
