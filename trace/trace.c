@@ -41,6 +41,7 @@ struct pending {
 	int nshow;      /* arguments shown (open's mode only with O_CREAT) */
 	char *in[6];    /* decoded input arguments */
 	char *stack;    /* trace_stack: unwound at entry (an execve replaces it) */
+	u64 scratch[TRACE_SCRATCH / 8]; /* the decoders' (trace_scratch) */
 };
 
 static struct {
@@ -92,7 +93,7 @@ static bool in_class(int nr, const char *cls)
 	if (!strcmp(cls, "file"))
 		return has_kind(d->kinds, "path");
 	if (!strcmp(cls, "desc"))
-		return has_kind(d->kinds, "fd") || has_kind(d->kinds, "dirfd");
+		return (has_kind(d->kinds, "fd") || has_kind(d->kinds, "dirfd")) && !in_list(d->name, network_calls);
 	if (!strcmp(cls, "process"))
 		return in_list(d->name, process_calls);
 	if (!strcmp(cls, "memory"))
@@ -355,6 +356,12 @@ static struct pending *pending_of(struct task *t)
 	return t->trace_pending;
 }
 
+void *trace_scratch(struct task *t)
+{
+	struct pending *p = t->trace_pending;
+	return p && p->active ? p->scratch : NULL;
+}
+
 static void clear_pending(struct pending *p)
 {
 	for (int i = 0; i < 6; i++) {
@@ -427,6 +434,7 @@ void trace_enter(struct task *t, const struct syscall_args *a)
 		return;
 	clear_pending(p);
 	p->active = true;
+	memset(p->scratch, 0, sizeof(p->scratch));
 	p->t_entry = now_rt();
 	p->m_entry = ktime_ns();
 	const struct syscall_desc *d = &syscall_table[a->nr];
@@ -434,6 +442,8 @@ void trace_enter(struct task *t, const struct syscall_args *a)
 	p->first_out = n;
 	p->nshow = n;
 	if ((!strcmp(d->name, "open") || !strcmp(d->name, "openat")) && !(a->a[n - 2] & (O_CREAT | 020000000)))
+		p->nshow = n - 1;
+	if (!strcmp(d->name, "ioctl") && !ioctl_takes_arg(a->a[1]))
 		p->nshow = n - 1;
 	char kinds[128];
 	snprintf(kinds, sizeof(kinds), "%s", d->kinds ? d->kinds : "");

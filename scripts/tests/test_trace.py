@@ -314,3 +314,214 @@ def test_trace_bad_input(tmp_path):
         ours = lines[lines.index(expect[0]):]
         n = theirs.index('openat(AT_FDCWD, "big.out", O_WRONLY|O_CREAT|O_TRUNC, 0644) = 5') - first + 2
         assert ours[:n] == theirs[first:first + n]
+
+
+# -- structs: socket addresses, terminal ioctls, clone3, epoll ---------------
+
+STRUCT_CALLS = {"ioctl", "socket", "connect", "bind", "getsockname", "accept4", "sendto", "socketpair",
+                "shutdown", "listen", "clone3", "epoll_create1", "epoll_ctl", "epoll_wait", "epoll_pwait"}
+# only input arguments: decoded the same whether the call works or not
+INPUT_ONLY = {"socket", "connect", "bind", "accept4", "sendto", "shutdown", "listen", "epoll_create1",
+              "epoll_ctl"}
+# calls whose first argument is a socket or epoll descriptor (-1 in the
+# guest when socket() or epoll_create1() is not implemented)
+FD_FIRST = STRUCT_CALLS - {"ioctl", "socket", "socketpair", "clone3"}
+
+
+def run_on_pty(cmd, cwd=None, timeout=60):
+    """CMD with a new pseudo-terminal as stdin: 24x80, and HUPCL set, as
+    vmcore's console has it, so that both show the same modes."""
+    import fcntl
+    import pty
+    import signal
+    import struct
+    import termios
+    master, slave = pty.openpty()
+    try:
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+        attrs = termios.tcgetattr(slave)
+        attrs[2] |= termios.HUPCL
+        termios.tcsetattr(slave, termios.TCSANOW, attrs)
+        p = subprocess.Popen(cmd, cwd=cwd, stdin=slave, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             env={"HOME": "/", "TERM": "linux"}, start_new_session=True)
+        try:
+            out, err = p.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGKILL)
+            out, err = p.communicate()
+            raise AssertionError("%s timed out: %r %r" % (cmd, out[-2000:], err[-2000:]))
+        return p.returncode, out.decode(errors="replace"), err.decode(errors="replace")
+    finally:
+        os.close(slave)
+        os.close(master)
+
+
+def struct_lines(path):
+    """The calls of STRUCT_CALLS in a trace, in order, as (name, args,
+    result): unfinished/resumed halves joined, alignment removed, addresses
+    (0x7f..., 0x7e... in the guest) masked."""
+    out, pending = [], {}
+    for line in open(path):
+        m = re.match(r"^(?:\[pid\s+(\d+)\]\s|(\d+)\s+)?(.*)$", line.rstrip("\n"))
+        pid, rest = m.group(1) or m.group(2) or "1", m.group(3)
+        if rest.endswith("<unfinished ...>"):
+            pending[pid] = rest[: -len("<unfinished ...>")].rstrip()
+            continue
+        r = re.match(r"^<\.\.\. (\w+) resumed>(.*)$", rest)
+        if r:
+            head, tail = pending.pop(pid, r.group(1) + "("), r.group(2)
+            rest = head + (" " if head.endswith(",") and not tail.startswith(")") else "") + tail
+        c = re.match(r"^(\w+)\((.*)\)\s+= (.*)$", rest)
+        if c and c.group(1) in STRUCT_CALLS:
+            out.append((c.group(1), re.sub(r"0x7[ef][0-9a-f]{10}\b", "ADDR", c.group(2)), c.group(3)))
+    return out
+
+
+TERMIOS_DEFAULT = ("{c_iflag=ICRNL|IXON, c_oflag=NL0|CR0|TAB0|BS0|VT0|FF0|OPOST|ONLCR, "
+                   "c_cflag=B38400|CS8|CREAD|HUPCL, "
+                   "c_lflag=ISIG|ICANON|ECHO|ECHOE|ECHOK|IEXTEN|ECHOCTL|ECHOKE, ...}")
+TERMIOS_SET = ("{c_iflag=ICRNL|IXON, c_oflag=NL0|CR0|TAB0|BS0|VT0|FF0|OPOST|ONLCR, "
+               "c_cflag=B38400|CS8|CREAD|HUPCL, c_lflag=ISIG|ICANON|IEXTEN|ECHOCTL, ...}")
+WINSIZE = "{ws_row=24, ws_col=80, ws_xpixel=0, ws_ypixel=0}"
+ENOSYS = "-1 ENOSYS (Function not implemented)"
+ENOTTY = "-1 ENOTTY (Inappropriate ioctl for device)"
+INET_80 = '{sa_family=AF_INET, sin_port=htons(80), sin_addr=inet_addr("127.0.0.1")}'
+THREAD_FLAGS = ("CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM|CLONE_SETTLS|"
+                "CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID")
+
+# what vmcore shows for tracestructs, which has a terminal on fd 0 and no
+# sockets or epoll in the kernel (yet)
+GUEST_STRUCT_LINES = [
+    "ioctl(0, TCGETS, %s) = 0" % TERMIOS_DEFAULT,
+    "ioctl(0, SNDCTL_TMR_START or TCSETS, %s) = 0" % TERMIOS_SET,
+    "ioctl(0, TCGETS, %s) = 0" % TERMIOS_SET,
+    "ioctl(0, SNDCTL_TMR_STOP or TCSETSW, %s) = 0" % TERMIOS_DEFAULT,
+    "ioctl(0, TIOCGWINSZ, %s) = 0" % WINSIZE,
+    "ioctl(0, TIOCSWINSZ, %s) = 0" % WINSIZE,
+    "ioctl(0, TIOCGPGRP, ADDR) = " + ENOTTY,
+    "ioctl(0, TIOCSCTTY, 0) = 0",
+    "ioctl(0, TIOCGPGRP, [1]) = 0",
+    "ioctl(0, TIOCSPGRP, [1]) = 0",
+    "socket(AF_UNIX, SOCK_STREAM|SOCK_CLOEXEC, 0) = " + ENOSYS,
+    'connect(-1, {sa_family=AF_UNIX, sun_path="tracestructs.sock"}, 20) = ' + ENOSYS,
+    'bind(-1, {sa_family=AF_UNIX, sun_path="tracestructs.sock"}, 20) = ' + ENOSYS,
+    "getsockname(-1, ADDR, [110]) = " + ENOSYS,
+    'connect(-1, {sa_family=AF_UNIX, sun_path=@"tracestructs"}, 15) = ' + ENOSYS,
+    "accept4(-1, NULL, NULL, SOCK_CLOEXEC) = " + ENOSYS,
+    "socket(AF_INET, SOCK_DGRAM|SOCK_NONBLOCK, IPPROTO_UDP) = " + ENOSYS,
+    "connect(-1, %s, 16) = %s" % (INET_80, ENOSYS),
+    'sendto(-1, "x", 1, MSG_DONTWAIT|MSG_NOSIGNAL, %s, 16) = %s' % (INET_80, ENOSYS),
+    'sendto(-1, "y", 1, 0, NULL, 0) = ' + ENOSYS,
+    "socket(AF_INET6, SOCK_DGRAM, IPPROTO_UDP) = " + ENOSYS,
+    'connect(-1, {sa_family=AF_INET6, sin6_port=htons(443), sin6_flowinfo=htonl(5), '
+    'inet_pton(AF_INET6, "::1", &sin6_addr), sin6_scope_id=0}, 28) = ' + ENOSYS,
+    'connect(-1, {sa_family=0x3039 /* AF_??? */, sa_data="abc\\1\\0\\0"}, 8) = ' + ENOSYS,
+    "bind(-1, {sa_family=AF_NETLINK, nl_pid=1234, nl_groups=0x000005}, 12) = " + ENOSYS,
+    "socketpair(AF_UNIX, SOCK_STREAM, 0, ADDR) = " + ENOSYS,
+    "shutdown(-1, SHUT_RDWR) = " + ENOSYS,
+    "listen(-1, 5) = " + ENOSYS,
+    "clone3({flags=%s, child_tid=ADDR, parent_tid=ADDR, exit_signal=0, stack=ADDR, stack_size=0x40300, "
+    "tls=ADDR} => {parent_tid=[2]}, 88) = 2" % THREAD_FLAGS,
+    "clone3({flags=0, exit_signal=SIGCHLD, stack=NULL, stack_size=0}, 88) = 3",
+    "clone3({flags=CLONE_PARENT_SETTID, parent_tid=ADDR, exit_signal=SIGCHLD, stack=NULL, stack_size=0} "
+    "=> {parent_tid=[4]}, 88) = 4",
+    "clone3(NULL, 88) = -1 EFAULT (Bad address)",
+    "clone3(ADDR, 10) = -1 EINVAL (Invalid argument)",
+    "ioctl(10, TCGETS, ADDR) = " + ENOTTY,
+    "ioctl(10, TIOCGWINSZ, ADDR) = " + ENOTTY,
+    "epoll_create1(EPOLL_CLOEXEC) = " + ENOSYS,
+    "epoll_ctl(-1, EPOLL_CTL_ADD, 10, {events=EPOLLIN|EPOLLET, data={u32=10, u64=4294967306}}) = " + ENOSYS,
+    "epoll_ctl(-1, EPOLL_CTL_ADD, 11, {events=EPOLLOUT, data={u32=11, u64=11}}) = " + ENOSYS,
+    "epoll_ctl(-1, EPOLL_CTL_MOD, 11, {events=EPOLLOUT|EPOLLRDHUP, data={u32=11, u64=11}}) = " + ENOSYS,
+    "epoll_ctl(-1, EPOLL_CTL_DEL, 11, NULL) = " + ENOSYS,
+    "epoll_ctl(-1, EPOLL_CTL_ADD, 11, {events=EPOLLOUT, data={u32=11, u64=11}}) = " + ENOSYS,
+    "epoll_wait(-1, ADDR, 4, 0) = " + ENOSYS,
+    "epoll_pwait(-1, ADDR, 4, 0, [USR1], 8) = " + ENOSYS,
+    "epoll_wait(-1, ADDR, 4, 0) = " + ENOSYS,
+]
+
+
+def run_tracestructs_in_guest(tmp_path):
+    root = tmp_path / "guest"
+    root.mkdir()
+    shutil.copy2(os.path.join(TESTCASES, "tracestructs"), root / "tracestructs")
+    log = tmp_path / "vmcore.txt"
+    rc, out, err = run_on_pty([LINUX, "quiet", "root=%s" % root, "rootfstype=hostfs", "init=/tracestructs",
+                               "trace_out=%s" % log])
+    assert rc == 0 and "FAIL" not in out, (out, err)
+    return log
+
+
+def test_struct_decoding_in_guest(tmp_path):
+    """Sockets' addresses, termios, winsize, clone_args and epoll_event, as
+    strace prints them; out-parameters only after a successful call."""
+    got = ["%s(%s) = %s" % l for l in struct_lines(run_tracestructs_in_guest(tmp_path))]
+    assert got == GUEST_STRUCT_LINES, "\n".join(
+        "%s\n  expected %r\n  got      %r" % (i, e, g)
+        for i, (e, g) in enumerate(zip(GUEST_STRUCT_LINES + [None] * len(got), got + [None] * 99))
+        if e != g)
+
+
+def test_struct_args_in_json(tmp_path):
+    """An output struct is read when the call returns: TCGETS's JSON
+    arguments hold the terminal modes, a failed TCGETS only the address."""
+    root = tmp_path / "guest"
+    root.mkdir()
+    shutil.copy2(os.path.join(TESTCASES, "tracestructs"), root / "tracestructs")
+    log = tmp_path / "t.jsonl"
+    rc, out, err = run_on_pty([LINUX, "quiet", "root=%s" % root, "rootfstype=hostfs", "init=/tracestructs",
+                               "trace=ioctl", "trace_fmt=json", "trace_out=%s" % log])
+    assert rc == 0, (out, err)
+    calls = [json.loads(l) for l in open(log)]
+    calls = [c for c in calls if c.get("name") == "ioctl"]
+    assert calls[0]["args"][1:] == ["TCGETS", TERMIOS_DEFAULT] and calls[0]["ret"] == 0
+    bad = [c for c in calls if c["args"][0] == "10" and c["args"][1] == "TCGETS"]
+    assert len(bad) == 1 and bad[0]["errno"] == "ENOTTY"
+    assert bad[0]["args"][2] == "%#x" % bad[0]["raw"][2]
+
+
+def mask_struct_line(name, args, result):
+    """What may differ between a native run and the guest's: the socket and
+    epoll descriptors (-1 in the guest), pids and tids."""
+    if name in FD_FIRST:
+        args = re.sub(r"^-?\d+", "FD", args)
+    if name == "ioctl":
+        args = re.sub(r"^(0, TIOC[GS]PGRP, )\[\d+\]", r"\1[PID]", args)
+    if name == "clone3":
+        args = re.sub(r"parent_tid=\[\d+\]", "parent_tid=[PID]", args)
+        result = re.sub(r"^\d+$", "PID", result)
+    return args, result
+
+
+@pytest.mark.skipif(shutil.which("strace") is None, reason="strace is not installed")
+def test_structs_side_by_side_with_strace(tmp_path):
+    """tracestructs natively under strace -f and in vmcore, both with a
+    terminal on fd 0: every call decodes its arguments as strace does.  A
+    call the guest does not implement (ENOSYS) is compared by its
+    arguments only; one that succeeds on one side only and has output
+    arguments is not compared (they are only shown after a success)."""
+    native_dir = tmp_path / "native"
+    native_dir.mkdir()
+    shutil.copy2(os.path.join(TESTCASES, "tracestructs"), native_dir / "tracestructs")
+    rc, out, err = run_on_pty(["strace", "-f", "-o", str(tmp_path / "strace.txt"), "./tracestructs"],
+                              cwd=native_dir)
+    assert rc == 0 and "FAIL" not in out, (out, err)
+    native = struct_lines(tmp_path / "strace.txt")
+    guest = struct_lines(run_tracestructs_in_guest(tmp_path))
+    assert [n for n, _, _ in native] == [n for n, _, _ in guest]
+    compared, diffs = 0, []
+    for (name, nargs, nres), (_, gargs, gres) in zip(native, guest):
+        nargs, nres = mask_struct_line(name, nargs, nres)
+        gargs, gres = mask_struct_line(name, gargs, gres)
+        if name in INPUT_ONLY or (nres.startswith("-1 ") and gres == ENOSYS):
+            same = nargs == gargs
+        elif nres.startswith("-1 ") == gres.startswith("-1 "):
+            same = (nargs, nres) == (gargs, gres)
+        else:
+            continue
+        compared += 1
+        if not same:
+            diffs.append("strace %s(%s) = %s\n    vmcore %s(%s) = %s" % (name, nargs, nres, name, gargs, gres))
+    print("compared %d of %d lines" % (compared, len(native)))
+    assert not diffs, "\n".join(diffs)
+    assert compared >= 38

@@ -53,6 +53,13 @@ enum arg_phase { AT_ENTRY, AT_EXIT };
 bool decode_arg(struct sbuf *b, struct task *t, const char *kind, int i, const struct syscall_args *a,
 		long ret, enum arg_phase ph);
 bool kind_is_output(const char *kind);
+/* ioctl(2) requests that take no third argument print none (FIOCLEX). */
+bool ioctl_takes_arg(u64 req);
+/* The traced call's scratch space (zeroed at entry): where a decoder keeps,
+ * at entry, what it needs again at exit (an in/out length's value before
+ * the call).  NULL when the task's call is not being traced. */
+#define TRACE_SCRATCH 128
+void *trace_scratch(struct task *t);
 void decode_ret(struct sbuf *b, const char *name, long ret);
 void decode_ret_fd(struct sbuf *b, struct task *t, const struct syscall_args *a, long ret);
 void decode_ret_extra(struct sbuf *b, struct task *t, const struct syscall_args *a, long ret);
