@@ -11,7 +11,7 @@ PYTHON := /usr/bin/python3
 empty :=
 space := $(empty) $(empty)
 FLAVOR := $(subst $(space),-,$(strip $(if $(filter 1,$(SANITIZE)),asan) $(if $(filter 1,$(COVERAGE)),cov) \
-	$(if $(filter 1,$(KCOV)),kcov) $(if $(filter 1,$(PROFILE)),prof)))
+	$(if $(filter 1,$(KCOV)),kcov) $(if $(filter 1,$(PROFILE)),prof) $(if $(filter 1,$(NOTRACE)),notrace)))
 FLAVOR := $(or $(FLAVOR),normal)
 B := build/$(FLAVOR)
 $(shell mkdir -p build; [ "$$(cat build/.flavor 2>/dev/null)" = "$(FLAVOR)" ] || echo $(FLAVOR) > build/.flavor)
@@ -39,6 +39,11 @@ KCOV_CFLAGS := -fsanitize-coverage=trace-pc
 endif
 # gprof, and the sampling profile of coverage/sample.c: frame pointers,
 # and every thread the kernel starts passes through it (--wrap)
+# NOTRACE=1: the syscall path without the trace's hooks and the flight
+# recorder, to measure what they cost (make bench)
+ifeq ($(NOTRACE),1)
+CFLAGS += -DCONFIG_SYSCALL_TRACE=0
+endif
 ifeq ($(PROFILE),1)
 CFLAGS += -pg -fno-omit-frame-pointer -DCONFIG_PROFILE=1
 LDFLAGS += -pg -Wl,--wrap=pthread_create
@@ -97,6 +102,7 @@ test: linux testcases
 
 bench: linux testcases
 	$(PYTHON) scripts/bench.py
+	$(PYTHON) scripts/bench_trace.py
 	$(PYTHON) scripts/bench_gdb.py
 	$(PYTHON) scripts/bench_flavors.py
 

@@ -41,6 +41,7 @@ static void cmd_trace(const char *arg, struct sbuf *out)
 	}
 	if (!strncmp(arg, "off", 3)) {
 		trace_on = false;
+		trace_flush();
 		sb_puts(out, "trace off\n");
 		return;
 	}

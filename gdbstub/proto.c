@@ -596,16 +596,5 @@ void gdb_qxfer_chunk(struct sbuf *b, const char *data, size_t dlen, u64 off, u64
 	u64 n = MIN(len, (u64)(GDB_PACKET_SIZE / 2));
 	n = MIN(n, (u64)(dlen - off));
 	sb_puts(b, off + n < dlen ? "m" : "l");
-	/* binary: gdb_send escapes it */
-	size_t need = b->len + n + 1;
-	if (need > b->cap) {
-		char *ns = realloc(b->s, need);
-		if (!ns)
-			return;
-		b->s = ns;
-		b->cap = need;
-	}
-	memcpy(b->s + b->len, data + off, n);
-	b->len += n;
-	b->s[b->len] = 0;
+	sb_putn(b, data + off, n); /* binary: gdb_send escapes it */
 }

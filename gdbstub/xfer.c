@@ -10,23 +10,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-/* Binary bytes into b (kept NUL-terminated); the packet layer escapes
- * them. */
-void sb_bin(struct sbuf *b, const void *data, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		size_t nc = MAX(b->cap * 2, b->len + n + 256);
-		char *ns = realloc(b->s, nc);
-		if (!ns)
-			return;
-		b->s = ns;
-		b->cap = nc;
-	}
-	memcpy(b->s + b->len, data, n);
-	b->len += n;
-	b->s[b->len] = 0;
-}
-
 static void xml_text(struct sbuf *b, const char *s)
 {
 	for (; *s; s++) {
@@ -58,7 +41,7 @@ int xfer_auxv(struct task *t, struct sbuf *b)
 {
 	if (!t->mm)
 		return -ESRCH;
-	sb_bin(b, t->mm->saved_auxv, t->mm->saved_auxv_len);
+	sb_putn(b, (const char *)t->mm->saved_auxv, t->mm->saved_auxv_len);
 	return 0;
 }
 
@@ -290,7 +273,7 @@ void vfile_pread(int fd, u64 count, u64 off, struct sbuf *b)
 		vf_err(b, -n);
 	} else {
 		sb_printf(b, "F%lx;", n);
-		sb_bin(b, buf, n);
+		sb_putn(b, buf, n);
 	}
 	free(buf);
 }
@@ -313,7 +296,7 @@ void vfile_pwrite(int fd, u64 off, const void *data, size_t len, struct sbuf *b)
 static void put_be32(struct sbuf *b, u32 v)
 {
 	u8 be[4] = { v >> 24, v >> 16, v >> 8, v };
-	sb_bin(b, be, 4);
+	sb_putn(b, (const char *)be, 4);
 }
 
 void vfile_fstat(int fd, struct sbuf *b)
@@ -369,7 +352,7 @@ void vfile_readlink(const char *path, struct sbuf *b)
 		return;
 	}
 	sb_printf(b, "F%lx;", n);
-	sb_bin(b, buf, n);
+	sb_putn(b, buf, n);
 }
 
 /* Forget the open files (a client went away). */

@@ -6,7 +6,6 @@
 #include "target.h"
 #include <vmcore/trace.h>
 
-void sb_bin(struct sbuf *b, const void *data, size_t n);
 void xfer_threads(struct sbuf *b);
 int xfer_auxv(struct task *t, struct sbuf *b);
 int xfer_exec_file(struct task *t, char *buf, size_t len);

@@ -85,9 +85,24 @@ void sb_printf(struct sbuf *b, const char *fmt, ...)
 	}
 }
 
+void sb_putn(struct sbuf *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		size_t nc = MAX(b->cap * 2, b->len + n + 256);
+		char *ns = realloc(b->s, nc);
+		if (!ns)
+			return;
+		b->s = ns;
+		b->cap = nc;
+	}
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = 0;
+}
+
 void sb_puts(struct sbuf *b, const char *s)
 {
-	sb_printf(b, "%s", s);
+	sb_putn(b, s, strlen(s));
 }
 
 struct flag {

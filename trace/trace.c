@@ -224,7 +224,12 @@ int trace_init(void)
 	}
 	if (!out)
 		return -ENOMEM;
-	setvbuf(out, NULL, _IOLBF, 1 << 16);
+	/* a file is written in 256 KiB blocks (flushed at halt, and when the
+	 * trace is switched off); stderr a line at a time, for people */
+	if (opt_out)
+		setvbuf(out, NULL, _IOFBF, 1 << 18);
+	else
+		setvbuf(out, NULL, _IOLBF, 1 << 16);
 	return 0;
 }
 
@@ -469,14 +474,21 @@ void trace_enter(struct task *t, const struct syscall_args *a)
 static void json_str(struct sbuf *b, const char *s)
 {
 	sb_puts(b, "\"");
-	for (; s && *s; s++) {
-		unsigned char c = *s;
+	while (s && *s) {
+		/* runs that need no escape go in at once */
+		size_t n = 0;
+		while (s[n] && s[n] != '"' && s[n] != '\\' && (unsigned char)s[n] >= 32)
+			n++;
+		if (n) {
+			sb_putn(b, s, n);
+			s += n;
+			continue;
+		}
+		unsigned char c = *s++;
 		if (c == '"' || c == '\\')
 			sb_printf(b, "\\%c", c);
-		else if (c < 32)
-			sb_printf(b, "\\u%04x", c);
 		else
-			sb_printf(b, "%c", c);
+			sb_printf(b, "\\u%04x", c);
 	}
 	sb_puts(b, "\"");
 }
@@ -686,6 +698,12 @@ bool selected_signals(struct task *t)
 	if (opt_comm[0] && strcmp(t->comm, opt_comm))
 		return false;
 	return true;
+}
+
+void trace_flush(void)
+{
+	if (out)
+		fflush(out);
 }
 
 void trace_finish(void)

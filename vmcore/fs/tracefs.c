@@ -116,6 +116,8 @@ static long tfs_write(struct file *f, const void *src, size_t len, u64 *pos)
 		if (strcmp(buf, "0") && strcmp(buf, "1"))
 			return -EINVAL;
 		trace_on = buf[0] == '1';
+		if (!trace_on)
+			trace_flush();
 		return len;
 	case T_FILTER:
 		return trace_set_filter(buf) < 0 ? -EINVAL : (long)len;

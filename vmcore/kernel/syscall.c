@@ -10,6 +10,13 @@
 #include <sys/syscall.h>
 
 
+/* 0 (make NOTRACE=1): the syscall path without the trace's hooks and the
+ * flight recorder, for measuring what they cost when the trace is off. */
+#ifndef CONFIG_SYSCALL_TRACE
+#define CONFIG_SYSCALL_TRACE 1
+#endif
+#define TRACING (CONFIG_SYSCALL_TRACE && unlikely(trace_on))
+
 const struct syscall_desc syscall_table[NR_SYSCALLS] = {
 #define SYSCALL(nr, name, n, kinds) [nr] = { #name, n, sys_##name, kinds },
 #include "syscalls.def"
@@ -40,7 +47,7 @@ void syscall_dispatch(struct task *t)
 		return;
 	}
 	t->syscall_event = true;
-	if (unlikely(trace_on)) {
+	if (TRACING) {
 		trace_enter(t, &a);
 		if (a.nr == SYS_exit || a.nr == SYS_exit_group)
 			trace_noreturn(t, &a); /* they do not return */
@@ -59,8 +66,9 @@ void syscall_dispatch(struct task *t)
 				enosys_logged[a.nr] = 1;
 		}
 	}
-	flight_record(t, &a, ret);
-	if (unlikely(trace_on))
+	if (CONFIG_SYSCALL_TRACE)
+		flight_record(t, &a, ret);
+	if (TRACING)
 		trace_exit(t, &a, ret);
 	r->rax = ret;
 	t->ht.regs_dirty = true;

@@ -34,6 +34,8 @@ size_t trace_ring_len(void);
 extern pthread_cond_t trace_ring_cond;
 /* At halt: the summary table (trace_c) and a flush. */
 void trace_finish(void);
+/* Write out what the trace file's buffer holds (the trace goes off). */
+void trace_flush(void);
 
 /* The flight recorder (struct flight lives in the task). */
 void flight_record(struct task *t, const struct syscall_args *a, long ret);
@@ -47,6 +49,7 @@ struct sbuf {
 };
 void sb_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sb_puts(struct sbuf *b, const char *s);
+void sb_putn(struct sbuf *b, const char *s, size_t n);
 enum arg_phase { AT_ENTRY, AT_EXIT };
 /* Decode argument i of kind k; returns false if this kind is decoded at
  * the other phase (an output argument at entry). */
