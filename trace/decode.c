@@ -236,6 +236,32 @@ const char *signal_name(int sig)
 }
 
 /* A string from guest memory, escaped as strace does, cut at len/strsize. */
+/* Bytes in double quotes, escaped as strace does. */
+static void quote_bytes(struct sbuf *b, const unsigned char *buf, size_t n)
+{
+	sb_puts(b, "\"");
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = buf[i];
+		switch (c) {
+		case '"': sb_puts(b, "\\\""); break;
+		case '\\': sb_puts(b, "\\\\"); break;
+		case '\n': sb_puts(b, "\\n"); break;
+		case '\t': sb_puts(b, "\\t"); break;
+		case '\r': sb_puts(b, "\\r"); break;
+		case '\v': sb_puts(b, "\\v"); break;
+		case '\f': sb_puts(b, "\\f"); break;
+		default:
+			if (c >= 32 && c < 127)
+				sb_printf(b, "%c", c);
+			else if (i + 1 < n && buf[i + 1] >= '0' && buf[i + 1] <= '7')
+				sb_printf(b, "\\%03o", c);
+			else
+				sb_printf(b, "\\%o", c);
+		}
+	}
+	sb_puts(b, "\"");
+}
+
 /* A string of guest memory, escaped and cut at limit bytes ("..." after
  * it); its address if it cannot be read.  NUL-terminated strings, or len
  * bytes of a buffer. */
@@ -273,27 +299,10 @@ static void print_guest_strn(struct sbuf *b, struct task *t, u64 addr, s64 len, 
 	} else {
 		more = len > (s64)shown;
 	}
-	sb_puts(b, "\"");
-	for (size_t i = 0; i < shown; i++) {
-		unsigned char c = buf[i];
-		switch (c) {
-		case '"': sb_puts(b, "\\\""); break;
-		case '\\': sb_puts(b, "\\\\"); break;
-		case '\n': sb_puts(b, "\\n"); break;
-		case '\t': sb_puts(b, "\\t"); break;
-		case '\r': sb_puts(b, "\\r"); break;
-		case '\v': sb_puts(b, "\\v"); break;
-		case '\f': sb_puts(b, "\\f"); break;
-		default:
-			if (c >= 32 && c < 127)
-				sb_printf(b, "%c", c);
-			else if (i + 1 < shown && buf[i + 1] >= '0' && buf[i + 1] <= '7')
-				sb_printf(b, "\\%03o", c);
-			else
-				sb_printf(b, "\\%o", c);
-		}
-	}
-	sb_puts(b, more ? "\"..." : "\"");
+	quote_bytes(b, buf, shown);
+	if (more)
+		sb_puts(b, "...");
+
 }
 
 static void print_guest_str(struct sbuf *b, struct task *t, u64 addr, s64 len, bool nul_terminated)
@@ -520,31 +529,6 @@ static void print_pollfds(struct sbuf *b, struct task *t, u64 addr, u64 n, bool 
 
 /* ---- structs: socket addresses, terminal ioctls, clone3, epoll ---- */
 
-/* Bytes in double quotes, escaped as strace does. */
-static void quote_bytes(struct sbuf *b, const unsigned char *buf, size_t n)
-{
-	sb_puts(b, "\"");
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = buf[i];
-		switch (c) {
-		case '"': sb_puts(b, "\\\""); break;
-		case '\\': sb_puts(b, "\\\\"); break;
-		case '\n': sb_puts(b, "\\n"); break;
-		case '\t': sb_puts(b, "\\t"); break;
-		case '\r': sb_puts(b, "\\r"); break;
-		case '\v': sb_puts(b, "\\v"); break;
-		case '\f': sb_puts(b, "\\f"); break;
-		default:
-			if (c >= 32 && c < 127)
-				sb_printf(b, "%c", c);
-			else if (i + 1 < n && buf[i + 1] >= '0' && buf[i + 1] <= '7')
-				sb_printf(b, "\\%03o", c);
-			else
-				sb_printf(b, "\\%o", c);
-		}
-	}
-	sb_puts(b, "\"");
-}
 
 /* strace's printflags: the names of the table (in its order) joined by '|',
  * then the unknown bits in hex; no name at all: the hex value with the

@@ -359,6 +359,28 @@ void mm_premap(struct mm *mm)
 	}
 }
 
+/* The present pte of the page at addr for the debugger, whatever the
+ * mapping's rights (any access at all: PROT_NONE is refused); NULL with
+ * *err set. */
+static pte_t *debug_pte(struct mm *mm, u64 addr, struct vma **vp, int *err)
+{
+	struct vma *v = find_vma(mm, addr);
+	*err = -EFAULT;
+	if (!v || v->start > addr || addr >= TASK_SIZE || !(v->prot & (PROT_READ | PROT_WRITE | PROT_EXEC)))
+		return NULL;
+	pte_t *pte = pte_lookup(&mm->pt, addr & PAGE_MASK, true);
+	if (!pte) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	if (!(*pte & PTE_PRESENT))
+		fill(mm, v, addr & PAGE_MASK, (addr & PAGE_MASK) + PAGE_SIZE, addr);
+	if (!(*pte & PTE_PRESENT))
+		return NULL;
+	*vp = v;
+	return pte;
+}
+
 /* A debugger's write into guest memory (ptrace's forced write): it works in
  * read-only private mappings too (program text, for breakpoints), but only
  * ever into a private copy of the page in this address space: a page of
@@ -369,28 +391,20 @@ void mm_premap(struct mm *mm)
 int mm_poke(struct mm *mm, u64 addr, const void *src, size_t len)
 {
 	while (len) {
-		u64 va = addr & PAGE_MASK;
 		size_t n = MIN(len, PAGE_SIZE - (addr & ~PAGE_MASK));
 		struct vma *v = find_vma(mm, addr);
-		if (!v || v->start > addr || addr >= TASK_SIZE)
-			return -EFAULT;
-		if (!(v->prot & (PROT_READ | PROT_WRITE | PROT_EXEC)))
-			return -EFAULT;
-		if ((v->flags & VM_SHARED) && !(v->prot & PROT_WRITE))
+		int err;
+		if (v && v->start <= addr && (v->flags & VM_SHARED) && !(v->prot & PROT_WRITE))
 			return -EIO;
-		pte_t *pte = pte_lookup(&mm->pt, va, true);
+		pte_t *pte = debug_pte(mm, addr, &v, &err);
 		if (!pte)
-			return -ENOMEM;
-		if (!(*pte & PTE_PRESENT) && fill(mm, v, va, va + PAGE_SIZE, va) < 0)
-			return -EFAULT;
-		if (!(*pte & PTE_PRESENT))
-			return -EFAULT;
+			return err;
 		if (*pte & PTE_COW) {
 			bool was_host = *pte & PTE_HOST;
 			if (cow_page(mm, v, pte) < 0)
 				return -ENOMEM;
 			if (was_host)
-				host_map_ptes(mm, v, va, 1);
+				host_map_ptes(mm, v, addr & PAGE_MASK, 1);
 		}
 		memcpy((u8 *)frame_ptr(PTE_FRAME(*pte)) + (addr & ~PAGE_MASK), src, n);
 		addr += n;
@@ -406,18 +420,11 @@ int mm_peek(struct mm *mm, void *dst, u64 addr, size_t len)
 {
 	while (len) {
 		size_t n = MIN(len, PAGE_SIZE - (addr & ~PAGE_MASK));
-		struct vma *v = find_vma(mm, addr);
-		if (!v || v->start > addr || addr >= TASK_SIZE)
-			return -EFAULT;
-		if (!(v->prot & (PROT_READ | PROT_WRITE | PROT_EXEC)))
-			return -EFAULT;
-		pte_t *pte = pte_lookup(&mm->pt, addr & PAGE_MASK, true);
+		struct vma *v;
+		int err;
+		pte_t *pte = debug_pte(mm, addr, &v, &err);
 		if (!pte)
-			return -ENOMEM;
-		if (!(*pte & PTE_PRESENT) && fill(mm, v, addr & PAGE_MASK, (addr & PAGE_MASK) + PAGE_SIZE, addr) < 0)
-			return -EFAULT;
-		if (!(*pte & PTE_PRESENT))
-			return -EFAULT;
+			return err;
 		memcpy(dst, (u8 *)frame_ptr(PTE_FRAME(*pte)) + (addr & ~PAGE_MASK), n);
 		addr += n;
 		dst = (u8 *)dst + n;
