@@ -285,7 +285,46 @@ class VmcoreBackend(Backend):
         return all(p.poll() is not None for p in self.linux)
 
 
+class QemuUserBackend(Backend):
+    """QEMU's user-mode emulator with its gdb stub (qemu-x86_64 -g PORT),
+    for the comparison in docs/gdbstub.md only: never part of make test
+    (VMCORE_GDB_REFERENCE=1 adds it; Debian's qemu-user must be installed).
+    One process, started stopped; no attach, no extended-remote."""
+    name = "qemu-user"
+    TRANSPORTS = ("tcp",)
+    HAS_VDSO = False
+    KNOWN_FAILURES = {}
+
+    def target_path(self, prog):
+        return os.path.join(PROGS, prog)
+
+    def launch(self, prog, args=(), transport="tcp"):
+        assert transport == "tcp", transport
+        import socket
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+        s.close()
+        out = self._file("prog.out")
+        self._popen(["qemu-x86_64", "-g", str(port), self.target_path(prog)] + list(args), out, out + ".err")
+
+        def listening():
+            return subprocess.run(["ss", "-ltn", "sport = :%d" % port], capture_output=True,
+                                  text=True).stdout.count("LISTEN")
+        wait_for(listening, 10, "qemu to listen")
+        return Target("target remote 127.0.0.1:%d" % port, self.host_path(prog), out)
+
+    def spawn(self, prog, args=()):
+        raise AssertionError("qemu-user's stub debugs only the program it starts: no attach")
+
+
 BACKENDS = [GdbserverBackend, VmcoreBackend]
+# The reference stubs, measured for docs/gdbstub.md, not tested in CI:
+#   VMCORE_GDB_REFERENCE=1 scripts/run_tests.sh scripts/tests/test_gdb.py -k qemu
+# (rr's replay server could be one too, but rr needs hardware performance
+# counters, which this machine's VM does not give: docs/gdbstub.md.)
+if os.environ.get("VMCORE_GDB_REFERENCE"):
+    BACKENDS.append(QemuUserBackend)
 
 
 @pytest.fixture(params=BACKENDS, ids=lambda b: b.name)
