@@ -108,6 +108,14 @@ def main():
                     c.add("testcases/" + name, stat.S_IFREG | (st.st_mode & 0o777), f.read())
 
     data = c.finish()
+    # an unchanged archive keeps its time stamp, so that make does not
+    # relink ./linux for nothing
+    try:
+        with open(args.o, "rb") as f:
+            if f.read() == data:
+                return 0
+    except OSError:
+        pass
     tmp = args.o + ".tmp"
     with open(tmp, "wb") as f:
         f.write(data)

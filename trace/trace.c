@@ -208,6 +208,26 @@ bool trace_option(const char *key, const char *val)
 	return true;
 }
 
+static void *flusher(void *arg)
+{
+	for (;;) {
+		struct timespec ts = { 0, 50 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+		fflush(out); /* stdio locks the stream against the writers */
+	}
+	return NULL;
+}
+
+/* From a terminating signal's handler: write the buffer out unless a
+ * writer holds the stream (then the last 50 ms may be lost). */
+void trace_flush_on_signal(void)
+{
+	if (out && ftrylockfile(out) == 0) {
+		fflush_unlocked(out);
+		funlockfile(out);
+	}
+}
+
 int trace_init(void)
 {
 	if (!any_selection)
@@ -224,12 +244,18 @@ int trace_init(void)
 	}
 	if (!out)
 		return -ENOMEM;
-	/* a file is written in 256 KiB blocks (flushed at halt, and when the
-	 * trace is switched off); stderr a line at a time, for people */
-	if (opt_out)
+	/* a file is written in 256 KiB blocks, and at least every 50 ms by a
+	 * thread of its own (so a reader following the file lags little, and a
+	 * kill -9 loses at most that), at halt, on SIGTERM and when the trace
+	 * is switched off; stderr a line at a time, for people */
+	if (opt_out) {
 		setvbuf(out, NULL, _IOFBF, 1 << 18);
-	else
+		pthread_t th;
+		if (pthread_create(&th, NULL, flusher, NULL) == 0)
+			pthread_detach(th);
+	} else {
 		setvbuf(out, NULL, _IOLBF, 1 << 16);
+	}
 	return 0;
 }
 

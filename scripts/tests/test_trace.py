@@ -525,3 +525,33 @@ def test_structs_side_by_side_with_strace(tmp_path):
     print("compared %d of %d lines" % (compared, len(native)))
     assert not diffs, "\n".join(diffs)
     assert compared >= 38
+
+
+def test_trace_file_while_running_and_after_sigterm(tmp_path):
+    """The trace file gets a sleeping guest's lines while it runs (the
+    buffer is written out every 50 ms), and keeps them when ./linux is
+    terminated."""
+    import signal
+    import time
+    log = tmp_path / "t.txt"
+    p = subprocess.Popen([LINUX, "quiet", "trace=execve", "trace_out=%s" % log],
+                         stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                         start_new_session=True)
+    try:
+        p.stdin.write(b"sleep 30\n")
+        p.stdin.flush()
+        end = time.monotonic() + 10
+        # the shell's start shows while it sleeps (the sleep's own line
+        # comes when it returns)
+        while not re.search(r'execve\("/bin/sh", \["/bin/sh", "-l"\]', log.read_text() if log.exists() else ""):
+            assert time.monotonic() < end, "nothing in the trace file while the guest runs"
+            time.sleep(0.05)
+        p.send_signal(signal.SIGTERM)
+        p.wait(timeout=10)
+    finally:
+        if p.poll() is None:
+            os.killpg(p.pid, signal.SIGKILL)
+            p.wait()
+    text = log.read_text()
+    assert re.search(r'execve\("/bin/sh", \["/bin/sh", "-l"\]', text), text[-2000:]
+    assert re.search(r'execve\("/bin/mount", \["/bin/mount", "-t", "proc"', text), text[-2000:]

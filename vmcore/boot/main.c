@@ -161,6 +161,7 @@ static void terminate_signal(int sig)
 	(void)w;
 	host_kill_all();
 	tty_host_restore();
+	trace_flush_on_signal();
 	_exit(128 + sig);
 }
 

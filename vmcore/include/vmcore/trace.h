@@ -36,6 +36,7 @@ extern pthread_cond_t trace_ring_cond;
 void trace_finish(void);
 /* Write out what the trace file's buffer holds (the trace goes off). */
 void trace_flush(void);
+void trace_flush_on_signal(void);
 
 /* The flight recorder (struct flight lives in the task). */
 void flight_record(struct task *t, const struct syscall_args *a, long ret);
