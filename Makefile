@@ -110,7 +110,6 @@ bench: linux testcases
 # was), then the reports in build/coverage/.  PER_TEST=1 keeps each test's
 # data apart (scripts/coverage.py who FUNCTION).
 coverage: | deps
-	@scripts/deps.sh lcov gcovr
 	$(MAKE) --no-print-directory COVERAGE=1 build/cov/linux testcases
 	find build/cov -name '*.gcda' -delete
 	rm -rf build/coverage/per-test

@@ -75,6 +75,8 @@ void gdb_qxfer_chunk(struct sbuf *b, const char *data, size_t dlen, u64 off, u64
 const char *gdb_target_xml(const char *annex);
 void gdb_regs_encode(struct sbuf *b, const struct user_regs_struct *r, const void *xs, int xslen);
 int gdb_regs_decode(const char *hex, struct user_regs_struct *r, void *xs, int xslen);
+/* A register number gdb may name in p/P (target.xml's numbering). */
+bool gdb_reg_valid(unsigned long regno);
 bool gdb_reg_needs_xstate(int regno);
 int gdb_reg_encode(struct sbuf *b, int regno, const struct user_regs_struct *r, const void *xs, int xslen);
 int gdb_reg_decode(int regno, const char *hex, struct user_regs_struct *r, void *xs, int xslen);

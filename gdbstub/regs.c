@@ -159,6 +159,8 @@ static const size_t gpr_off[24] = {
 
 static int reg_size(int n)
 {
+	if (n < 0)
+		return -1;
 	if (n < 17)
 		return 8;
 	if (n < R_ST0)
@@ -190,6 +192,11 @@ static int ymmh_offset(void)
 			off = (int)b;
 	}
 	return off;
+}
+
+bool gdb_reg_valid(unsigned long n)
+{
+	return n < NREGS;
 }
 
 bool gdb_reg_needs_xstate(int n)

@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -268,7 +269,7 @@ static void cmd_p(const char *arg)
 	char *end;
 	unsigned long n = strtoul(arg, &end, 16);
 	static u8 xs[XSTATE_MAX];
-	if (end == arg || *end) {
+	if (!isxdigit((unsigned char)*arg) || *end || !gdb_reg_valid(n)) {
 		reply_err(EINVAL);
 		return;
 	}
@@ -296,7 +297,7 @@ static void cmd_P(const char *arg)
 		reply_err(ESRCH);
 		return;
 	}
-	if (eq == arg || *eq != '=') {
+	if (!isxdigit((unsigned char)*arg) || *eq != '=' || !gdb_reg_valid(n)) {
 		reply_err(EINVAL);
 		return;
 	}

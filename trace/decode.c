@@ -1244,7 +1244,7 @@ bool decode_arg(struct sbuf *b, struct task *t, const char *k, int i, const stru
 	} else if (!strcmp(k, "rstr")) {
 		if (failed)
 			sb_printf(b, "%#llx", (unsigned long long)v);
-		else if (!strcmp(syscall_table[a->nr].name, "getcwd"))
+		else if (!strcmp(trace_desc(a->nr)->name, "getcwd"))
 			print_guest_str(b, t, v, 0, true);
 		else
 			print_guest_str(b, t, v, ret, false);
@@ -1448,10 +1448,15 @@ void decode_ret(struct sbuf *b, const char *name, long ret)
 	if (IS_ERR_VALUE(ret)) {
 		int e = -ret;
 		const char *en = strerrorname_np(e);
-		if (e == ERESTARTSYS || e == ERESTARTNOINTR || e == ERESTARTNOHAND || e == ERESTART_RESTARTBLOCK)
-			sb_printf(b, "? %s (To be restarted)", e == ERESTARTSYS ? "ERESTARTSYS" :
-				  e == ERESTARTNOINTR ? "ERESTARTNOINTR" : e == ERESTARTNOHAND ? "ERESTARTNOHAND" :
-				  "ERESTART_RESTARTBLOCK");
+		/* strace's words for the codes a signal leaves */
+		if (e == ERESTARTSYS)
+			sb_puts(b, "? ERESTARTSYS (To be restarted if SA_RESTART is set)");
+		else if (e == ERESTARTNOINTR)
+			sb_puts(b, "? ERESTARTNOINTR (To be restarted)");
+		else if (e == ERESTARTNOHAND)
+			sb_puts(b, "? ERESTARTNOHAND (To be restarted if no handler)");
+		else if (e == ERESTART_RESTARTBLOCK)
+			sb_puts(b, "? ERESTART_RESTARTBLOCK (Interrupted by signal)");
 		else
 			sb_printf(b, "-1 %s (%s)", en ? en : "E???", strerror(e));
 		return;
@@ -1472,7 +1477,7 @@ void decode_ret_fd(struct sbuf *b, struct task *t, const struct syscall_args *a,
 					      "open_tree", "fsopen", "fsmount", "userfaultfd", NULL };
 	if (!trace_decode_fds || IS_ERR_VALUE(ret))
 		return;
-	const char *name = syscall_table[a->nr].name;
+	const char *name = trace_desc(a->nr)->name;
 	bool maker = !strcmp(name, "fcntl") && (a->a[1] == F_DUPFD || a->a[1] == F_DUPFD_CLOEXEC);
 	for (const char *const *m = makers; *m && !maker; m++)
 		maker = !strcmp(name, *m);
@@ -1483,7 +1488,7 @@ void decode_ret_fd(struct sbuf *b, struct task *t, const struct syscall_args *a,
 /* What strace adds after some results: poll's ready descriptors. */
 void decode_ret_extra(struct sbuf *b, struct task *t, const struct syscall_args *a, long ret)
 {
-	const char *name = syscall_table[a->nr].name;
+	const char *name = trace_desc(a->nr)->name;
 	if ((!strcmp(name, "poll") || !strcmp(name, "ppoll")) && ret > 0) {
 		sb_puts(b, " (");
 		print_pollfds(b, t, a->a[0], a->a[1], true);

@@ -30,6 +30,24 @@ static char opt_comm[16];
 static const char *opt_out;
 static FILE *out;
 static u8 selected[NR_SYSCALLS]; /* 1: traced */
+
+static struct syscall_desc unassigned[NR_SYSCALLS];
+static char unassigned_names[NR_SYSCALLS][16];
+
+__attribute__((constructor)) static void name_unassigned(void)
+{
+	for (int nr = 0; nr < NR_SYSCALLS; nr++)
+		if (!syscall_table[nr].name) {
+			snprintf(unassigned_names[nr], sizeof(unassigned_names[nr]), "syscall_%#x", nr);
+			unassigned[nr].name = unassigned_names[nr];
+			unassigned[nr].nargs = 6;
+		}
+}
+
+const struct syscall_desc *trace_desc(u64 nr)
+{
+	return syscall_table[nr].name ? &syscall_table[nr] : &unassigned[nr];
+}
 static bool any_selection;
 
 struct pending {
@@ -430,7 +448,7 @@ static void clone_args_text(struct sbuf *b, const struct syscall_args *a)
 /* The part of a call's line up to its first output argument. */
 static void entry_part(struct sbuf *b, struct task *t, const struct syscall_args *a, struct pending *p)
 {
-	const struct syscall_desc *d = &syscall_table[a->nr];
+	const struct syscall_desc *d = trace_desc(a->nr);
 	sb_printf(b, "%s(", d->name);
 	for (int i = 0; i < MIN(p->first_out, p->nshow); i++)
 		sb_printf(b, "%s%s", i ? ", " : "", p->in[i] ? p->in[i] : "?");
@@ -468,7 +486,7 @@ void trace_enter(struct task *t, const struct syscall_args *a)
 	memset(p->scratch, 0, sizeof(p->scratch));
 	p->t_entry = now_rt();
 	p->m_entry = ktime_ns();
-	const struct syscall_desc *d = &syscall_table[a->nr];
+	const struct syscall_desc *d = trace_desc(a->nr);
 	int n = d->nargs;
 	p->first_out = n;
 	p->nshow = n;
@@ -525,8 +543,10 @@ void trace_exit(struct task *t, const struct syscall_args *a, long ret)
 	if (!p || !p->active)
 		return;
 	u64 m_exit = ktime_ns(), dur = m_exit - p->m_entry;
-	const struct syscall_desc *d = &syscall_table[a->nr];
-	bool failed = IS_ERR_VALUE(ret) && (long)ret != -ERESTARTSYS;
+	const struct syscall_desc *d = trace_desc(a->nr);
+	/* strace -Z counts a call cut short by a signal (= ? ERESTART*) as
+	 * failed, as it does a -1 return */
+	bool failed = IS_ERR_VALUE(ret);
 	stats[a->nr].calls++;
 	stats[a->nr].errors += IS_ERR_VALUE(ret);
 	stats[a->nr].ns += dur;
@@ -624,7 +644,7 @@ void trace_noreturn(struct task *t, const struct syscall_args *a)
 			stats[a->nr].calls++;
 		return;
 	}
-	const struct syscall_desc *d = &syscall_table[a->nr];
+	const struct syscall_desc *d = trace_desc(a->nr);
 	stats[a->nr].calls++;
 	struct sbuf b = { 0 };
 	if (opt_json) {
@@ -760,7 +780,7 @@ void trace_finish(void)
 				fprintf(out, "%9llu ", (unsigned long long)stats[best].errors);
 			else
 				fprintf(out, "%9s ", "");
-			fprintf(out, "%s\n", syscall_table[best].name);
+			fprintf(out, "%s\n", trace_desc(best)->name);
 			stats[best].calls = 0;
 		}
 		fprintf(out, "------ ----------- ----------- --------- --------- ----------------\n"
@@ -792,8 +812,8 @@ size_t flight_format(struct task *t, char *buf, size_t len)
 	size_t used = 0;
 	for (unsigned i = 0; i < f->n && used < len; i++) {
 		struct flight_rec *r = &f->rec[(f->head + FLIGHT_N - f->n + i) % FLIGHT_N];
-		const char *name = r->nr < NR_SYSCALLS && syscall_table[r->nr].name ? syscall_table[r->nr].name : "?";
-		int nargs = r->nr < NR_SYSCALLS ? syscall_table[r->nr].nargs : 6;
+		const char *name = r->nr < NR_SYSCALLS ? trace_desc(r->nr)->name : "?";
+		int nargs = r->nr < NR_SYSCALLS ? trace_desc(r->nr)->nargs : 6;
 		int n = snprintf(buf + used, len - used, "[%5llu.%06llu] %s(", (unsigned long long)(r->t_ns / 1000000000ULL),
 				 (unsigned long long)(r->t_ns % 1000000000ULL / 1000), name);
 		used += n > 0 ? MIN((size_t)n, len - used) : 0;

@@ -88,8 +88,11 @@ def run_guest(prog, args=(), mem=None, root=None, extra=(), timeout=20):
 
 def run_native(prog, args=(), root=None, timeout=20, chroot=False):
     """PROG run on the host as the guest would run it: argv[0] "/PROG", the
-    guest's environment, cwd ROOT.  chroot=True runs it chrooted in ROOT
-    (needs root), where "/" means the same as in the guest."""
+    guest's environment, cwd ROOT, and a session of its own: like the
+    guest's init, it leads its session and its process group is orphaned
+    (the job-control rules then agree, whatever session pytest runs in).
+    chroot=True runs it chrooted in ROOT (needs root), where "/" means the
+    same as in the guest."""
     root = root or TESTCASES
     t0 = time.monotonic()
     kw = {"executable": os.path.join(root, prog), "cwd": root}
@@ -100,7 +103,7 @@ def run_native(prog, args=(), root=None, timeout=20, chroot=False):
         kw = {"executable": "/" + prog, "preexec_fn": enter}
     try:
         p = subprocess.run(["/" + prog] + list(args), env=GUEST_ENV, stdin=subprocess.DEVNULL,
-                           capture_output=True, timeout=timeout, **kw)
+                           capture_output=True, timeout=timeout, start_new_session=True, **kw)
     except subprocess.TimeoutExpired as e:
         raise AssertionError("native %s timed out after %ss: %r" % (prog, timeout, e.stdout))
     return Run(status_of(p.returncode), p.stdout.decode(errors="replace"),

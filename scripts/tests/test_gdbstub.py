@@ -161,11 +161,17 @@ def test_bad_packets_and_memory(tmp_path, guests):
     assert c.ack() == b"-"
     assert c.packet(b"?").startswith(b"T05")
     assert c.packet(b"qC") == b"QC1"
+    rip = c.packet(b"p10")
+    assert re.fullmatch(rb"[0-9a-f]{16}", rip), rip
     # malformed arguments: errors, not crashes
     for bad in (b"m", b"mzz,4", b"m10", b"M10,2:zz", b"X10,100:ab", b"Z0", b"p", b"Hg-2",
-                b"vCont;q", b"qXfer:features:read:nosuch.xml:0,100", b"P9999=00", b"Gabc"):
+                b"vCont;q", b"qXfer:features:read:nosuch.xml:0,100", b"P9999=00", b"Gabc",
+                # register numbers that would index outside the tables
+                b"p-1", b"P-1=4141414141414141", b"p4c", b"pffffffffffffffff",
+                b"P80000000=00", b"p 1", b"P=00"):
         r = c.packet(bad)
         assert r == b"" or r.startswith(b"E"), (bad, r)
+    assert c.packet(b"p10") == rip, "a refused P changed a register"
     # unmapped memory: an error; the top of the guest's space too
     assert c.packet(b"m0,8").startswith(b"E")
     assert c.packet(b"m7ffffffffff8,10").startswith(b"E")

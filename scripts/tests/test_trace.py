@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from conftest import LINUX, TESTCASES
+from conftest import LINUX, TESTCASES, run_guest
 
 COMPARED = {"openat", "read", "write", "close", "lseek", "mmap", "mprotect", "munmap", "newfstatat",
             "rt_sigaction", "pipe2", "poll", "nanosleep", "clone", "wait4", "kill", "execve", "unlinkat",
@@ -73,7 +73,6 @@ def mask_fd_paths(path, native_dir):
     open(path, "w").write(text)
 
 
-@pytest.mark.skipif(shutil.which("strace") is None, reason="strace is not installed")
 @pytest.mark.parametrize("paths", [False, True], ids=["plain", "fd-paths"])
 def test_side_by_side_with_strace(tmp_path, paths):
     """tracecmp under strace -f (and -y) natively and in the guest with the
@@ -176,8 +175,12 @@ def test_trace_filters_and_summary(tmp_path):
     assert "% time" in text and "total" in text and " openat" in text, text
     r = subprocess.run([LINUX, "quiet", "root=%s" % root, "rootfstype=hostfs", "init=/tracecmp",
                         "trace_failed", "trace_out=%s" % log], timeout=60, capture_output=True)
-    lines = [l for l in open(log) if "(" in l and not l.startswith("+++")]
-    assert lines and all("= -1 E" in l for l in lines), lines
+    # strace -Z prints the calls that failed: "= -1 E..." and, as strace does
+    # natively, a call a signal cut short ("pause() = ? ERESTARTNOHAND" when
+    # the child's SIGTERM lands while it sleeps, which is a race)
+    lines = [l for l in open(log) if "(" in l and not l.startswith(("+++", "---"))]
+    assert lines and all(re.search(r"\) += (-1 E|\? ERESTART)", l) for l in lines), lines
+    assert sum("= -1 E" in l for l in lines) >= 3, lines
     bad = subprocess.run([LINUX, "trace=nosuchcall"], capture_output=True, text=True, timeout=10)
     assert bad.returncode != 0 and "nosuchcall" in bad.stderr
 
@@ -241,7 +244,7 @@ def test_trace_stack(tmp_path, prog):
         assert names[-1] == "_start", names
     # the same frames as strace -k, where the host's strace unwinds
     # (it stops after one frame in a non-PIE static program)
-    if prog.endswith("-pie") and shutil.which("strace"):
+    if prog.endswith("-pie"):
         native = tmp_path / "native.txt"
         k = subprocess.run(["strace", "-f", "-k", "-e", "trace=write", "-o", str(native), "./" + prog],
                            cwd=tmp_path, capture_output=True, timeout=60)
@@ -305,15 +308,14 @@ def test_trace_bad_input(tmp_path):
     assert any(re.match(r"^\[pid\s+1\] read\(3,  <unfinished \.\.\.>$", l) for l in lines), lines
     assert "[pid     1] <... read resumed>%s, 100) = -1 EFAULT (Bad address)" % addr[0] in lines, lines
     # the single-threaded part, line for line as strace shows it
-    if shutil.which("strace"):
-        st = tmp_path / "strace.txt"
-        subprocess.run(["strace", "-o", str(st), "-e", "trace=openat,write,newfstatat", "./tracebad"],
-                       cwd=tmp_path, capture_output=True, timeout=60, check=True)
-        theirs = [re.sub(r"\s+= ", " = ", l.rstrip("\n")) for l in open(st)]
-        first = theirs.index(expect[0])
-        ours = lines[lines.index(expect[0]):]
-        n = theirs.index('openat(AT_FDCWD, "big.out", O_WRONLY|O_CREAT|O_TRUNC, 0644) = 5') - first + 2
-        assert ours[:n] == theirs[first:first + n]
+    st = tmp_path / "strace.txt"
+    subprocess.run(["strace", "-o", str(st), "-e", "trace=openat,write,newfstatat", "./tracebad"],
+                   cwd=tmp_path, capture_output=True, timeout=60, check=True)
+    theirs = [re.sub(r"\s+= ", " = ", l.rstrip("\n")) for l in open(st)]
+    first = theirs.index(expect[0])
+    ours = lines[lines.index(expect[0]):]
+    n = theirs.index('openat(AT_FDCWD, "big.out", O_WRONLY|O_CREAT|O_TRUNC, 0644) = 5') - first + 2
+    assert ours[:n] == theirs[first:first + n]
 
 
 # -- structs: socket addresses, terminal ioctls, clone3, epoll ---------------
@@ -493,7 +495,6 @@ def mask_struct_line(name, args, result):
     return args, result
 
 
-@pytest.mark.skipif(shutil.which("strace") is None, reason="strace is not installed")
 def test_structs_side_by_side_with_strace(tmp_path):
     """tracestructs natively under strace -f and in vmcore, both with a
     terminal on fd 0: every call decodes its arguments as strace does.  A
@@ -555,3 +556,23 @@ def test_trace_file_while_running_and_after_sigterm(tmp_path):
     text = log.read_text()
     assert re.search(r'execve\("/bin/sh", \["/bin/sh", "-l"\]', text), text[-2000:]
     assert re.search(r'execve\("/bin/mount", \["/bin/mount", "-t", "proc"', text), text[-2000:]
+
+
+@pytest.mark.parametrize("opts", [["strace"], ["strace", "trace_fmt=json"], ["trace_c"],
+                                  ["trace_failed", "strace"]])
+def test_unassigned_numbers(opts):
+    """Numbers Linux leaves unassigned (335-423, 451-511) and far-out ones
+    are ENOSYS, traced as strace names them (syscall_0x14f with six hex
+    arguments); the trace never indexes past its tables."""
+    r = run_guest("unassigned", extra=opts, timeout=60)
+    assert r.rc == 0 and "245 calls, 245 ENOSYS" in r.out, r
+    assert "Oops" not in r.err, r.err[-3000:]
+    if opts == ["strace"]:
+        assert "syscall_0x14f(0x1, 0x2, 0x3, 0x4, 0x5, 0x6) = -1 ENOSYS (Function not implemented)" \
+            in r.err, r.err[-3000:]
+        assert "syscall_0x1ff(" in r.err and "syscall_0x1a7(" in r.err
+    if "trace_fmt=json" in opts:
+        assert '"name":"syscall_0x1c3"' in r.err, r.err[-3000:]
+    if opts == ["trace_c"]:
+        rows = re.findall(r"^ *[\d.]+ +[\d.]+ +\d+ +1 +1 syscall_0x([0-9a-f]+)$", r.err, re.M)
+        assert len(rows) == 150, r.err[-3000:]

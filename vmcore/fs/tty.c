@@ -153,19 +153,6 @@ static void rbuf_put(u8 c)
 	tty.rlen++;
 }
 
-static void signal_pgrp(int pgrp, int sig)
-{
-	if (pgrp <= 0)
-		return;
-	siginfo_t si;
-	memset(&si, 0, sizeof(si));
-	si.si_signo = sig;
-	si.si_code = SI_KERNEL;
-	for (struct task *t = all_tasks; t; t = t->next_task)
-		if (t->state == TASK_RUNNING && t->pgid == pgrp && t->tid == t->tgid)
-			send_signal(process_target(t, sig), sig, &si);
-}
-
 static void flush_input(void)
 {
 	tty.rhead = tty.rlen = 0;
@@ -214,7 +201,7 @@ static void receive(u8 c)
 			if (!(t->c_lflag & NOFLSH))
 				flush_input();
 			echo_char(c);
-			signal_pgrp(tty.pgrp, sig);
+			kill_pgrp_kernel(tty.pgrp, sig);
 			return;
 		}
 	}
@@ -269,7 +256,7 @@ static void update_winsize(bool notify)
 	bool changed = memcmp(&ws, &tty.ws, sizeof(ws)) != 0;
 	tty.ws = ws;
 	if (changed && notify)
-		signal_pgrp(tty.pgrp, SIGWINCH);
+		kill_pgrp_kernel(tty.pgrp, SIGWINCH);
 }
 
 /* The main thread's loop: host input (and window changes) into the tty. */
@@ -340,7 +327,9 @@ static long check_change(struct task *t, int sig)
 		return 0;
 	if (sig_blocked_or_ignored(t, sig))
 		return sig == SIGTTIN ? -EIO : 0;
-	signal_pgrp(t->pgid, sig);
+	if (pgrp_will_be_orphaned(t->group_leader->pgid, NULL))
+		return -EIO;
+	kill_pgrp_kernel(t->pgid, sig);
 	return -ERESTARTSYS;
 }
 
@@ -468,7 +457,7 @@ static long tty_ioctl(struct file *f, struct task *t, unsigned cmd, u64 arg)
 			return -EFAULT;
 		if (memcmp(&ws, &tty.ws, sizeof(ws))) {
 			tty.ws = ws;
-			signal_pgrp(tty.pgrp, SIGWINCH);
+			kill_pgrp_kernel(tty.pgrp, SIGWINCH);
 		}
 		return 0;
 	}
@@ -519,8 +508,8 @@ static long tty_ioctl(struct file *f, struct task *t, unsigned cmd, u64 arg)
 		if (t->sid != tty.session)
 			return -ENOTTY;
 		if (t->sid == t->tgid) {
-			signal_pgrp(tty.pgrp, SIGHUP);
-			signal_pgrp(tty.pgrp, SIGCONT);
+			kill_pgrp_kernel(tty.pgrp, SIGHUP);
+			kill_pgrp_kernel(tty.pgrp, SIGCONT);
 			tty.session = tty.pgrp = 0;
 		}
 		return 0;
@@ -600,8 +589,8 @@ void tty_session_exit(int sid)
 		return;
 	int pgrp = tty.pgrp;
 	tty.session = tty.pgrp = 0;
-	signal_pgrp(pgrp, SIGHUP);
-	signal_pgrp(pgrp, SIGCONT);
+	kill_pgrp_kernel(pgrp, SIGHUP);
+	kill_pgrp_kernel(pgrp, SIGCONT);
 }
 
 /* /dev/tty1 (and tty0), the console's terminal under its own name: opened

@@ -96,13 +96,17 @@ static void release_mm(struct task *t)
 	t->mm = NULL;
 }
 
-/* Hand the children of a dying process to init. */
+/* Hand the children of a dying process to init; a child's group that
+ * loses its last link outside may be orphaned with stopped members. */
 static void reparent_children(struct task *t)
 {
 	struct task *init = task_find(1);
 	for (struct task *c = all_tasks; c; c = c->next_task)
-		if (c->parent == t && c != init)
+		if (c->parent == t && c != init) {
 			c->parent = init;
+			if (c == c->group_leader && c->state == TASK_RUNNING)
+				kill_orphaned_pgrp(c, t);
+		}
 }
 
 _Noreturn void do_group_exit(struct task *t, int status)
@@ -171,6 +175,7 @@ _Noreturn void exit_notify_and_die(struct task *t, int status)
 		if (c->parent == t && c->pdeath_signal && c->state == TASK_RUNNING)
 			send_signal(c, c->pdeath_signal, NULL);
 	reparent_children(t);
+	kill_orphaned_pgrp(t, NULL);
 	t->exit_code = status;
 	t->state = TASK_ZOMBIE;
 	if (unlikely(trace_on))

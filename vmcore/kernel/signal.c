@@ -427,7 +427,9 @@ void do_signal(struct task *t)
 			case ACT_CONT:
 				continue;
 			case ACT_STOP:
-				do_stop(t, sig);
+				/* nobody could continue an orphaned group */
+				if (sig == SIGSTOP || !pgrp_will_be_orphaned(t->group_leader->pgid, NULL))
+					do_stop(t, sig);
 				continue;
 			case ACT_CORE:
 			case ACT_TERM:

@@ -39,6 +39,14 @@ void exit_timers(struct task *t, bool exec);
 u64 task_cpu_ns(struct task *t);
 int futex_wake_addr(struct task *t, u64 uaddr, int n);
 void exit_robust_list(struct task *t);
+/* Job control (kernel/jobctl.c).  A group is orphaned when no member but
+ * IGNORED (may be NULL) has a parent outside it in the same session. */
+bool pgrp_will_be_orphaned(int pgrp, struct task *ignored);
+/* A signal from the kernel (SI_KERNEL) to every process of a group. */
+void kill_pgrp_kernel(int pgrp, int sig);
+/* An exit orphans a group with stopped members: SIGHUP, SIGCONT to it.
+ * parent NULL: tsk exits; else tsk was a child of the exiting parent. */
+void kill_orphaned_pgrp(struct task *tsk, struct task *parent);
 /* End the whole thread group of t with a wait status (exit_group, fatal signals). */
 _Noreturn void do_group_exit(struct task *t, int status);
 

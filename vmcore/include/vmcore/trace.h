@@ -65,6 +65,10 @@ bool ioctl_takes_arg(u64 req);
 #define TRACE_SCRATCH 128
 void *trace_scratch(struct task *t);
 void decode_ret(struct sbuf *b, const char *name, long ret);
+/* A call's description for the trace: its syscall_table entry, or for a
+ * number Linux does not assign, strace's syscall_0xNNN with six
+ * hexadecimal arguments.  nr < NR_SYSCALLS. */
+const struct syscall_desc *trace_desc(u64 nr);
 void decode_ret_fd(struct sbuf *b, struct task *t, const struct syscall_args *a, long ret);
 void decode_ret_extra(struct sbuf *b, struct task *t, const struct syscall_args *a, long ret);
 void decode_siginfo(struct sbuf *b, const siginfo_t *si);
