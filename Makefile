@@ -55,7 +55,7 @@ SRCS := $(wildcard vmcore/boot/*.c vmcore/host/*.c vmcore/kernel/*.c vmcore/mm/*
 OBJS := $(SRCS:%.c=$(B)/%.o)
 TESTCASES := $(abspath build/testcases)
 
-.PHONY: all deps run test bench clean testcases coverage profile
+.PHONY: all deps run test bench clean testcases coverage profile fuzz
 
 all: linux
 
@@ -105,6 +105,13 @@ bench: linux testcases
 	$(PYTHON) scripts/bench_trace.py
 	$(PYTHON) scripts/bench_gdb.py
 	$(PYTHON) scripts/bench_flavors.py
+
+# Ten minutes of random system calls: vmcore's own fuzzer, then Debian's
+# trinity, each boot watched for oopses, host memory and host file changes
+# (scripts/fuzz.py; FUZZ_SECONDS=N for another length).
+fuzz: linux testcases
+	@scripts/deps.sh trinity
+	$(PYTHON) scripts/fuzz.py --seconds $(or $(FUZZ_SECONDS),600)
 
 # The suite on a coverage build (build/cov/linux; ./linux is left as it
 # was), then the reports in build/coverage/.  PER_TEST=1 keeps each test's
