@@ -138,13 +138,18 @@ _Noreturn void task_exit(struct task *t, int status)
 	exit_notify_and_die(t, status);
 }
 
+bool stub_selftest_escape;
+
 static void handle_event(struct task *t, struct host_event *ev)
 {
 	switch (ev->kind) {
 	case HEV_SYSCALL:
-	case HEV_SYSCALL32:
 		t->fault_retry = 0;
 		syscall_dispatch(t);
+		break;
+	case HEV_SYSCALL32:
+		t->fault_retry = 0;
+		syscall_refuse32(t);
 		break;
 	case HEV_FAULT: {
 		int r = mm_fault(t->mm, ev->addr);
@@ -197,7 +202,18 @@ void task_loop(struct task *t)
 	for (;;) {
 		if (unlikely(gdb_active))
 			gdb_before_run(t);
+		if (unlikely(stub_selftest_escape) && t->tgid != 1 && t->mm->as.ops_n)
+			host_queue_forbidden(&t->mm->as);
 		int r = host_flush(&t->ht);
+		if (r == HOST_ESECCOMP) {
+			/* wall one failed somewhere and wall two held: say so
+			 * loudly, end the process, keep the kernel running */
+			printk(KERN_EMERG, "Oops: stub of task %d (%s, tgid %d) killed by its seccomp "
+			       "filter: a host system call outside the stub's own; killing the process\n",
+			       t->tid, t->comm, t->tgid);
+			t->ht.tid = 0;
+			do_group_exit(t, SIGKILL);
+		}
 		if (r < 0) {
 			pr_err("vmcore: cannot update the host mappings of task %d: %s\n", t->tid,
 			       strerror(-r));
