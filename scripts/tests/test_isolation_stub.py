@@ -1,0 +1,118 @@
+"""The stub walls (docs/security.md, "Stub walls"): no guest action makes a
+stub run a host system call of the guest's choosing (wall one), and every
+stub runs under a seccomp filter that kills it for any host call outside
+its own few (wall two).  Each test names the hole it closes."""
+import os
+import signal
+import subprocess
+
+from conftest import (LINUX, assert_same, guest_cmdline, run_guest, run_native)
+from test_host import stop, wait_for_stubs
+
+
+def test_tf_munmap_really_unmaps():
+    """EFLAGS.TF set before munmap: the stub's batch once ran with the
+    guest's TF, the single-step trap after its first instruction passed for
+    its end, the unmap never ran and the freed frames stayed mapped (and
+    writable) in the guest, later to be reused as another stub's op queue.
+    Every read after such a munmap must fault, as natively."""
+    g = run_guest("esc_tf", ["munmap", "16"])
+    n = run_native("esc_tf", ["munmap", "16"])
+    assert_same(g, n, "esc_tf munmap")
+    assert "16 of 16 reads faulted" in g.out, g
+
+
+def test_tf_clone_takes_the_hosts_tid():
+    """A thread created with TF set: the kernel once took the stub's first
+    instruction's result as the new thread's host id and PTRACE_SEIZEd
+    that host pid.  An unrelated host process must be left alone (not
+    traced, alive) and the thread must run."""
+    sleeper = subprocess.Popen(["sleep", "600"], start_new_session=True)
+    try:
+        g = run_guest("esc_tf", ["clone"])
+        n = run_native("esc_tf", ["clone"])
+        assert_same(g, n, "esc_tf clone")
+        assert "cannot attach" not in g.err, g
+        assert sleeper.poll() is None, "the host sleeper died"
+        with open("/proc/%d/status" % sleeper.pid) as f:
+            tracer = [l for l in f if l.startswith("TracerPid:")]
+        assert tracer == ["TracerPid:\t0\n"], tracer
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+
+
+def test_compat_mode_page_fault_does_not_hang():
+    """A far return to CS=0x23, then a page fault: the batch that maps the
+    page once ran in 32-bit mode, faulted for ever, and the kernel hung
+    holding its big lock.  The program must finish as natively."""
+    g = run_guest("esc_compat", ["fault"], timeout=20)
+    n = run_native("esc_compat", ["fault"])
+    assert_same(g, n, "esc_compat fault")
+
+
+def test_compat_syscalls_never_go_through_the_x86_64_table(tmproot):
+    """The syscall instruction and int $0x80 in a 32-bit code segment, with
+    eax=83 (mkdir in the x86-64 table, rdi naming /esc_compat_dir): the
+    compat syscall once ran as mkdir.  vmcore has no i386 table: both are
+    refused (ENOSYS; the compat syscall then returns where Linux returns it,
+    into a 32-bit vDSO the process lacks, and faults as natively)."""
+    target = os.path.join(tmproot, "esc_compat_dir")
+    g = run_guest("esc_compat", ["syscall"], root=tmproot)
+    assert not os.path.exists(target), g
+    assert g.rc == 128 + signal.SIGSEGV, g
+    g = run_guest("esc_compat", ["int80"], root=tmproot)
+    assert not os.path.exists(target), g
+    assert g.out == "compat int80 eax=83: ENOSYS\n", g
+    assert g.rc == 0, g
+
+
+def test_vsyscall_page_gives_the_guest_no_host_answer():
+    """The legacy vsyscall entries (gettimeofday, time, getcpu) were
+    emulated by the host without a ptrace stop: host time and CPU reached
+    the guest.  The stubs' filter traps them and the guest gets SIGSEGV, as
+    on Linux booted with vsyscall=none."""
+    g = run_guest("esc_vsyscall", ["time"])
+    assert g.rc == 0, g
+    assert g.out.splitlines() == ["vsyscall gettimeofday: SIGSEGV", "vsyscall time: SIGSEGV",
+                                  "vsyscall getcpu: SIGSEGV"], g
+
+
+def test_stub_data_pages_hold_nothing_for_the_guest():
+    """The stub's data pages are readable by guest code (above TASK_SIZE;
+    Linux would fault).  They must hold nothing once a batch has run: the
+    filter program and the ops are cleared."""
+    g = run_guest("esc_vsyscall", ["stub"])
+    assert g.rc == 0, g
+    assert g.out in ("stub data pages: readable, 0 non-zero bytes\n",
+                     "stub data pages: SIGSEGV\n"), g
+
+
+def test_every_stub_runs_under_its_filter():
+    """On the host: a stub has a seccomp filter (mode 2) and no_new_privs."""
+    p = subprocess.Popen([LINUX] + guest_cmdline("pause_forever"), stdin=subprocess.DEVNULL,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        assert p.stdout.readline() == b"pausing\n"
+        stubs = wait_for_stubs(p.pid)
+        with open("/proc/%d/status" % stubs[0]) as f:
+            status = dict(l.rstrip("\n").split(":\t", 1) for l in f if ":\t" in l)
+        assert status.get("Seccomp") == "2", status
+        assert status.get("NoNewPrivs") == "1", status
+    finally:
+        stop(p)
+
+
+def test_a_forbidden_stub_call_kills_the_stub_and_is_reported():
+    """Wall two on its own: stub_selftest=escape makes every batch of every
+    process but init carry getpid, a host call the filter forbids.  The
+    child's stub is killed by SIGSYS, the kernel reports it (an Oops line
+    naming the task), the child dies with SIGKILL and init and the kernel
+    go on.  Without the hook the child exits 0."""
+    g = run_guest("esc_selftest", extra=["stub_selftest=escape"])
+    assert g.rc == 0, g
+    assert g.out == "child killed by signal 9\nparent still running\n", g
+    assert "killed by its seccomp filter" in g.err, g
+    assert "Oops: stub of task 2 (esc_selftest, tgid 2)" in g.err, g
+    g = run_guest("esc_selftest")
+    assert g.out == "child exited with status 0\nparent still running\n", g
