@@ -6,7 +6,7 @@ import os
 import signal
 import subprocess
 
-from conftest import (LINUX, assert_same, guest_cmdline, run_guest, run_native)
+from conftest import (LINUX, REPO, assert_same, guest_cmdline, run_guest, run_native)
 from test_host import stop, wait_for_stubs
 
 
@@ -116,3 +116,30 @@ def test_a_forbidden_stub_call_kills_the_stub_and_is_reported():
     assert "Oops: stub of task 2 (esc_selftest, tgid 2)" in g.err, g
     g = run_guest("esc_selftest")
     assert g.out == "child exited with status 0\nparent still running\n", g
+
+
+FILTER_EXPECT = {
+    "mmap_below": "allowed", "mmap_to_the_stub": "allowed", "mmap_across_the_stub": "killed",
+    "mmap_at_the_stub": "killed", "mmap_carry_to_the_stub": "allowed",
+    "mmap_carry_past_the_stub": "killed", "mmap_wrapping_len": "killed",
+    "mmap_private": "killed", "mmap_anonymous": "killed", "mmap_other_fd": "killed",
+    "mmap_odd_prot": "killed", "munmap_below": "allowed", "munmap_stub_data": "killed",
+    "mprotect_below": "allowed", "mprotect_stub_code": "killed", "clone_process": "killed",
+    "getpid": "killed", "openat": "killed", "gettimeofday": "killed", "pause_skipped": "allowed",
+}
+
+
+def test_stub_filter_checks_the_arguments(tmp_path):
+    """The filter program itself, on the host: a process that installs it
+    survives the calls the stub makes and dies of SIGSYS for a mapping that
+    reaches the stub's pages (the end computed with the carry between the
+    32-bit halves), another fd or flags, and for any other call."""
+    exe = str(tmp_path / "stub_filter_check")
+    src = os.path.join(REPO, "scripts", "tests", "host", "stub_filter_check.c")
+    subprocess.run(["gcc", "-std=gnu11", "-O2", "-Wall", "-Wextra", "-Werror", "-D_GNU_SOURCE",
+                    "-I", os.path.join(REPO, "vmcore", "include"), "-o", exe, src,
+                    os.path.join(REPO, "vmcore", "host", "seccomp.c")], check=True)
+    out = subprocess.run([exe], capture_output=True, text=True, timeout=30)
+    assert out.returncode == 0, out
+    got = dict(l.split(": ") for l in out.stdout.splitlines())
+    assert got == FILTER_EXPECT, out.stdout

@@ -613,6 +613,11 @@ void host_thread_exit(struct host_thread *t)
 	int status;
 	regs.rip = STUB_EXIT;
 	regs.orig_rax = -1;
+	/* as run_stub: the kernel's flags and 64-bit segments, not the guest's */
+	regs.eflags = STUB_RFLAGS;
+	regs.cs = USER_CS;
+	regs.ss = USER_DS;
+	regs.ds = regs.es = 0;
 	if (ptrace(PTRACE_SETREGS, t->tid, 0, &regs) < 0 || ptrace(PTRACE_CONT, t->tid, 0, 0) < 0)
 		return;
 	/* The main thread of a process whose other threads live on stays a
