@@ -177,7 +177,9 @@ def test_trace_filters_and_summary(tmp_path):
     r = subprocess.run([LINUX, "quiet", "root=%s" % root, "rootfstype=hostfs", "init=/tracecmp",
                         "trace_failed", "trace_out=%s" % log], timeout=60, capture_output=True)
     lines = [l for l in open(log) if "(" in l and not l.startswith("+++")]
-    assert lines and all("= -1 E" in l for l in lines), lines
+    # a call a fatal signal cut short (the child killed in pause(), when
+    # the SIGTERM finds it there) failed too: "= ? ERESTARTNOHAND", as strace -Z
+    assert lines and all("= -1 E" in l or "= ? ERESTART" in l for l in lines), lines
     bad = subprocess.run([LINUX, "trace=nosuchcall"], capture_output=True, text=True, timeout=10)
     assert bad.returncode != 0 and "nosuchcall" in bad.stderr
 

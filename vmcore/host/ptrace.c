@@ -397,6 +397,12 @@ static int run_stub(struct host_thread *t, u64 entry, u64 done, u64 rdi, u64 rsi
 			stub_broken(as, "stub code stopped outside its end");
 			return -EIO;
 		}
+		if ((status >> 16) == PTRACE_EVENT_STOP) {
+			/* a group-stop of a seized thread (a host user's
+			 * SIGSTOP reached another thread first): go on */
+			ptrace(PTRACE_CONT, t->tid, 0, 0);
+			continue;
+		}
 		if ((status >> 16) || sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE ||
 		    sig == SIGTRAP || sig == SIGSYS) {
 			/* stub code faulted, or met its filter's trap: resuming
