@@ -3,6 +3,7 @@
  *                       taken in compat mode), then returns to 64-bit mode
  *   esc_compat syscall  the syscall instruction in compat mode, eax=83
  *   esc_compat int80    int $0x80 in compat mode, eax=83
+ *   esc_compat int80_64 int $0x80 from 64-bit code, eax=83
  * eax=83 is symlink in the i386 table and mkdir in the x86-64 one; rdi
  * names /esc_compat_dir, which must never be created: a 32-bit call is
  * not an x86-64 call.  (vmcore has no i386 table and refuses them with
@@ -78,6 +79,12 @@ int main(int argc, char **argv)
 	}
 	char *path = low + 3 * 4096;
 	strcpy(path, "/esc_compat_dir");
+	if (!strcmp(mode, "int80_64")) {
+		long r;
+		asm volatile("int $0x80" : "=a"(r) : "0"(83L), "b"(0L), "c"(0L), "D"(path) : "memory");
+		printf("64-bit int80 eax=83: %s\n", r == -38 ? "ENOSYS" : r == -14 ? "EFAULT" : r == 0 ? "0" : "other");
+		return r == 0;
+	}
 	int r = entry((unsigned long)path, !strcmp(mode, "syscall") ? 1 : 2);
 	printf("compat %s eax=83: %s\n", mode, r == -38 ? "ENOSYS" : r == -14 ? "EFAULT" : r == 0 ? "0" : "other");
 	return r == 0;

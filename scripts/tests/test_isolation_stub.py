@@ -52,7 +52,8 @@ def test_compat_mode_page_fault_does_not_hang():
 
 
 def test_compat_syscalls_never_go_through_the_x86_64_table(tmproot):
-    """The syscall instruction and int $0x80 in a 32-bit code segment, with
+    """The syscall instruction and int $0x80 in a 32-bit code segment (and
+    int $0x80 from 64-bit code), with
     eax=83 (mkdir in the x86-64 table, rdi naming /esc_compat_dir): the
     compat syscall once ran as mkdir.  vmcore has no i386 table: both are
     refused (ENOSYS; the compat syscall then returns where Linux returns it,
@@ -65,6 +66,9 @@ def test_compat_syscalls_never_go_through_the_x86_64_table(tmproot):
     assert not os.path.exists(target), g
     assert g.out == "compat int80 eax=83: ENOSYS\n", g
     assert g.rc == 0, g
+    g = run_guest("esc_compat", ["int80_64"], root=tmproot)
+    assert not os.path.exists(target), g
+    assert g.out == "64-bit int80 eax=83: ENOSYS\n", g
 
 
 def test_vsyscall_page_gives_the_guest_no_host_answer():
@@ -103,17 +107,23 @@ def test_every_stub_runs_under_its_filter():
         stop(p)
 
 
-def test_a_forbidden_stub_call_kills_the_stub_and_is_reported():
+def test_a_forbidden_stub_call_kills_the_stub_and_is_reported(tmp_path):
     """Wall two on its own: stub_selftest=escape makes every batch of every
-    process but init carry getpid, a host call the filter forbids.  The
-    child's stub is killed by SIGSYS, the kernel reports it (an Oops line
-    naming the task), the child dies with SIGKILL and init and the kernel
-    go on.  Without the hook the child exits 0."""
-    g = run_guest("esc_selftest", extra=["stub_selftest=escape"])
-    assert g.rc == 0, g
-    assert g.out == "child killed by signal 9\nparent still running\n", g
-    assert "killed by its seccomp filter" in g.err, g
-    assert "Oops: stub of task 2 (esc_selftest, tgid 2)" in g.err, g
+    process but init carry openat("vmcore-stub-escape", O_CREAT), the host
+    call an escape would make, relative to ./linux's working directory.
+    The filter forbids it: the child's stub is killed by SIGSYS, no host
+    file appears, the kernel reports it (an Oops line naming the task), the
+    child dies with SIGKILL and init and the kernel go on.  (With the
+    filter's kill turned into an allow, the file is created, as root.)
+    Without the hook the child exits 0."""
+    cmd = [LINUX] + guest_cmdline("esc_selftest", extra=["stub_selftest=escape"])
+    g = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=30,
+                       stdin=subprocess.DEVNULL)
+    assert not os.path.exists(tmp_path / "vmcore-stub-escape"), g
+    assert g.returncode == 0, g
+    assert g.stdout == "child killed by signal 9\nparent still running\n", g
+    assert "killed by its seccomp filter" in g.stderr, g
+    assert "Oops: stub of task 2 (esc_selftest, tgid 2)" in g.stderr, g
     g = run_guest("esc_selftest")
     assert g.out == "child exited with status 0\nparent still running\n", g
 

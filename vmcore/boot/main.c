@@ -57,6 +57,7 @@ static void usage(void)
 	       "  (kill -USR1 the ./linux process to switch tracing on and off)\n"
 	       "  stub_selftest=escape  test hook: every batch of every process but init\n"
 	       "                      carries a host call the stub's seccomp filter forbids\n"
+	       "                      (openat(\"vmcore-stub-escape\", O_CREAT) in ./linux's cwd)\n"
 	       "                      (the stub is killed, the kernel reports it; see\n"
 	       "                      docs/security.md)\n"
 	       "  gdb=tcp:[HOST]:PORT a GDB remote-protocol stub for the guest's processes\n"

@@ -304,10 +304,16 @@ void host_pin(struct host_thread *t, int cpu)
 	t->cpu = cpu;
 }
 
+static void stub_broken(struct host_as *as, const char *why);
+
 static void queue(struct host_as *as, u64 nr, u64 a0, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5)
 {
-	if (as->ops_n == (int)HOST_OPS_MAX)
-		host_flush(traced && traced->as == as ? traced : as->flusher);
+	/* A full queue that cannot be run leaves the host mappings out of
+	 * step with the page table (a write-protect for COW lost, say): the
+	 * stub must not run guest code again. */
+	if (as->ops_n == (int)HOST_OPS_MAX &&
+	    host_flush(traced && traced->as == as ? traced : as->flusher) < 0 && !as->broken)
+		stub_broken(as, "a full operation queue could not be run");
 	struct host_op *op = &as->ops[as->ops_n++];
 	as->nsealed = as->ndeferred; /* this op unmaps or replaces them */
 	op->nr = nr;
@@ -334,9 +340,17 @@ void host_protect(struct host_as *as, u64 addr, u64 len, int prot)
 	queue(as, SYS_mprotect, addr, len, prot, 0, 0, 0);
 }
 
+/* The path sits in the data pages' last bytes, past the last op slot,
+ * where the stub can read it. */
+#define ESCAPE_PATH "vmcore-stub-escape"
+_Static_assert(HOST_OPS_MAX * sizeof(struct host_op) + sizeof(ESCAPE_PATH) <=
+	       STUB_DATA_PAGES * PAGE_SIZE, "no room for the escape path");
+
 void host_queue_forbidden(struct host_as *as)
 {
-	queue(as, SYS_getpid, 0, 0, 0, 0, 0, 0);
+	u64 off = STUB_DATA_PAGES * PAGE_SIZE - sizeof(ESCAPE_PATH);
+	memcpy((char *)as->ops + off, ESCAPE_PATH, sizeof(ESCAPE_PATH));
+	queue(as, SYS_openat, AT_FDCWD, STUB_DATA + off, O_WRONLY | O_CREAT, 0600, 0, 0);
 }
 
 /* Kill a stub whose state can no longer be trusted. */

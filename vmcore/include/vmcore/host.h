@@ -115,8 +115,10 @@ int host_flush(struct host_thread *t);
  * (a pte that was PTE_HOST): the frame is put once that mapping is gone. */
 void host_defer_put(struct host_as *as, u64 f);
 
-/* The test hook of stub_selftest=escape: queue a host call the stub's
- * filter forbids (getpid), so that its next batch gets it killed. */
+/* The test hook of stub_selftest=escape: queue the host call an escape
+ * would make, openat("vmcore-stub-escape", O_CREAT) in the stub's host
+ * working directory (./linux's), which the stub's filter forbids: its
+ * next batch gets it killed and no host file is created. */
 void host_queue_forbidden(struct host_as *as);
 
 /* Build the stub's seccomp filter program (host/seccomp.c) into buf, which
