@@ -376,7 +376,7 @@ static int run_stub(struct host_thread *t, u64 entry, u64 done, u64 rdi, u64 rsi
 {
 	struct user_regs_struct regs = t->regs;
 	struct host_as *as = t->as;
-	int status, r = 0;
+	int status;
 	if (as->broken)
 		return -EIO;
 	regs.rip = entry;
@@ -431,7 +431,7 @@ static int run_stub(struct host_thread *t, u64 entry, u64 done, u64 rdi, u64 rsi
 	}
 	if (t->dr7)
 		ptrace(PTRACE_POKEUSER, t->tid, offsetof(struct user, u_debugreg) + 7 * sizeof(long), t->dr7);
-	return r;
+	return 0;
 }
 
 /* Run the queued operations in the stub, on thread t (stopped, traced by
@@ -508,8 +508,8 @@ void host_run(struct host_thread *t, struct host_event *ev)
 		struct __ptrace_syscall_info info;
 		ev->kind = HEV_SYSCALL;
 		if (t->regs.cs != USER_CS ||
-		    ptrace(PTRACE_GET_SYSCALL_INFO, t->tid, sizeof(info), &info) <= 0 ||
-		    info.arch != AUDIT_ARCH_X86_64)
+		    (ptrace(PTRACE_GET_SYSCALL_INFO, t->tid, sizeof(info), &info) > 0 &&
+		     info.arch != AUDIT_ARCH_X86_64))
 			ev->kind = HEV_SYSCALL32;
 		t->in_syscall = true;
 		return;

@@ -188,7 +188,11 @@ static void handle_event(struct task *t, struct host_event *ev)
 		force_sig_info(t, ev->sig, ev->si_code, ev->addr);
 		break;
 	case HEV_EXITED:
-		if (!t->group_leader->group_exit)
+		if (WIFSIGNALED(ev->status) && WTERMSIG(ev->status) == SIGSYS && !t->group_leader->group_exit)
+			printk(KERN_EMERG, "Oops: stub of task %d (%s, tgid %d) killed by its seccomp "
+			       "filter (another thread's host call); killing the process\n",
+			       t->tid, t->comm, t->tgid);
+		else if (!t->group_leader->group_exit)
 			pr_err("vmcore: host thread of task %d vanished (status %#x)\n", t->tid, ev->status);
 		t->ht.tid = 0;
 		do_group_exit(t, SIGKILL);
