@@ -3,6 +3,10 @@
  *                       vsyscall addresses, then through the system calls;
  *                       the two must agree (the kernel, not the host,
  *                       answers both) or the call must fault
+ *   esc_vsyscall signals  20000 vsyscall gettimeofday calls under an
+ *                       interval timer: every call returns, every signal
+ *                       is handled (a signal can be pending when the
+ *                       kernel answers a vsyscall)
  *   esc_vsyscall stub   read the stub's data pages (0x7f0000010000, above
  *                       the guest's TASK_SIZE): a fault, or nothing but zeros
  * Output lines name what happened, for the test to judge. */
@@ -59,6 +63,31 @@ static int test_time(void)
 	return 0;
 }
 
+static volatile int alarms;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	alarms++;
+}
+
+static int test_signals(void)
+{
+	long (*vgtod)(struct timeval *, void *) = (void *)0xffffffffff600000UL;
+	struct itimerval it = { { 0, 500 }, { 0, 500 } };
+	struct timeval tv;
+	int bad = 0;
+	signal(SIGALRM, on_alarm);
+	setitimer(ITIMER_REAL, &it, NULL);
+	for (int i = 0; i < 20000; i++)
+		if (vgtod(&tv, NULL) != 0)
+			bad++;
+	memset(&it, 0, sizeof(it));
+	setitimer(ITIMER_REAL, &it, NULL);
+	printf("vsyscall under a timer: %d failed calls, signals %s\n", bad, alarms ? "handled" : "never came");
+	return 0;
+}
+
 static int test_stub(void)
 {
 	volatile const unsigned char *p = (void *)0x7f0000010000UL;
@@ -80,5 +109,7 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IONBF, 0);
 	if (argc > 1 && !strcmp(argv[1], "stub"))
 		return test_stub();
+	if (argc > 1 && !strcmp(argv[1], "signals"))
+		return test_signals();
 	return test_time();
 }

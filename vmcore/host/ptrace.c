@@ -52,11 +52,8 @@
 #define USER_DS 0x2b
 #define STUB_RFLAGS 0x202
 #define VSYSCALL_PAGE 0xffffffffff600000UL
-#ifndef SYS_SECCOMP
-#define SYS_SECCOMP 1 /* si_code of a seccomp SIGSYS */
-#endif
 #define THREAD_FLAGS (CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM)
-#define TRACE_OPTS (PTRACE_O_EXITKILL | PTRACE_O_TRACESYSGOOD)
+#define TRACE_OPTS (PTRACE_O_EXITKILL | PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACESECCOMP)
 
 extern const unsigned char stub_image[];
 extern const unsigned char stub_image_end[];
@@ -443,8 +440,8 @@ int host_flush(struct host_thread *t)
 	struct user_regs_struct regs;
 	int n = as->ops_n;
 
-	if (!n)
-		return 0;
+	if (!n || t->at_vsyscall)
+		return 0; /* the host checks rip after a vsyscall stop: no stub code */
 	as->ops_n = 0;
 	int sealed = as->nsealed;
 	int r = run_stub(t, STUB_BATCH, STUB_BATCH_DONE, STUB_DATA, n, &regs);
@@ -475,11 +472,18 @@ void host_run(struct host_thread *t, struct host_event *ev)
 	int status;
 	siginfo_t si;
 
+	if (t->at_vsyscall) {
+		/* the kernel answered it: the host skips the call (orig_rax
+		 * -1) and emulates the return; rip must be the entry still */
+		t->regs.orig_rax = -1;
+		t->regs_dirty = true;
+	}
 	if (t->regs_dirty) {
 		ptrace(PTRACE_SETREGS, t->tid, 0, &t->regs);
 		t->regs_dirty = false;
 	}
 	t->in_syscall = false;
+	t->at_vsyscall = false;
 	traced = t;
 	memset(ev, 0, sizeof(*ev));
 	if (ptrace(t->step ? PTRACE_SYSEMU_SINGLESTEP : PTRACE_SYSEMU, t->tid, 0, 0) < 0) {
@@ -514,21 +518,25 @@ void host_run(struct host_thread *t, struct host_event *ev)
 		t->in_syscall = true;
 		return;
 	}
+	if ((status >> 8) == (SIGTRAP | (PTRACE_EVENT_SECCOMP << 8))) {
+		/* the stub's filter said SECCOMP_RET_TRACE: only the host's
+		 * vsyscall emulation gets there from guest code */
+		if ((t->regs.rip & ~0xfffUL) == VSYSCALL_PAGE) {
+			t->at_vsyscall = true;
+			ev->kind = HEV_VSYSCALL;
+			return;
+		}
+		t->regs.orig_rax = -1; /* whatever it is, the host must not run it */
+		t->regs_dirty = true;
+		ev->kind = HEV_SIGNAL;
+		ev->sig = SIGSYS;
+		return;
+	}
 	memset(&si, 0, sizeof(si));
 	ptrace(PTRACE_GETSIGINFO, t->tid, 0, &si);
 	ev->sig = sig;
 	ev->si_code = si.si_code;
 	ev->addr = (u64)si.si_addr;
-	if (sig == SIGSYS && si.si_code == SYS_SECCOMP &&
-	    ((u64)si.si_call_addr & ~0xfffUL) == VSYSCALL_PAGE) {
-		/* a call into the vsyscall page, stopped by the stub's filter
-		 * before the host ran it: Linux with vsyscall=none faults */
-		ev->kind = HEV_SIGNAL;
-		ev->sig = SIGSEGV;
-		ev->si_code = SEGV_MAPERR;
-		ev->addr = (u64)si.si_call_addr;
-		return;
-	}
 	if (sig == SIGSEGV && si.si_code > 0 && si.si_code != SI_KERNEL)
 		ev->kind = HEV_FAULT;
 	else

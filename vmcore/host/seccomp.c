@@ -20,11 +20,12 @@
  * ptrace syscall stop (host time and CPU would reach the guest), but runs
  * them past seccomp, with the host's gettimeofday, time or getcpu number
  * and the vsyscall address in rip.  Those three numbers get
- * SECCOMP_RET_TRAP: the host does not run the call and sends SIGSYS
- * (SYS_SECCOMP, si_call_addr = the vsyscall entry), which the tracer turns
- * into the SIGSEGV a Linux guest booted with vsyscall=none gets.  (The stub
- * itself never makes these calls; if it did, the SIGSYS stop in stub code
- * kills it, host/ptrace.c.)
+ * SECCOMP_RET_TRACE: the tracer sees a PTRACE_EVENT_SECCOMP stop with rip
+ * in the vsyscall page, the kernel answers the call as the guest's own
+ * (HEV_VSYSCALL) and skips it, and the host emulates only the return.
+ * (The stub itself never makes these calls; if it did, the event stop in
+ * stub code would get it killed, host/ptrace.c.  Without a tracer RET_TRACE
+ * fails the call with ENOSYS and does not run it.)
  *
  * The program is written, with its struct sock_fprog in front, into the
  * stub's data pages before the stub starts; the stub passes that address
@@ -42,7 +43,7 @@
 #define ARG_HI(n) (ARG_LO(n) + 4)
 
 /* Jump targets resolved when the program is complete. */
-enum { L_NONE, L_ALLOW, L_TRAP, L_KILL, L_MMAP, L_PROT, L_RANGE, L_CLONE, L_NOCARRY, L_JOIN,
+enum { L_NONE, L_ALLOW, L_TRACE, L_KILL, L_MMAP, L_PROT, L_RANGE, L_CLONE, L_NOCARRY, L_JOIN,
        L_HIEQ, L_MAX };
 
 struct prog {
@@ -154,9 +155,9 @@ size_t stub_filter_build(void *buf, size_t size, u64 buf_addr, u64 clone_flags)
 	JEQ(&p, SYS_pause, L_ALLOW, L_NONE);
 	JEQ(&p, SYS_exit, L_ALLOW, L_NONE);
 	JEQ(&p, SYS_exit_group, L_ALLOW, L_NONE);
-	JEQ(&p, SYS_gettimeofday, L_TRAP, L_NONE);
-	JEQ(&p, SYS_time, L_TRAP, L_NONE);
-	JEQ(&p, SYS_getcpu, L_TRAP, L_KILL);
+	JEQ(&p, SYS_gettimeofday, L_TRACE, L_NONE);
+	JEQ(&p, SYS_time, L_TRACE, L_NONE);
+	JEQ(&p, SYS_getcpu, L_TRACE, L_KILL);
 
 	label(&p, L_MMAP);
 	LD(&p, ARG_LO(3));
@@ -182,8 +183,8 @@ size_t stub_filter_build(void *buf, size_t size, u64 buf_addr, u64 clone_flags)
 
 	label(&p, L_ALLOW);
 	RET(&p, SECCOMP_RET_ALLOW);
-	label(&p, L_TRAP);
-	RET(&p, SECCOMP_RET_TRAP);
+	label(&p, L_TRACE);
+	RET(&p, SECCOMP_RET_TRACE);
 	label(&p, L_KILL);
 	RET(&p, SECCOMP_RET_KILL_PROCESS);
 

@@ -151,6 +151,11 @@ static void handle_event(struct task *t, struct host_event *ev)
 		t->fault_retry = 0;
 		syscall_refuse32(t);
 		break;
+	case HEV_VSYSCALL:
+		/* the legacy vsyscall page: the guest's own gettimeofday, time
+		 * or getcpu, answered here; the host emulates the return */
+		syscall_dispatch(t);
+		break;
 	case HEV_FAULT: {
 		int r = mm_fault(t->mm, ev->addr);
 		if (r == 0) {
@@ -229,7 +234,11 @@ void task_loop(struct task *t)
 		bkl_lock();
 		t->in_user = false;
 		handle_event(t, &ev);
-		do_signal(t);
+		if (likely(ev.kind != HEV_VSYSCALL))
+			do_signal(t);
+		else if (signal_pending(t))
+			host_kick(&t->ht); /* no frame at this stop: the kick's
+					    * stop, right after the return, takes it */
 	}
 }
 

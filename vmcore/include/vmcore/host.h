@@ -60,6 +60,7 @@ struct host_thread {
 	bool in_syscall; /* stopped at a syscall (regs.orig_rax valid) */
 	bool step;       /* the next host_run runs one instruction (the debugger) */
 	u64 dr7;         /* what host_set_debugreg put in DR7 (cleared for stub code) */
+	bool at_vsyscall; /* stopped in the host's vsyscall emulation */
 };
 
 enum host_event_kind {
@@ -69,6 +70,13 @@ enum host_event_kind {
 	HEV_FAULT,    /* SIGSEGV from a memory access: ev.addr */
 	HEV_SIGNAL,   /* another synchronous signal (SIGILL, SIGFPE, SIGTRAP, SIGBUS) */
 	HEV_EXITED,   /* the host thread is gone (killed from outside) */
+	HEV_VSYSCALL, /* a call into the legacy vsyscall page, stopped by the
+		       * stub's filter before the host ran it: regs.orig_rax is
+		       * gettimeofday, time or getcpu with its arguments.  Answer
+		       * it like a syscall (rax) and leave rip and rsp alone: the
+		       * host then emulates the return.  Until the next host_run
+		       * no stub code can run on this thread (host_flush keeps
+		       * the queue) and no signal frame may be built. */
 };
 
 struct host_event {
