@@ -308,9 +308,14 @@ static void queue(struct host_as *as, u64 nr, u64 a0, u64 a1, u64 a2, u64 a3, u6
 	/* A full queue that cannot be run leaves the host mappings out of
 	 * step with the page table (a write-protect for COW lost, say): the
 	 * stub must not run guest code again. */
-	if (as->ops_n == (int)HOST_OPS_MAX &&
-	    host_flush(traced && traced->as == as ? traced : as->flusher) < 0 && !as->broken)
-		stub_broken(as, "a full operation queue could not be run");
+	if (as->ops_n == (int)HOST_OPS_MAX) {
+		int r = host_flush(traced && traced->as == as ? traced : as->flusher);
+		if (r < 0 || as->ops_n) { /* failed, or could not run here */
+			if (!as->broken)
+				stub_broken(as, "a full operation queue could not be run");
+			as->ops_n = 0;
+		}
+	}
 	struct host_op *op = &as->ops[as->ops_n++];
 	as->nsealed = as->ndeferred; /* this op unmaps or replaces them */
 	op->nr = nr;
