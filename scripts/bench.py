@@ -111,7 +111,25 @@ def main():
         if n in guest:
             print("%s in vmcore: %.1f µs (target: at most %.0f µs) %s" %
                   (n, guest[n], goal, "met" if guest[n] <= goal else "NOT met"))
+    stub_filter_cost()
     return 0
+
+
+def stub_filter_cost():
+    """What the stubs' seccomp filter (docs/security.md, "Stub walls") adds
+    to each host call of a batch: munmap/mprotect natively, without and
+    with the very filter installed, on one CPU."""
+    src = os.path.join(REPO, "scripts", "tests", "host", "stub_filter_check.c")
+    exe = os.path.join(REPO, "build", "stub_filter_check")
+    r = subprocess.run(["gcc", "-std=gnu11", "-O2", "-D_GNU_SOURCE", "-I",
+                        os.path.join(REPO, "vmcore", "include"), "-o", exe, src,
+                        os.path.join(REPO, "vmcore", "host", "seccomp.c")], capture_output=True)
+    if r.returncode != 0:
+        print("note: cannot build the stub filter check")
+        return
+    figures, res = run(["taskset", "-c", "0", exe, "bench"], timeout=60)
+    if res is not None and res.returncode == 0:
+        print("stub filter: " + res.stdout.strip())
 
 
 if __name__ == "__main__":

@@ -55,6 +55,11 @@ static void usage(void)
 	       "  trace_failed        only calls that failed\n"
 	       "  trace_pid=N, trace_comm=NAME   only this task or command\n"
 	       "  (kill -USR1 the ./linux process to switch tracing on and off)\n"
+	       "  stub_selftest=escape  test hook: every batch of every process but init\n"
+	       "                      carries a host call the stub's seccomp filter forbids\n"
+	       "                      (openat(\"vmcore-stub-escape\", O_CREAT) in ./linux's cwd)\n"
+	       "                      (the stub is killed, the kernel reports it; see\n"
+	       "                      docs/security.md)\n"
 	       "  gdb=tcp:[HOST]:PORT a GDB remote-protocol stub for the guest's processes\n"
 	       "  gdb=unix:PATH, gdb=-  ... on a Unix socket, or on stdin/stdout (the\n"
 	       "                      console then uses stderr): target remote | ./linux gdb=-\n"
@@ -251,6 +256,8 @@ int main(int argc, char **argv)
 			kprofile_path = val;
 		} else if (KEY("gdbwait") && !val) {
 			gdb_wait_at_start = true;
+		} else if (KEY("stub_selftest") && val && !strcmp(val, "escape")) {
+			stub_selftest_escape = true;
 		} else if (KEY("norandmaps") && !val) {
 			randomize_va_space = false;
 		} else if (KEY("rw") && !val) {

@@ -8,8 +8,17 @@
  * host terminal's signals never reach it), keeps only the physmem file open
  * (as fd 3) and execs the stub image from a memfd.  PTRACE_O_EXITKILL and
  * PR_SET_PDEATHSIG make the host kill it whenever its tracer goes away, for
- * whatever reason ./linux ends. */
+ * whatever reason ./linux ends.
+ *
+ * Wall one (docs/security.md, "Stub walls"): stub code runs from a register
+ * state set here whole, never the guest's (run_stub), a batch or clone ends
+ * only at its own int3, a new thread's id is checked against the host's
+ * /proc, a frame a stub may still map is freed only after the batch that
+ * unmaps it ran to its end (host_defer_put), and a 32-bit system call is
+ * told apart by the host's own word (PTRACE_GET_SYSCALL_INFO).  Wall two,
+ * the stub's seccomp filter, is host/seccomp.c. */
 #include <vmcore/host.h>
+#include <vmcore/mm.h>
 #include <stddef.h>
 #include <sched.h>
 #include <signal.h>
@@ -22,10 +31,13 @@
 #include <fcntl.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <linux/elf.h>
+#include <linux/audit.h>
+#include <linux/seccomp.h>
 
 #ifndef PTRACE_SYSEMU_SINGLESTEP
 #define PTRACE_SYSEMU_SINGLESTEP 32
@@ -33,6 +45,15 @@
 #ifndef PTRACE_SYSEMU
 #define PTRACE_SYSEMU 31
 #endif
+
+/* The host's user-mode selectors (its GDT) and the flags stub code runs
+ * with: IF and the always-one bit, nothing else (no TF, AC, DF, NT). */
+#define USER_CS 0x33
+#define USER_DS 0x2b
+#define STUB_RFLAGS 0x202
+#define VSYSCALL_PAGE 0xffffffffff600000UL
+#define THREAD_FLAGS (CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM)
+#define TRACE_OPTS (PTRACE_O_EXITKILL | PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACESECCOMP)
 
 extern const unsigned char stub_image[];
 extern const unsigned char stub_image_end[];
@@ -67,6 +88,37 @@ static void as_unregister(int pid)
 		if (as_pids[i] == pid)
 			as_pids[i] = 0;
 	pthread_mutex_unlock(&as_lock);
+}
+
+static u64 deferred_leaked;
+
+/* Put the first n deferred frames: a confirmed batch unmapped them. */
+static void release_deferred(struct host_as *as, int n)
+{
+	for (int i = 0; i < n; i++)
+		frame_put(as->deferred[i]);
+	memmove(as->deferred, as->deferred + n, (as->ndeferred - n) * sizeof(u64));
+	as->ndeferred -= n;
+	as->nsealed = as->nsealed > n ? as->nsealed - n : 0;
+}
+
+void host_defer_put(struct host_as *as, u64 f)
+{
+	if (as->pid <= 0 || (frame_refs(f) > 1)) {
+		frame_put(f); /* no stub, or not the last reference */
+		return;
+	}
+	if (as->ndeferred == as->deferred_cap) {
+		int cap = as->deferred_cap ? 2 * as->deferred_cap : 64;
+		u64 *d = realloc(as->deferred, cap * sizeof(u64));
+		if (!d) {
+			deferred_leaked++; /* never free what may be mapped */
+			return;
+		}
+		as->deferred = d;
+		as->deferred_cap = cap;
+	}
+	as->deferred[as->ndeferred++] = f;
 }
 
 void host_kill_all(void)
@@ -153,6 +205,9 @@ int host_as_create(struct host_as *as, struct host_thread *t, u64 data_off, void
 	memset(as, 0, sizeof(*as));
 	as->ops = data;
 	as->data_off = data_off;
+	size_t filter_len = stub_filter_build(data, STUB_DATA_PAGES * PAGE_SIZE, STUB_DATA, THREAD_FLAGS);
+	if (!filter_len)
+		panic("the stub's seccomp filter does not fit its data pages");
 	int pid = clone(stub_child, stack + 65536, CLONE_VM | CLONE_VFORK | SIGCHLD, &ca);
 	if (pid < 0)
 		return -errno;
@@ -165,7 +220,7 @@ int host_as_create(struct host_as *as, struct host_thread *t, u64 data_off, void
 	as->pid = pid;
 	as->creator = gettid();
 	as_register(pid);
-	ptrace(PTRACE_SETOPTIONS, pid, 0, PTRACE_O_EXITKILL | PTRACE_O_TRACESYSGOOD);
+	ptrace(PTRACE_SETOPTIONS, pid, 0, TRACE_OPTS);
 
 	/* At the exec stop: tell the entry code where its data pages are. */
 	struct user_regs_struct regs;
@@ -182,10 +237,11 @@ int host_as_create(struct host_as *as, struct host_thread *t, u64 data_off, void
 	}
 	ptrace(PTRACE_GETREGS, pid, 0, &regs);
 	if (regs.rax != 0) {
-		pr_err("vmcore: stub set-up failed: %s\n", strerror(-(long)regs.rax));
+		pr_err("vmcore: stub set-up failed (no seccomp filter?): %s\n", strerror(-(long)regs.rax));
 		host_as_kill(as);
 		return (long)regs.rax;
 	}
+	memset(data, 0, filter_len); /* the guest can read these pages */
 	memset(t, 0, sizeof(*t));
 	t->tid = pid;
 	t->as = as;
@@ -205,11 +261,27 @@ void host_as_kill(struct host_as *as)
 	kill(as->pid, SIGKILL);
 	/* Reap it when we are its parent and the tracer of its main thread;
 	 * otherwise that thread's tracer reaps it. */
+	bool reaped = false;
 	if (as->creator == gettid())
-		while (waitpid(as->pid, &status, __WALL) < 0 && errno == EINTR)
+		while (!(reaped = waitpid(as->pid, &status, __WALL) == as->pid) && errno == EINTR)
 			;
 	as_unregister(as->pid);
 	as->pid = 0;
+	/* Only a reaped stub is known to map nothing any more.  Frames still
+	 * deferred for one we could not reap stay out of the allocator. */
+	if (reaped) {
+		release_deferred(as, as->ndeferred);
+	} else if (as->ndeferred) {
+		static bool logged;
+		if (!logged)
+			pr_warn("vmcore: %d frames of a stub this thread cannot reap are kept out of use\n",
+				as->ndeferred);
+		logged = true;
+		deferred_leaked += as->ndeferred;
+	}
+	free(as->deferred);
+	as->deferred = NULL;
+	as->ndeferred = as->nsealed = as->deferred_cap = 0;
 }
 
 void host_kick(struct host_thread *t)
@@ -229,11 +301,23 @@ void host_pin(struct host_thread *t, int cpu)
 	t->cpu = cpu;
 }
 
+static void stub_broken(struct host_as *as, const char *why);
+
 static void queue(struct host_as *as, u64 nr, u64 a0, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5)
 {
-	if (as->ops_n == (int)HOST_OPS_MAX)
-		host_flush(traced && traced->as == as ? traced : as->flusher);
+	/* A full queue that cannot be run leaves the host mappings out of
+	 * step with the page table (a write-protect for COW lost, say): the
+	 * stub must not run guest code again. */
+	if (as->ops_n == (int)HOST_OPS_MAX) {
+		int r = host_flush(traced && traced->as == as ? traced : as->flusher);
+		if (r < 0 || as->ops_n) { /* failed, or could not run here */
+			if (!as->broken)
+				stub_broken(as, "a full operation queue could not be run");
+			as->ops_n = 0;
+		}
+	}
 	struct host_op *op = &as->ops[as->ops_n++];
+	as->nsealed = as->ndeferred; /* this op unmaps or replaces them */
 	op->nr = nr;
 	op->a[0] = a0;
 	op->a[1] = a1;
@@ -258,55 +342,133 @@ void host_protect(struct host_as *as, u64 addr, u64 len, int prot)
 	queue(as, SYS_mprotect, addr, len, prot, 0, 0, 0);
 }
 
+/* The path sits in the data pages' last bytes, past the last op slot,
+ * where the stub can read it. */
+#define ESCAPE_PATH "vmcore-stub-escape"
+_Static_assert(HOST_OPS_MAX * sizeof(struct host_op) + sizeof(ESCAPE_PATH) <=
+	       STUB_DATA_PAGES * PAGE_SIZE, "no room for the escape path");
+
+void host_queue_forbidden(struct host_as *as)
+{
+	u64 off = STUB_DATA_PAGES * PAGE_SIZE - sizeof(ESCAPE_PATH);
+	memcpy((char *)as->ops + off, ESCAPE_PATH, sizeof(ESCAPE_PATH));
+	queue(as, SYS_openat, AT_FDCWD, STUB_DATA + off, O_WRONLY | O_CREAT, 0600, 0, 0);
+}
+
+/* Kill a stub whose state can no longer be trusted. */
+static void stub_broken(struct host_as *as, const char *why)
+{
+	printk(KERN_CRIT, "vmcore: stub %d: %s: address space killed\n", as->pid, why);
+	as->broken = true;
+	if (as->pid > 0)
+		kill(as->pid, SIGKILL);
+}
+
 /* Run stub code at entry on thread t (stopped, traced by us) with rdi and
- * rsi as arguments, until its int3; the registers it ends with go to *out.
- * The guest's registers are put back before t runs guest code again. */
-static int run_stub(struct host_thread *t, u64 entry, u64 rdi, u64 rsi, struct user_regs_struct *out)
+ * rsi as arguments, until the int3 at done; the registers it ends with go
+ * to *out.  Nothing of the guest's register state reaches stub code: the
+ * flags are ours (a guest TF would end the run after one instruction and
+ * make its first result look like the answer), CS and SS are the 64-bit
+ * ones (a guest far return to CS 0x23 would run it in compat mode), DR7 is
+ * clear while it runs.  Only a stop at done ends the run; a signal or a
+ * seccomp kill there means the stub cannot be trusted.  The guest's
+ * registers are put back before t runs guest code again. */
+static int run_stub(struct host_thread *t, u64 entry, u64 done, u64 rdi, u64 rsi,
+		    struct user_regs_struct *out)
 {
 	struct user_regs_struct regs = t->regs;
+	struct host_as *as = t->as;
 	int status;
+	if (as->broken)
+		return -EIO;
 	regs.rip = entry;
 	regs.rdi = rdi;
 	regs.rsi = rsi;
+	regs.orig_rax = -1;
+	regs.eflags = STUB_RFLAGS;
+	regs.cs = USER_CS;
+	regs.ss = USER_DS;
+	regs.ds = regs.es = 0;
+	t->regs_dirty = true;
+	if (t->dr7)
+		ptrace(PTRACE_POKEUSER, t->tid, offsetof(struct user, u_debugreg) + 7 * sizeof(long), 0);
 	if (ptrace(PTRACE_SETREGS, t->tid, 0, &regs) < 0 || ptrace(PTRACE_CONT, t->tid, 0, 0) < 0)
 		return -ESRCH;
 	for (;;) {
-		if (wait_stop(t->tid, &status) < 0 || !WIFSTOPPED(status))
+		if (wait_stop(t->tid, &status) < 0)
 			return -ESRCH;
-		if (WSTOPSIG(status) == SIGTRAP)
-			break;
+		if (WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS) {
+			printk(KERN_CRIT, "vmcore: stub %d killed by its seccomp filter: it made a host "
+			       "system call outside the stub's own\n", as->pid);
+			as->broken = true;
+			return HOST_ESECCOMP;
+		}
+		if (!WIFSTOPPED(status))
+			return -ESRCH;
+		int sig = WSTOPSIG(status);
+		if (sig == SIGTRAP && (status >> 16) == 0) {
+			ptrace(PTRACE_GETREGS, t->tid, 0, out);
+			if (out->rip == done + 1)
+				break;
+			stub_broken(as, "stub code stopped outside its end");
+			return -EIO;
+		}
+		if ((status >> 16) == PTRACE_EVENT_STOP) {
+			/* a group-stop of a seized thread (a host user's
+			 * SIGSTOP reached another thread first): go on */
+			ptrace(PTRACE_CONT, t->tid, 0, 0);
+			continue;
+		}
+		if ((status >> 16) || sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE ||
+		    sig == SIGTRAP || sig == SIGSYS) {
+			/* stub code faulted, or met its filter's trap: resuming
+			 * would fault again for ever */
+			stub_broken(as, sig == SIGSYS ? "stub code met its seccomp filter"
+						      : "stub code faulted");
+			return sig == SIGSYS ? HOST_ESECCOMP : -EIO;
+		}
 		/* a signal from outside (our kick, a host user's SIGSTOP) while
 		 * stub code runs: let it finish, drop the signal */
 		ptrace(PTRACE_CONT, t->tid, 0, 0);
 	}
-	ptrace(PTRACE_GETREGS, t->tid, 0, out);
-	t->regs_dirty = true;
+	if (t->dr7)
+		ptrace(PTRACE_POKEUSER, t->tid, offsetof(struct user, u_debugreg) + 7 * sizeof(long), t->dr7);
 	return 0;
 }
 
 /* Run the queued operations in the stub, on thread t (stopped, traced by
- * us), then put its registers back as they were. */
+ * us), then put its registers back as they were.  Frames deferred before
+ * the last queued op are put only if every op ran. */
 int host_flush(struct host_thread *t)
 {
 	struct host_as *as = t->as;
 	struct user_regs_struct regs;
 	int n = as->ops_n;
 
-	if (!n)
-		return 0;
+	if (!n || t->at_vsyscall)
+		return 0; /* the host checks rip after a vsyscall stop: no stub code */
 	as->ops_n = 0;
-	if (run_stub(t, STUB_BATCH, STUB_DATA, n, &regs) < 0)
-		return -ESRCH;
+	int sealed = as->nsealed;
+	int r = run_stub(t, STUB_BATCH, STUB_BATCH_DONE, STUB_DATA, n, &regs);
+	if (r < 0)
+		return r == HOST_ESECCOMP ? r : -ESRCH;
 	as->nflush++;
 	as->nops += n;
 	if (regs.rax) {
-		struct host_op *op = &as->ops[regs.r12];
+		struct host_op *op = &as->ops[regs.r12 < (u64)n ? regs.r12 : 0];
 		pr_err("vmcore: host op %llu(%#llx, %#llx, %#llx) failed: %s\n",
 		       (unsigned long long)op->nr, (unsigned long long)op->a[0],
 		       (unsigned long long)op->a[1], (unsigned long long)op->a[2],
 		       strerror(-(long)regs.rax));
+		/* the ops after it did not run: what they unmap stays deferred */
 		return (long)regs.rax;
 	}
+	if (regs.r12 != (u64)n) {
+		stub_broken(as, "batch ended before its last operation");
+		return -EIO;
+	}
+	memset(as->ops, 0, n * sizeof(*as->ops)); /* nothing left for the guest to read */
+	release_deferred(as, sealed);
 	return 0;
 }
 
@@ -315,11 +477,18 @@ void host_run(struct host_thread *t, struct host_event *ev)
 	int status;
 	siginfo_t si;
 
+	if (t->at_vsyscall) {
+		/* the kernel answered it: the host skips the call (orig_rax
+		 * -1) and emulates the return; rip must be the entry still */
+		t->regs.orig_rax = -1;
+		t->regs_dirty = true;
+	}
 	if (t->regs_dirty) {
 		ptrace(PTRACE_SETREGS, t->tid, 0, &t->regs);
 		t->regs_dirty = false;
 	}
 	t->in_syscall = false;
+	t->at_vsyscall = false;
 	traced = t;
 	memset(ev, 0, sizeof(*ev));
 	if (ptrace(t->step ? PTRACE_SYSEMU_SINGLESTEP : PTRACE_SYSEMU, t->tid, 0, 0) < 0) {
@@ -342,8 +511,30 @@ void host_run(struct host_thread *t, struct host_event *ev)
 	ptrace(PTRACE_GETREGS, t->tid, 0, &t->regs);
 	int sig = WSTOPSIG(status);
 	if (sig == (SIGTRAP | 0x80)) {
+		/* int $0x80, sysenter and the syscall instruction in a 32-bit
+		 * code segment are i386 calls: the host's word, not the bytes
+		 * before rip (guest memory), says which */
+		struct __ptrace_syscall_info info;
 		ev->kind = HEV_SYSCALL;
+		if (t->regs.cs != USER_CS ||
+		    (ptrace(PTRACE_GET_SYSCALL_INFO, t->tid, sizeof(info), &info) > 0 &&
+		     info.arch != AUDIT_ARCH_X86_64))
+			ev->kind = HEV_SYSCALL32;
 		t->in_syscall = true;
+		return;
+	}
+	if ((status >> 8) == (SIGTRAP | (PTRACE_EVENT_SECCOMP << 8))) {
+		/* the stub's filter said SECCOMP_RET_TRACE: only the host's
+		 * vsyscall emulation gets there from guest code */
+		if ((t->regs.rip & ~0xfffUL) == VSYSCALL_PAGE) {
+			t->at_vsyscall = true;
+			ev->kind = HEV_VSYSCALL;
+			return;
+		}
+		t->regs.orig_rax = -1; /* whatever it is, the host must not run it */
+		t->regs_dirty = true;
+		ev->kind = HEV_SIGNAL;
+		ev->sig = SIGSYS;
 		return;
 	}
 	memset(&si, 0, sizeof(si));
@@ -377,6 +568,8 @@ int host_set_debugreg(struct host_thread *t, int n, u64 v)
 {
 	if (ptrace(PTRACE_POKEUSER, t->tid, offsetof(struct user, u_debugreg) + n * sizeof(long), v) < 0)
 		return -errno;
+	if (n == 7)
+		t->dr7 = v; /* cleared while stub code runs (run_stub) */
 	return 0;
 }
 
@@ -399,19 +592,40 @@ void host_reset_fpu(struct host_thread *t)
 	ptrace(PTRACE_SETFPREGS, t->tid, 0, &fp);
 }
 
+/* Is tid a thread of the stub process pid?  The host's /proc answers:
+ * /proc/PID/task/TID exists only for a thread of PID's thread group. */
+static bool thread_of(int pid, int tid)
+{
+	char path[64];
+	struct stat st;
+	if (pid <= 0 || tid <= 0)
+		return false;
+	snprintf(path, sizeof(path), "/proc/%d/task/%d", pid, tid);
+	return stat(path, &st) == 0;
+}
+
 int host_thread_clone(struct host_thread *t)
 {
-	u64 flags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM;
 	struct user_regs_struct regs;
-	if (run_stub(t, STUB_CLONE, flags, 0, &regs) < 0)
-		return -ESRCH;
-	return (long)regs.rax;
+	int r = run_stub(t, STUB_CLONE, STUB_CLONE_DONE, THREAD_FLAGS, 0, &regs);
+	if (r < 0)
+		return r == HOST_ESECCOMP ? r : -ESRCH;
+	long tid = (long)regs.rax;
+	if (tid < 0)
+		return tid;
+	if (tid > INT32_MAX || !thread_of(t->as->pid, tid)) {
+		stub_broken(t->as, "clone's answer is not a thread of the stub");
+		return -EIO;
+	}
+	return tid;
 }
 
 int host_thread_attach(struct host_thread *nt, struct host_as *as, int tid)
 {
 	int status;
-	if (ptrace(PTRACE_SEIZE, tid, 0, PTRACE_O_EXITKILL | PTRACE_O_TRACESYSGOOD) < 0)
+	if (!thread_of(as->pid, tid))
+		return -ESRCH; /* never seize a host process that is not ours */
+	if (ptrace(PTRACE_SEIZE, tid, 0, TRACE_OPTS) < 0)
 		return -errno;
 	if (ptrace(PTRACE_INTERRUPT, tid, 0, 0) < 0)
 		return -errno;
@@ -432,6 +646,11 @@ void host_thread_exit(struct host_thread *t)
 	int status;
 	regs.rip = STUB_EXIT;
 	regs.orig_rax = -1;
+	/* as run_stub: the kernel's flags and 64-bit segments, not the guest's */
+	regs.eflags = STUB_RFLAGS;
+	regs.cs = USER_CS;
+	regs.ss = USER_DS;
+	regs.ds = regs.es = 0;
 	if (ptrace(PTRACE_SETREGS, t->tid, 0, &regs) < 0 || ptrace(PTRACE_CONT, t->tid, 0, 0) < 0)
 		return;
 	/* The main thread of a process whose other threads live on stays a

@@ -25,6 +25,22 @@ const struct syscall_desc syscall_table[NR_SYSCALLS] = {
 
 static u8 enosys_logged[NR_SYSCALLS];
 
+/* An i386 system call (the host tells them apart, host_run): vmcore has
+ * no i386 table, and an i386 number must never go through the x86-64 one
+ * (83 is symlink there, mkdir here).  Refused with ENOSYS, rip unchanged
+ * past the instruction, as for any failed call. */
+void syscall_refuse32(struct task *t)
+{
+	static bool logged;
+	if (!logged)
+		pr_warn("vmcore: %s[%d] made a 32-bit system call (%llu): not supported\n", t->comm,
+			t->tid, (unsigned long long)t->ht.regs.orig_rax);
+	logged = true;
+	t->nsyscalls++;
+	t->ht.regs.rax = -ENOSYS;
+	t->ht.regs_dirty = true;
+}
+
 void syscall_dispatch(struct task *t)
 {
 	struct user_regs_struct *r = &t->ht.regs;
@@ -32,20 +48,8 @@ void syscall_dispatch(struct task *t)
 		r->orig_rax, { r->rdi, r->rsi, r->rdx, r->r10, r->r8, r->r9 }
 	};
 	long ret;
-	u16 insn = 0;
 
 	t->nsyscalls++;
-	/* int $0x80 and sysenter use the i386 table: refuse them. */
-	if (copy_from_user(t->mm, &insn, r->rip - 2, 2) == 0 && insn != 0x050f) {
-		static bool logged;
-		if (!logged)
-			pr_warn("vmcore: %s[%d] made a 32-bit system call (%llu): not supported\n",
-				t->comm, t->tid, (unsigned long long)a.nr);
-		logged = true;
-		r->rax = -ENOSYS;
-		t->ht.regs_dirty = true;
-		return;
-	}
 	t->syscall_event = true;
 	if (TRACING) {
 		trace_enter(t, &a);

@@ -138,12 +138,22 @@ _Noreturn void task_exit(struct task *t, int status)
 	exit_notify_and_die(t, status);
 }
 
+bool stub_selftest_escape;
+
 static void handle_event(struct task *t, struct host_event *ev)
 {
 	switch (ev->kind) {
 	case HEV_SYSCALL:
+		t->fault_retry = 0;
+		syscall_dispatch(t);
+		break;
 	case HEV_SYSCALL32:
 		t->fault_retry = 0;
+		syscall_refuse32(t);
+		break;
+	case HEV_VSYSCALL:
+		/* the legacy vsyscall page: the guest's own gettimeofday, time
+		 * or getcpu, answered here; the host emulates the return */
 		syscall_dispatch(t);
 		break;
 	case HEV_FAULT: {
@@ -183,7 +193,11 @@ static void handle_event(struct task *t, struct host_event *ev)
 		force_sig_info(t, ev->sig, ev->si_code, ev->addr);
 		break;
 	case HEV_EXITED:
-		if (!t->group_leader->group_exit)
+		if (WIFSIGNALED(ev->status) && WTERMSIG(ev->status) == SIGSYS && !t->group_leader->group_exit)
+			printk(KERN_EMERG, "Oops: stub of task %d (%s, tgid %d) killed by its seccomp "
+			       "filter (another thread's host call); killing the process\n",
+			       t->tid, t->comm, t->tgid);
+		else if (!t->group_leader->group_exit)
 			pr_err("vmcore: host thread of task %d vanished (status %#x)\n", t->tid, ev->status);
 		t->ht.tid = 0;
 		do_group_exit(t, SIGKILL);
@@ -197,7 +211,18 @@ void task_loop(struct task *t)
 	for (;;) {
 		if (unlikely(gdb_active))
 			gdb_before_run(t);
+		if (unlikely(stub_selftest_escape) && t->tgid != 1 && t->mm->as.ops_n)
+			host_queue_forbidden(&t->mm->as);
 		int r = host_flush(&t->ht);
+		if (r == HOST_ESECCOMP) {
+			/* wall one failed somewhere and wall two held: say so
+			 * loudly, end the process, keep the kernel running */
+			printk(KERN_EMERG, "Oops: stub of task %d (%s, tgid %d) killed by its seccomp "
+			       "filter: a host system call outside the stub's own; killing the process\n",
+			       t->tid, t->comm, t->tgid);
+			t->ht.tid = 0;
+			do_group_exit(t, SIGKILL);
+		}
 		if (r < 0) {
 			pr_err("vmcore: cannot update the host mappings of task %d: %s\n", t->tid,
 			       strerror(-r));
@@ -209,7 +234,11 @@ void task_loop(struct task *t)
 		bkl_lock();
 		t->in_user = false;
 		handle_event(t, &ev);
-		do_signal(t);
+		if (likely(ev.kind != HEV_VSYSCALL))
+			do_signal(t);
+		else if (signal_pending(t))
+			host_kick(&t->ht); /* no frame at this stop: the kick's
+					    * stop, right after the return, takes it */
 	}
 }
 

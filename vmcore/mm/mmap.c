@@ -34,7 +34,12 @@ static void zap_pte(pte_t *pte, u64 va, void *arg)
 	struct zap_ctx *z = arg;
 	(void)va;
 	if (*pte & PTE_PRESENT) {
-		frame_put(PTE_FRAME(*pte));
+		/* a host-mapped frame is freed only once the stub's unmap
+		 * of it has run (host_defer_put) */
+		if (*pte & PTE_HOST)
+			host_defer_put(&z->mm->as, PTE_FRAME(*pte));
+		else
+			frame_put(PTE_FRAME(*pte));
 		z->mm->rss--;
 	}
 	*pte = 0;

@@ -3,16 +3,24 @@
  * vmcore starts it (from a copy embedded in ./linux) traced by a kernel task
  * thread.  At the exec stop the tracer sets:
  *   rdi = physmem fd, rsi = physmem offset of the data pages, rdx = their size
- * The entry maps those pages read-only at STUB_DATA, unmaps every other host
- * mapping below and above the stub (the original stack, vdso, vvar), then
- * stops with int3.  From then on the address space holds only this code page,
- * the data pages and what the kernel maps from physmem.
+ * and writes a seccomp filter program (a struct sock_fprog, then the
+ * instructions) at the start of those pages.  The entry maps the pages
+ * read-only at STUB_DATA, unmaps every other host mapping below and above
+ * the stub (the original stack, vdso, vvar), installs the filter and stops
+ * with int3.  From then on the address space holds only this code page, the
+ * data pages and what the kernel maps from physmem, and every host system
+ * call the process makes passes the filter (wall two: see
+ * vmcore/host/seccomp.c): a forbidden one kills it with SIGSYS.
  *
  * stub_batch runs a batch of host syscalls (mmap, munmap, mprotect) that the
  * kernel wrote into the data pages: rdi = address of the first op, rsi = count.
- * It stops with int3; rax = 0 or the first error, r12 = index reached.
- * The guest itself can never run these syscalls: guest code only ever runs
- * under PTRACE_SYSEMU, which catches every syscall instruction. */
+ * It stops with the int3 at STUB_BATCH_DONE; rax = 0 or the first error,
+ * r12 = index reached.  stub_clone stops with the int3 at STUB_CLONE_DONE.
+ * The tracer runs both from a register state it sets completely (flags,
+ * segments; never the guest's) and accepts only a stop at those addresses
+ * (wall one).  The guest itself can never run these syscalls: guest code
+ * only ever runs under PTRACE_SYSEMU, which catches every syscall
+ * instruction.  The fixed offsets (.org) are STUB_* in vmcore/host.h. */
 
 #define STUB_BASE 0x7f0000000000
 #define STUB_DATA (STUB_BASE + 0x10000)
@@ -51,9 +59,22 @@ _start:
 	mov $STUB_END, %rdi
 	mov $(USER_TOP - STUB_END), %rsi
 	syscall
-	/* close the physmem fd's inheritance hazard: nothing else is open */
-	xor %eax, %eax
-	int3
+	/* prctl(PR_SET_NO_NEW_PRIVS, 1): needed to install a filter */
+	mov $157, %eax
+	mov $38, %edi
+	mov $1, %esi
+	xor %edx, %edx
+	xor %r10d, %r10d
+	xor %r8d, %r8d
+	syscall
+	test %rax, %rax
+	jnz fail
+	/* seccomp(SECCOMP_SET_MODE_FILTER, 0, STUB_DATA): the kernel's filter */
+	mov $317, %eax
+	mov $1, %edi
+	xor %esi, %esi
+	mov $STUB_DATA, %rdx
+	syscall
 fail:
 	int3
 	ud2
@@ -80,7 +101,10 @@ stub_batch:
 	inc %r12
 	jmp 1b
 2:	xor %eax, %eax
-3:	int3
+3:	jmp batch_done
+	.org 0x1f0
+batch_done:			/* STUB_BATCH_DONE */
+	int3
 	ud2
 
 /* stub_clone: make a new host thread in this address space.
@@ -98,11 +122,14 @@ stub_clone:
 	syscall
 	test %rax, %rax
 	jz 1f
-	int3
-	ud2
+	jmp clone_done
 1:	mov $34, %eax
 	syscall
 	jmp 1b
+	.org 0x230
+clone_done:			/* STUB_CLONE_DONE */
+	int3
+	ud2
 
 /* stub_exit: end this host thread (a guest thread's exit). */
 	.org 0x240

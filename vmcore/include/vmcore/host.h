@@ -19,7 +19,9 @@
 #define STUB_BASE 0x7f0000000000UL /* the guest's TASK_SIZE */
 #define STUB_CODE STUB_BASE
 #define STUB_BATCH (STUB_BASE + 0x100UL) /* stub_batch, placed by stub.S */
+#define STUB_BATCH_DONE (STUB_BASE + 0x1f0UL) /* its int3: the only end accepted */
 #define STUB_CLONE (STUB_BASE + 0x200UL)
+#define STUB_CLONE_DONE (STUB_BASE + 0x230UL)
 #define STUB_EXIT (STUB_BASE + 0x240UL)
 #define STUB_DATA (STUB_BASE + 0x10000UL)
 #define STUB_DATA_PAGES 4
@@ -40,6 +42,13 @@ struct host_as {
 	u64 nflush, nops; /* statistics */
 	struct host_thread *flusher; /* a stopped thread of this space we trace */
 	int creator;     /* host tid of the kernel thread that started it (its parent) */
+	/* Frames whose last reference went while this stub may still map
+	 * them: they return to the allocator only once a batch that unmaps
+	 * or replaces them has run to its end, or the stub is gone.  The
+	 * first nsealed were queued before the last operation. */
+	u64 *deferred;
+	int ndeferred, nsealed, deferred_cap;
+	bool broken;     /* a batch did not end as it must: no more batches */
 };
 
 struct host_thread {
@@ -50,14 +59,24 @@ struct host_thread {
 	bool regs_dirty;
 	bool in_syscall; /* stopped at a syscall (regs.orig_rax valid) */
 	bool step;       /* the next host_run runs one instruction (the debugger) */
+	u64 dr7;         /* what host_set_debugreg put in DR7 (cleared for stub code) */
+	bool at_vsyscall; /* stopped in the host's vsyscall emulation */
 };
 
 enum host_event_kind {
 	HEV_SYSCALL,  /* a guest syscall; regs hold it (orig_rax, args) */
-	HEV_SYSCALL32, /* int $0x80 or sysenter: not the x86-64 table */
+	HEV_SYSCALL32, /* an i386 call (int $0x80, sysenter, or syscall in a
+			* 32-bit code segment), as the host says: not the x86-64 table */
 	HEV_FAULT,    /* SIGSEGV from a memory access: ev.addr */
 	HEV_SIGNAL,   /* another synchronous signal (SIGILL, SIGFPE, SIGTRAP, SIGBUS) */
 	HEV_EXITED,   /* the host thread is gone (killed from outside) */
+	HEV_VSYSCALL, /* a call into the legacy vsyscall page, stopped by the
+		       * stub's filter before the host ran it: regs.orig_rax is
+		       * gettimeofday, time or getcpu with its arguments.  Answer
+		       * it like a syscall (rax) and leave rip and rsp alone: the
+		       * host then emulates the return.  Until the next host_run
+		       * no stub code can run on this thread (host_flush keeps
+		       * the queue) and no signal frame may be built. */
 };
 
 struct host_event {
@@ -96,6 +115,23 @@ void host_map(struct host_as *as, u64 addr, u64 len, int prot, u64 physoff);
 void host_unmap(struct host_as *as, u64 addr, u64 len);
 void host_protect(struct host_as *as, u64 addr, u64 len, int prot);
 int host_flush(struct host_thread *t);
+/* host_flush's answer when the stub process was killed by its seccomp
+ * filter: it tried a host system call outside what the stub may make. */
+#define HOST_ESECCOMP (-ENOTRECOVERABLE)
+
+/* Drop a reference to frame f that a host mapping of as may still reach
+ * (a pte that was PTE_HOST): the frame is put once that mapping is gone. */
+void host_defer_put(struct host_as *as, u64 f);
+
+/* The test hook of stub_selftest=escape: queue the host call an escape
+ * would make, openat("vmcore-stub-escape", O_CREAT) in the stub's host
+ * working directory (./linux's), which the stub's filter forbids: its
+ * next batch gets it killed and no host file is created. */
+void host_queue_forbidden(struct host_as *as);
+
+/* Build the stub's seccomp filter program (host/seccomp.c) into buf, which
+ * the stub sees at buf_addr; returns its size, or 0 if it does not fit. */
+size_t stub_filter_build(void *buf, size_t size, u64 buf_addr, u64 clone_flags);
 
 /* Resume the guest thread in user mode and wait for its next event. */
 void host_run(struct host_thread *t, struct host_event *ev);

@@ -31,6 +31,7 @@ extern const struct syscall_desc syscall_table[NR_SYSCALLS];
 
 /* Handle the syscall the task is stopped at. */
 void syscall_dispatch(struct task *t);
+void syscall_refuse32(struct task *t);
 
 
 #endif

@@ -151,6 +151,9 @@ void sync_all_mms(void);
 
 extern int nr_vcpus;
 extern int max_tasks, nr_tasks;
+/* stub_selftest=escape: make every stub but init's run a forbidden host
+ * call (a host file creation) in its next batch (the test of the stubs' seccomp filter). */
+extern bool stub_selftest_escape;
 extern u64 boot_time_ns;
 extern char *saved_command_line;
 
