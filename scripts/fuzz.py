@@ -152,7 +152,7 @@ def main():
         while spent < share:
             secs = min(a.boot, share - spent)
             if stage == "fuzzer":
-                cmd = base + ["init=/fuzzer", "--", str(secs + 60), str(seed), str(a.workers)]
+                cmd = base + ["init=/fuzzer", "--", str(secs), str(seed), str(a.workers)]
             else:
                 script = ("busybox mount -t proc proc /proc; busybox mount -t tmpfs tmpfs /tmp; cd /tmp; "
                           "exec %s --dangerous -q -l off -a 64 -C %d -s %d "
@@ -160,7 +160,9 @@ def main():
                           % (TRINITY, a.workers, seed))
                 cmd = base + ["init=/bin/busybox", "--", "sh", "-c", script]
             t0 = time.monotonic()
-            rc, out, err, mem, halted = boot(cmd, secs)
+            # the fuzzer ends by itself (init exits 0 with its figures);
+            # trinity runs until the kernel is told to halt
+            rc, out, err, mem, halted = boot(cmd, secs + 30 if stage == "fuzzer" else secs)
             spent += max(1, int(time.monotonic() - t0))
             boots += 1
             peak = max(peak, mem)
@@ -176,6 +178,8 @@ def main():
             if mem > bound:
                 problems.append("%s seed %d: host memory %d MiB > %d MiB" % (stage, seed, mem >> 20,
                                                                              bound >> 20))
+            if stage == "fuzzer" and (rc != 0 or "fuzzer done" not in out):
+                problems.append("fuzzer seed %d: init did not finish (status %s): %r" % (seed, rc, out[-300:]))
             for line in out.splitlines():
                 if line.startswith("fuzzer: "):
                     calls.append(int(line.split()[1]))

@@ -29,8 +29,13 @@
 #define WORKER_NS 500000000LL /* a worker lives at most this long */
 #define SCRATCH (64 * 1024)
 
+/* A worker's count of calls, with its complement: random calls may write
+ * anywhere, this page included, and rt_sigreturn may resume the loop with
+ * registers taken from the stack; a torn, trampled or implausible count
+ * (a worker lives half a second) is dropped. */
+#define PLAUSIBLE_CALLS 10000000UL
 struct shared {
-	volatile unsigned long calls[MAX_WORKERS];
+	volatile unsigned long calls[MAX_WORKERS][2];
 };
 
 static unsigned long state;
@@ -113,7 +118,9 @@ static void worker(int idx, struct shared *sh)
 			continue;
 		if (nr == SYS_kill && (int)a[0] == -1)
 			continue;
-		sh->calls[idx]++;
+		unsigned long c = sh->calls[idx][0] + 1;
+		sh->calls[idx][0] = c;
+		sh->calls[idx][1] = ~c;
 		long r = syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 		if (r == 0 && (nr == SYS_fork || nr == SYS_vfork || nr == SYS_clone || nr == SYS_clone3))
 			syscall(SYS_exit, 0); /* a child (or a thread) made by chance ends at once */
@@ -142,13 +149,15 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	pid_t pid[MAX_WORKERS] = { 0 };
 	long long born[MAX_WORKERS] = { 0 };
-	unsigned long spawned = 0, killed = 0, by_signal[65] = { 0 }, exited = 0;
+	unsigned long spawned = 0, killed = 0, by_signal[65] = { 0 }, exited = 0, calls = 0, lost = 0;
 	long long end = now_ns() + secs * 1000000000LL;
 	while (now_ns() < end) {
 		for (int i = 0; i < nw; i++) {
 			if (pid[i] > 0)
 				continue;
 			unsigned long seed = rnd();
+			sh->calls[i][0] = 0;
+			sh->calls[i][1] = ~0UL;
 			pid_t c = fork();
 			if (c == 0) {
 				state = seed | 1;
@@ -168,6 +177,10 @@ int main(int argc, char **argv)
 			for (int i = 0; i < nw; i++)
 				if (pid[i] == w) {
 					pid[i] = 0;
+					if (sh->calls[i][1] == ~sh->calls[i][0] && sh->calls[i][0] < PLAUSIBLE_CALLS)
+						calls += sh->calls[i][0];
+					else
+						lost++;
 					if (WIFSIGNALED(st))
 						by_signal[WTERMSIG(st) & 63]++;
 					else
@@ -186,13 +199,18 @@ int main(int argc, char **argv)
 	/* what is left (the workers' children too) goes */
 	kill(-1, SIGKILL);
 	int st;
-	while (waitpid(-1, &st, __WALL) > 0)
-		;
-	unsigned long calls = 0;
-	for (int i = 0; i < nw; i++)
-		calls += sh->calls[i];
-	printf("fuzzer: %lu calls in %d s, %lu workers (%lu exited, %lu killed as stuck), deaths by signal:",
-	       calls, secs, spawned, exited, killed);
+	pid_t w;
+	while ((w = waitpid(-1, &st, __WALL)) > 0)
+		for (int i = 0; i < nw; i++)
+			if (pid[i] == w) {
+				pid[i] = 0;
+				if (sh->calls[i][1] == ~sh->calls[i][0] && sh->calls[i][0] < PLAUSIBLE_CALLS)
+					calls += sh->calls[i][0];
+				else
+					lost++;
+			}
+	printf("fuzzer: %lu calls in %d s, %lu workers (%lu exited, %lu killed as stuck, %lu counts lost), "
+	       "deaths by signal:", calls, secs, spawned, exited, killed, lost);
 	for (int s = 1; s < 65; s++)
 		if (by_signal[s])
 			printf(" %s=%lu", sigabbrev_np(s) ? sigabbrev_np(s) : "?", by_signal[s]);
