@@ -31,7 +31,7 @@ void vfork_release(struct task *t)
 	}
 }
 
-static void files_put(struct files_struct *fs)
+void files_put(struct files_struct *fs)
 {
 	if (!fs || --fs->refs)
 		return;
@@ -43,7 +43,7 @@ static void files_put(struct files_struct *fs)
 	free(fs);
 }
 
-static void fs_put(struct fs_struct *fs)
+void fs_put(struct fs_struct *fs)
 {
 	if (!fs || --fs->refs)
 		return;
@@ -63,6 +63,7 @@ static void release_task(struct task *t)
 		}
 	free(t->fpstate);
 	free(t->trace_pending);
+	free(t->held);
 	free(t);
 }
 
@@ -83,6 +84,7 @@ static void exit_resources(struct task *t)
 			futex_wake_addr(t, t->clear_child_tid, 1);
 	}
 	vfork_release(t);
+	fd_put_held(t); /* an exit from inside a system call (a failed execve) */
 	files_put(t->files);
 	t->files = NULL;
 	fs_put(t->fs);
@@ -94,6 +96,21 @@ static void release_mm(struct task *t)
 	if (t->mm)
 		mm_put(t->mm);
 	t->mm = NULL;
+}
+
+/* A task whose task thread could not be started (it becomes a zombie
+ * that the parent reaps): what fork gave it goes back now, since no exit
+ * path will ever run for it. */
+void task_release_unstarted(struct task *t)
+{
+	files_put(t->files);
+	t->files = NULL;
+	fs_put(t->fs);
+	t->fs = NULL;
+	release_mm(t);
+	sighand_put(t->sighand);
+	t->sighand = NULL;
+	t->group_leader->nr_threads--;
 }
 
 /* Hand the children of a dying process to init. */

@@ -98,6 +98,8 @@ struct task {
 	u64 nsyscalls;
 	struct flight flight;   /* the last system calls (trace/trace.c) */
 	void *trace_pending;    /* a traced call in progress */
+	struct file **held;     /* files fd_get looked up in this system call */
+	int nheld, held_max;
 	struct gdb_task *gdb;   /* a debugger is attached (gdbstub/target.c) */
 	struct kcov_task *kcov; /* KCOV collects its kernel PCs (coverage/kcov.c) */
 	struct {                /* how restart_syscall(2) goes on (Linux's restart_block) */
@@ -147,6 +149,9 @@ void task_pin(struct task *t);
 
 void vfork_release(struct task *t);
 _Noreturn void exit_notify_and_die(struct task *t, int status);
+void task_release_unstarted(struct task *t);
+void files_put(struct files_struct *fs);
+void fs_put(struct fs_struct *fs);
 void sync_all_mms(void);
 
 extern int nr_vcpus;
