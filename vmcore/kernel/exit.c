@@ -73,6 +73,28 @@ static void sighand_put(struct sighand_struct *sh)
 		free(sh);
 }
 
+/* Does a task of another thread group use t's address space? */
+static bool mm_shared_outside(struct task *t)
+{
+	for (struct task *q = all_tasks; q; q = q->next_task)
+		if (q->mm == t->mm && q->tgid != t->tgid && q->state == TASK_RUNNING)
+			return true;
+	return false;
+}
+
+/* t's host thread leaves its stub while other tasks live on in it: the
+ * stub's queue is flushed through a thread that stays. */
+void mm_pass_flusher(struct task *t)
+{
+	if (!t->mm || t->mm->as.flusher != &t->ht)
+		return;
+	for (struct task *q = all_tasks; q; q = q->next_task)
+		if (q != t && q->mm == t->mm && q->state == TASK_RUNNING && !q->exiting && q->ht.tid) {
+			t->mm->as.flusher = &q->ht;
+			return;
+		}
+}
+
 /* Give up what the task holds.  The mm goes last for a group leader,
  * whose task thread created (and is the parent of) the stub process. */
 static void exit_resources(struct task *t)
@@ -152,10 +174,17 @@ _Noreturn void exit_notify_and_die(struct task *t, int status)
 	kcov_task_exit(t);
 	if (unlikely(gdb_active))
 		gdb_exit(t, others ? -1 : status);
-	/* A thread leaving a living group ends its host thread cleanly: if its
-	 * tracer just went, the host would kill the whole process. */
-	if (others && !leader->group_exit && t->ht.tid && t->mm)
+	/* A task leaving a stub that others still use ends its host thread
+	 * cleanly: if its tracer just went, the host would kill the whole stub
+	 * process.  The others are the rest of a living thread group, or
+	 * processes made with CLONE_VM and no CLONE_THREAD, which live in the
+	 * same stub; these go on even when this group exits as a whole (a
+	 * group that exits whole and shares its stub with no one is killed
+	 * with it, below, and needs no clean exits). */
+	if (t->ht.tid && t->mm && t->mm->users > 1 && (!leader->group_exit || mm_shared_outside(t))) {
+		mm_pass_flusher(t);
 		host_thread_exit(&t->ht);
+	}
 	exit_resources(t);
 	if (t != leader) {
 		release_mm(t);
@@ -198,8 +227,10 @@ _Noreturn void exit_notify_and_die(struct task *t, int status)
 		free(q);
 	}
 	struct task *p = t->parent;
-	/* a parent that ignores SIGCHLD, or sets SA_NOCLDWAIT, never sees zombies */
-	if (p && p->sighand && (p->sighand->action[SIGCHLD - 1].handler == (u64)SIG_IGN ||
+	/* a parent that ignores SIGCHLD, or sets SA_NOCLDWAIT, never sees
+	 * zombies of children that would send it SIGCHLD */
+	if (p && p->sighand && t->exit_signal == SIGCHLD &&
+	    (p->sighand->action[SIGCHLD - 1].handler == (u64)SIG_IGN ||
 				(p->sighand->action[SIGCHLD - 1].flags & SA_NOCLDWAIT))) {
 		t->state = TASK_DEAD;
 		release_task(t);

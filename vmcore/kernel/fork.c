@@ -30,7 +30,7 @@ int alloc_pid(void)
 	}
 }
 
-static struct files_struct *files_dup(struct files_struct *old)
+struct files_struct *files_dup(struct files_struct *old)
 {
 	struct files_struct *fs = kzalloc(sizeof(*fs));
 	if (!fs)

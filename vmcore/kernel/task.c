@@ -56,7 +56,7 @@ void task_init_rlimits(struct task *t)
 }
 
 /* A new address space for t: mm, stub data pages, stub process. */
-static int task_new_mm(struct task *t)
+int task_new_mm(struct task *t)
 {
 	struct mm *mm = mm_alloc();
 	if (!mm)
