@@ -140,20 +140,18 @@ static int wait_stop(int tid, int *status)
 
 int host_as_create(struct host_as *as, struct host_thread *t, u64 data_off, void *data)
 {
-	static __thread char *stack;
+	/* The vfork child runs on this frame's buffer while we are suspended
+	 * (until its execveat).  It was a 64 KiB mmap cached per thread, but a
+	 * task thread makes one stub and ends: every fork left 64 KiB of host
+	 * address space and a page of host RSS behind. */
+	char stack[16384] __attribute__((aligned(64)));
 	struct child_args ca = { physmem_fd, stub_fd };
 	int status;
 
-	if (!stack) {
-		stack = mmap(NULL, 65536, PROT_READ | PROT_WRITE,
-			     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (stack == MAP_FAILED)
-			return -ENOMEM;
-	}
 	memset(as, 0, sizeof(*as));
 	as->ops = data;
 	as->data_off = data_off;
-	int pid = clone(stub_child, stack + 65536, CLONE_VM | CLONE_VFORK | SIGCHLD, &ca);
+	int pid = clone(stub_child, stack + sizeof(stack), CLONE_VM | CLONE_VFORK | SIGCHLD, &ca);
 	if (pid < 0)
 		return -errno;
 	if (wait_stop(pid, &status) < 0 || !WIFSTOPPED(status) || WSTOPSIG(status) != SIGTRAP) {
