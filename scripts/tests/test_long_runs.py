@@ -10,7 +10,8 @@ import signal
 import subprocess
 import time
 
-from conftest import LINUX, TESTCASES, assert_same, guest_cmdline, run_guest, run_native
+from conftest import (LINUX, STUB_COMM, all_procs, assert_same, guest_cmdline, run_guest,
+                      run_native)
 
 
 def test_fork_pipe_workers():
@@ -132,3 +133,42 @@ def test_5000_programs(tmproot):
     # the RSS may settle during the first thousand (malloc arenas of new
     # task threads); from there on it must stay flat
     assert last[4] - checkpoints[1][4] < 4096, "host RSS grew: %r" % checkpoints
+
+
+def test_clone_vm_child_outlives_its_parent():
+    """A clone(CLONE_VM) child lives on in its parent's stub after the
+    parent exits or execs, even before the child first ran (the stub used
+    to be killed with its creator's kernel thread: "vanished", or a thread
+    that could not be attached).  Afterwards no stub is left as a host
+    zombie."""
+    n = 60
+    native = run_native("long_vmshare", [str(n)])
+    p = subprocess.Popen([LINUX] + guest_cmdline("long_vmshare", [str(n), "wait"]),
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         start_new_session=True)
+    try:
+        out = b""
+        deadline = time.monotonic() + 60
+        while b"done\n" not in out:
+            left = deadline - time.monotonic()
+            assert left > 0, "no end: %r" % out
+            r, _, _ = select.select([p.stdout], [], [], left)
+            chunk = os.read(p.stdout.fileno(), 4096) if r else b""
+            if r and not chunk:
+                break
+            out += chunk
+        stubs = [pid for pid, st in all_procs().items() if st[2] == p.pid and st[0] == STUB_COMM]
+        zombies = [pid for pid in stubs if all_procs().get(pid, ("", ""))[1] == "Z"]
+        p.stdin.write(b"\n")
+        p.stdin.flush()
+        rest, err = p.communicate(timeout=30)
+    finally:
+        if p.poll() is None:
+            os.killpg(p.pid, signal.SIGKILL)
+            p.wait()
+    text = (out + rest).decode(errors="replace")
+    err = err.decode(errors="replace")
+    assert "vanished" not in err and "cannot attach" not in err, err
+    assert text.replace("done\n", "") == native.out, (text, native.out, err[-2000:])
+    assert p.returncode == 0, err[-2000:]
+    assert len(stubs) == 1 and not zombies, "stubs of ./linux at the end: %r (zombies %r)" % (stubs, zombies)

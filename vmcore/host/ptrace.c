@@ -210,6 +210,11 @@ void host_as_kill(struct host_as *as)
 	as->pid = 0;
 }
 
+bool host_as_mine(const struct host_as *as)
+{
+	return as->pid > 0 && as->creator == gettid();
+}
+
 void host_kick(struct host_thread *t)
 {
 	if (t->as && t->as->pid > 0)

@@ -481,7 +481,7 @@ static int exec_unshare(struct task *t)
 		mm_pass_flusher(t);
 		host_thread_exit(&t->ht);
 		t->mm = NULL;
-		mm_put(old);
+		mm_leave(old);
 		int r = task_new_mm(t);
 		if (r < 0)
 			return r;

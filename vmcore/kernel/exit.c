@@ -113,10 +113,43 @@ static void exit_resources(struct task *t)
 	t->fs = NULL;
 }
 
+/* A stub dies with the kernel thread that created it (see host_as_mine).
+ * When that thread's task is done with an address space that other tasks
+ * still use (processes made with CLONE_VM and no CLONE_THREAD, which are
+ * host threads of the same stub), the thread keeps its reference and
+ * lingers, after its task has become a zombie, until it is the last user:
+ * then it kills and reaps the stub itself.  Without this the stub was
+ * SIGKILLed under the others as soon as the creator ended ("host thread of
+ * task N vanished", or a new thread that could not be attached). */
+#define KEPT_MAX 8
+static __thread struct mm *kept_mms[KEPT_MAX];
+static __thread int nkept;
+static pthread_cond_t mm_users_cond = PTHREAD_COND_INITIALIZER;
+
+void mm_leave(struct mm *mm)
+{
+	if (mm->users > 1 && host_as_mine(&mm->as) && nkept < KEPT_MAX)
+		kept_mms[nkept++] = mm;
+	else
+		mm_put(mm);
+	pthread_cond_broadcast(&mm_users_cond);
+}
+
+/* Before a task thread ends: wait out the stubs it keeps alive. */
+static void drain_kept_mms(void)
+{
+	while (nkept > 0) {
+		struct mm *mm = kept_mms[--nkept];
+		while (mm->users > 1)
+			bkl_wait(&mm_users_cond);
+		mm_put(mm);
+	}
+}
+
 static void release_mm(struct task *t)
 {
 	if (t->mm)
-		mm_put(t->mm);
+		mm_leave(t->mm);
 	t->mm = NULL;
 }
 
@@ -196,6 +229,7 @@ _Noreturn void exit_notify_and_die(struct task *t, int status)
 		t->state = TASK_DEAD;
 		release_task(t);
 		wake_child_waiters();
+		drain_kept_mms();
 		bkl_unlock();
 		pthread_exit(NULL);
 	}
@@ -238,6 +272,7 @@ _Noreturn void exit_notify_and_die(struct task *t, int status)
 		notify_parent_exit(t);
 	}
 	wake_child_waiters();
+	drain_kept_mms(); /* t may be reaped and freed meanwhile */
 	bkl_unlock();
 	pthread_exit(NULL);
 }

@@ -151,6 +151,7 @@ void vfork_release(struct task *t);
 _Noreturn void exit_notify_and_die(struct task *t, int status);
 void task_release_unstarted(struct task *t);
 void mm_pass_flusher(struct task *t);
+void mm_leave(struct mm *mm); /* a task's mm_put (its stub's creator may linger) */
 void files_put(struct files_struct *fs);
 struct files_struct *files_dup(struct files_struct *old);
 int task_new_mm(struct task *t); /* a new, empty address space and its stub */
