@@ -135,8 +135,11 @@ static int start_task_thread(struct task *t, void *(*fn)(void *))
 long do_fork(struct task *p, u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls)
 {
 	bool thread = flags & CLONE_THREAD;
-	/* Memory shared without a vfork wait: a new host thread in the same stub. */
-	bool share_vm = (flags & CLONE_VM) && (thread || !(flags & CLONE_VFORK));
+	/* Memory shared (a thread, vfork, or a process with CLONE_VM): a new
+	 * host thread in the same stub.  It leaves the stub for one of its own
+	 * when it execs (exec_unshare), and ends its host thread cleanly when
+	 * it exits while others still use the stub. */
+	bool share_vm = flags & CLONE_VM;
 	if (thread && !(flags & CLONE_SIGHAND))
 		return -EINVAL;
 	if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM))
