@@ -234,6 +234,8 @@ void host_pin(struct host_thread *t, int cpu)
 
 static void queue(struct host_as *as, u64 nr, u64 a0, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5)
 {
+	if (as->pid <= 0)
+		return; /* its stub is gone (an address space torn down after it) */
 	if (as->ops_n == (int)HOST_OPS_MAX)
 		host_flush(traced && traced->as == as ? traced : as->flusher);
 	struct host_op *op = &as->ops[as->ops_n++];
@@ -435,6 +437,8 @@ void host_thread_exit(struct host_thread *t)
 	int status;
 	regs.rip = STUB_EXIT;
 	regs.orig_rax = -1;
+	if (traced == t)
+		traced = NULL; /* never flush through a thread that is gone */
 	if (ptrace(PTRACE_SETREGS, t->tid, 0, &regs) < 0 || ptrace(PTRACE_CONT, t->tid, 0, 0) < 0)
 		return;
 	/* The main thread of a process whose other threads live on stays a

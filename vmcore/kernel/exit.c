@@ -142,6 +142,9 @@ static void drain_kept_mms(void)
 		struct mm *mm = kept_mms[--nkept];
 		while (mm->users > 1)
 			bkl_wait(&mm_users_cond);
+		/* our task and its host thread are gone: kill the stub first, so
+		 * that the teardown queues nothing for it */
+		host_as_kill(&mm->as);
 		mm_put(mm);
 	}
 }
