@@ -68,13 +68,22 @@ def host_rss_kb(pid):
     return -1
 
 
+def host_threads(pid):
+    return len(os.listdir("/proc/%d/task" % pid))
+
+
+def host_stubs(pid):
+    return sum(1 for st in all_procs().values() if st[2] == pid and st[0] == STUB_COMM)
+
+
 def test_5000_programs(tmproot):
     """One init runs 5,000 short programs (fork, execve, a pipe and a
     thread each) and every one exits as it should.  At each checkpoint
     the guest waits while we take the kernel's host fd count and RSS: the
     guest's MemFree and Committed_AS come back to where they started, the
-    host fds do not move and the RSS does not grow."""
-    os.mkdir(os.path.join(tmproot, "proc"))
+    host fds and threads do not move, no stub but init's is left, and the
+    RSS does not grow."""
+    os.makedirs(os.path.join(tmproot, "proc"), exist_ok=True)
     n = 5000
     t0 = time.monotonic()
     p = subprocess.Popen([LINUX] + guest_cmdline("long_spawn", [str(n), "wait"], root=tmproot),
@@ -101,7 +110,8 @@ def test_5000_programs(tmproot):
                 m = re.match(r"checkpoint (\d+) of \d+: MemFree (-?\d+) kB, Committed_AS (-?\d+) kB", line)
                 if m:
                     checkpoints.append((int(m.group(1)), int(m.group(2)), int(m.group(3)),
-                                        host_fds(p.pid), host_rss_kb(p.pid)))
+                                        host_fds(p.pid), host_rss_kb(p.pid), host_threads(p.pid),
+                                        host_stubs(p.pid)))
                     p.stdin.write(b"\n")
                     p.stdin.flush()
         p.wait(timeout=30)
@@ -112,8 +122,8 @@ def test_5000_programs(tmproot):
     seconds = time.monotonic() - t0
     err = p.stderr.read().decode(errors="replace")
     native = run_native("long_spawn", [str(n)], timeout=120)
-    report = "\n".join("  after %5d: MemFree %d kB, Committed_AS %d kB, host fds %d, host RSS %d kB" % c
-                       for c in checkpoints)
+    report = "\n".join("  after %5d: MemFree %d kB, Committed_AS %d kB, host fds %d, host RSS %d kB, "
+                       "host threads %d, stubs %d" % c for c in checkpoints)
     print("\n5,000 programs: vmcore %.1f s, native %.1f s\n%s" % (seconds, native.seconds, report))
     assert p.returncode == 0, "status %d\n%s\n%s" % (p.returncode, "\n".join(out[-5:]), err[-2000:])
     assert "%d programs, 0 failed" % n in out, out[-3:]
@@ -123,6 +133,9 @@ def test_5000_programs(tmproot):
     assert last[1] == first[1], "MemFree went from %d to %d kB" % (first[1], last[1])
     assert last[2] == first[2], "Committed_AS went from %d to %d kB" % (first[2], last[2])
     assert all(c[3] == first[3] for c in checkpoints), "host fds moved: %r" % checkpoints
+    # the last child's task thread may still be on its way out
+    assert all(c[5] <= first[5] + 1 for c in checkpoints), "host threads grew: %r" % checkpoints
+    assert all(c[6] == 1 for c in checkpoints), "stubs left behind: %r" % checkpoints
     # the RSS may settle during the first thousand (malloc arenas of new
     # task threads); from there on it must stay flat
     assert last[4] - checkpoints[1][4] < 4096, "host RSS grew: %r" % checkpoints
