@@ -483,8 +483,12 @@ static int exec_unshare(struct task *t)
 		t->mm = NULL;
 		mm_leave(old);
 		int r = task_new_mm(t);
-		if (r < 0)
-			return r;
+		if (r < 0) {
+			/* no host thread left to deliver a signal to */
+			pr_err("vmcore: exec of task %d: no address space of its own (error %d)\n", t->tid, r);
+			t->ht.tid = 0;
+			do_group_exit(t, SIGKILL);
+		}
 		task_pin(t);
 	}
 	return 0;
