@@ -1,4 +1,7 @@
-/* File descriptor tables. */
+/* File descriptor tables: an array of open files per files_struct (shared
+ * by CLONE_FILES), a close-on-exec bitmap beside it.  Every slot holds a
+ * reference to its file; a system call that looks a file up holds one
+ * more until it returns. */
 #include <vmcore/syscall.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,11 +17,11 @@ static int grow(struct files_struct *fs, int want)
 	if (!nfd)
 		return -ENOMEM;
 	memset(nfd + fs->max, 0, (nmax - fs->max) * sizeof(*nfd));
+	fs->fd = nfd; /* the old array may be gone already */
 	u64 *ncl = realloc(fs->cloexec, (nmax / 64) * sizeof(u64));
 	if (!ncl)
 		return -ENOMEM;
 	memset(ncl + fs->max / 64, 0, (nmax - fs->max) / 64 * sizeof(u64));
-	fs->fd = nfd;
 	fs->cloexec = ncl;
 	fs->max = nmax;
 	return 0;
@@ -79,11 +82,41 @@ int fd_install_at(struct task *t, struct file *f, int fd, bool cloexec)
 	return fd;
 }
 
+/* Files looked up by a system call are held until it ends: the caller
+ * may sleep with the BKL released (a read on an empty pipe), and another
+ * thread sharing the table may close or dup2 over that descriptor
+ * meanwhile.  Without the reference the file was freed under the sleeper
+ * (a pipe's reader count fell to zero while a reader still waited in it). */
+static void fd_hold(struct task *c, struct file *f)
+{
+	for (int i = 0; i < c->nheld; i++)
+		if (c->held[i] == f)
+			return;
+	if (c->nheld == c->held_max) {
+		int nmax = c->held_max ? c->held_max * 2 : 8;
+		struct file **n = realloc(c->held, nmax * sizeof(*n));
+		if (!n)
+			return; /* as before: borrowed for this call */
+		c->held = n;
+		c->held_max = nmax;
+	}
+	c->held[c->nheld++] = fget(f);
+}
+
+void fd_put_held(struct task *c)
+{
+	/* fput may run a release that looks up nothing: the count is stable */
+	while (c->nheld > 0)
+		fput(c->held[--c->nheld]);
+}
+
 struct file *fd_get(struct task *t, int fd)
 {
 	struct files_struct *fs = t->files;
-	if (fd < 0 || fd >= fs->max)
+	if (!fs || fd < 0 || fd >= fs->max || !fs->fd[fd])
 		return NULL;
+	if (current)
+		fd_hold(current, fs->fd[fd]);
 	return fs->fd[fd];
 }
 

@@ -279,6 +279,8 @@ static char task_state(struct task *t)
 		return 'Z';
 	if (t->stopped)
 		return 'T';
+	if (!t->ht.tid)
+		return 'R'; /* born, its task thread not yet running: runnable */
 	return t->in_user ? 'R' : 'S';
 }
 

@@ -192,23 +192,21 @@ static int wait_stop(int tid, int *status)
 
 int host_as_create(struct host_as *as, struct host_thread *t, u64 data_off, void *data)
 {
-	static __thread char *stack;
+	/* The vfork child runs on this frame's buffer while we are suspended
+	 * (until its execveat).  It was a 64 KiB mmap cached per thread, but a
+	 * task thread makes one stub and ends: every fork left 64 KiB of host
+	 * address space and a page of host RSS behind. */
+	char stack[16384] __attribute__((aligned(64)));
 	struct child_args ca = { physmem_fd, stub_fd };
 	int status;
 
-	if (!stack) {
-		stack = mmap(NULL, 65536, PROT_READ | PROT_WRITE,
-			     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (stack == MAP_FAILED)
-			return -ENOMEM;
-	}
 	memset(as, 0, sizeof(*as));
 	as->ops = data;
 	as->data_off = data_off;
 	size_t filter_len = stub_filter_build(data, STUB_DATA_PAGES * PAGE_SIZE, STUB_DATA, THREAD_FLAGS);
 	if (!filter_len)
 		panic("the stub's seccomp filter does not fit its data pages");
-	int pid = clone(stub_child, stack + 65536, CLONE_VM | CLONE_VFORK | SIGCHLD, &ca);
+	int pid = clone(stub_child, stack + sizeof(stack), CLONE_VM | CLONE_VFORK | SIGCHLD, &ca);
 	if (pid < 0)
 		return -errno;
 	if (wait_stop(pid, &status) < 0 || !WIFSTOPPED(status) || WSTOPSIG(status) != SIGTRAP) {
@@ -284,6 +282,11 @@ void host_as_kill(struct host_as *as)
 	as->ndeferred = as->nsealed = as->deferred_cap = 0;
 }
 
+bool host_as_mine(const struct host_as *as)
+{
+	return as->pid > 0 && as->creator == gettid();
+}
+
 void host_kick(struct host_thread *t)
 {
 	if (t->as && t->as->pid > 0)
@@ -305,6 +308,8 @@ static void stub_broken(struct host_as *as, const char *why);
 
 static void queue(struct host_as *as, u64 nr, u64 a0, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5)
 {
+	if (as->pid <= 0)
+		return; /* its stub is gone (an address space torn down after it) */
 	/* A full queue that cannot be run leaves the host mappings out of
 	 * step with the page table (a write-protect for COW lost, say): the
 	 * stub must not run guest code again. */
@@ -646,6 +651,8 @@ void host_thread_exit(struct host_thread *t)
 	int status;
 	regs.rip = STUB_EXIT;
 	regs.orig_rax = -1;
+	if (traced == t)
+		traced = NULL; /* never flush through a thread that is gone */
 	/* as run_stub: the kernel's flags and 64-bit segments, not the guest's */
 	regs.eflags = STUB_RFLAGS;
 	regs.cs = USER_CS;

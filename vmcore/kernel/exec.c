@@ -450,6 +450,50 @@ static void kill_other_threads(struct task *t)
 		bkl_wait(&leader->sleep_cond);
 }
 
+/* What another process still shares with us after the other threads are
+ * gone (clone with CLONE_VM, CLONE_FILES or CLONE_SIGHAND and no
+ * CLONE_THREAD) must not be changed by our exec: as Linux, take a copy of
+ * the descriptor table and the signal handlers, and a new address space.
+ * The shared one is a stub process that the others live in: our host
+ * thread leaves it cleanly and we trace a new stub of our own. */
+static int exec_unshare(struct task *t)
+{
+	if (t->files && t->files->refs > 1) {
+		struct files_struct *nf = files_dup(t->files);
+		if (!nf)
+			return -ENOMEM;
+		files_put(t->files);
+		t->files = nf;
+	}
+	if (t->sighand && t->sighand->refs > 1) {
+		struct sighand_struct *sh = malloc(sizeof(*sh));
+		if (!sh)
+			return -ENOMEM;
+		*sh = *t->sighand;
+		sh->refs = 1;
+		t->sighand->refs--;
+		t->sighand = sh;
+	}
+	if (t->mm && t->mm->users > 1) {
+		struct mm *old = t->mm;
+		if (old->as.ops_n)
+			host_flush(&t->ht);
+		mm_pass_flusher(t);
+		host_thread_exit(&t->ht);
+		t->mm = NULL;
+		mm_leave(old);
+		int r = task_new_mm(t);
+		if (r < 0) {
+			/* no host thread left to deliver a signal to */
+			pr_err("vmcore: exec of task %d: no address space of its own (error %d)\n", t->tid, r);
+			t->ht.tid = 0;
+			do_group_exit(t, SIGKILL);
+		}
+		task_pin(t);
+	}
+	return 0;
+}
+
 static int exec_common(struct task *t, struct dentry *start, int flags, const char *path,
 		       struct strv *argv, struct strv *envp)
 {
@@ -519,6 +563,9 @@ again:
 
 	/* Point of no return: the old image goes. */
 	kill_other_threads(t);
+	r = exec_unshare(t);
+	if (r < 0)
+		goto fatal;
 	struct mm *mm = t->mm;
 	mm_unmap_all(mm);
 	mm->mmap_base = TASK_SIZE - STACK_TOP_GAP - (256UL << 20) - rnd_pages(1UL << 20);

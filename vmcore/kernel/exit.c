@@ -31,7 +31,7 @@ void vfork_release(struct task *t)
 	}
 }
 
-static void files_put(struct files_struct *fs)
+void files_put(struct files_struct *fs)
 {
 	if (!fs || --fs->refs)
 		return;
@@ -43,7 +43,7 @@ static void files_put(struct files_struct *fs)
 	free(fs);
 }
 
-static void fs_put(struct fs_struct *fs)
+void fs_put(struct fs_struct *fs)
 {
 	if (!fs || --fs->refs)
 		return;
@@ -63,6 +63,7 @@ static void release_task(struct task *t)
 		}
 	free(t->fpstate);
 	free(t->trace_pending);
+	free(t->held);
 	free(t);
 }
 
@@ -70,6 +71,28 @@ static void sighand_put(struct sighand_struct *sh)
 {
 	if (sh && --sh->refs == 0)
 		free(sh);
+}
+
+/* Does a task of another thread group use t's address space? */
+static bool mm_shared_outside(struct task *t)
+{
+	for (struct task *q = all_tasks; q; q = q->next_task)
+		if (q->mm == t->mm && q->tgid != t->tgid && q->state == TASK_RUNNING)
+			return true;
+	return false;
+}
+
+/* t's host thread leaves its stub while other tasks live on in it: the
+ * stub's queue is flushed through a thread that stays. */
+void mm_pass_flusher(struct task *t)
+{
+	if (!t->mm || t->mm->as.flusher != &t->ht)
+		return;
+	for (struct task *q = all_tasks; q; q = q->next_task)
+		if (q != t && q->mm == t->mm && q->state == TASK_RUNNING && !q->exiting && q->ht.tid) {
+			t->mm->as.flusher = &q->ht;
+			return;
+		}
 }
 
 /* Give up what the task holds.  The mm goes last for a group leader,
@@ -83,17 +106,69 @@ static void exit_resources(struct task *t)
 			futex_wake_addr(t, t->clear_child_tid, 1);
 	}
 	vfork_release(t);
+	fd_put_held(t); /* an exit from inside a system call (a failed execve) */
 	files_put(t->files);
 	t->files = NULL;
 	fs_put(t->fs);
 	t->fs = NULL;
 }
 
+/* A stub dies with the kernel thread that created it (see host_as_mine).
+ * When that thread's task is done with an address space that other tasks
+ * still use (processes made with CLONE_VM and no CLONE_THREAD, which are
+ * host threads of the same stub), the thread keeps its reference and
+ * lingers, after its task has become a zombie, until it is the last user:
+ * then it kills and reaps the stub itself.  Without this the stub was
+ * SIGKILLed under the others as soon as the creator ended ("host thread of
+ * task N vanished", or a new thread that could not be attached). */
+#define KEPT_MAX 8
+static __thread struct mm *kept_mms[KEPT_MAX];
+static __thread int nkept;
+static pthread_cond_t mm_users_cond = PTHREAD_COND_INITIALIZER;
+
+void mm_leave(struct mm *mm)
+{
+	if (mm->users > 1 && host_as_mine(&mm->as) && nkept < KEPT_MAX)
+		kept_mms[nkept++] = mm;
+	else
+		mm_put(mm);
+	pthread_cond_broadcast(&mm_users_cond);
+}
+
+/* Before a task thread ends: wait out the stubs it keeps alive. */
+static void drain_kept_mms(void)
+{
+	while (nkept > 0) {
+		struct mm *mm = kept_mms[--nkept];
+		while (mm->users > 1)
+			bkl_wait(&mm_users_cond);
+		/* our task and its host thread are gone: kill the stub first, so
+		 * that the teardown queues nothing for it */
+		host_as_kill(&mm->as);
+		mm_put(mm);
+	}
+}
+
 static void release_mm(struct task *t)
 {
 	if (t->mm)
-		mm_put(t->mm);
+		mm_leave(t->mm);
 	t->mm = NULL;
+}
+
+/* A task whose task thread could not be started (it becomes a zombie
+ * that the parent reaps): what fork gave it goes back now, since no exit
+ * path will ever run for it. */
+void task_release_unstarted(struct task *t)
+{
+	files_put(t->files);
+	t->files = NULL;
+	fs_put(t->fs);
+	t->fs = NULL;
+	release_mm(t);
+	sighand_put(t->sighand);
+	t->sighand = NULL;
+	t->group_leader->nr_threads--;
 }
 
 /* Hand the children of a dying process to init; a child's group that
@@ -139,10 +214,17 @@ _Noreturn void exit_notify_and_die(struct task *t, int status)
 	kcov_task_exit(t);
 	if (unlikely(gdb_active))
 		gdb_exit(t, others ? -1 : status);
-	/* A thread leaving a living group ends its host thread cleanly: if its
-	 * tracer just went, the host would kill the whole process. */
-	if (others && !leader->group_exit && t->ht.tid && t->mm)
+	/* A task leaving a stub that others still use ends its host thread
+	 * cleanly: if its tracer just went, the host would kill the whole stub
+	 * process.  The others are the rest of a living thread group, or
+	 * processes made with CLONE_VM and no CLONE_THREAD, which live in the
+	 * same stub; these go on even when this group exits as a whole (a
+	 * group that exits whole and shares its stub with no one is killed
+	 * with it, below, and needs no clean exits). */
+	if (t->ht.tid && t->mm && t->mm->users > 1 && (!leader->group_exit || mm_shared_outside(t))) {
+		mm_pass_flusher(t);
 		host_thread_exit(&t->ht);
+	}
 	exit_resources(t);
 	if (t != leader) {
 		release_mm(t);
@@ -154,6 +236,7 @@ _Noreturn void exit_notify_and_die(struct task *t, int status)
 		t->state = TASK_DEAD;
 		release_task(t);
 		wake_child_waiters();
+		drain_kept_mms();
 		bkl_unlock();
 		pthread_exit(NULL);
 	}
@@ -186,8 +269,10 @@ _Noreturn void exit_notify_and_die(struct task *t, int status)
 		free(q);
 	}
 	struct task *p = t->parent;
-	/* a parent that ignores SIGCHLD, or sets SA_NOCLDWAIT, never sees zombies */
-	if (p && p->sighand && (p->sighand->action[SIGCHLD - 1].handler == (u64)SIG_IGN ||
+	/* a parent that ignores SIGCHLD, or sets SA_NOCLDWAIT, never sees
+	 * zombies of children that would send it SIGCHLD */
+	if (p && p->sighand && t->exit_signal == SIGCHLD &&
+	    (p->sighand->action[SIGCHLD - 1].handler == (u64)SIG_IGN ||
 				(p->sighand->action[SIGCHLD - 1].flags & SA_NOCLDWAIT))) {
 		t->state = TASK_DEAD;
 		release_task(t);
@@ -195,6 +280,7 @@ _Noreturn void exit_notify_and_die(struct task *t, int status)
 		notify_parent_exit(t);
 	}
 	wake_child_waiters();
+	drain_kept_mms(); /* t may be reaped and freed meanwhile */
 	bkl_unlock();
 	pthread_exit(NULL);
 }

@@ -30,7 +30,7 @@ int alloc_pid(void)
 	}
 }
 
-static struct files_struct *files_dup(struct files_struct *old)
+struct files_struct *files_dup(struct files_struct *old)
 {
 	struct files_struct *fs = kzalloc(sizeof(*fs));
 	if (!fs)
@@ -135,8 +135,11 @@ static int start_task_thread(struct task *t, void *(*fn)(void *))
 long do_fork(struct task *p, u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls)
 {
 	bool thread = flags & CLONE_THREAD;
-	/* Memory shared without a vfork wait: a new host thread in the same stub. */
-	bool share_vm = (flags & CLONE_VM) && (thread || !(flags & CLONE_VFORK));
+	/* Memory shared (a thread, vfork, or a process with CLONE_VM): a new
+	 * host thread in the same stub.  It leaves the stub for one of its own
+	 * when it execs (exec_unshare), and ends its host thread cleanly when
+	 * it exits while others still use the stub. */
+	bool share_vm = flags & CLONE_VM;
 	if (thread && !(flags & CLONE_SIGHAND))
 		return -EINVAL;
 	if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM))
@@ -215,15 +218,9 @@ long do_fork(struct task *p, u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls)
 		t->mm = mm_dup(p->mm);
 		if (!t->mm)
 			goto fail;
-		u64 got;
-		t->mm->stub_data = frame_alloc_run(STUB_DATA_PAGES, &got);
-		if (t->mm->stub_data == NO_FRAME || got != STUB_DATA_PAGES) {
-			if (t->mm->stub_data != NO_FRAME)
-				for (u64 i = 0; i < got; i++)
-					frame_put(t->mm->stub_data + i);
-			t->mm->stub_data = NO_FRAME;
+		t->mm->stub_data = frame_alloc_contig(STUB_DATA_PAGES);
+		if (t->mm->stub_data == NO_FRAME)
 			goto fail;
-		}
 	}
 	t->ht.regs = p->ht.regs;
 	t->ht.regs.rax = 0;
@@ -253,6 +250,7 @@ long do_fork(struct task *p, u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls)
 	if (start_task_thread(t, share_vm ? thread_main : child_main)) {
 		/* nothing ran: a death by SIGKILL that the parent can reap */
 		pr_err("vmcore: cannot start a task thread for %d\n", tid);
+		task_release_unstarted(t);
 		t->state = TASK_ZOMBIE;
 		t->exit_code = SIGKILL;
 		t->vfork_pending = false;
@@ -268,10 +266,15 @@ long do_fork(struct task *p, u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls)
 	}
 	return tid;
 fail:
+	/* Everything taken above goes back: the copied descriptor table holds
+	 * a reference to every open file of the parent (a pipe's write end
+	 * kept by a fork that failed is a reader that never sees EOF). */
 	nr_tasks--;
 	t->group_leader->nr_threads--;
 	if (t->mm)
 		mm_put(t->mm);
+	files_put(t->files);
+	fs_put(t->fs);
 	if (t->sighand && --t->sighand->refs == 0)
 		free(t->sighand);
 	free(t);

@@ -486,7 +486,15 @@ int wait_interruptible(struct task *t, pthread_cond_t *c, const struct timespec 
 	return r == ETIMEDOUT ? -ETIMEDOUT : 0;
 }
 
+static void report_to_parent_sig(struct task *t, int sig, int code, int status);
+
 static void report_to_parent(struct task *t, int code, int status)
+{
+	report_to_parent_sig(t, SIGCHLD, code, status);
+}
+
+/* sig: SIGCHLD, or at exit the child's exit_signal (clone's low byte) */
+static void report_to_parent_sig(struct task *t, int sig, int code, int status)
 {
 	struct task *p = t->parent;
 	if (code == CLD_STOPPED || code == CLD_CONTINUED)
@@ -497,21 +505,22 @@ static void report_to_parent(struct task *t, int code, int status)
 		return;
 	siginfo_t si;
 	memset(&si, 0, sizeof(si));
-	si.si_signo = SIGCHLD;
+	si.si_signo = sig;
 	si.si_code = code;
 	si.si_pid = t->tgid;
 	si.si_uid = t->uid;
 	si.si_status = status;
-	send_signal(p, SIGCHLD, &si);
+	send_signal(p, sig, &si);
 }
 
 void notify_parent_exit(struct task *t)
 {
 	int st = t->exit_code;
+	int sig = t->exit_signal > 0 && t->exit_signal < 65 ? t->exit_signal : SIGCHLD;
 	if (WIFEXITED(st))
-		report_to_parent(t, CLD_EXITED, WEXITSTATUS(st));
+		report_to_parent_sig(t, sig, CLD_EXITED, WEXITSTATUS(st));
 	else
-		report_to_parent(t, (st & 0x80) ? CLD_DUMPED : CLD_KILLED, WTERMSIG(st));
+		report_to_parent_sig(t, sig, (st & 0x80) ? CLD_DUMPED : CLD_KILLED, WTERMSIG(st));
 }
 
 /* ---- system calls ---- */

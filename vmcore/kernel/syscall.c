@@ -78,4 +78,5 @@ void syscall_dispatch(struct task *t)
 	t->ht.regs_dirty = true;
 	if (unlikely(gdb_active) && t->gdb)
 		gdb_syscall(t, false);
+	fd_put_held(t); /* what fd_get looked up in this call (and its trace) */
 }

@@ -91,6 +91,34 @@ u64 frame_alloc_run(u64 want, u64 *got)
 	return NO_FRAME;
 }
 
+/* Exactly n contiguous frames or none (the stub's data pages must be one
+ * run: the stub maps them with one mmap).  frame_alloc_run gives the first
+ * free run even when it is shorter, and after some thousands of forks the
+ * first hole the rover meets is often shorter than n while plenty of
+ * memory is free: that was a fork failing with ENOMEM with MemFree
+ * unchanged. */
+u64 frame_alloc_contig(u64 n)
+{
+	if (nfree < n || !n || n > physmem_frames)
+		return NO_FRAME;
+	u64 start = rover < physmem_frames ? rover : 0;
+	for (u64 scanned = 0, f = start, len = 0; scanned < physmem_frames + n; scanned++, f++) {
+		if (f >= physmem_frames) {
+			f = 0;
+			len = 0; /* a run does not wrap around the end */
+		}
+		len = frame_used(f) ? 0 : len + 1;
+		if (len == n) {
+			u64 first = f + 1 - n;
+			for (u64 i = first; i <= f; i++)
+				take(i);
+			rover = f + 1;
+			return first;
+		}
+	}
+	return NO_FRAME;
+}
+
 u64 frame_alloc(void)
 {
 	u64 got;

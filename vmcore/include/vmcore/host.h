@@ -96,6 +96,10 @@ int host_ncpus(void);
  * pages reserved for the stub's operation batches. */
 int host_as_create(struct host_as *as, struct host_thread *t, u64 data_off, void *data);
 void host_as_kill(struct host_as *as);
+/* Was as started by the calling kernel thread?  The stub dies with that
+ * thread (PR_SET_PDEATHSIG is about the creating thread, and it traces the
+ * stub's main thread with PTRACE_O_EXITKILL, zombie or not). */
+bool host_as_mine(const struct host_as *as);
 
 void host_pin(struct host_thread *t, int cpu);
 

@@ -28,6 +28,7 @@ void physmem_init(u64 bytes);
 int physmem_fd_get(void);
 u64 frame_alloc(void);                  /* one zeroed frame, or NO_FRAME */
 u64 frame_alloc_run(u64 want, u64 *got); /* 1..want contiguous zeroed frames */
+u64 frame_alloc_contig(u64 n);           /* exactly n contiguous zeroed frames, or NO_FRAME */
 void frame_get(u64 f);
 void frame_put(u64 f);
 u32 frame_refs(u64 f);

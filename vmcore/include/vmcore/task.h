@@ -98,6 +98,8 @@ struct task {
 	u64 nsyscalls;
 	struct flight flight;   /* the last system calls (trace/trace.c) */
 	void *trace_pending;    /* a traced call in progress */
+	struct file **held;     /* files fd_get looked up in this system call */
+	int nheld, held_max;
 	struct gdb_task *gdb;   /* a debugger is attached (gdbstub/target.c) */
 	struct kcov_task *kcov; /* KCOV collects its kernel PCs (coverage/kcov.c) */
 	struct {                /* how restart_syscall(2) goes on (Linux's restart_block) */
@@ -147,6 +149,13 @@ void task_pin(struct task *t);
 
 void vfork_release(struct task *t);
 _Noreturn void exit_notify_and_die(struct task *t, int status);
+void task_release_unstarted(struct task *t);
+void mm_pass_flusher(struct task *t);
+void mm_leave(struct mm *mm); /* a task's mm_put (its stub's creator may linger) */
+void files_put(struct files_struct *fs);
+struct files_struct *files_dup(struct files_struct *old);
+int task_new_mm(struct task *t); /* a new, empty address space and its stub */
+void fs_put(struct fs_struct *fs);
 void sync_all_mms(void);
 
 extern int nr_vcpus;

@@ -223,7 +223,11 @@ struct dirent_sink {
 /* Guest-visible helpers */
 int fd_install(struct task *t, struct file *f, bool cloexec, int min);
 int fd_install_at(struct task *t, struct file *f, int fd, bool cloexec);
-struct file *fd_get(struct task *t, int fd); /* borrowed, NULL if not open */
+/* The file at fd of t, or NULL.  The current task holds a reference to it
+ * until its system call ends (fd_put_held), as Linux's fdget: a close or
+ * dup2 by another thread meanwhile cannot free it under a sleeping read. */
+struct file *fd_get(struct task *t, int fd);
+void fd_put_held(struct task *t);
 int fd_close(struct task *t, int fd);
 struct files_struct;
 void fd_set_cloexec(struct files_struct *fs, int fd, bool on);
