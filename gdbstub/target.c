@@ -173,7 +173,7 @@ static void resume_signal(struct task *t)
 	si.si_signo = sig;
 	si.si_code = SI_USER;
 	g->pass_sig = sig; /* gdb_signal lets it through */
-	send_signal(t, sig, &si);
+	send_signal_force(t, sig, &si);
 	do_signal(t);
 }
 
@@ -467,7 +467,7 @@ int kd_kill(int pid)
 		memset(&si, 0, sizeof(si));
 		si.si_signo = SIGKILL;
 		si.si_code = SI_KERNEL;
-		send_signal(t, SIGKILL, &si);
+		send_signal_force(t, SIGKILL, &si);
 		if (t->gdb)
 			pthread_cond_broadcast(&t->gdb->cond);
 	}

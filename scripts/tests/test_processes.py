@@ -88,3 +88,16 @@ def test_shell_fork_bomb_leaves_nothing_behind():
     assert b"still-here" in out, (out[-500:], err[-500:])
     assert p.returncode == 0
     assert not wait_no_stubs(before, seconds=5)
+
+
+def test_init_takes_only_handled_signals():
+    """Linux's rule for pid 1: signals with the default action (SIGKILL and
+    SIGSTOP too) sent to init are dropped; natively in a new PID namespace,
+    where the program is pid 1 as in the guest."""
+    import subprocess
+    g = run_guest("initsig")
+    n = subprocess.run(["unshare", "--pid", "--fork", os.path.join(TESTCASES, "initsig")],
+                       cwd=TESTCASES, env={"HOME": "/", "TERM": "linux"}, capture_output=True,
+                       text=True, timeout=20, stdin=subprocess.DEVNULL)
+    assert n.returncode == 0 and "0 failures" in n.stdout, n
+    assert g.out == n.stdout and g.rc == 0, (g, n.stdout)

@@ -444,7 +444,7 @@ static void kill_other_threads(struct task *t)
 		if (q != t && q->tgid == t->tgid && q->state == TASK_RUNNING && !q->exiting &&
 		    !q->thread_exited) {
 			q->exec_kill = true;
-			send_signal(q, SIGKILL, NULL);
+			send_signal_force(q, SIGKILL, NULL);
 		}
 	while (leader->nr_threads > 1 && !(t->pending & (1UL << (SIGKILL - 1))))
 		bkl_wait(&leader->sleep_cond);

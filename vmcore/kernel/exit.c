@@ -192,7 +192,7 @@ _Noreturn void do_group_exit(struct task *t, int status)
 		leader->group_exit_code = status;
 		for (struct task *q = all_tasks; q; q = q->next_task)
 			if (q != t && q->tgid == t->tgid && q->state == TASK_RUNNING && !q->exiting)
-				send_signal(q, SIGKILL, NULL);
+				send_signal_force(q, SIGKILL, NULL);
 	}
 	task_exit(t, leader->group_exit_code);
 }

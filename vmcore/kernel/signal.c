@@ -125,7 +125,27 @@ static bool sig_ignored(struct task *t, int sig)
 
 static void report_to_parent(struct task *t, int code, int status);
 
+static int __send_signal(struct task *t, int sig, const siginfo_t *info, bool force);
+
 int send_signal(struct task *t, int sig, const siginfo_t *info)
+{
+	return __send_signal(t, sig, info, false);
+}
+
+int send_signal_force(struct task *t, int sig, const siginfo_t *info)
+{
+	return __send_signal(t, sig, info, true);
+}
+
+/* Linux's SIGNAL_UNKILLABLE: init takes only the signals it has a handler
+ * for; SIG_DFL ones, SIGKILL and SIGSTOP included, are dropped unless the
+ * kernel itself forces them (a fault, a group exit, the debugger). */
+static bool init_protected(struct task *t, int sig, bool force)
+{
+	return !force && t->tgid == 1 && t->sighand && t->sighand->action[sig - 1].handler == (u64)SIG_DFL;
+}
+
+static int __send_signal(struct task *t, int sig, const siginfo_t *info, bool force)
 {
 	if (sig < 1 || sig > _NSIG_LINUX)
 		return -EINVAL;
@@ -143,7 +163,7 @@ int send_signal(struct task *t, int sig, const siginfo_t *info)
 	} else if (STOP_SIGS & sigmask_of(sig)) {
 		dequeue_all(t, sigmask_of(SIGCONT));
 	}
-	if (sig_ignored(t, sig))
+	if (sig_ignored(t, sig) || init_protected(t, sig, force))
 		return 0;
 	if (sig < SIGRTMIN && (t->pending & sigmask_of(sig)))
 		return 0; /* standard signals do not queue twice */
@@ -209,7 +229,7 @@ void force_sig_info(struct task *t, int sig, int code, u64 addr)
 	si.si_signo = sig;
 	si.si_code = code;
 	si.si_addr = (void *)addr;
-	send_signal(t, sig, &si);
+	send_signal_force(t, sig, &si);
 }
 
 _Noreturn void force_sig_fault(struct task *t, int sig, int code, u64 addr)

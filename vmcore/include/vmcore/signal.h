@@ -23,6 +23,9 @@ struct sigqueue {
  * (SI_KERNEL/SI_USER filled in).  Wakes the task if it sleeps, kicks it out
  * of guest mode if it runs. */
 int send_signal(struct task *t, int sig, const siginfo_t *info);
+/* The same, past init's protection: the kernel's own kills (a group exit,
+ * an exec taking the other threads) and the debugger's signals. */
+int send_signal_force(struct task *t, int sig, const siginfo_t *info);
 /* A signal caused by the task's own instruction (fault, trap). */
 void force_sig_info(struct task *t, int sig, int code, u64 addr);
 bool signal_pending(struct task *t);
