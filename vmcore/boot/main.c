@@ -8,6 +8,7 @@
 #include <vmcore/vfs.h>
 #include <vmcore/trace.h>
 #include <vmcore/gdb.h>
+#include <vmcore/hostfd.h>
 #include "../../coverage/coverage.h"
 #include <signal.h>
 #include <stdarg.h>
@@ -38,6 +39,9 @@ static void usage(void)
 	       "  root=DIR            host directory to mount as / (with rootfstype=hostfs)\n"
 	       "  rootfstype=TYPE     hostfs or ramfs (default: the initramfs)\n"
 	       "  ro, rw              mount the hostfs root read-only, or read-write (default)\n"
+	       "  hostfs=DIR          the host directory that the guest may mount hostfs from\n"
+	       "                      (mount -t hostfs SUBDIR: SUBDIR is taken under DIR);\n"
+	       "                      without it guest hostfs mounts fail with EPERM\n"
 	       "  initrd=FILE         newc cpio archive to unpack as the root instead of\n"
 	       "                      the built-in initramfs\n"
 	       "  vcpus=N             host CPUs to run guest tasks on (default: all)\n"
@@ -169,10 +173,10 @@ int main(int argc, char **argv)
 {
 	u64 mem = 256UL << 20;
 	const char *init = NULL, *root = NULL, *rootfstype = NULL, *initrd = NULL;
-	const char *gdb_spec = NULL, *kprofile_path = NULL;
+	const char *gdb_spec = NULL, *kprofile_path = NULL, *hostfs_dir = NULL;
 	int vcpus = 0;
 	bool root_ro = false;
-	int nargs = 1, nenv = 0;
+	int nargs = 1, nenv = 0, r;
 	size_t cl_len = 1;
 
 	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++) {
@@ -221,6 +225,8 @@ int main(int argc, char **argv)
 			init = val;
 		} else if (KEY("root") && val) {
 			root = val;
+		} else if (KEY("hostfs") && val) {
+			hostfs_dir = val;
 		} else if (KEY("rootfstype") && val) {
 			rootfstype = val;
 		} else if (KEY("initrd") && val) {
@@ -280,6 +286,11 @@ int main(int argc, char **argv)
 		rl.rlim_cur = rl.rlim_max;
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
+	hostfd_init();
+	if (hostfs_dir && (r = hostfs_allow(hostfs_dir)) < 0) {
+		fprintf(stderr, "linux: hostfs=%s: %s\n", hostfs_dir, strerror(-r));
+		return 2;
+	}
 
 	ktime_ns();
 	struct utsname u;
@@ -309,7 +320,6 @@ int main(int argc, char **argv)
 		return 2;
 	console_init();
 
-	int r;
 	if (root && (!rootfstype || strcmp(rootfstype, "hostfs") == 0)) {
 		struct stat st;
 		if (stat(root, &st) < 0 || !S_ISDIR(st.st_mode)) {

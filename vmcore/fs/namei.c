@@ -53,9 +53,9 @@ static const struct fs_type *find_fs(const char *name)
 	return NULL;
 }
 
-static int mount_sb(const char *type, const char *source, const char *opts, struct super_block **out)
+static int mount_sb_type(const struct fs_type *ft, const char *source, const char *opts,
+			 struct super_block **out)
 {
-	const struct fs_type *ft = find_fs(type);
 	if (!ft)
 		return -ENODEV;
 	struct super_block *sb = kzalloc(sizeof(*sb));
@@ -72,6 +72,11 @@ static int mount_sb(const char *type, const char *source, const char *opts, stru
 	return 0;
 }
 
+static int mount_sb(const char *type, const char *source, const char *opts, struct super_block **out)
+{
+	return mount_sb_type(find_fs(type), source, opts, out);
+}
+
 /* A file system instance of the kernel's own, mounted nowhere (Linux's
  * kern_mount): its root dentry, or NULL. */
 struct dentry *vfs_kern_mount(const char *type)
@@ -85,7 +90,9 @@ struct dentry *vfs_kern_mount(const char *type)
 int vfs_mount_root(const char *type, const char *source, const char *opts)
 {
 	struct super_block *sb;
-	int r = mount_sb(type, source, opts, &sb);
+	/* the command line's root= is the host's choice, not the guest's */
+	const struct fs_type *ft = !strcmp(type, "hostfs") ? &hostfs_root_type : find_fs(type);
+	int r = mount_sb_type(ft, source, opts, &sb);
 	if (r < 0)
 		return r;
 	root_dentry = dentry_new(NULL, "/", iget(sb->root));

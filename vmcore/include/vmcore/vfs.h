@@ -196,6 +196,10 @@ int chrdev_open(struct inode *ino, struct file *f);
 
 /* File systems */
 extern const struct fs_type ramfs_type, hostfs_type, proc_type, tracefs_type, debugfs_type;
+/* hostfs for root= (any host directory) and the one host directory that
+ * guest mounts of hostfs may use (hostfs=DIR); 0 or -errno */
+extern const struct fs_type hostfs_root_type;
+int hostfs_allow(const char *dir);
 struct inode *ramfs_new_inode(struct super_block *sb, u32 mode);
 long pagecache_read(struct inode *ino, void *buf, size_t len, u64 *pos);
 long pagecache_write(struct inode *ino, const void *buf, size_t len, u64 *pos);

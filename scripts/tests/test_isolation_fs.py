@@ -1,0 +1,77 @@
+"""Isolation at the host's file system and descriptors, and the host
+terminal (docs/security.md): guest hostfs mounts stay under hostfs=DIR
+and honour ro; RLIMIT_NOFILE and file-max as Linux has them; the kernel's
+own host descriptors are never exhausted by guest opens; the host
+terminal is restored however ./linux ends."""
+import os
+import shutil
+
+import pytest
+
+from conftest import TESTCASES, run_guest, run_native, assert_same
+
+
+def make_tree(tmp_path, progs):
+    """tmp/root (the guest's root, with PROGS and /mnt1../mnt6),
+    tmp/allowed (for hostfs=), tmp/secret.txt beside them."""
+    root = tmp_path / "root"
+    root.mkdir()
+    for p in progs:
+        shutil.copy2(os.path.join(TESTCASES, p), root / p)
+    for i in range(1, 7):
+        (root / ("mnt%d" % i)).mkdir()
+    (root / "tmp").mkdir()
+    allowed = tmp_path / "allowed"
+    allowed.mkdir()
+    (allowed / "data.txt").write_text("ALLOWED\n")
+    (allowed / "sub").mkdir()
+    os.symlink("..", allowed / "up")
+    os.symlink("/", allowed / "abs")
+    os.symlink("../secret.txt", allowed / "sec")
+    (tmp_path / "secret.txt").write_text("SECRET\n")
+    return str(root), str(allowed)
+
+
+def checks_pass(r):
+    assert r.rc == 0 and "FAIL" not in r.out and "fails 0" in r.out, r
+
+
+def test_hostfs_mount_refused_without_hostfs_option(tmp_path):
+    """The reported hole: guest root mounting the host's "/" (or any host
+    path) gets EPERM when the command line names no hostfs=DIR."""
+    root, allowed = make_tree(tmp_path, ["fsx_mount"])
+    r = run_guest("fsx_mount", ["deny", str(tmp_path)], root=root)
+    checks_pass(r)
+
+
+def test_hostfs_mount_confined_to_hostfs_dir(tmp_path):
+    """Under hostfs=DIR a mount's source is taken relative to DIR: "/",
+    "..", "up" (-> ".."), "/sub/../../.." all give DIR; a host path and a
+    link to a file outside are not found; the secret beside DIR is never
+    read; MS_RDONLY gives EROFS; writes land in DIR only."""
+    root, allowed = make_tree(tmp_path, ["fsx_mount"])
+    before = set(os.listdir(tmp_path))
+    r = run_guest("fsx_mount", ["allow", str(tmp_path)], root=root, extra=["hostfs=" + allowed])
+    checks_pass(r)
+    with open(os.path.join(allowed, "made-by-guest")) as f:
+        assert f.read() == "GUEST\n"
+    assert set(os.listdir(tmp_path)) == before  # nothing created beside DIR
+    assert os.path.exists(os.path.join(root, "made-via-up"))  # "up" is the guest's "/"
+    assert not os.path.exists(os.path.join(allowed, "new"))
+    with open(tmp_path / "secret.txt") as f:
+        assert f.read() == "SECRET\n"
+
+
+def test_hostfs_bad_option_refused(tmp_path):
+    root, _ = make_tree(tmp_path, ["fsx_mount"])
+    r = run_guest("fsx_mount", ["deny"], root=root, extra=["hostfs=" + str(tmp_path / "nope")])
+    assert r.rc == 2 and "hostfs=" in r.err, r
+
+
+def test_root_ro_stays_read_only(tmp_path):
+    """Booted with ro: the root gives EROFS, a remount does not make it
+    writable, and hostfs cannot be mounted again read-write around it."""
+    root, _ = make_tree(tmp_path, ["fsx_mount"])
+    r = run_guest("fsx_mount", ["rootro"], root=root, extra=["ro"])
+    checks_pass(r)
+    assert not os.path.exists(os.path.join(root, "newfile"))
