@@ -75,3 +75,30 @@ def test_root_ro_stays_read_only(tmp_path):
     r = run_guest("fsx_mount", ["rootro"], root=root, extra=["ro"])
     checks_pass(r)
     assert not os.path.exists(os.path.join(root, "newfile"))
+
+
+# -- descriptors ------------------------------------------------------------
+
+def test_emfile_at_rlimit_nofile_like_linux():
+    """EMFILE at the soft RLIMIT_NOFILE, EBADF/EINVAL for dup2/F_DUPFD
+    beyond it, setrlimit/prlimit's rules (soft <= hard, nr_open, only root
+    raises the hard limit): the same output as natively."""
+    g = run_guest("fsx_nofile", ["emfile"])
+    n = run_native("fsx_nofile", ["emfile"])
+    assert_same(g, n, "fsx_nofile emfile")
+    assert "opened 61 then EMFILE" in g.out and g.rc == 0
+
+
+def test_rlimit_nofile_defaults():
+    """A fresh init has Linux's defaults: soft 1024, hard 4096."""
+    r = run_guest("fsx_nofile", ["defaults"])
+    assert r.rc == 0 and "nofile 1024 4096\n" in r.out, r
+
+
+def test_enfile_at_file_max(tmproot):
+    """fs.file-max (here from the command line, as Linux's sysctl.*=):
+    /proc/sys/fs/file-max and file-nr show it; an unprivileged process
+    gets ENFILE at it, root (CAP_SYS_ADMIN) does not; root can change it."""
+    r = run_guest("fsx_nofile", ["enfile", "300"], root=tmproot, extra=["sysctl.fs.file-max=300"])
+    checks_pass(r)
+    assert "unprivileged: opened 1 then ENFILE" in r.out, r

@@ -39,6 +39,8 @@ static void usage(void)
 	       "  root=DIR            host directory to mount as / (with rootfstype=hostfs)\n"
 	       "  rootfstype=TYPE     hostfs or ramfs (default: the initramfs)\n"
 	       "  ro, rw              mount the hostfs root read-only, or read-write (default)\n"
+	       "  sysctl.fs.file-max=N  open files system-wide for unprivileged tasks (ENFILE\n"
+	       "                      beyond; default: a tenth of mem= at 1K a file, >= 8192)\n"
 	       "  hostfs=DIR          the host directory that the guest may mount hostfs from\n"
 	       "                      (mount -t hostfs SUBDIR: SUBDIR is taken under DIR);\n"
 	       "                      without it guest hostfs mounts fail with EPERM\n"
@@ -176,6 +178,7 @@ int main(int argc, char **argv)
 	const char *gdb_spec = NULL, *kprofile_path = NULL, *hostfs_dir = NULL;
 	int vcpus = 0;
 	bool root_ro = false;
+	u64 file_max_opt = 0;
 	int nargs = 1, nenv = 0, r;
 	size_t cl_len = 1;
 
@@ -225,6 +228,12 @@ int main(int argc, char **argv)
 			init = val;
 		} else if (KEY("root") && val) {
 			root = val;
+		} else if (KEY("sysctl.fs.file-max") && val) {
+			file_max_opt = parse_size(val, &ok);
+			if (!ok) {
+				fprintf(stderr, "linux: bad sysctl.fs.file-max=%s\n", val);
+				return 2;
+			}
 		} else if (KEY("hostfs") && val) {
 			hostfs_dir = val;
 		} else if (KEY("rootfstype") && val) {
@@ -305,6 +314,9 @@ int main(int argc, char **argv)
 	if (kprofile_option(kprofile_path) < 0)
 		return 2;
 	physmem_init(mem);
+	files_max_init(mem);
+	if (file_max_opt)
+		files_max = file_max_opt;
 	host_init(physmem_fd_get());
 	nr_vcpus = vcpus ? vcpus : host_ncpus();
 	if (nr_vcpus > host_ncpus())

@@ -9,6 +9,7 @@
  * than one name at a time, so none of this can leave the guest's root. */
 #include <vmcore/vfs.h>
 #include <vmcore/mm.h>
+#include <vmcore/task.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -387,6 +388,11 @@ int vfs_open_dentry(struct dentry *d, u32 flags, struct file **out)
 	if (S_ISDIR(ino->mode) && (acc != O_RDONLY || (flags & O_TRUNC)) && !(flags & O_PATH)) {
 		dput(d);
 		return -EISDIR;
+	}
+	/* fs.file-max binds the unprivileged, as Linux's alloc_empty_file */
+	if (nr_files >= files_max && !(current && current->euid == 0)) {
+		dput(d);
+		return -ENFILE;
 	}
 	struct file *f = file_alloc(ino, d, flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC));
 	dput(d);

@@ -341,7 +341,10 @@ SYSCALL_DEFINE(prlimit64)
 			return -EFAULT;
 		if (n[0] > n[1])
 			return -EINVAL;
-		if (res == RLIMIT_NOFILE && n[1] > 1048576)
+		if (res == RLIMIT_NOFILE && n[1] > NR_OPEN_MAX)
+			return -EPERM;
+		/* raising a hard limit needs CAP_SYS_RESOURCE */
+		if (n[1] > t->rlimits[res][1] && t->euid != 0)
 			return -EPERM;
 		t->rlimits[res][0] = n[0];
 		t->rlimits[res][1] = n[1];

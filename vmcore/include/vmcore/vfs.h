@@ -144,7 +144,12 @@ long dentry_path(struct dentry *d, struct dentry *root, char *buf, size_t len);
 /* /proc/PID/fd/N's text for f, NUL-terminated: its length or -ENAMETOOLONG */
 long file_link_name(struct task *t, struct file *f, char *buf, size_t len);
 
-/* files */
+/* files: nr_files open files in the system, at most files_max for
+ * unprivileged openers (ENFILE, Linux's fs.file-max); a descriptor table
+ * holds at most NR_OPEN_MAX (fs.nr_open, the ceiling of RLIMIT_NOFILE) */
+extern u64 nr_files, files_max;
+#define NR_OPEN_MAX 1048576
+void files_max_init(u64 mem_bytes);
 struct file *file_alloc(struct inode *ino, struct dentry *d, u32 flags);
 struct file *fget(struct file *f);
 void fput(struct file *f);
