@@ -71,6 +71,7 @@ static int emfile(void)
 	struct rlimit old;
 	CHECK(prlimit(0, RLIMIT_NOFILE, NULL, &old) == 0 && old.rlim_cur == 128 && old.rlim_max == 128);
 	/* the limit is inherited across fork */
+	fflush(stdout);
 	pid_t p = fork();
 	if (p == 0) {
 		struct rlimit c;
@@ -111,6 +112,7 @@ static int enfile(long max)
 	CHECK(setrlimit(RLIMIT_NOFILE, &rl) == 0);
 	int pfd[2];
 	CHECK(pipe(pfd) == 0);
+	fflush(stdout);
 	pid_t p = fork();
 	if (p == 0) {
 		if (setgid(65534) || setuid(65534))
@@ -153,6 +155,7 @@ static int many(const char *self, const char *dir, int n, int procs)
 {
 	struct rlimit rl = { n + 64, n + 64 };
 	CHECK(setrlimit(RLIMIT_NOFILE, &rl) == 0);
+	fflush(stdout); /* not again in every child */
 	char go[256], path[256];
 	snprintf(go, sizeof(go), "%s/go", dir);
 	pid_t kids[64];
