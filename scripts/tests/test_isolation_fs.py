@@ -135,11 +135,15 @@ def test_20000_hostfs_opens_then_fork_exec(tmproot):
     p = subprocess.Popen([LINUX] + args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, start_new_session=True)
     try:
-        seen = b""
-        while not seen.endswith(b"HOLDING\n"):  # the guest says when all files are open
-            line = p.stdout.readline()
-            assert line, (seen, p.stderr.read())
-            seen += line
+        import select
+        seen, deadline = b"", time.monotonic() + 90
+        while b"HOLDING\n" not in seen:  # the guest says when all files are open
+            left = deadline - time.monotonic()
+            assert left > 0 and p.poll() is None, ("no HOLDING", seen, p.poll())
+            if select.select([p.stdout], [], [], left)[0]:
+                chunk = os.read(p.stdout.fileno(), 4096)
+                assert chunk, ("./linux ended", seen, p.wait(), p.stderr.read()[-2000:])
+                seen += chunk
         fds, rss = host_fds(p.pid), host_rss_kib(p.pid)
         with open(os.path.join(files, "go"), "w"):
             pass
@@ -173,3 +177,71 @@ def test_open_files_survive_descriptor_cache_churn(tmp_path):
             outs.append(run_native("fsx_churn", root=str(root), timeout=60))
     assert_same(outs[0], outs[1], "fsx_churn")
     assert outs[0].rc == 0 and "listed 3000" in outs[0].out
+
+
+# -- the terminal -----------------------------------------------------------
+
+def _guards_of(pid):
+    from conftest import all_procs, descendants
+    procs = all_procs()
+    return [p for p in descendants(pid, procs) if procs.get(p, ("",))[0] == "vmcore-ttyguard"]
+
+
+def _no_core():
+    import resource
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+@pytest.mark.parametrize("sig", ["SIGKILL", "SIGQUIT", "SIGUSR2", "SIGALRM", "SIGXCPU", "SIGTERM"])
+def test_terminal_restored_after_signal(sig):
+    """./linux on a pty makes it raw; killed by SIG (SIGKILL: the guard
+    process restores it; the others: the kernel's own handlers, which then
+    die of the same signal), the pty's termios is what it was before, and
+    no guard process is left."""
+    import select
+    import signal
+    import subprocess
+    import termios
+    import time
+    from conftest import LINUX, guest_cmdline
+    signo = getattr(signal, sig)
+    master, slave = os.openpty()
+    try:
+        before = termios.tcgetattr(slave)
+        assert before[3] & termios.ECHO and before[3] & termios.ICANON
+        p = subprocess.Popen([LINUX] + guest_cmdline("pause_forever"), stdin=slave, stdout=slave,
+                             stderr=slave, start_new_session=True, preexec_fn=_no_core)
+        try:
+            seen, deadline = b"", time.monotonic() + 20
+            while b"pausing" not in seen:
+                left = deadline - time.monotonic()
+                assert left > 0, seen
+                if select.select([master], [], [], left)[0]:
+                    seen += os.read(master, 4096)
+            raw = termios.tcgetattr(slave)
+            assert not raw[3] & (termios.ECHO | termios.ICANON), "not raw while running"
+            guards = _guards_of(p.pid)
+            assert len(guards) == 1, guards
+            os.kill(p.pid, signo)
+            rc = p.wait(timeout=20)
+        finally:
+            if p.poll() is None:
+                os.killpg(p.pid, signal.SIGKILL)
+                p.wait()
+        if sig == "SIGTERM":
+            assert rc == 128 + signo, rc
+        else:
+            assert rc == -signo, rc
+        # the guard ends by itself: after SIGKILL it was ours to reap
+        for g in guards:
+            try:
+                os.waitpid(g, 0)
+            except ChildProcessError:
+                pass  # the kernel reaped it (a clean way out)
+        after = termios.tcgetattr(slave)
+        assert after == before, (before, after)
+        assert not os.path.exists("/proc/%d" % guards[0]) or \
+            open("/proc/%d/stat" % guards[0]).read().split(") ")[1][0] in "ZX"
+    finally:
+        os.close(master)
+        os.close(slave)

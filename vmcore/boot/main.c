@@ -142,6 +142,28 @@ static void fatal_signal(int sig)
 	raise(sig);
 }
 
+/* A signal whose default would end ./linux without a word (SIGQUIT,
+ * SIGALRM, SIGXCPU, SIGUSR2 outside coverage builds...): take the guests
+ * down, give the terminal back, then die of the same signal, so that the
+ * parent sees what killed us. */
+static void fatal_quiet_signal(int sig)
+{
+	host_kill_all();
+	tty_host_restore();
+	trace_flush_on_signal();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* Only where nothing is installed yet: a gprof build's SIGPROF, say. */
+static void catch_if_default(int sig, void (*handler)(int))
+{
+	struct sigaction old;
+	if (sigaction(sig, NULL, &old) == 0 && old.sa_handler == SIG_DFL &&
+	    !(old.sa_flags & SA_SIGINFO))
+		signal(sig, handler);
+}
+
 static bool trace_key(const char *a, size_t kl, const char *val)
 {
 	char key[64];
@@ -290,6 +312,18 @@ int main(int argc, char **argv)
 	signal(SIGTERM, terminate_signal);
 	signal(SIGHUP, terminate_signal);
 	signal(SIGINT, terminate_signal);
+	/* every other signal that would end the process: restore the terminal
+	 * first (coverage_init and kprofile= take SIGUSR2 and their sampling
+	 * signal over below, where they are used) */
+	static const int crash_sigs[] = { SIGILL, SIGFPE, SIGSYS };
+	static const int quiet_sigs[] = { SIGQUIT, SIGUSR2, SIGALRM, SIGXCPU, SIGXFSZ, SIGVTALRM,
+					  SIGPROF, SIGIO, SIGPWR, SIGSTKFLT };
+	for (size_t i = 0; i < ARRAY_SIZE(crash_sigs); i++)
+		catch_if_default(crash_sigs[i], fatal_signal);
+	for (size_t i = 0; i < ARRAY_SIZE(quiet_sigs); i++)
+		catch_if_default(quiet_sigs[i], fatal_quiet_signal);
+	for (int s = SIGRTMIN; s <= SIGRTMAX; s++)
+		catch_if_default(s, fatal_quiet_signal);
 	struct rlimit rl;
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
 		rl.rlim_cur = rl.rlim_max;
