@@ -245,3 +245,46 @@ def test_terminal_restored_after_signal(sig):
     finally:
         os.close(master)
         os.close(slave)
+
+
+def test_terminal_after_restart_and_clean_exit(tmproot):
+    """reboot(RESTART) on a pty: the kernel gives the terminal back and
+    dismisses its guard before it re-executes itself, the new kernel
+    starts its own; at the end the termios is as before and no guard is
+    left (the kernel reaped it)."""
+    import select
+    import subprocess
+    import termios
+    import time
+    from conftest import LINUX, guest_cmdline, all_procs
+    master, slave = os.openpty()
+    try:
+        before = termios.tcgetattr(slave)
+        p = subprocess.Popen([LINUX] + guest_cmdline("restart", ["/"], root=tmproot), stdin=slave,
+                             stdout=slave, stderr=slave, start_new_session=True)
+        seen, deadline = b"", time.monotonic() + 30
+        guards = set()
+        try:
+            while p.poll() is None:
+                left = deadline - time.monotonic()
+                assert left > 0, seen
+                guards.update(_guards_of(p.pid))
+                if select.select([master], [], [], min(left, 0.05))[0]:
+                    seen += os.read(master, 4096)
+            rc = p.wait()
+        finally:
+            if p.poll() is None:
+                os.killpg(p.pid, 9)
+                p.wait()
+        while select.select([master], [], [], 0)[0]:
+            try:
+                seen += os.read(master, 4096)
+            except OSError:
+                break
+        assert rc == 0 and b"boot 2" in seen, (rc, seen)
+        assert termios.tcgetattr(slave) == before
+        procs = all_procs()
+        assert not [g for g in guards if g in procs and procs[g][1] not in "ZX"], guards
+    finally:
+        os.close(master)
+        os.close(slave)

@@ -329,11 +329,6 @@ int main(int argc, char **argv)
 		rl.rlim_cur = rl.rlim_max;
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
-	hostfd_init();
-	if (hostfs_dir && (r = hostfs_allow(hostfs_dir)) < 0) {
-		fprintf(stderr, "linux: hostfs=%s: %s\n", hostfs_dir, strerror(-r));
-		return 2;
-	}
 
 	ktime_ns();
 	struct utsname u;
@@ -341,6 +336,11 @@ int main(int argc, char **argv)
 	pr_notice("Linux version %s (vmcore %s) on host %s %s\n", VMCORE_VERSION, VMCORE_RELEASE,
 		  u.sysname, u.release);
 	pr_info("Command line: %s\n", saved_command_line);
+	hostfd_init();
+	if (hostfs_dir && (r = hostfs_allow(hostfs_dir)) < 0) {
+		fprintf(stderr, "linux: hostfs=%s: %s\n", hostfs_dir, strerror(-r));
+		return 2;
+	}
 	if (trace_init() < 0)
 		return 2;
 	signal(SIGUSR1, sigusr1);
