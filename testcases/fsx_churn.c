@@ -46,6 +46,8 @@ static int put(const char *path, const char *text)
 int main(void)
 {
 	char p[64];
+	struct rlimit rl = { 4096, 4096 };
+	CHECK(setrlimit(RLIMIT_NOFILE, &rl) == 0);
 	mkdir("cw", 0755);
 	mkdir("cw/many", 0755);
 	for (int i = 0; i < CHURN; i++) {
@@ -67,6 +69,16 @@ int main(void)
 	CHECK(renameat2(AT_FDCWD, "cw/xa", AT_FDCWD, "cw/xb", RENAME_NOREPLACE) == -1 && errno == EEXIST);
 	int hl = put("cw/hl1", "hl");
 	CHECK(link("cw/hl1", "cw/hl2") == 0 && unlink("cw/hl1") == 0);
+	/* many files unlinked while open: more than the cache holds */
+	static int ufd[1500];
+	int ubad = 0;
+	for (int i = 0; i < 1500; i++) {
+		snprintf(p, sizeof(p), "cw/u%d", i);
+		ufd[i] = put(p, "u");
+		if (ufd[i] < 0 || unlink(p) != 0)
+			ubad++;
+	}
+	CHECK(ubad == 0);
 	int dir = open("cw/d2/sub", O_RDONLY | O_DIRECTORY);
 	CHECK(dir >= 0 && fchdir(dir) == 0 && chdir("../../..") == 0);
 
@@ -82,6 +94,10 @@ int main(void)
 	CHECK(has(xa, "xa") && has(xb, "xb"));
 	CHECK(has(hl, "hl") && fstat(hl, &st) == 0 && st.st_nlink == 1);
 	CHECK(fchdir(dir) == 0 && open("deep", O_RDONLY) >= 0 && chdir("../../..") == 0);
+	for (int i = 0; i < 1500; i++)
+		if (!has(ufd[i], "u") || pwrite(ufd[i], "U", 1, 0) != 1)
+			ubad++;
+	CHECK(ubad == 0);
 
 	churn();
 
@@ -100,6 +116,9 @@ int main(void)
 	/* a directory read in pieces across the churn sees every entry once */
 	DIR *dp = opendir("cw/many");
 	int seen = 0;
+	CHECK(dp != NULL);
+	if (!dp)
+		return 1;
 	struct dirent *de;
 	while ((de = readdir(dp))) {
 		if (de->d_name[0] == 'm')

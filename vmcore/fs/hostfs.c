@@ -177,9 +177,11 @@ static void hinfo_close_all(struct hinfo *hi)
 static void make_orphan(struct inode *ino)
 {
 	struct hinfo *hi = HI(ino);
-	if (hi->pfd.fd < 0 || hostfd_hold(&hi->pfd) < 0) {
+	static bool warned;
+	if ((hi->pfd.fd < 0 || hostfd_hold(&hi->pfd) < 0) && !warned) {
 		/* no descriptor or no budget left: later use gives ESTALE */
-		pr_warn("hostfs: no host descriptor left to keep an unlinked file\n");
+		pr_warn("hostfs: no host descriptor left to keep an unlinked file open\n");
+		warned = true;
 	}
 	free(hi->path);
 	hi->path = NULL;

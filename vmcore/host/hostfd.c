@@ -23,7 +23,7 @@ void hostfd_init(void)
 	if (room < 32)
 		room = 32; /* a tiny host limit: still work, slowly */
 	cache_max = MIN(1024, room / 2);
-	hold_max = MIN(4096, room - cache_max);
+	hold_max = room - cache_max; /* only files unlinked while in use */
 	pr_info("hostfd: host limit %ld descriptors: file cache %ld, held %ld, reserve %d\n",
 		host_limit, cache_max, hold_max, HOSTFD_RESERVE);
 }
