@@ -11,6 +11,7 @@
  *                          forks and execs itself; all wait for DIR/go
  * fsx_nofile hello         prints "hello" (the exec'ed child) */
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +41,13 @@ static void close_from(int lo)
 {
 	for (int fd = lo; fd < 8192; fd++)
 		close(fd);
+}
+
+static void *set_soft_100(void *arg)
+{
+	struct rlimit rl = { 100, 128 };
+	(void)arg;
+	return (void *)(long)setrlimit(RLIMIT_NOFILE, &rl);
 }
 
 static int emfile(void)
@@ -80,6 +88,31 @@ static int emfile(void)
 	}
 	int st;
 	CHECK(waitpid(p, &st, 0) == p && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	/* limits are the process's: a thread's change is everyone's */
+	pthread_t th;
+	CHECK(pthread_create(&th, NULL, set_soft_100, NULL) == 0 && pthread_join(th, NULL) == 0);
+	CHECK(getrlimit(RLIMIT_NOFILE, &got) == 0 && got.rlim_cur == 100);
+	/* prlimit on another process */
+	int pp[2];
+	CHECK(pipe(pp) == 0);
+	fflush(stdout);
+	p = fork();
+	if (p == 0) {
+		char c;
+		close(pp[1]);
+		if (read(pp[0], &c, 1) != 1)
+			_exit(2);
+		struct rlimit c2;
+		getrlimit(RLIMIT_NOFILE, &c2);
+		_exit(c2.rlim_cur == 50 && c2.rlim_max == 128 ? 0 : 1);
+	}
+	close(pp[0]);
+	struct rlimit lim = { 50, 128 };
+	CHECK(prlimit(p, RLIMIT_NOFILE, &lim, &old) == 0 && old.rlim_cur == 100);
+	CHECK(write(pp[1], "g", 1) == 1);
+	CHECK(waitpid(p, &st, 0) == p && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	close(pp[1]);
+	CHECK(prlimit(999999, RLIMIT_NOFILE, NULL, &old) == -1 && errno == ESRCH);
 	/* an unprivileged process may lower its hard limit, not raise it */
 	CHECK(setgid(65534) == 0 && setuid(65534) == 0);
 	rl.rlim_cur = rl.rlim_max = 100;
