@@ -148,6 +148,9 @@ static void fatal_signal(int sig)
  * parent sees what killed us. */
 static void fatal_quiet_signal(int sig)
 {
+	/* the halt lock keeps init's task thread, which sees its guest die
+	 * below, from ending the process first with a status of its own */
+	(void)pthread_mutex_trylock(&halt_lock);
 	host_kill_all();
 	tty_host_restore();
 	trace_flush_on_signal();
@@ -187,6 +190,7 @@ static void terminate_signal(int sig)
 	int n = snprintf(msg, sizeof(msg), "vmcore: terminated by signal %d; halting\n", sig);
 	ssize_t w = write(2, msg, n);
 	(void)w;
+	(void)pthread_mutex_trylock(&halt_lock); /* our status, not init's */
 	host_kill_all();
 	tty_host_restore();
 	trace_flush_on_signal();

@@ -256,7 +256,10 @@ static int hostfs_iget(struct super_block *sb, int fd, char *path, struct inode 
 			hostfd_unhold(&hi->pfd);
 		free(hi->path);
 		hi->path = path;
-		close(fd);
+		if (hi->pfd.fd < 0)
+			(void)hostfd_get(&hi->pfd, fd_given, &fd); /* saves a reopen */
+		else
+			close(fd);
 		fill_attrs(i, &st);
 		*out = iget(i);
 		return 0;
