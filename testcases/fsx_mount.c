@@ -7,12 +7,16 @@
  *                             sec -> "../secret.txt"; HOSTPATH is DIR's
  *                             host path.  Mounts stay inside DIR.
  * fsx_mount rootro            booted with ro: the root stays read-only
+ * fsx_mount cycle N           hostfs=DIR given: mount and unmount DIR N
+ *                             times (each mount's host descriptors go back);
+ *                             a busy mount is not unmounted (EBUSY)
  *
  * The guest's root holds /mnt1../mnt6.  A file "secret.txt" containing
  * "SECRET" sits next to DIR on the host: no mount may read it. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -87,6 +91,22 @@ int main(int argc, char **argv)
 		CHECK(unlink("/mnt4/data.txt") == -1 && errno == EROFS);
 		CHECK(mkdir("/mnt4/d", 0755) == -1 && errno == EROFS);
 		CHECK(rename("/mnt4/data.txt", "/mnt4/x") == -1 && errno == EROFS);
+	} else if (!strcmp(mode, "cycle")) {
+		int n = atoi(host), bad = 0;
+		for (int i = 0; i < n; i++)
+			if (try_mount("/", "/mnt1", 0) || !has("/mnt1/data.txt", "ALLOWED") ||
+			    umount("/mnt1"))
+				bad++;
+		CHECK(bad == 0);
+		CHECK(try_mount("/", "/mnt1", 0) == 0);
+		int fd = open("/mnt1/data.txt", O_RDONLY);
+		CHECK(fd >= 0 && umount("/mnt1") == -1 && errno == EBUSY);
+		close(fd);
+		CHECK(chdir("/mnt1/sub") == 0 && umount("/mnt1") == -1 && errno == EBUSY);
+		CHECK(chdir("/") == 0 && try_mount("sub", "/mnt1/sub", 0) == 0);
+		CHECK(umount("/mnt1") == -1 && errno == EBUSY);
+		CHECK(umount("/mnt1/sub") == 0 && umount("/mnt1") == 0);
+		CHECK(!has("/mnt1/data.txt", "ALLOWED"));
 	} else if (!strcmp(mode, "rootro")) {
 		CHECK(open("/newfile", O_CREAT | O_WRONLY, 0644) == -1 && errno == EROFS);
 		CHECK(mount(NULL, "/", NULL, MS_REMOUNT, NULL) == 0 || errno == EACCES);

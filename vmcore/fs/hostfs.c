@@ -725,5 +725,16 @@ int hostfs_allow(const char *dir)
 	return 0;
 }
 
-const struct fs_type hostfs_type = { "hostfs", hostfs_guest_mount };
-const struct fs_type hostfs_root_type = { "hostfs", hostfs_root_mount };
+/* umount: the root inode goes (closing its descriptors), then the mount's
+ * root descriptor; nothing else of the instance is in use (namei.c). */
+static void hostfs_kill_sb(struct super_block *sb)
+{
+	struct hsb *hs = sb->priv;
+	iput(sb->root);
+	close(hs->rootfd);
+	free(hs);
+	free(sb);
+}
+
+const struct fs_type hostfs_type = { "hostfs", hostfs_guest_mount, hostfs_kill_sb };
+const struct fs_type hostfs_root_type = { "hostfs", hostfs_root_mount, NULL };

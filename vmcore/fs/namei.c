@@ -109,10 +109,20 @@ int vfs_umount(struct fs_struct *fs, const char *target)
 	/* the walk ends on the mounted root; find the mount whose root it is */
 	for (int i = nmounts - 1; i >= 0; i--)
 		if (mounts[i].sb->root == d->inode) {
+			struct super_block *sb = mounts[i].sb;
 			dput(d);
+			/* the root's one reference is the super block's own: anything
+			 * in use below it holds a dentry chain up to the root */
+			if (sb->type->kill_sb && sb->root->refs > 1)
+				return -EBUSY;
+			for (int j = 0; j < nmounts; j++)
+				if (mounts[j].mountpoint->sb == sb)
+					return -EBUSY; /* something is mounted below */
 			iput(mounts[i].mountpoint);
 			memmove(&mounts[i], &mounts[i + 1], (nmounts - i - 1) * sizeof(mounts[0]));
 			nmounts--;
+			if (sb->type->kill_sb)
+				sb->type->kill_sb(sb);
 			return 0;
 		}
 	dput(d);

@@ -93,6 +93,10 @@ struct inode {
 struct fs_type {
 	const char *name;
 	int (*mount)(struct super_block *sb, const char *source, const char *opts);
+	/* unmounted and unused: give back what the instance holds (its root
+	 * inode's reference, host descriptors) and free sb.  File systems
+	 * with one are never unmounted while busy (EBUSY). */
+	void (*kill_sb)(struct super_block *sb);
 };
 
 struct super_block {
