@@ -33,8 +33,8 @@ def kcov_linux():
     return KCOV_LINUX
 
 
-def boot(linux, script, env=None, timeout=60):
-    p = subprocess.run([linux, "quiet"], input=script.encode(), capture_output=True, timeout=timeout,
+def boot(linux, script, env=None, timeout=60, args=()):
+    p = subprocess.run([linux, "quiet"] + list(args), input=script.encode(), capture_output=True, timeout=timeout,
                        env=env)
     assert p.returncode == 0, (p.stdout[-2000:], p.stderr[-2000:])
     return p.stdout.decode(errors="replace")
@@ -57,12 +57,14 @@ def test_gcov_in_debugfs(cov_linux, tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     gdir = "/sys/kernel/debug/gcov" + os.path.join(REPO, "build", "cov")
-    script = ("mount -t hostfs %s /mnt\n"
+    # the guest may mount only under hostfs=DIR: "/" is DIR itself
+    script = ("mount -t hostfs / /mnt\n"
               "ls /sys/kernel/debug/gcov\n"
               "echo 1 > /sys/kernel/debug/gcov/reset; /testcases/fileio > /dev/null; "
               "cp %s/vmcore/fs/pipe.gcda %s/vmcore/fs/namei.gcda %s/vmcore/mm/fault.gcda /mnt/\n"
-              "poweroff\n") % (out, gdir, gdir, gdir)
-    text = boot(cov_linux, script, env=dict(os.environ, GCOV_PREFIX=str(tmp_path / "halt")))
+              "poweroff\n") % (gdir, gdir, gdir)
+    text = boot(cov_linux, script, env=dict(os.environ, GCOV_PREFIX=str(tmp_path / "halt")),
+                args=["hostfs=%s" % out])
     assert "reset" in text.split()
     for name in ("pipe", "namei"):
         shutil.copy2(os.path.join(REPO, "build", "cov", "vmcore", "fs", name + ".gcno"), out)

@@ -8,6 +8,7 @@
 #include <vmcore/vfs.h>
 #include <vmcore/trace.h>
 #include <vmcore/gdb.h>
+#include <vmcore/hostfd.h>
 #include "../../coverage/coverage.h"
 #include <signal.h>
 #include <stdarg.h>
@@ -38,6 +39,11 @@ static void usage(void)
 	       "  root=DIR            host directory to mount as / (with rootfstype=hostfs)\n"
 	       "  rootfstype=TYPE     hostfs or ramfs (default: the initramfs)\n"
 	       "  ro, rw              mount the hostfs root read-only, or read-write (default)\n"
+	       "  sysctl.fs.file-max=N  open files system-wide for unprivileged tasks (ENFILE\n"
+	       "                      beyond; default: a tenth of mem= at 1K a file, >= 8192)\n"
+	       "  hostfs=DIR          the host directory that the guest may mount hostfs from\n"
+	       "                      (mount -t hostfs SUBDIR: SUBDIR is taken under DIR);\n"
+	       "                      without it guest hostfs mounts fail with EPERM\n"
 	       "  initrd=FILE         newc cpio archive to unpack as the root instead of\n"
 	       "                      the built-in initramfs\n"
 	       "  vcpus=N             host CPUs to run guest tasks on (default: all)\n"
@@ -141,6 +147,31 @@ static void fatal_signal(int sig)
 	raise(sig);
 }
 
+/* A signal whose default would end ./linux without a word (SIGQUIT,
+ * SIGALRM, SIGXCPU, SIGUSR2 outside coverage builds...): take the guests
+ * down, give the terminal back, then die of the same signal, so that the
+ * parent sees what killed us. */
+static void fatal_quiet_signal(int sig)
+{
+	/* the halt lock keeps init's task thread, which sees its guest die
+	 * below, from ending the process first with a status of its own */
+	(void)pthread_mutex_trylock(&halt_lock);
+	host_kill_all();
+	tty_host_restore();
+	trace_flush_on_signal();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* Only where nothing is installed yet: a gprof build's SIGPROF, say. */
+static void catch_if_default(int sig, void (*handler)(int))
+{
+	struct sigaction old;
+	if (sigaction(sig, NULL, &old) == 0 && old.sa_handler == SIG_DFL &&
+	    !(old.sa_flags & SA_SIGINFO))
+		signal(sig, handler);
+}
+
 static bool trace_key(const char *a, size_t kl, const char *val)
 {
 	char key[64];
@@ -164,6 +195,7 @@ static void terminate_signal(int sig)
 	int n = snprintf(msg, sizeof(msg), "vmcore: terminated by signal %d; halting\n", sig);
 	ssize_t w = write(2, msg, n);
 	(void)w;
+	(void)pthread_mutex_trylock(&halt_lock); /* our status, not init's */
 	host_kill_all();
 	tty_host_restore();
 	trace_flush_on_signal();
@@ -174,10 +206,11 @@ int main(int argc, char **argv)
 {
 	u64 mem = 256UL << 20;
 	const char *init = NULL, *root = NULL, *rootfstype = NULL, *initrd = NULL;
-	const char *gdb_spec = NULL, *kprofile_path = NULL;
+	const char *gdb_spec = NULL, *kprofile_path = NULL, *hostfs_dir = NULL;
 	int vcpus = 0;
 	bool root_ro = false;
-	int nargs = 1, nenv = 0;
+	u64 file_max_opt = 0;
+	int nargs = 1, nenv = 0, r;
 	size_t cl_len = 1;
 
 	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++) {
@@ -226,6 +259,14 @@ int main(int argc, char **argv)
 			init = val;
 		} else if (KEY("root") && val) {
 			root = val;
+		} else if (KEY("sysctl.fs.file-max") && val) {
+			file_max_opt = parse_size(val, &ok);
+			if (!ok) {
+				fprintf(stderr, "linux: bad sysctl.fs.file-max=%s\n", val);
+				return 2;
+			}
+		} else if (KEY("hostfs") && val) {
+			hostfs_dir = val;
 		} else if (KEY("rootfstype") && val) {
 			rootfstype = val;
 		} else if (KEY("initrd") && val) {
@@ -282,6 +323,18 @@ int main(int argc, char **argv)
 	signal(SIGTERM, terminate_signal);
 	signal(SIGHUP, terminate_signal);
 	signal(SIGINT, terminate_signal);
+	/* every other signal that would end the process: restore the terminal
+	 * first (coverage_init and kprofile= take SIGUSR2 and their sampling
+	 * signal over below, where they are used) */
+	static const int crash_sigs[] = { SIGILL, SIGFPE, SIGSYS };
+	static const int quiet_sigs[] = { SIGQUIT, SIGUSR2, SIGALRM, SIGXCPU, SIGXFSZ, SIGVTALRM,
+					  SIGPROF, SIGIO, SIGPWR, SIGSTKFLT };
+	for (size_t i = 0; i < ARRAY_SIZE(crash_sigs); i++)
+		catch_if_default(crash_sigs[i], fatal_signal);
+	for (size_t i = 0; i < ARRAY_SIZE(quiet_sigs); i++)
+		catch_if_default(quiet_sigs[i], fatal_quiet_signal);
+	for (int s = SIGRTMIN; s <= SIGRTMAX; s++)
+		catch_if_default(s, fatal_quiet_signal);
 	struct rlimit rl;
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
 		rl.rlim_cur = rl.rlim_max;
@@ -294,6 +347,11 @@ int main(int argc, char **argv)
 	pr_notice("Linux version %s (vmcore %s) on host %s %s\n", VMCORE_VERSION, VMCORE_RELEASE,
 		  u.sysname, u.release);
 	pr_info("Command line: %s\n", saved_command_line);
+	hostfd_init();
+	if (hostfs_dir && (r = hostfs_allow(hostfs_dir)) < 0) {
+		fprintf(stderr, "linux: hostfs=%s: %s\n", hostfs_dir, strerror(-r));
+		return 2;
+	}
 	if (trace_init() < 0)
 		return 2;
 	signal(SIGUSR1, sigusr1);
@@ -301,6 +359,9 @@ int main(int argc, char **argv)
 	if (kprofile_option(kprofile_path) < 0)
 		return 2;
 	physmem_init(mem);
+	files_max_init(mem);
+	if (file_max_opt)
+		files_max = file_max_opt;
 	host_init(physmem_fd_get());
 	nr_vcpus = vcpus ? vcpus : host_ncpus();
 	if (nr_vcpus > host_ncpus())
@@ -316,7 +377,6 @@ int main(int argc, char **argv)
 		return 2;
 	console_init();
 
-	int r;
 	if (root && (!rootfstype || strcmp(rootfstype, "hostfs") == 0)) {
 		struct stat st;
 		if (stat(root, &st) < 0 || !S_ISDIR(st.st_mode)) {

@@ -1,13 +1,30 @@
-/* hostfs: a host directory as a guest file system, read-write.
+/* hostfs: a host directory as a guest file system.
  *
- * Confinement: each hostfs inode holds an O_PATH descriptor of its host
- * object, and a lookup is openat(dir_fd, name, O_PATH | O_NOFOLLOW) of one
- * name that the VFS has checked is neither "." nor "..".  The host therefore
- * never walks a path or follows a symbolic link for the guest: links are
- * read with readlinkat and walked by the VFS inside the guest's root, so no
- * "..", absolute symlink or rename can reach outside the directory.
+ * Confinement: a lookup is openat(dir, name, O_PATH | O_NOFOLLOW) of one
+ * name that the VFS has checked is neither "." nor "..", so the host never
+ * walks a guest path or follows a symbolic link for the guest: links are
+ * read with readlinkat and walked by the VFS inside the guest's root, and
+ * no "..", absolute symlink or rename can reach outside the directory.
  * Modifications (create, unlink, rename, symlink) are *at() calls on the
  * parent's descriptor with a single name, for the same reason.
+ *
+ * Which host directories: the root= of the command line, and, from inside
+ * the guest, only what hostfs=DIR allows: a guest mount's source is taken
+ * relative to DIR and resolved with RESOLVE_IN_ROOT, so neither ".." nor a
+ * symbolic link takes it out of DIR.  Without hostfs= a guest cannot mount
+ * hostfs at all (EPERM): guest root is not host root.
+ *
+ * Host descriptors: an inode does not hold one for its lifetime (a guest
+ * with 20,000 files open would exhaust the kernel's).  It records its path
+ * under the mount's root and its host (device, inode); its O_PATH, read
+ * and write descriptors are slots of the kernel's bounded descriptor cache
+ * (vmcore/host/hostfd.c), reopened on demand with openat2(RESOLVE_BENEATH |
+ * RESOLVE_NO_SYMLINKS) from the mount's root and checked to be the same
+ * host object (ESTALE if the host changed it under us, as NFS says).
+ * Renames by the guest move the recorded paths; an inode whose name is
+ * unlinked while it is in use keeps its O_PATH descriptor "held" outside
+ * the cache (it cannot be found by path again).  Open files carry no host
+ * descriptor: they use their inode's, with their own position.
  *
  * Inodes are kept unique by host (device, inode) in a small hash, so that
  * file mappings of one host file share one page cache.  Reads and writes go
@@ -16,8 +33,10 @@
  * the mapping goes. */
 #include <vmcore/vfs.h>
 #include <vmcore/mm.h>
+#include <vmcore/hostfd.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,22 +45,33 @@
 #include <unistd.h>
 
 struct hinfo {
-	int pfd;        /* O_PATH descriptor of the host object */
-	int rfd;        /* read descriptor for the page cache, opened lazily */
+	char *path;           /* under the mount's root ("" for the root); NULL once orphaned */
 	u64 hdev, hino;
+	struct hostfd pfd;    /* O_PATH */
+	struct hostfd rfd;    /* O_RDONLY (O_DIRECTORY for directories) */
+	struct hostfd wfd;    /* O_RDWR, or O_WRONLY where reading is refused */
 };
 
 #define HASH 1024
 struct hsb {
 	struct inode *hash[HASH];
+	int rootfd;           /* O_PATH of the mounted host directory, for the mount's life */
 };
 
 static const struct inode_ops hostfs_iops;
 static const struct file_ops hostfs_file_fops, hostfs_dir_fops;
 
+/* hostfs=DIR: the only host directory guest mounts may take, or -1 */
+static int allowed_fd = -1;
+
 static inline struct hinfo *HI(struct inode *ino)
 {
 	return ino->priv;
+}
+
+static inline struct hsb *HS(struct inode *ino)
+{
+	return ino->sb->priv;
 }
 
 static void fill_attrs(struct inode *ino, const struct stat *st)
@@ -57,34 +87,194 @@ static void fill_attrs(struct inode *ino, const struct stat *st)
 	ino->ctime = st->st_ctim;
 }
 
-/* Wrap a host O_PATH descriptor in an inode (consumes fd). */
-static int hostfs_iget(struct super_block *sb, int fd, struct inode **out)
+static char *path_join(const char *dir, const char *name)
+{
+	size_t dl = strlen(dir), nl = strlen(name);
+	char *p = malloc(dl + nl + 2);
+	if (!p)
+		return NULL;
+	if (dl) {
+		memcpy(p, dir, dl);
+		p[dl++] = '/';
+	}
+	memcpy(p + dl, name, nl + 1);
+	return p;
+}
+
+/* ---- host descriptors of an inode, through the cache ---- */
+
+static int open_path(void *arg)
+{
+	struct inode *ino = arg;
+	struct hinfo *hi = HI(ino);
+	if (!hi->path)
+		return -ESTALE; /* an orphan whose held descriptor is gone */
+	struct open_how how = {
+		.flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
+	int fd = syscall(SYS_openat2, HS(ino)->rootfd, hi->path[0] ? hi->path : ".", &how,
+			 sizeof(how));
+	if (fd < 0)
+		return errno == ENOENT || errno == ELOOP || errno == EXDEV ? -ESTALE : -errno;
+	struct stat st;
+	if (fstatat(fd, "", &st, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) < 0 ||
+	    st.st_dev != hi->hdev || st.st_ino != hi->hino) {
+		close(fd);
+		return -ESTALE; /* the host put something else at that name */
+	}
+	return fd;
+}
+
+static int ipath(struct inode *ino)
+{
+	return hostfd_get(&HI(ino)->pfd, open_path, ino);
+}
+
+/* Open the host object for I/O through its O_PATH descriptor. */
+static int reopen(struct inode *ino, int flags)
+{
+	int pfd = ipath(ino);
+	if (pfd < 0)
+		return pfd;
+	char p[64];
+	snprintf(p, sizeof(p), "/proc/self/fd/%d", pfd);
+	int fd = open(p, flags | O_CLOEXEC | O_NOCTTY);
+	return fd < 0 ? -errno : fd;
+}
+
+static int open_rd(void *arg)
+{
+	struct inode *ino = arg;
+	return reopen(ino, S_ISDIR(ino->mode) ? O_RDONLY | O_DIRECTORY : O_RDONLY);
+}
+
+static int open_wr(void *arg)
+{
+	int fd = reopen(arg, O_RDWR);
+	return fd == -EACCES ? reopen(arg, O_WRONLY) : fd;
+}
+
+static int ird(struct inode *ino)
+{
+	return hostfd_get(&HI(ino)->rfd, open_rd, ino);
+}
+
+static int iwr(struct inode *ino)
+{
+	return hostfd_get(&HI(ino)->wfd, open_wr, ino);
+}
+
+static void hinfo_close_all(struct hinfo *hi)
+{
+	hostfd_close(&hi->pfd);
+	hostfd_close(&hi->rfd);
+	hostfd_close(&hi->wfd);
+}
+
+/* ino's last known name is gone but the guest still uses it: keep its
+ * O_PATH descriptor (opened before the name went) out of the cache. */
+static void make_orphan(struct inode *ino)
+{
+	struct hinfo *hi = HI(ino);
+	static bool warned;
+	if ((hi->pfd.fd < 0 || hostfd_hold(&hi->pfd) < 0) && !warned) {
+		/* no descriptor or no budget left: later use gives ESTALE */
+		pr_warn("hostfs: no host descriptor left to keep an unlinked file open\n");
+		warned = true;
+	}
+	free(hi->path);
+	hi->path = NULL;
+}
+
+/* The inode of the same host object, if the guest has it in use. */
+static struct inode *hash_find(struct hsb *hs, u64 dev, u64 ino)
+{
+	for (struct inode *i = hs->hash[(ino ^ dev) % HASH]; i; i = i->hash_next)
+		if (HI(i)->hino == ino && HI(i)->hdev == dev)
+			return i;
+	return NULL;
+}
+
+/* The live inode that dir/name is, if the guest has it in use and knows it
+ * by that very name (a hard link known by another name needs nothing). */
+static struct inode *live_by_name(struct inode *dir, int dfd, const char *name, const char *path)
+{
+	struct stat st;
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return NULL;
+	struct inode *i = hash_find(HS(dir), st.st_dev, st.st_ino);
+	if (!i || !HI(i)->path || strcmp(HI(i)->path, path))
+		return NULL;
+	return i;
+}
+
+/* A rename moved FROM to TO: so did every inode known by a path under it. */
+static void repath(struct hsb *hs, const char *from, const char *to)
+{
+	size_t fl = strlen(from);
+	for (int b = 0; b < HASH; b++)
+		for (struct inode *i = hs->hash[b]; i; i = i->hash_next) {
+			char *p = HI(i)->path;
+			if (!p || strncmp(p, from, fl) || (p[fl] && p[fl] != '/'))
+				continue;
+			char *n = malloc(strlen(to) + strlen(p + fl) + 1);
+			if (!n) {
+				free(p);
+				HI(i)->path = NULL; /* ESTALE rather than the wrong file */
+				continue;
+			}
+			strcpy(n, to);
+			strcat(n, p + fl);
+			free(p);
+			HI(i)->path = n;
+		}
+}
+
+static int fd_given(void *arg)
+{
+	return *(int *)arg;
+}
+
+/* The inode for host object fd (an O_PATH descriptor, consumed) known as
+ * path (consumed) under the mount's root. */
+static int hostfs_iget(struct super_block *sb, int fd, char *path, struct inode **out)
 {
 	struct stat st;
 	if (fstatat(fd, "", &st, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) < 0) {
 		int e = errno;
 		close(fd);
+		free(path);
 		return -e;
 	}
 	struct hsb *hs = sb->priv;
-	unsigned h = (st.st_ino ^ st.st_dev) % HASH;
-	for (struct inode *i = hs->hash[h]; i; i = i->hash_next)
-		if (HI(i)->hino == st.st_ino && HI(i)->hdev == st.st_dev) {
+	struct inode *i = hash_find(hs, st.st_dev, st.st_ino);
+	if (i) {
+		/* the newest name is one that works: keep it for reopening */
+		struct hinfo *hi = HI(i);
+		if (hi->pfd.held)
+			hostfd_unhold(&hi->pfd);
+		free(hi->path);
+		hi->path = path;
+		if (hi->pfd.fd < 0)
+			(void)hostfd_get(&hi->pfd, fd_given, &fd); /* saves a reopen */
+		else
 			close(fd);
-			fill_attrs(i, &st);
-			*out = iget(i);
-			return 0;
-		}
+		fill_attrs(i, &st);
+		*out = iget(i);
+		return 0;
+	}
 	struct inode *ino = inode_new(sb, st.st_mode);
 	struct hinfo *hi = kzalloc(sizeof(*hi));
-	if (!ino || !hi) {
+	if (!ino || !hi || !path) {
 		free(ino);
 		free(hi);
+		free(path);
 		close(fd);
 		return -ENOMEM;
 	}
-	hi->pfd = fd;
-	hi->rfd = -1;
+	hi->pfd = hi->rfd = hi->wfd = (struct hostfd)HOSTFD_INIT;
+	hi->path = path;
 	hi->hdev = st.st_dev;
 	hi->hino = st.st_ino;
 	ino->priv = hi;
@@ -92,8 +282,11 @@ static int hostfs_iget(struct super_block *sb, int fd, struct inode **out)
 	fill_attrs(ino, &st);
 	ino->iops = &hostfs_iops;
 	ino->fops = S_ISDIR(st.st_mode) ? &hostfs_dir_fops : &hostfs_file_fops;
+	unsigned h = (st.st_ino ^ st.st_dev) % HASH;
 	ino->hash_next = hs->hash[h];
 	hs->hash[h] = ino;
+	/* the lookup's descriptor becomes the first cached one */
+	(void)hostfd_get(&hi->pfd, fd_given, &fd);
 	*out = ino;
 	return 0;
 }
@@ -109,34 +302,31 @@ static void hostfs_evict(struct inode *ino)
 			break;
 		}
 	pagecache_writeback(ino);
-	close(hi->pfd);
-	if (hi->rfd >= 0)
-		close(hi->rfd);
+	hinfo_close_all(hi);
+	free(hi->path);
 	free(hi);
-}
-
-/* Open the host object of ino for I/O, through its O_PATH descriptor. */
-static int reopen(struct inode *ino, int flags)
-{
-	char p[64];
-	snprintf(p, sizeof(p), "/proc/self/fd/%d", HI(ino)->pfd);
-	int fd = open(p, flags | O_CLOEXEC | O_NOCTTY);
-	return fd < 0 ? -errno : fd;
 }
 
 static int hostfs_lookup(struct inode *dir, const char *name, struct inode **out)
 {
-	int fd = openat(HI(dir)->pfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (!HI(dir)->path)
+		return -ENOENT; /* a removed directory */
+	int dfd = ipath(dir);
+	if (dfd < 0)
+		return dfd;
+	int fd = openat(dfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	return hostfs_iget(dir->sb, fd, out);
+	return hostfs_iget(dir->sb, fd, path_join(HI(dir)->path, name), out);
 }
 
 static int hostfs_create(struct inode *dir, const char *name, u32 mode, u64 rdev, struct inode **out)
 {
 	if (dir->sb->readonly)
 		return -EROFS;
-	int dfd = HI(dir)->pfd, r;
+	int dfd = ipath(dir), r;
+	if (dfd < 0)
+		return dfd;
 	if (S_ISDIR(mode))
 		r = mkdirat(dfd, name, mode & 07777);
 	else if (S_ISREG(mode)) {
@@ -159,8 +349,19 @@ static int hostfs_unlink(struct inode *dir, const char *name, bool want_dir)
 {
 	if (dir->sb->readonly)
 		return -EROFS;
-	if (unlinkat(HI(dir)->pfd, name, want_dir ? AT_REMOVEDIR : 0) < 0)
+	int dfd = ipath(dir);
+	if (dfd < 0)
+		return dfd;
+	char *path = HI(dir)->path ? path_join(HI(dir)->path, name) : NULL;
+	struct inode *victim = path ? live_by_name(dir, dfd, name, path) : NULL;
+	free(path);
+	/* in use: its descriptor must be open before the name goes */
+	if (victim && ipath(victim) < 0)
+		victim = NULL;
+	if (unlinkat(dfd, name, want_dir ? AT_REMOVEDIR : 0) < 0)
 		return -errno;
+	if (victim)
+		make_orphan(victim);
 	return 0;
 }
 
@@ -168,16 +369,22 @@ static int hostfs_symlink(struct inode *dir, const char *name, const char *targe
 {
 	if (dir->sb->readonly)
 		return -EROFS;
-	return symlinkat(target, HI(dir)->pfd, name) < 0 ? -errno : 0;
+	int dfd = ipath(dir);
+	if (dfd < 0)
+		return dfd;
+	return symlinkat(target, dfd, name) < 0 ? -errno : 0;
 }
 
 static int hostfs_link(struct inode *old, struct inode *dir, const char *name)
 {
 	if (dir->sb->readonly)
 		return -EROFS;
+	int ofd = ipath(old), dfd = ipath(dir);
+	if (ofd < 0 || dfd < 0)
+		return ofd < 0 ? ofd : dfd;
 	char p[64];
-	snprintf(p, sizeof(p), "/proc/self/fd/%d", HI(old)->pfd);
-	return linkat(AT_FDCWD, p, HI(dir)->pfd, name, AT_SYMLINK_FOLLOW) < 0 ? -errno : 0;
+	snprintf(p, sizeof(p), "/proc/self/fd/%d", ofd);
+	return linkat(AT_FDCWD, p, dfd, name, AT_SYMLINK_FOLLOW) < 0 ? -errno : 0;
 }
 
 static int hostfs_rename(struct inode *odir, const char *oname, struct inode *ndir, const char *nname,
@@ -185,21 +392,54 @@ static int hostfs_rename(struct inode *odir, const char *oname, struct inode *nd
 {
 	if (odir->sb->readonly)
 		return -EROFS;
-	if (syscall(SYS_renameat2, HI(odir)->pfd, oname, HI(ndir)->pfd, nname, flags) < 0)
-		return -errno;
-	return 0;
+	if (odir->sb != ndir->sb)
+		return -EXDEV;
+	int ofd = ipath(odir), nfd = ipath(ndir);
+	if (ofd < 0 || nfd < 0)
+		return ofd < 0 ? ofd : nfd;
+	char *opath = HI(odir)->path ? path_join(HI(odir)->path, oname) : NULL;
+	char *npath = HI(ndir)->path ? path_join(HI(ndir)->path, nname) : NULL;
+	struct inode *victim = NULL;
+	if (npath && !(flags & RENAME_EXCHANGE)) {
+		victim = live_by_name(ndir, nfd, nname, npath);
+		if (victim && ipath(victim) < 0)
+			victim = NULL;
+	}
+	int r = 0;
+	if (syscall(SYS_renameat2, ofd, oname, nfd, nname, flags) < 0)
+		r = -errno;
+	else {
+		struct hsb *hs = HS(odir);
+		if (victim)
+			make_orphan(victim);
+		if (opath && npath && (flags & RENAME_EXCHANGE)) {
+			repath(hs, opath, "\001");
+			repath(hs, npath, opath);
+			repath(hs, "\001", npath);
+		} else if (opath && npath)
+			repath(hs, opath, npath);
+	}
+	free(opath);
+	free(npath);
+	return r;
 }
 
 static long hostfs_readlink(struct inode *ino, char *buf, size_t len)
 {
-	ssize_t n = readlinkat(HI(ino)->pfd, "", buf, len);
+	int fd = ipath(ino);
+	if (fd < 0)
+		return fd;
+	ssize_t n = readlinkat(fd, "", buf, len);
 	return n < 0 ? -errno : n;
 }
 
 static int hostfs_getattr(struct inode *ino, struct kstat *ks)
 {
 	struct stat st;
-	if (fstatat(HI(ino)->pfd, "", &st, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) < 0)
+	int fd = ipath(ino);
+	if (fd < 0)
+		return fd;
+	if (fstatat(fd, "", &st, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) < 0)
 		return -errno;
 	/* a size grown by a shared mapping not yet written back wins */
 	u64 size = MAX((u64)st.st_size, ino->size);
@@ -226,11 +466,10 @@ static int hostfs_truncate(struct inode *ino, u64 size)
 {
 	if (ino->sb->readonly)
 		return -EROFS;
-	int fd = reopen(ino, O_WRONLY);
+	int fd = iwr(ino);
 	if (fd < 0)
 		return fd;
 	int r = ftruncate(fd, size) < 0 ? -errno : 0;
-	close(fd);
 	if (r == 0) {
 		pagecache_truncate(ino, size);
 		ino->size = size;
@@ -242,23 +481,20 @@ static int hostfs_chmod(struct inode *ino, u32 mode)
 {
 	if (ino->sb->readonly)
 		return -EROFS;
+	int fd = ipath(ino);
+	if (fd < 0)
+		return fd;
 	char p[64];
-	snprintf(p, sizeof(p), "/proc/self/fd/%d", HI(ino)->pfd);
+	snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
 	return chmod(p, mode & 07777) < 0 ? -errno : 0;
 }
 
 static int hostfs_readpage(struct inode *ino, u64 pgoff, void *dst)
 {
-	struct hinfo *hi = HI(ino);
-	if (hi->rfd < 0) {
-		hi->rfd = reopen(ino, O_RDONLY);
-		if (hi->rfd < 0) {
-			int r = hi->rfd;
-			hi->rfd = -1;
-			return r;
-		}
-	}
-	ssize_t n = pread(hi->rfd, dst, PAGE_SIZE, pgoff << PAGE_SHIFT);
+	int fd = ird(ino);
+	if (fd < 0)
+		return fd;
+	ssize_t n = pread(fd, dst, PAGE_SIZE, pgoff << PAGE_SHIFT);
 	if (n < 0)
 		return -EIO;
 	memset((u8 *)dst + n, 0, PAGE_SIZE - n);
@@ -269,14 +505,15 @@ static int hostfs_writepage(struct inode *ino, u64 pgoff, const void *src, size_
 {
 	if (ino->sb->readonly)
 		return -EROFS;
-	int fd = reopen(ino, O_WRONLY);
+	int fd = iwr(ino);
 	if (fd < 0)
 		return fd;
 	ssize_t n = pwrite(fd, src, len, pgoff << PAGE_SHIFT);
-	close(fd);
 	return n == (ssize_t)len ? 0 : -EIO;
 }
 
+/* Opening checks what the host allows (the access mode), through the
+ * inode's cached descriptors; the open file keeps none of its own. */
 static int hostfs_open(struct inode *ino, struct file *f)
 {
 	if (!S_ISREG(ino->mode) && !S_ISDIR(ino->mode))
@@ -284,11 +521,11 @@ static int hostfs_open(struct inode *ino, struct file *f)
 	int acc = f->flags & O_ACCMODE;
 	if (ino->sb->readonly && acc != O_RDONLY)
 		return -EROFS;
-	int fd = reopen(ino, (S_ISDIR(ino->mode) ? O_RDONLY | O_DIRECTORY : acc) |
-				     (f->flags & O_APPEND));
-	if (fd < 0)
+	int fd = -1;
+	if (acc != O_RDONLY && (fd = iwr(ino)) < 0)
 		return fd;
-	f->priv = (void *)(long)fd;
+	if (acc != O_WRONLY && (fd = ird(ino)) < 0)
+		return fd;
 	if (S_ISREG(ino->mode)) {
 		struct stat st;
 		if (fstat(fd, &st) == 0)
@@ -297,15 +534,9 @@ static int hostfs_open(struct inode *ino, struct file *f)
 	return 0;
 }
 
-static void hostfs_release(struct file *f)
-{
-	close((int)(long)f->priv);
-}
-
 static long hostfs_read(struct file *f, void *buf, size_t len, u64 *pos)
 {
 	struct inode *ino = f->inode;
-	int fd = (int)(long)f->priv;
 	size_t done = 0;
 	while (done < len) {
 		u64 off = *pos + done;
@@ -324,6 +555,9 @@ static long hostfs_read(struct file *f, void *buf, size_t len, u64 *pos)
 		while (done + span < len &&
 		       pagecache_peek(ino, (off + span) >> PAGE_SHIFT) == NO_FRAME)
 			span = MIN(len - done, span + PAGE_SIZE);
+		int fd = ird(ino);
+		if (fd < 0)
+			return done ? (long)done : fd;
 		ssize_t r = pread(fd, (u8 *)buf + done, span, off);
 		if (r < 0)
 			return done ? (long)done : -errno;
@@ -338,7 +572,9 @@ static long hostfs_read(struct file *f, void *buf, size_t len, u64 *pos)
 static long hostfs_write(struct file *f, const void *buf, size_t len, u64 *pos)
 {
 	struct inode *ino = f->inode;
-	int fd = (int)(long)f->priv;
+	int fd = iwr(ino);
+	if (fd < 0)
+		return fd;
 	if (f->flags & O_APPEND) {
 		struct stat st;
 		if (fstat(fd, &st) == 0)
@@ -370,11 +606,15 @@ struct linux_dirent64 {
 	char d_name[];
 };
 
+/* The directory's one cached descriptor serves every open file of it: each
+ * call seeks it to the file's own position first. */
 static long hostfs_iterate(struct file *f, struct dirent_sink *sink, filldir_t fill)
 {
-	int fd = (int)(long)f->priv;
 	char buf[8192];
 	for (;;) {
+		int fd = ird(f->inode);
+		if (fd < 0)
+			return fd;
 		if (lseek(fd, f->pos, SEEK_SET) < 0)
 			return -errno;
 		long n = syscall(SYS_getdents64, fd, buf, sizeof(buf));
@@ -412,28 +652,89 @@ static const struct inode_ops hostfs_iops = {
 static const struct file_ops hostfs_file_fops = {
 	.read = hostfs_read,
 	.write = hostfs_write,
-	.release = hostfs_release,
 	.seekable = true,
 };
 
 static const struct file_ops hostfs_dir_fops = {
 	.iterate = hostfs_iterate,
-	.release = hostfs_release,
 	.seekable = true,
 };
 
-static int hostfs_mount(struct super_block *sb, const char *source, const char *opts)
+/* ---- mounting ---- */
+
+/* Mount the host directory open as fd (consumed). */
+static int mount_fd(struct super_block *sb, int fd, const char *opts)
+{
+	sb->readonly = opts && strcmp(opts, "ro") == 0;
+	struct hsb *hs = kzalloc(sizeof(struct hsb));
+	int dfd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	if (!hs || dfd < 0) {
+		int r = dfd < 0 ? -errno : -ENOMEM;
+		free(hs);
+		close(fd);
+		if (dfd >= 0)
+			close(dfd);
+		return r;
+	}
+	hs->rootfd = fd;
+	sb->priv = hs;
+	int r = hostfs_iget(sb, dfd, strdup(""), &sb->root);
+	if (r < 0) {
+		close(fd);
+		free(hs);
+		sb->priv = NULL;
+	}
+	return r;
+}
+
+/* The root= of the command line: a host path the host's user chose. */
+static int hostfs_root_mount(struct super_block *sb, const char *source, const char *opts)
 {
 	int fd = open(source, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	sb->readonly = opts && strcmp(opts, "ro") == 0;
-	sb->priv = kzalloc(sizeof(struct hsb));
-	if (!sb->priv) {
-		close(fd);
-		return -ENOMEM;
-	}
-	return hostfs_iget(sb, fd, &sb->root);
+	return mount_fd(sb, fd, opts);
 }
 
-const struct fs_type hostfs_type = { "hostfs", hostfs_mount };
+/* mount(2) from the guest: only under hostfs=DIR, the source taken
+ * relative to DIR, which neither ".." nor a symbolic link can leave. */
+static int hostfs_guest_mount(struct super_block *sb, const char *source, const char *opts)
+{
+	if (allowed_fd < 0)
+		return -EPERM;
+	if (!source || !strcmp(source, "none") || !strcmp(source, "hostfs"))
+		source = "";
+	struct open_how how = {
+		.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+	int fd = syscall(SYS_openat2, allowed_fd, source[0] ? source : ".", &how, sizeof(how));
+	if (fd < 0)
+		return -errno;
+	return mount_fd(sb, fd, opts);
+}
+
+int hostfs_allow(const char *dir)
+{
+	int fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (allowed_fd >= 0)
+		close(allowed_fd);
+	allowed_fd = fd;
+	return 0;
+}
+
+/* umount: the root inode goes (closing its descriptors), then the mount's
+ * root descriptor; nothing else of the instance is in use (namei.c). */
+static void hostfs_kill_sb(struct super_block *sb)
+{
+	struct hsb *hs = sb->priv;
+	iput(sb->root);
+	close(hs->rootfd);
+	free(hs);
+	free(sb);
+}
+
+const struct fs_type hostfs_type = { "hostfs", hostfs_guest_mount, hostfs_kill_sb };
+const struct fs_type hostfs_root_type = { "hostfs", hostfs_root_mount, NULL };

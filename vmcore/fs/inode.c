@@ -256,11 +256,20 @@ long dentry_path(struct dentry *d, struct dentry *root, char *buf, size_t len)
 	return used;
 }
 
+u64 nr_files, files_max = 8192;
+
+/* Linux's default: a tenth of memory at 1 KiB a file, at least NR_FILE */
+void files_max_init(u64 mem_bytes)
+{
+	files_max = MAX(8192, mem_bytes / 10 / 1024);
+}
+
 struct file *file_alloc(struct inode *ino, struct dentry *d, u32 flags)
 {
 	struct file *f = kzalloc(sizeof(*f));
 	if (!f)
 		return NULL;
+	nr_files++;
 	f->refs = 1;
 	f->flags = flags;
 	f->inode = iget(ino);
@@ -284,6 +293,7 @@ void fput(struct file *f)
 	iput(f->inode);
 	dput(f->dentry);
 	free(f);
+	nr_files--;
 }
 
 long vfs_read(struct file *f, void *buf, size_t len, u64 *pos)

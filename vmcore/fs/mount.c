@@ -1,5 +1,8 @@
-/* mount(2) and umount2(2): proc, ramfs/tmpfs, and hostfs (the source is a
- * host directory) on a directory of the guest. */
+/* mount(2) and umount2(2): proc, ramfs/tmpfs, and hostfs on a directory
+ * of the guest.  A hostfs source is a directory under the command line's
+ * hostfs=DIR, never any other host path: without hostfs= the guest gets
+ * EPERM, as a Linux container's root does for a file system its namespace
+ * may not mount.  MS_RDONLY makes the mount read-only (EROFS on writes). */
 #include <vmcore/syscall.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -26,8 +29,10 @@ SYSCALL_DEFINE(mount)
 	if (!type[0])
 		return -EINVAL;
 	const char *src = source;
-	if (!strcmp(type, "hostfs") && !source[0])
-		src = data; /* UML's "hostfs=" style: the host directory as data */
+	if (!strcmp(type, "hostfs") && (!source[0] || !strcmp(source, "none")) && data[0])
+		src = data; /* UML's style: the host directory as the data */
+	/* hostfs from the guest: only under the command line's hostfs=DIR,
+	 * the source taken relative to DIR (hostfs.c); EPERM without it */
 	const char *opts = (flags & MS_RDONLY) ? "ro" : NULL;
 	return vfs_mount(t->fs, type, src, target, opts);
 }

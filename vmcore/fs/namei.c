@@ -9,6 +9,7 @@
  * than one name at a time, so none of this can leave the guest's root. */
 #include <vmcore/vfs.h>
 #include <vmcore/mm.h>
+#include <vmcore/task.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,9 +54,9 @@ static const struct fs_type *find_fs(const char *name)
 	return NULL;
 }
 
-static int mount_sb(const char *type, const char *source, const char *opts, struct super_block **out)
+static int mount_sb_type(const struct fs_type *ft, const char *source, const char *opts,
+			 struct super_block **out)
 {
-	const struct fs_type *ft = find_fs(type);
 	if (!ft)
 		return -ENODEV;
 	struct super_block *sb = kzalloc(sizeof(*sb));
@@ -72,6 +73,11 @@ static int mount_sb(const char *type, const char *source, const char *opts, stru
 	return 0;
 }
 
+static int mount_sb(const char *type, const char *source, const char *opts, struct super_block **out)
+{
+	return mount_sb_type(find_fs(type), source, opts, out);
+}
+
 /* A file system instance of the kernel's own, mounted nowhere (Linux's
  * kern_mount): its root dentry, or NULL. */
 struct dentry *vfs_kern_mount(const char *type)
@@ -85,7 +91,9 @@ struct dentry *vfs_kern_mount(const char *type)
 int vfs_mount_root(const char *type, const char *source, const char *opts)
 {
 	struct super_block *sb;
-	int r = mount_sb(type, source, opts, &sb);
+	/* the command line's root= is the host's choice, not the guest's */
+	const struct fs_type *ft = !strcmp(type, "hostfs") ? &hostfs_root_type : find_fs(type);
+	int r = mount_sb_type(ft, source, opts, &sb);
 	if (r < 0)
 		return r;
 	root_dentry = dentry_new(NULL, "/", iget(sb->root));
@@ -101,10 +109,20 @@ int vfs_umount(struct fs_struct *fs, const char *target)
 	/* the walk ends on the mounted root; find the mount whose root it is */
 	for (int i = nmounts - 1; i >= 0; i--)
 		if (mounts[i].sb->root == d->inode) {
+			struct super_block *sb = mounts[i].sb;
 			dput(d);
+			/* the root's one reference is the super block's own: anything
+			 * in use below it holds a dentry chain up to the root */
+			if (sb->type->kill_sb && sb->root->refs > 1)
+				return -EBUSY;
+			for (int j = 0; j < nmounts; j++)
+				if (mounts[j].mountpoint->sb == sb)
+					return -EBUSY; /* something is mounted below */
 			iput(mounts[i].mountpoint);
 			memmove(&mounts[i], &mounts[i + 1], (nmounts - i - 1) * sizeof(mounts[0]));
 			nmounts--;
+			if (sb->type->kill_sb)
+				sb->type->kill_sb(sb);
 			return 0;
 		}
 	dput(d);
@@ -380,6 +398,11 @@ int vfs_open_dentry(struct dentry *d, u32 flags, struct file **out)
 	if (S_ISDIR(ino->mode) && (acc != O_RDONLY || (flags & O_TRUNC)) && !(flags & O_PATH)) {
 		dput(d);
 		return -EISDIR;
+	}
+	/* fs.file-max binds the unprivileged, as Linux's alloc_empty_file */
+	if (nr_files >= files_max && !(current && current->euid == 0)) {
+		dput(d);
+		return -ENFILE;
 	}
 	struct file *f = file_alloc(ino, d, flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC));
 	dput(d);

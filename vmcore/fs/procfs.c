@@ -20,7 +20,7 @@ enum pkind {
 	P_CMDLINE, P_MOUNTS, P_FILESYSTEMS,
 	P_PID, P_PID_STAT, P_PID_STATUS, P_PID_CMDLINE, P_PID_COMM, P_PID_EXE, P_PID_CWD, P_PID_ROOT,
 	P_PID_MAPS, P_PID_FD, P_PID_FD_N, P_PID_ENVIRON, P_PID_STATM, P_PID_TASK, P_PID_MOUNTS,
-	P_PID_SYSCALLS,
+	P_PID_SYSCALLS, P_SYS, P_SYS_FS, P_FILE_MAX, P_FILE_NR, P_NR_OPEN,
 };
 
 struct pinfo {
@@ -42,7 +42,11 @@ static const struct {
 	{ "loadavg", P_LOADAVG, S_IFREG | 0444 }, { "stat", P_STAT, S_IFREG | 0444 },
 	{ "cpuinfo", P_CPUINFO, S_IFREG | 0444 }, { "version", P_VERSION, S_IFREG | 0444 },
 	{ "cmdline", P_CMDLINE, S_IFREG | 0444 }, { "mounts", P_MOUNTS, S_IFREG | 0444 },
-	{ "filesystems", P_FILESYSTEMS, S_IFREG | 0444 },
+	{ "filesystems", P_FILESYSTEMS, S_IFREG | 0444 }, { "sys", P_SYS, S_IFDIR | 0555 },
+}, sys_fs_files[] = {
+	/* the file-table limits of fdtable.c and inode.c (Linux's fs.* sysctls) */
+	{ "file-max", P_FILE_MAX, S_IFREG | 0644 }, { "file-nr", P_FILE_NR, S_IFREG | 0444 },
+	{ "nr_open", P_NR_OPEN, S_IFREG | 0444 },
 }, pid_files[] = {
 	{ "stat", P_PID_STAT, S_IFREG | 0444 },     { "status", P_PID_STATUS, S_IFREG | 0444 },
 	{ "cmdline", P_PID_CMDLINE, S_IFREG | 0444 }, { "comm", P_PID_COMM, S_IFREG | 0644 },
@@ -102,6 +106,13 @@ static int proc_lookup(struct inode *dir, const char *name, struct inode **out)
 		for (size_t i = 0; i < ARRAY_SIZE(pid_files); i++)
 			if (!strcmp(name, pid_files[i].name))
 				ino = proc_inode(pid_files[i].kind, pi->pid, 0, pid_files[i].mode);
+	} else if (pi->kind == P_SYS) {
+		if (!strcmp(name, "fs"))
+			ino = proc_inode(P_SYS_FS, 0, 0, S_IFDIR | 0555);
+	} else if (pi->kind == P_SYS_FS) {
+		for (size_t i = 0; i < ARRAY_SIZE(sys_fs_files); i++)
+			if (!strcmp(name, sys_fs_files[i].name))
+				ino = proc_inode(sys_fs_files[i].kind, 0, 0, sys_fs_files[i].mode);
 	} else if (pi->kind == P_PID_FD) {
 		struct task *t = live(pi->pid);
 		char *end;
@@ -449,6 +460,16 @@ static void gen(struct pinfo *pi, struct buf *b)
 	case P_PID_MOUNTS:
 		bprintf(b, "rootfs / rootfs rw 0 0\nproc /proc proc rw,nosuid,nodev,noexec 0 0\n");
 		break;
+	case P_FILE_MAX:
+		bprintf(b, "%llu\n", (unsigned long long)files_max);
+		break;
+	case P_FILE_NR:
+		bprintf(b, "%llu\t0\t%llu\n", (unsigned long long)nr_files,
+			(unsigned long long)files_max);
+		break;
+	case P_NR_OPEN:
+		bprintf(b, "%llu\n", (unsigned long long)NR_OPEN_MAX);
+		break;
 	case P_FILESYSTEMS:
 		bprintf(b, "nodev\tramfs\nnodev\ttmpfs\nnodev\tproc\nnodev\thostfs\n");
 		break;
@@ -500,7 +521,8 @@ static int proc_open(struct inode *ino, struct file *f)
 		return -ESRCH;
 	if (S_ISDIR(ino->mode))
 		return 0;
-	if ((f->flags & O_ACCMODE) != O_RDONLY && pi->kind != P_PID_COMM)
+	if ((f->flags & O_ACCMODE) != O_RDONLY && pi->kind != P_PID_COMM &&
+	    !(pi->kind == P_FILE_MAX && current && current->euid == 0))
 		return -EACCES;
 	struct buf *b = kzalloc(sizeof(*b));
 	if (!b)
@@ -533,6 +555,16 @@ static long proc_read(struct file *f, void *dst, size_t len, u64 *pos)
 static long proc_write(struct file *f, const void *src, size_t len, u64 *pos)
 {
 	struct pinfo *pi = f->inode->priv;
+	if (pi->kind == P_FILE_MAX) {
+		char num[32] = { 0 };
+		memcpy(num, src, MIN(len, sizeof(num) - 1));
+		char *end;
+		unsigned long long v = strtoull(num, &end, 10);
+		if (end == num || (*end && *end != '\n'))
+			return -EINVAL;
+		files_max = v;
+		return len;
+	}
 	struct task *t = live(pi->pid);
 	if (pi->kind != P_PID_COMM || !t)
 		return -EINVAL;
@@ -582,6 +614,11 @@ static long proc_iterate(struct file *f, struct dirent_sink *sink, filldir_t fil
 	} else if (pi->kind == P_PID) {
 		for (size_t k = 0; k < ARRAY_SIZE(pid_files); k++)
 			EMIT(pid_files[k].name, ((u64)pi->pid << 16) | k, IFTODT(pid_files[k].mode));
+	} else if (pi->kind == P_SYS) {
+		EMIT("fs", 200, DT_DIR);
+	} else if (pi->kind == P_SYS_FS) {
+		for (size_t k = 0; k < ARRAY_SIZE(sys_fs_files); k++)
+			EMIT(sys_fs_files[k].name, 210 + k, DT_REG);
 	} else if (pi->kind == P_PID_FD) {
 		struct task *t = live(pi->pid);
 		for (int fd = 0; t && t->files && fd < t->files->max; fd++)

@@ -1,7 +1,8 @@
 /* The console tty: the terminal ./linux runs in, with a line discipline.
  *
  * When the host's stdin is a terminal, it is put in raw mode for as long as
- * the kernel runs (and restored on every way out that can run code), and the
+ * the kernel runs (and restored on every way out that can run code, and by
+ * the terminal guard of host/ttyguard.c after a SIGKILL), and the
  * guest gets a real tty: termios, canonical editing (erase, kill, ^D),
  * echo, ^C/^\/^Z to SIGINT/SIGQUIT/SIGTSTP for the foreground process
  * group, window size from the host (SIGWINCH on a change), a controlling
@@ -17,6 +18,7 @@
  * discipline under the BKL; readers sleep on the tty's condition. */
 #include <vmcore/signal.h>
 #include <vmcore/syscall.h>
+#include <vmcore/host.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -66,12 +68,15 @@ void poll_wake(void)
 
 /* ---- the host terminal ---- */
 
+/* Every way out that runs code comes here (halt, the signal handlers of
+ * boot/main.c, atexit); async-signal-safe.  SIGKILL is the guard's. */
 void tty_host_restore(void)
 {
 	if (host_raw) {
 		tcsetattr(0, TCSADRAIN, &host_saved);
 		host_raw = false;
 	}
+	host_tty_guard_stop();
 }
 
 static void winch_handler(int sig)
@@ -570,6 +575,10 @@ void tty_init(void)
 		return;
 	update_winsize(false);
 	if (tcgetattr(0, &host_saved) == 0) {
+		/* before the terminal goes raw: whoever restores it after a
+		 * SIGKILL must hold the settings from before */
+		if (host_tty_guard_start(0, &host_saved) < 0)
+			pr_warn("tty: no terminal guard; a SIGKILL will leave the terminal raw\n");
 		struct termios raw = host_saved;
 		cfmakeraw(&raw);
 		/* raw: no echo, no signals, no output processing (ONLCR is ours) */

@@ -327,24 +327,41 @@ SYSCALL_DEFINE(getrandom)
 	return done;
 }
 
+/* Limits belong to the process (Linux keeps them in the signal struct):
+ * a change reaches every thread of it.  Another process's limits may be
+ * read or changed by root or by a process of the same real, effective and
+ * saved ids, as prlimit(2) says. */
 SYSCALL_DEFINE(prlimit64)
 {
 	unsigned res = a->a[1];
-	if (a->a[0] && a->a[0] != (u64)t->tgid)
-		return -ESRCH;
+	struct task *p = t;
+	if (a->a[0] && a->a[0] != (u64)t->tgid) {
+		p = task_find(a->a[0]);
+		if (!p || p->tgid != (int)a->a[0] || p->state != TASK_RUNNING)
+			return -ESRCH;
+		if (t->euid != 0 && (p->uid != t->uid || p->euid != t->uid || p->suid != t->uid ||
+				     p->gid != t->gid || p->egid != t->gid || p->sgid != t->gid))
+			return -EPERM;
+	}
 	if (res >= 16)
 		return -EINVAL;
-	u64 old[2] = { t->rlimits[res][0], t->rlimits[res][1] };
+	u64 old[2] = { p->rlimits[res][0], p->rlimits[res][1] };
 	if (a->a[2]) {
 		u64 n[2];
 		if (copy_from_user(t->mm, n, a->a[2], sizeof(n)) < 0)
 			return -EFAULT;
 		if (n[0] > n[1])
 			return -EINVAL;
-		if (res == RLIMIT_NOFILE && n[1] > 1048576)
+		if (res == RLIMIT_NOFILE && n[1] > NR_OPEN_MAX)
 			return -EPERM;
-		t->rlimits[res][0] = n[0];
-		t->rlimits[res][1] = n[1];
+		/* raising a hard limit needs CAP_SYS_RESOURCE */
+		if (n[1] > p->rlimits[res][1] && t->euid != 0)
+			return -EPERM;
+		for (struct task *q = all_tasks; q; q = q->next_task)
+			if (q->tgid == p->tgid) {
+				q->rlimits[res][0] = n[0];
+				q->rlimits[res][1] = n[1];
+			}
 	}
 	if (a->a[3] && copy_to_user(t->mm, a->a[3], old, sizeof(old)) < 0)
 		return -EFAULT;

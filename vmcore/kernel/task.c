@@ -46,7 +46,7 @@ void task_init_rlimits(struct task *t)
 	t->rlimits[RLIMIT_STACK][0] = 8UL << 20;
 	t->rlimits[RLIMIT_CORE][0] = 0;
 	t->rlimits[RLIMIT_NOFILE][0] = 1024;
-	t->rlimits[RLIMIT_NOFILE][1] = 1048576;
+	t->rlimits[RLIMIT_NOFILE][1] = 4096; /* Linux's INR_OPEN_MAX for init */
 	t->rlimits[RLIMIT_NPROC][0] = t->rlimits[RLIMIT_NPROC][1] = 63432;
 	t->rlimits[RLIMIT_SIGPENDING][0] = t->rlimits[RLIMIT_SIGPENDING][1] = 63432;
 	t->rlimits[RLIMIT_MEMLOCK][0] = t->rlimits[RLIMIT_MEMLOCK][1] = 8UL << 20;

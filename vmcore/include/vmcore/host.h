@@ -156,4 +156,12 @@ void host_kick(struct host_thread *t);
 /* Kill every stub process that is still alive (used on halt). */
 void host_kill_all(void);
 
+/* The terminal guard (host/ttyguard.c): a process that restores the host
+ * terminal to saved when the kernel dies without running its own exit
+ * paths (SIGKILL).  Start it before making the terminal raw; stop it
+ * (async-signal-safe) once the kernel has restored the terminal itself. */
+struct termios;
+int host_tty_guard_start(int tty_fd, const struct termios *saved);
+void host_tty_guard_stop(void);
+
 #endif

@@ -93,6 +93,10 @@ struct inode {
 struct fs_type {
 	const char *name;
 	int (*mount)(struct super_block *sb, const char *source, const char *opts);
+	/* unmounted and unused: give back what the instance holds (its root
+	 * inode's reference, host descriptors) and free sb.  File systems
+	 * with one are never unmounted while busy (EBUSY). */
+	void (*kill_sb)(struct super_block *sb);
 };
 
 struct super_block {
@@ -144,7 +148,12 @@ long dentry_path(struct dentry *d, struct dentry *root, char *buf, size_t len);
 /* /proc/PID/fd/N's text for f, NUL-terminated: its length or -ENAMETOOLONG */
 long file_link_name(struct task *t, struct file *f, char *buf, size_t len);
 
-/* files */
+/* files: nr_files open files in the system, at most files_max for
+ * unprivileged openers (ENFILE, Linux's fs.file-max); a descriptor table
+ * holds at most NR_OPEN_MAX (fs.nr_open, the ceiling of RLIMIT_NOFILE) */
+extern u64 nr_files, files_max;
+#define NR_OPEN_MAX 1048576
+void files_max_init(u64 mem_bytes);
 struct file *file_alloc(struct inode *ino, struct dentry *d, u32 flags);
 struct file *fget(struct file *f);
 void fput(struct file *f);
@@ -196,6 +205,10 @@ int chrdev_open(struct inode *ino, struct file *f);
 
 /* File systems */
 extern const struct fs_type ramfs_type, hostfs_type, proc_type, tracefs_type, debugfs_type;
+/* hostfs for root= (any host directory) and the one host directory that
+ * guest mounts of hostfs may use (hostfs=DIR); 0 or -errno */
+extern const struct fs_type hostfs_root_type;
+int hostfs_allow(const char *dir);
 struct inode *ramfs_new_inode(struct super_block *sb, u32 mode);
 long pagecache_read(struct inode *ino, void *buf, size_t len, u64 *pos);
 long pagecache_write(struct inode *ino, const void *buf, size_t len, u64 *pos);
