@@ -41,6 +41,33 @@ int main(void)
 	sigaction(SIGUSR2, &sa, NULL);
 	kill(1, SIGUSR2);
 	CHECK(got == SIGUSR2);
+	/* a blocked signal is kept for sigtimedwait (busybox init's way),
+	 * whether it comes before the wait or during it */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	kill(1, SIGUSR1);
+	siginfo_t si;
+	CHECK(sigwaitinfo(&set, &si) == SIGUSR1);
+	int pfd[2];
+	CHECK(pipe(pfd) == 0);
+	c = fork();
+	if (!c) {
+		char b;
+		close(pfd[1]);
+		if (read(pfd[0], &b, 1) != 0) /* init closes its end when it waits */
+			_exit(1);
+		kill(1, SIGTERM);
+		_exit(0);
+	}
+	close(pfd[0]);
+	close(pfd[1]);
+	CHECK(sigwaitinfo(&set, &si) == SIGTERM && si.si_pid == c);
+	CHECK(waitpid(c, &st, 0) == c && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	printf("init took its blocked signals with sigwaitinfo\n");
 	/* a child is not protected */
 	c = fork();
 	if (!c) {

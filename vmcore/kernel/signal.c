@@ -142,7 +142,11 @@ int send_signal_force(struct task *t, int sig, const siginfo_t *info)
  * kernel itself forces them (a fault, a group exit, the debugger). */
 static bool init_protected(struct task *t, int sig, bool force)
 {
-	return !force && t->tgid == 1 && t->sighand && t->sighand->action[sig - 1].handler == (u64)SIG_DFL;
+	/* a blocked signal is kept: init may take it with sigtimedwait (busybox
+	 * init does) or set a handler before it unblocks it; delivery drops it
+	 * if the action is still the default */
+	return !force && t->tgid == 1 && !((t->sigmask | t->real_blocked) & sigmask_of(sig)) && t->sighand &&
+	       t->sighand->action[sig - 1].handler == (u64)SIG_DFL;
 }
 
 static int __send_signal(struct task *t, int sig, const siginfo_t *info, bool force)
@@ -441,6 +445,8 @@ void do_signal(struct task *t)
 			continue;
 		if (sig == SIGKILL && t->exec_kill)
 			task_exit(t, SIGKILL); /* another thread execs: leave alone */
+		if (ka->handler == (u64)SIG_DFL && t->tgid == 1 && sig != SIGKILL && sig != SIGSTOP)
+			continue; /* init gets no default action but the kernel's */
 		if (ka->handler == (u64)SIG_DFL || sig == SIGKILL) {
 			switch (default_action(sig)) {
 			case ACT_IGN:
@@ -720,9 +726,11 @@ SYSCALL_DEFINE(rt_sigtimedwait)
 		}
 		/* the signals waited for are blocked: sleep until one comes */
 		u64 saved = t->sigmask;
+		t->real_blocked = saved;
 		t->sigmask &= ~set;
 		int r = wait_interruptible(t, &t->sleep_cond, absp);
 		t->sigmask = saved;
+		t->real_blocked = 0;
 		if (r == -ETIMEDOUT)
 			return -EAGAIN;
 		if (r < 0 && !(t->pending & set))

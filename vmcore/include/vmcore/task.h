@@ -80,6 +80,7 @@ struct task {
 	u64 pending;            /* signals queued, a bit per signal */
 	struct sigqueue *sigq;  /* their siginfo, in order */
 	u64 saved_sigmask;      /* rt_sigsuspend's mask to restore */
+	u64 real_blocked;       /* rt_sigtimedwait: the mask it lifted to wait */
 	bool restore_sigmask;
 	u64 altstack_sp, altstack_size;
 	int altstack_flags;
