@@ -110,7 +110,6 @@ bench: linux testcases
 # trinity, each boot watched for oopses, host memory and host file changes
 # (scripts/fuzz.py; FUZZ_SECONDS=N for another length).
 fuzz: linux testcases
-	@scripts/deps.sh trinity
 	$(PYTHON) scripts/fuzz.py --seconds $(or $(FUZZ_SECONDS),600)
 
 # The suite on a coverage build (build/cov/linux; ./linux is left as it

@@ -1,0 +1,65 @@
+"""Short runs of make fuzz's two fuzzers (scripts/fuzz.py): vmcore's own
+random-syscall fuzzer and Debian's trinity, each in a guest with a root of
+its own.  The kernel must stay up and halt when told, its host memory
+stays bounded, and nothing of the host outside the guest's root changes."""
+import os
+import shutil
+import sys
+import tempfile
+import time
+
+import pytest
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+import fuzz  # noqa: E402
+
+MEM = "64M"
+BOUND = (64 << 20) + (256 << 20)
+
+
+@pytest.fixture
+def fuzz_root():
+    top = tempfile.mkdtemp(prefix="vmcore-fuzz-")
+    marker = os.path.join(top, "marker")
+    open(marker, "w").close()
+    time.sleep(0.01)
+    root, _ = fuzz.make_root(top)
+    yield top, root, marker
+    shutil.rmtree(top, ignore_errors=True)
+
+
+def base(root):
+    return ["quiet", "mem=" + MEM, "maxtasks=128", "root=" + root, "rootfstype=hostfs"]
+
+
+def no_oops(err):
+    bad = [l for l in err.splitlines() if "Oops" in l or "panic" in l.lower()]
+    assert not bad, err[-4000:]
+
+
+@pytest.mark.parametrize("seed", ["1", "2"])
+def test_fuzzer_keeps_the_kernel_up(fuzz_root, seed):
+    top, root, marker = fuzz_root
+    rc, out, err, peak, halted = fuzz.boot(base(root) + ["init=/fuzzer", "--", "12", seed, "4"], 60)
+    no_oops(err)
+    assert rc == 0 and "fuzzer done" in out and halted, (rc, out[-500:], err[-2000:])
+    calls = [int(l.split()[1]) for l in out.splitlines() if l.startswith("fuzzer: ")]
+    assert calls and calls[0] > 1000, out[-500:]
+    assert peak < BOUND, peak
+    assert fuzz.host_changes(marker, top) == []
+
+
+def test_trinity_in_the_guest(fuzz_root):
+    """trinity waits 10 s before it starts (it runs as root); then 15 s of
+    its children's calls, and the kernel is told to halt."""
+    top, root, marker = fuzz_root
+    assert os.path.exists(fuzz.TRINITY), "trinity is missing (scripts/deps.sh installs it)"
+    script = ("busybox mount -t proc proc /proc; busybox mount -t tmpfs tmpfs /tmp; cd /tmp; "
+              "exec %s --dangerous -q -l off -a 64 -C 4 -s 7 "
+              "--disable-fds=sockets,perf,epoll,eventfd,timerfd,memfd,drm,pseudo" % fuzz.TRINITY)
+    rc, out, err, peak, halted = fuzz.boot(base(root) + ["init=/bin/busybox", "--", "sh", "-c", script], 25)
+    no_oops(err)
+    assert halted, err[-2000:]
+    assert "fd providers" in out and "Reaped" in out, out[-2000:]
+    assert peak < BOUND, peak
+    assert fuzz.host_changes(marker, top) == []
