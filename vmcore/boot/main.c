@@ -294,6 +294,7 @@ int main(int argc, char **argv)
 	if (kprofile_option(kprofile_path) < 0)
 		return 2;
 	physmem_init(mem);
+	zero_page_init();
 	host_init(physmem_fd_get());
 	nr_vcpus = vcpus ? vcpus : host_ncpus();
 	if (nr_vcpus > host_ncpus())

@@ -39,6 +39,26 @@ void vm_uncommit(u64 pages);
 u64 vm_committed(void);
 u64 vm_commit_limit(void);
 
+/* ---- reclaim of clean page cache (reclaim.c) ---- */
+struct inode;
+struct mm;
+void reclaim_init(u64 frames);
+/* frame holds page pgoff of ino's cache, which can be read back */
+void reclaim_track(u64 frame, struct inode *ino, u64 pgoff);
+void reclaim_untrack(u64 frame);
+void reclaim_touch(u64 frame); /* used again: a second chance */
+/* The allocator found no free frame: free some; returns how many. */
+u64 reclaim_frames(u64 want);
+/* While mm (the current task's, stopped in a fault) is set, reclaim may
+ * also unmap cache pages from it; NULL ends that. */
+void reclaim_allow_unmap(struct mm *mm);
+u64 reclaim_tracked(void);
+void reclaim_stats(u64 *reclaimed, u64 *unmapped);
+
+/* ---- the zero pages (fault.c) ---- */
+void zero_page_init(void);
+bool is_zero_frame(u64 f);
+
 /* ---- page tables ---- */
 typedef u64 pte_t;
 #define PTE_PRESENT 0x1UL  /* a frame is assigned */

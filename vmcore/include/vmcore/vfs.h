@@ -53,6 +53,9 @@ struct inode_ops {
 	/* page cache: fill one page (zero past the end), write one back */
 	int (*readpage)(struct inode *ino, u64 pgoff, void *dst);
 	int (*writepage)(struct inode *ino, u64 pgoff, const void *src, size_t len);
+	/* charge (pages > 0) or give back (< 0) page-cache pages of a file
+	 * whose pages cannot be re-read (ramfs/tmpfs): 0 or -ENOSPC */
+	int (*account)(struct inode *ino, long pages);
 };
 
 struct dirent_sink;
@@ -70,9 +73,11 @@ struct file_ops {
 	bool seekable;
 };
 
+struct pc_slot;
 struct page_cache {
-	u64 *frames;  /* NO_FRAME where absent */
-	u64 n;        /* slots */
+	struct pc_slot *slots; /* hash table (pagecache.c) */
+	u64 cap, count;        /* slots, pages present */
+	bool may_dirty;        /* a shared writable mapping has had its pages */
 };
 
 struct inode {
@@ -134,6 +139,9 @@ void pagecache_truncate(struct inode *ino, u64 size);
 int pagecache_writeback(struct inode *ino);
 void pagecache_free(struct inode *ino);
 int pagecache_set(struct inode *ino, u64 pgoff, u64 frame);
+/* The reclaimer drops an evictable page nobody else holds. */
+void pagecache_evict(struct inode *ino, u64 pgoff);
+u64 pagecache_pages(struct inode *ino);
 
 /* dentries */
 struct dentry *dentry_new(struct dentry *parent, const char *name, struct inode *ino);
