@@ -56,7 +56,9 @@ int vfs_getattr(struct inode *ino, struct kstat *st)
 	st->size = ino->size;
 	st->rdev = ino->rdev;
 	st->blksize = PAGE_SIZE;
-	st->blocks = (ino->size + 511) / 512;
+	/* an in-memory file's blocks are the pages it holds (sparse files) */
+	st->blocks = ino->iops && ino->iops->account ? pagecache_pages(ino) * (PAGE_SIZE / 512)
+						    : (ino->size + 511) / 512;
 	st->atime = ino->atime;
 	st->mtime = ino->mtime;
 	st->ctime = ino->ctime;
@@ -120,11 +122,29 @@ long dentry_path(struct dentry *d, struct dentry *root, char *buf, size_t len)
 	return used;
 }
 
+/* Open files are host memory: their number is bounded as Linux's
+ * fs.file-max is, by memory (a tenth of mem= in KiB, at least 8192), for
+ * guest root too (Linux lets CAP_SYS_ADMIN past it). */
+static u64 nr_files;
+
+u64 files_max(void)
+{
+	return MAX(8192, physmem_frames * (PAGE_SIZE / 1024) / 10);
+}
+
+u64 files_open(void)
+{
+	return nr_files;
+}
+
 struct file *file_alloc(struct inode *ino, struct dentry *d, u32 flags)
 {
+	if (nr_files >= files_max())
+		return NULL;
 	struct file *f = kzalloc(sizeof(*f));
 	if (!f)
 		return NULL;
+	nr_files++;
 	f->refs = 1;
 	f->flags = flags;
 	f->inode = iget(ino);
@@ -148,6 +168,7 @@ void fput(struct file *f)
 	iput(f->inode);
 	dput(f->dentry);
 	free(f);
+	nr_files--;
 }
 
 long vfs_read(struct file *f, void *buf, size_t len, u64 *pos)

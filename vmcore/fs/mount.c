@@ -29,6 +29,8 @@ SYSCALL_DEFINE(mount)
 	if (!strcmp(type, "hostfs") && !source[0])
 		src = data; /* UML's "hostfs=" style: the host directory as data */
 	const char *opts = (flags & MS_RDONLY) ? "ro" : NULL;
+	if (!strcmp(type, "tmpfs"))
+		opts = data; /* size=, nr_inodes=, mode= */
 	return vfs_mount(t->fs, type, src, target, opts);
 }
 

@@ -37,8 +37,10 @@ int register_filesystem(const struct fs_type *fs)
 
 static const struct fs_type *find_fs(const char *name)
 {
-	if (!strcmp(name, "ramfs") || !strcmp(name, "tmpfs") || !strcmp(name, "rootfs"))
+	if (!strcmp(name, "ramfs") || !strcmp(name, "rootfs"))
 		return &ramfs_type;
+	if (!strcmp(name, "tmpfs"))
+		return &tmpfs_type;
 	if (!strcmp(name, "hostfs"))
 		return &hostfs_type;
 	if (!strcmp(name, "proc"))
@@ -384,7 +386,7 @@ int vfs_open_dentry(struct dentry *d, u32 flags, struct file **out)
 	struct file *f = file_alloc(ino, d, flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC));
 	dput(d);
 	if (!f)
-		return -ENOMEM;
+		return -ENFILE;
 	if (!(flags & O_PATH)) {
 		if (S_ISCHR(ino->mode)) {
 			r = chrdev_open(ino, f);

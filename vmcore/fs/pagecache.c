@@ -326,16 +326,16 @@ int pagecache_writeback(struct inode *ino)
 /* The reclaimer takes an evictable page back: written back first if a
  * shared writable mapping may have changed it.  The caller has checked
  * that nothing but the cache holds the frame. */
-void pagecache_evict(struct inode *ino, u64 pgoff)
+bool pagecache_evict(struct inode *ino, u64 pgoff, u64 f)
 {
 	struct pc_slot *s = find_slot(&ino->pc, pgoff);
-	if (!s || !(s->flags & PCF_TRACKED))
-		return;
-	u64 f = s->frame;
+	if (!s || !(s->flags & PCF_TRACKED) || s->frame != f)
+		return false;
 	if (ino->pc.may_dirty && ino->iops->writepage)
 		write_one(ino, pgoff, f);
 	remove_slot(&ino->pc, s);
 	release(ino, f, PCF_TRACKED);
+	return true;
 }
 
 void pagecache_free(struct inode *ino)

@@ -144,8 +144,11 @@ static int fill(struct mm *mm, struct vma *v, u64 start, u64 end, u64 addr)
 	/* read ahead a larger aligned window, in one run of frames, so that
 	 * later fault-around windows map consecutive physmem offsets */
 	u64 pg = v->pgoff + ((start - v->start) >> PAGE_SHIFT);
-	u64 ra = pg & ~(READ_AROUND - 1);
-	pagecache_readahead(ino, ra, READ_AROUND);
+	/* when memory is short, reading ahead only evicts what the last read
+	 * brought in: read the fault-around window alone */
+	u64 window = frames_free() > 4 * READ_AROUND ? READ_AROUND : FAULT_AROUND;
+	u64 ra = pg & ~(window - 1);
+	pagecache_readahead(ino, ra, window);
 	for (u64 va = start; va < end; va += PAGE_SIZE) {
 		pte_t *pte = pte_lookup(&mm->pt, va, true);
 		if (!pte)

@@ -82,7 +82,11 @@ static bool evict(u64 f)
 	struct owner *o = &owners[f];
 	if (!o->ino || frame_refs(f) != 1)
 		return false;
-	pagecache_evict(o->ino, o->pgoff); /* untracks f and drops its frame */
+	/* untracks f and drops its frame */
+	if (!pagecache_evict(o->ino, o->pgoff, f)) {
+		BUG_ON(1); /* the owner table and the cache disagree */
+		return false;
+	}
 	nreclaimed++;
 	return true;
 }

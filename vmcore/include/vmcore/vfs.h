@@ -139,8 +139,8 @@ void pagecache_truncate(struct inode *ino, u64 size);
 int pagecache_writeback(struct inode *ino);
 void pagecache_free(struct inode *ino);
 int pagecache_set(struct inode *ino, u64 pgoff, u64 frame);
-/* The reclaimer drops an evictable page nobody else holds. */
-void pagecache_evict(struct inode *ino, u64 pgoff);
+/* The reclaimer drops an evictable page (frame f) nobody else holds. */
+bool pagecache_evict(struct inode *ino, u64 pgoff, u64 f);
 u64 pagecache_pages(struct inode *ino);
 
 /* dentries */
@@ -152,8 +152,14 @@ long dentry_path(struct dentry *d, struct dentry *root, char *buf, size_t len);
 /* /proc/PID/fd/N's text for f, NUL-terminated: its length or -ENAMETOOLONG */
 long file_link_name(struct task *t, struct file *f, char *buf, size_t len);
 
-/* files */
+/* files; file_alloc gives NULL past file-max open files (ENFILE) */
 struct file *file_alloc(struct inode *ino, struct dentry *d, u32 flags);
+u64 files_open(void);
+u64 files_max(void);
+/* pipes: F_GETPIPE_SZ, F_SETPIPE_SZ */
+bool file_is_pipe(struct file *f);
+long pipe_get_size(struct file *f);
+long pipe_set_size(struct file *f, u64 size);
 struct file *fget(struct file *f);
 void fput(struct file *f);
 
@@ -203,7 +209,7 @@ const struct chrdev *chrdev_find(u64 rdev);
 int chrdev_open(struct inode *ino, struct file *f);
 
 /* File systems */
-extern const struct fs_type ramfs_type, hostfs_type, proc_type, tracefs_type, debugfs_type;
+extern const struct fs_type ramfs_type, tmpfs_type, hostfs_type, proc_type, tracefs_type, debugfs_type;
 struct inode *ramfs_new_inode(struct super_block *sb, u32 mode);
 long pagecache_read(struct inode *ino, void *buf, size_t len, u64 *pos);
 long pagecache_write(struct inode *ino, const void *buf, size_t len, u64 *pos);

@@ -1,0 +1,66 @@
+/* A file mapping much larger than memory, read fully, twice: clean page
+ * cache is reclaimed, nobody is OOM-killed, every page has its data.
+ * argv[1]: the file, whose 8 bytes at each page are the page's index. */
+#include "check.h"
+#include "memx.h"
+#include <fcntl.h>
+#include <stdint.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+static long scan(const char *p, size_t len)
+{
+	long bad = 0;
+	for (size_t off = 0; off < len; off += 4096) {
+		uint64_t v;
+		memcpy(&v, p + off, 8);
+		if (v != off / 4096 && bad++ < 5)
+			printf("mapped page %zu reads %llu\n", off / 4096, (unsigned long long)v);
+	}
+	return bad;
+}
+
+int main(int argc, char **argv)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	int fd = open(argc > 1 ? argv[1] : "/big", O_RDONLY);
+	CHECK(fd >= 0);
+	struct stat st;
+	CHECK(fstat(fd, &st) == 0);
+	size_t len = st.st_size;
+	char *p = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+	CHECK(p != MAP_FAILED);
+	if (p == MAP_FAILED)
+		return 1;
+	CHECK(scan(p, len) == 0);
+	CHECK(scan(p, len) == 0);
+	char *s = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
+	CHECK(s != MAP_FAILED);
+	if (s != MAP_FAILED)
+		CHECK(scan(s, len) == 0);
+	/* read(2) through the cache as well */
+	static char buf[1 << 16];
+	long bad = 0;
+	for (off_t off = 0; off < (off_t)len; off += sizeof(buf)) {
+		ssize_t n = pread(fd, buf, sizeof(buf), off);
+		if (n != sizeof(buf)) {
+			printf("pread at %lld: %zd\n", (long long)off, n);
+			bad++;
+			break;
+		}
+		for (size_t k = 0; k < sizeof(buf); k += 4096) {
+			uint64_t v;
+			memcpy(&v, buf + k, 8);
+			if (v != (uint64_t)(off + k) / 4096) {
+				if (bad < 5)
+					printf("page %lld reads %llu\n", (long long)(off + k) / 4096,
+					       (unsigned long long)v);
+				bad++;
+			}
+		}
+	}
+	CHECK(bad == 0);
+	printf("fails %d\n", fails);
+	memx_wait();
+	return fails != 0;
+}
