@@ -73,6 +73,8 @@ struct pgtable {
 };
 pte_t *pte_lookup(struct pgtable *pt, u64 va, bool alloc);
 void pgtable_free(struct pgtable *pt);
+u64 pgtable_pages(void);     /* tables of all mms, a page each */
+u64 pgtable_max_pages(void); /* their bound */
 void pte_range(struct pgtable *pt, u64 start, u64 end,
 	       void (*fn)(pte_t *pte, u64 va, void *arg), void *arg);
 
