@@ -63,6 +63,7 @@ static void release_task(struct task *t)
 		}
 	free(t->fpstate);
 	free(t->trace_pending);
+	trace_task_free(t);
 	free(t);
 }
 
