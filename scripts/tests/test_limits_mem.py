@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from conftest import LINUX, guest_cmdline, descendants, run_guest
+from conftest import LINUX, guest_cmdline, descendants, run_guest, run_native, assert_same
 
 MiB = 1024
 LIMIT_KB = 300 * MiB  # the bound on ./linux's (and any stub's) resident memory
@@ -228,3 +228,12 @@ def test_fuzz_allocator_bounded(memroot, seed):
     assert "Out of memory" not in m.err, m
     assert m.rc == 0 and "unexpected 0" in m.out, m
     assert_bounded(m)
+
+
+def test_mappings_bounded_like_linux():
+    """vm.max_map_count (65530): mprotect splits and new mappings stop with
+    ENOMEM where Linux's do; munmap still works."""
+    g = run_guest("memx_maps", mem="32M", timeout=120)
+    n = run_native("memx_maps", timeout=120)
+    assert "stopped by ENOMEM" in n.out, n
+    assert_same(g, n, "memx_maps")

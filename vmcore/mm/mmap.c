@@ -49,19 +49,22 @@ void zap_range(struct mm *mm, u64 start, u64 end)
 		host_unmap(&mm->as, start, end - start);
 }
 
-/* Remove [start, end) from the address space. */
-static void unmap_region(struct mm *mm, u64 start, u64 end)
+/* Remove [start, end) from the address space: 0, or -ENOMEM when a VMA
+ * cannot be split (MAX_MAP_COUNT). */
+static int unmap_region(struct mm *mm, u64 start, u64 end)
 {
 	struct vma *v = find_vma(mm, start);
 	while (v && v != &mm->vmas && v->start < end) {
 		if (v->start < start) {
-			if (!vma_split(mm, v, start))
-				return;
+			/* only a hole inside one VMA leaves one more VMA behind:
+			 * that split is held to MAX_MAP_COUNT (as Linux) */
+			if (!(v->end > end ? vma_split : vma_split_nolimit)(mm, v, start))
+				return -ENOMEM;
 			v = v->next;
 			continue;
 		}
-		if (v->end > end && !vma_split(mm, v, end))
-			return;
+		if (v->end > end && !vma_split_nolimit(mm, v, end))
+			return -ENOMEM;
 		struct vma *next = v->next;
 		if (v->file && (v->flags & VM_SHARED) && (v->prot & PROT_WRITE))
 			pagecache_writeback(v->file->inode);
@@ -72,6 +75,7 @@ static void unmap_region(struct mm *mm, u64 start, u64 end)
 		v = next;
 	}
 	zap_range(mm, start, end);
+	return 0;
 }
 
 static bool range_free(struct mm *mm, u64 start, u64 end)
@@ -156,6 +160,8 @@ long do_mmap(struct mm *mm, u64 addr, u64 len, int prot, int flags, struct file 
 			return -ENOMEM;
 	}
 
+	if (mm->map_count > MAX_MAP_COUNT) /* Linux's test: splits stop at it */
+		return -ENOMEM;
 	struct vma *v = kzalloc(sizeof(*v));
 	if (!v)
 		return -ENOMEM;
@@ -190,8 +196,12 @@ long do_mmap(struct mm *mm, u64 addr, u64 len, int prot, int flags, struct file 
 		}
 		v->flags |= VM_ACCOUNT;
 	}
-	if (flags & MAP_FIXED)
-		unmap_region(mm, addr, addr + alen);
+	if ((flags & MAP_FIXED) && unmap_region(mm, addr, addr + alen) < 0) {
+		if (v->flags & VM_ACCOUNT)
+			vm_uncommit(alen >> PAGE_SHIFT);
+		vma_free(v);
+		return -ENOMEM;
+	}
 	vma_link(mm, v);
 	v = vma_merge(mm, v);
 	if (flags & MAP_POPULATE)
@@ -206,8 +216,7 @@ long do_munmap(struct mm *mm, u64 addr, u64 len)
 	len = PAGE_ALIGN(len);
 	if (!len || addr + len > TASK_SIZE || addr + len < addr)
 		return -EINVAL;
-	unmap_region(mm, addr, addr + len);
-	return 0;
+	return unmap_region(mm, addr, addr + len);
 }
 
 struct prot_ctx {
@@ -268,8 +277,8 @@ long do_mprotect(struct mm *mm, u64 addr, u64 len, int prot)
 		a = v->end;
 	}
 	struct vma *v = find_vma(mm, addr);
-	if (v->start < addr)
-		v = vma_split(mm, v, addr);
+	if (v->start < addr && !(v = vma_split(mm, v, addr)))
+		return -ENOMEM;
 	while (v && v != &mm->vmas && v->start < end) {
 		if (v->end > end && !vma_split(mm, v, end))
 			return -ENOMEM;
@@ -352,10 +361,10 @@ long do_mremap(struct mm *mm, u64 addr, u64 old_len, u64 new_len, int flags, u64
 	if (!(flags & MREMAP_MAYMOVE))
 		return -ENOMEM;
 	/* Move: isolate [addr, addr+old_len) as its own VMA, then relocate it. */
-	if (v->start < addr)
-		v = vma_split(mm, v, addr);
-	if (v->end > addr + old_len)
-		vma_split(mm, v, addr + old_len);
+	if (v->start < addr && !(v = vma_split(mm, v, addr)))
+		return -ENOMEM;
+	if (v->end > addr + old_len && !vma_split(mm, v, addr + old_len))
+		return -ENOMEM;
 	u64 dst;
 	if (flags & MREMAP_FIXED) {
 		dst = new_addr;

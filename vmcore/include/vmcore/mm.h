@@ -95,8 +95,13 @@ struct vma {
 	struct vma *next, *prev;
 };
 
+/* VMAs an mm may have (Linux's vm.max_map_count): each is host memory, and
+ * each can become a host mapping of the stub, which the host bounds alike. */
+#define MAX_MAP_COUNT 65530
+
 struct mm {
 	int users;
+	int map_count;    /* VMAs linked */
 	struct vma vmas;  /* list head, sorted by address */
 	struct vma *cache;
 	struct pgtable pt;
