@@ -237,3 +237,22 @@ def test_mappings_bounded_like_linux():
     n = run_native("memx_maps", timeout=120)
     assert "stopped by ENOMEM" in n.out, n
     assert_same(g, n, "memx_maps")
+
+
+def test_tmpfs_inodes_and_links_like_linux(memroot, tmp_path):
+    """nr_inodes= counts files and extra hard links (each name is host
+    memory), as Linux's tmpfs does: ENOSPC past it, room again after an
+    unlink."""
+    g = run_guest("memx_inodes", ["/mnt"], mem="32M", root=memroot)
+    assert g.rc == 0, g
+    assert "files: 99, then ENOSPC" in g.out, g
+    if os.geteuid() != 0:
+        return
+    mnt = tmp_path / "native-mnt"
+    mnt.mkdir()
+    try:
+        n = subprocess.run([os.path.join(memroot, "memx_inodes"), str(mnt)], capture_output=True,
+                           timeout=30)
+    finally:
+        subprocess.run(["umount", str(mnt)], capture_output=True)
+    assert n.returncode == 0 and g.out == n.stdout.decode(), (g, n)

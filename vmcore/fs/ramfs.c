@@ -151,6 +151,9 @@ static int ramfs_unlink(struct inode *dir, const char *name, bool want_dir)
 		dir->nlink--;
 		ino->nlink = 0;
 	} else {
+		/* a name that was an extra link gives its place back */
+		if (ino->nlink > 1 && dir->sb && dir->sb->priv)
+			((struct rsb *)dir->sb->priv)->inodes--;
 		ino->nlink--;
 	}
 	touch(dir);
@@ -177,9 +180,17 @@ static int ramfs_link(struct inode *old, struct inode *dir, const char *name)
 		return -EEXIST;
 	if (S_ISDIR(old->mode))
 		return -EPERM;
+	/* every name is host memory: an extra link takes an inode's place in
+	 * nr_inodes=, as in Linux's tmpfs */
+	struct rsb *rs = dir->sb ? dir->sb->priv : NULL;
+	if (rs && rs->inodes >= rs->max_inodes)
+		return -ENOSPC;
 	int r = add_entry(dir, name, old);
-	if (r == 0)
+	if (r == 0) {
 		old->nlink++;
+		if (rs)
+			rs->inodes++;
+	}
 	return r;
 }
 
