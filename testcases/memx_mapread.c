@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <signal.h>
 
 static long scan(const char *p, size_t len)
 {
@@ -20,9 +22,46 @@ static long scan(const char *p, size_t len)
 	return bad;
 }
 
+/* "hold": a child maps the file and reads it all, then stops, keeping the
+ * cache mapped; the parent then uses what the commit limit gives it. */
+static int hold(const char *name)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		int fd = open(name, O_RDONLY);
+		struct stat st;
+		if (fd < 0 || fstat(fd, &st) < 0)
+			_exit(1);
+		char *p = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (p == MAP_FAILED || scan(p, st.st_size))
+			_exit(2);
+		for (;;)
+			raise(SIGSTOP);
+	}
+	int st;
+	CHECK(pid > 0 && waitpid(pid, &st, WUNTRACED) == pid && WIFSTOPPED(st));
+	size_t big = (size_t)(meminfo("CommitLimit") - meminfo("Committed_AS")) * 1024 * 3 / 4;
+	printf("Cached %ld kB, MemFree %ld kB; touching %zu kB\n", meminfo("Cached"),
+	       meminfo("MemFree"), big / 1024);
+	unsigned char *q = mmap(NULL, big, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(q != MAP_FAILED);
+	if (q != MAP_FAILED) {
+		for (size_t off = 0; off < big; off += 4096)
+			q[off] = 1;
+		CHECK(q[big - 4096] == 1);
+	}
+	kill(pid, SIGKILL);
+	CHECK(waitpid(pid, &st, 0) == pid && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+	printf("fails %d\n", fails);
+	memx_wait();
+	return fails != 0;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc > 2 && !strcmp(argv[2], "hold"))
+		return hold(argv[1]);
 	int fd = open(argc > 1 ? argv[1] : "/big", O_RDONLY);
 	CHECK(fd >= 0);
 	struct stat st;

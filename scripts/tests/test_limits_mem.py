@@ -219,6 +219,18 @@ def test_file_mapping_larger_than_memory(memroot):
     assert_bounded(m)
 
 
+def test_cache_mapped_by_a_stopped_process_is_reclaimed(memroot):
+    """A child maps the 256 MiB file, reads it all and stops (SIGSTOP),
+    its mapping full of page cache; the parent then touches most of what
+    the commit limit gives it: the stopped child's clean pages make room,
+    nobody is OOM-killed."""
+    name = big_file(memroot, 256)
+    m = run_measured("memx_mapread", [name, "hold"], mem="32M", root=memroot, timeout=120)
+    assert "Out of memory" not in m.err, m
+    assert m.rc == 0 and "fails 0" in m.out, m
+    assert_bounded(m)
+
+
 @pytest.mark.parametrize("seed", [7, 12345])
 def test_fuzz_allocator_bounded(memroot, seed):
     """A seeded mix of mmap/munmap/mprotect, sparse tmpfs writes, pipes,

@@ -8,12 +8,18 @@
  * in the cache since the last sweep (reclaim_touch) is skipped once.
  *
  * - A frame held by nothing but the page cache is dropped at once.
- * - A frame still mapped is only taken from the address space that is
- *   faulting (reclaim_allow_unmap, set by mm_fault around its fill): its
- *   ptes are cleared, the stub's mappings removed, and the batch flushed
- *   through that address space's own stopped thread before the frames go.
+ * - A frame still mapped in other address spaces whose threads are all
+ *   stopped (none in user mode; we hold the BKL, so none can get there
+ *   without first running its stub's queue): their ptes are cleared and
+ *   the stubs' unmappings queued; the frames can go at once, since no stub
+ *   thread runs before its queue has been flushed.
+ * - A frame mapped in the address space that is faulting
+ *   (reclaim_allow_unmap, set by mm_fault around its fill): its ptes are
+ *   cleared, the stub's mappings removed, and the batch flushed through
+ *   that address space's own stopped thread before the frames go.
  *   A frame is thus never reused while any stub can still reach it; pages
- *   mapped in other address spaces stay until their owners unmap them.
+ *   mapped in an address space with a thread running guest code stay
+ *   until its owner unmaps them or faults.
  *   Pages of shared writable mappings are never unmapped here (they may be
  *   dirty); a cache page that may have been written through one is written
  *   back before it is dropped (pagecache_evict). */
@@ -184,12 +190,83 @@ static u64 sweep_mapped(struct mm *mm, u64 want)
 	return freed;
 }
 
+/* Is every thread of mm stopped (out of user mode)?  Only then may its
+ * stub's mappings be removed by queue alone. */
+static bool mm_stopped(struct mm *mm)
+{
+	for (struct task *t = all_tasks; t; t = t->next_task)
+		if (t->mm == mm && t->in_user)
+			return false;
+	return true;
+}
+
+struct vma_zap {
+	struct mm *mm;
+	struct vma *v;
+	u64 freed;
+};
+
+/* One pte of a stopped mm's file VMA: a page of the cache is dropped from
+ * the table (and from the cache, when nothing else holds it); any other
+ * page (a private copy) stays, no longer mapped in the host. */
+static void zap_cache_pte(pte_t *pte, u64 va, void *arg)
+{
+	struct vma_zap *z = arg;
+	if (!(*pte & PTE_PRESENT))
+		return;
+	u64 f = PTE_FRAME(*pte), pgoff = z->v->pgoff + ((va - z->v->start) >> PAGE_SHIFT);
+	struct owner *o = f < nframes ? &owners[f] : NULL;
+	if (!o || o->ino != z->v->file->inode || o->pgoff != pgoff) {
+		*pte &= ~(PTE_HOST | (7UL << PTE_PROT_SHIFT));
+		return;
+	}
+	*pte = 0;
+	z->mm->rss--;
+	frame_put(f);
+	nunmapped++;
+	if (frame_refs(f) == 1)
+		z->freed += evict(f);
+}
+
+/* Pass two: cache pages mapped in address spaces other than the current
+ * one whose threads are all stopped.  A whole file VMA at a time, so that
+ * the stub's queue, which only its own tracer can run, gets one unmapping
+ * per VMA. */
+static u64 sweep_stopped(u64 want)
+{
+	u64 freed = 0;
+	struct mm *self = current ? current->mm : NULL;
+	for (struct task *t = all_tasks; t && freed < want; t = t->next_task) {
+		struct mm *mm = t->mm;
+		if (!mm || mm == self || !mm->as.pid || !mm_stopped(mm))
+			continue;
+		for (struct vma *v = mm->vmas.next; v != &mm->vmas && freed < want; v = v->next) {
+			if (!v->file || !v->file->inode->iops || !v->file->inode->iops->readpage ||
+			    ((v->flags & VM_SHARED) && (v->prot & PROT_WRITE)))
+				continue;
+			/* never let the queue fill: we cannot flush another
+			 * tracer's stub */
+			if (mm->as.ops_n + 1 >= (int)HOST_OPS_MAX)
+				break;
+			struct vma_zap z = { .mm = mm, .v = v };
+			pte_range(&mm->pt, v->start, v->end, zap_cache_pte, &z);
+			/* its threads are all stopped, and each runs its stub's
+			 * queue before guest code: the frames may go now */
+			host_unmap(&mm->as, v->start, v->end - v->start);
+			freed += z.freed;
+		}
+	}
+	return freed;
+}
+
 u64 reclaim_frames(u64 want)
 {
 	if (!ntracked)
 		return 0;
 	want = MAX(want, 32); /* a little ahead, so the next allocations find some */
 	u64 freed = sweep_unmapped(want);
+	if (!freed)
+		freed = sweep_stopped(want);
 	if (!freed && unmap_mm)
 		freed = sweep_mapped(unmap_mm, want);
 	return freed;
