@@ -268,3 +268,15 @@ def test_tmpfs_inodes_and_links_like_linux(memroot, tmp_path):
     finally:
         subprocess.run(["umount", str(mnt)], capture_output=True)
     assert n.returncode == 0 and g.out == n.stdout.decode(), (g, n)
+
+
+@pytest.mark.parametrize("seed", ["3", "4"])
+def test_fuzz_mm_in_small_memory(seed):
+    """The mm fuzzer (random MAP_FIXED shared and private, anonymous and
+    file mappings, partial munmaps, mremaps) with mem=32M: shared anonymous
+    memory is charged to its object for as long as it lives, and shared
+    writable hostfs pages are written back and reclaimed, so nobody is
+    OOM-killed."""
+    g = run_guest("fuzz_mm", ["20000", seed], mem="32M", timeout=120)
+    assert g.rc == 0 and "mmfuzz survived" in g.out, g
+    assert "Out of memory" not in g.err, g

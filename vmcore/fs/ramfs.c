@@ -29,6 +29,7 @@ struct rinfo {
 	struct rdirent *entries; /* directories */
 	char *target;            /* symlinks */
 	struct inode *parent;    /* directories: for ".." in getdents */
+	u64 anon_pages;          /* shared anonymous memory: pages charged */
 };
 
 /* Per-instance limits and use, in pages and inodes (0: no page limit). */
@@ -278,8 +279,28 @@ static void ramfs_evict(struct inode *ino)
 		iput(e->inode);
 		free(e);
 	}
+	if (ri->anon_pages)
+		vm_uncommit(ri->anon_pages);
 	free(ri->target);
 	free(ri);
+}
+
+/* Shared anonymous memory (an inode of no file system) is charged to the
+ * commit limit for its whole size while it lives, as Linux charges the
+ * shmem object behind MAP_SHARED|MAP_ANONYMOUS; it only grows. */
+int ramfs_anon_resize(struct inode *ino, u64 size)
+{
+	struct rinfo *ri = ino->priv;
+	u64 want = PAGE_ALIGN(size) >> PAGE_SHIFT;
+	if (ino->sb || !ri)
+		return -EINVAL;
+	if (want > ri->anon_pages) {
+		if (vm_commit(want - ri->anon_pages) < 0)
+			return -ENOMEM;
+		ri->anon_pages = want;
+	}
+	ino->size = MAX(ino->size, size);
+	return 0;
 }
 
 /* A data page of an in-memory file: charged to the instance and to the

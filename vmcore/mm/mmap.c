@@ -176,7 +176,13 @@ long do_mmap(struct mm *mm, u64 addr, u64 len, int prot, int flags, struct file 
 			free(v);
 			return -ENOMEM;
 		}
-		ino->size = alen;
+		/* charged to the object, for as long as it lives (its pages
+		 * outlive any one mapping of it), not to the VMAs */
+		if (ramfs_anon_resize(ino, alen) < 0) {
+			iput(ino);
+			free(v);
+			return -ENOMEM;
+		}
 		file = file_alloc(ino, NULL, O_RDWR);
 		iput(ino);
 		if (!file) {
@@ -352,9 +358,16 @@ long do_mremap(struct mm *mm, u64 addr, u64 old_len, u64 new_len, int flags, u64
 		u64 extra = (new_len - old_len) >> PAGE_SHIFT;
 		if ((v->flags & VM_ACCOUNT) && vm_commit(extra) < 0)
 			return -ENOMEM;
+		if (v->file && (v->flags & VM_SHARED) && !v->file->dentry) {
+			/* shared anonymous memory: the object grows, and is charged */
+			u64 size = (v->pgoff << PAGE_SHIFT) + (addr + new_len - v->start);
+			if (size > v->file->inode->size && ramfs_anon_resize(v->file->inode, size) < 0) {
+				if (v->flags & VM_ACCOUNT)
+					vm_uncommit(extra);
+				return -ENOMEM;
+			}
+		}
 		v->end = addr + new_len;
-		if (v->file && (v->flags & VM_SHARED) && !v->file->dentry)
-			v->file->inode->size = MAX(v->file->inode->size, (v->pgoff << PAGE_SHIFT) + (v->end - v->start));
 		vma_merge(mm, v);
 		return addr;
 	}

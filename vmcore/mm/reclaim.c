@@ -20,9 +20,9 @@
  *   A frame is thus never reused while any stub can still reach it; pages
  *   mapped in an address space with a thread running guest code stay
  *   until its owner unmaps them or faults.
- *   Pages of shared writable mappings are never unmapped here (they may be
- *   dirty); a cache page that may have been written through one is written
- *   back before it is dropped (pagecache_evict). */
+ *   Pages of shared writable mappings go the same way: once no stub can
+ *   write them any more, a page that may have been written through one is
+ *   written back before it is dropped (pagecache_evict). */
 #include "internal.h"
 #include <vmcore/vfs.h>
 #include <vmcore/task.h>
@@ -138,8 +138,6 @@ static bool unmap_frame(struct unmap_run *r, u64 f, struct inode *ino, u64 pgoff
 		if (!v->file || v->file->inode != ino || pgoff < v->pgoff ||
 		    pgoff - v->pgoff >= vma_pages(v))
 			continue;
-		if ((v->flags & VM_SHARED) && (v->prot & PROT_WRITE))
-			continue;
 		u64 va = v->start + ((pgoff - v->pgoff) << PAGE_SHIFT);
 		pte_t *pte = pte_lookup(&mm->pt, va, false);
 		/* only pages the stub maps already: a pte without PTE_HOST may be
@@ -241,8 +239,7 @@ static u64 sweep_stopped(u64 want)
 		if (!mm || mm == self || !mm->as.pid || !mm_stopped(mm))
 			continue;
 		for (struct vma *v = mm->vmas.next; v != &mm->vmas && freed < want; v = v->next) {
-			if (!v->file || !v->file->inode->iops || !v->file->inode->iops->readpage ||
-			    ((v->flags & VM_SHARED) && (v->prot & PROT_WRITE)))
+			if (!v->file || !v->file->inode->iops || !v->file->inode->iops->readpage)
 				continue;
 			/* never let the queue fill: we cannot flush another
 			 * tracer's stub */

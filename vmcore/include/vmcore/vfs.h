@@ -211,6 +211,8 @@ int chrdev_open(struct inode *ino, struct file *f);
 /* File systems */
 extern const struct fs_type ramfs_type, tmpfs_type, hostfs_type, proc_type, tracefs_type, debugfs_type;
 struct inode *ramfs_new_inode(struct super_block *sb, u32 mode);
+/* shared anonymous memory's object: grow to size, charged; 0 or -ENOMEM */
+int ramfs_anon_resize(struct inode *ino, u64 size);
 long pagecache_read(struct inode *ino, void *buf, size_t len, u64 *pos);
 long pagecache_write(struct inode *ino, const void *buf, size_t len, u64 *pos);
 int cpio_unpack(struct fs_struct *fs, const void *data, size_t len);
