@@ -215,15 +215,9 @@ long do_fork(struct task *p, u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls)
 		t->mm = mm_dup(p->mm);
 		if (!t->mm)
 			goto fail;
-		u64 got;
-		t->mm->stub_data = frame_alloc_run(STUB_DATA_PAGES, &got);
-		if (t->mm->stub_data == NO_FRAME || got != STUB_DATA_PAGES) {
-			if (t->mm->stub_data != NO_FRAME)
-				for (u64 i = 0; i < got; i++)
-					frame_put(t->mm->stub_data + i);
-			t->mm->stub_data = NO_FRAME;
+		t->mm->stub_data = stub_data_alloc();
+		if (t->mm->stub_data == NO_FRAME)
 			goto fail;
-		}
 	}
 	t->ht.regs = p->ht.regs;
 	t->ht.regs.rax = 0;

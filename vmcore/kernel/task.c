@@ -61,10 +61,8 @@ static int task_new_mm(struct task *t)
 	struct mm *mm = mm_alloc();
 	if (!mm)
 		return -ENOMEM;
-	u64 got, f = frame_alloc_run(STUB_DATA_PAGES, &got);
-	if (f == NO_FRAME || got != STUB_DATA_PAGES) {
-		for (u64 i = 0; f != NO_FRAME && i < got; i++)
-			frame_put(f + i);
+	u64 f = stub_data_alloc();
+	if (f == NO_FRAME) {
 		free(mm);
 		return -ENOMEM;
 	}

@@ -490,7 +490,30 @@ void mm_put(struct mm *mm)
 	if (mm->exe)
 		dput(mm->exe);
 	if (mm->stub_data != NO_FRAME)
-		for (int i = 0; i < STUB_DATA_PAGES; i++)
-			frame_put(mm->stub_data + i);
+		stub_data_free(mm->stub_data);
 	free(mm);
+}
+
+/* The stub's data pages of a new address space: every process costs them,
+ * so they are charged like guest memory (fork fails with ENOMEM when they
+ * cannot be had, instead of a fault finding no frame later). */
+u64 stub_data_alloc(void)
+{
+	if (vm_commit(STUB_DATA_PAGES) < 0)
+		return NO_FRAME;
+	u64 got, f = frame_alloc_run(STUB_DATA_PAGES, &got);
+	if (f == NO_FRAME || got != STUB_DATA_PAGES) {
+		for (u64 i = 0; f != NO_FRAME && i < got; i++)
+			frame_put(f + i);
+		vm_uncommit(STUB_DATA_PAGES);
+		return NO_FRAME;
+	}
+	return f;
+}
+
+void stub_data_free(u64 f)
+{
+	for (int i = 0; i < STUB_DATA_PAGES; i++)
+		frame_put(f + i);
+	vm_uncommit(STUB_DATA_PAGES);
 }

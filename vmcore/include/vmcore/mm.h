@@ -120,6 +120,9 @@ struct mm {
 };
 
 struct mm *mm_alloc(void);
+/* The stub's STUB_DATA_PAGES data frames, charged; NO_FRAME when none. */
+u64 stub_data_alloc(void);
+void stub_data_free(u64 first);
 /* A copy of mm for fork: private pages shared copy-on-write (the parent's
  * host mappings of them are write-protected). */
 struct mm *mm_dup(struct mm *old);
