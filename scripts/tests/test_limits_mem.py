@@ -182,7 +182,7 @@ def test_20000_idle_pipes(memroot):
     assert "pipes 20000 bytes 20000 sizes 8192..65536" in m.out, m
     assert " error " not in m.out, m
     # 20,000 pipes and their pages: far below what 64 KiB buffers would be
-    assert m.linux_hwm < LIMIT_KB, m
+    assert_bounded(m)
 
 
 def test_pipe_soft_limit_natively_too(memroot):
