@@ -22,10 +22,16 @@ static long scan(const char *p, size_t len)
 	return bad;
 }
 
-/* "hold": a child maps the file and reads it all, then stops, keeping the
- * cache mapped; the parent then uses what the commit limit gives it. */
-static int hold(const char *name)
+/* "hold": a child maps the file and reads it all, then stops (or, with
+ * "spin", runs on in user mode), keeping the cache mapped; the parent then
+ * uses what the commit limit gives it. */
+static int hold(const char *name, int spin)
 {
+	/* "I am running" from the child, in a page present before the fork */
+	volatile int *flag = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (flag == MAP_FAILED)
+		return 1;
+	*flag = 0;
 	pid_t pid = fork();
 	if (pid == 0) {
 		int fd = open(name, O_RDONLY);
@@ -35,12 +41,20 @@ static int hold(const char *name)
 		char *p = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 		if (p == MAP_FAILED || scan(p, st.st_size))
 			_exit(2);
+		*flag = 1;
+		for (volatile unsigned long n = 0; spin; n++)
+			;
 		for (;;)
 			raise(SIGSTOP);
 	}
 	int st;
-	CHECK(pid > 0 && waitpid(pid, &st, WUNTRACED) == pid && WIFSTOPPED(st));
-	size_t big = (size_t)(meminfo("CommitLimit") - meminfo("Committed_AS")) * 1024 * 3 / 4;
+	if (spin) {
+		while (!*flag) /* the child runs guest code from then on */
+			;
+	} else {
+		CHECK(pid > 0 && waitpid(pid, &st, WUNTRACED) == pid && WIFSTOPPED(st));
+	}
+	size_t big = (size_t)(meminfo("CommitLimit") - meminfo("Committed_AS")) * 1024 * 3 / 4 & ~4095UL;
 	printf("Cached %ld kB, MemFree %ld kB; touching %zu kB\n", meminfo("Cached"),
 	       meminfo("MemFree"), big / 1024);
 	unsigned char *q = mmap(NULL, big, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -61,7 +75,9 @@ int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc > 2 && !strcmp(argv[2], "hold"))
-		return hold(argv[1]);
+		return hold(argv[1], 0);
+	if (argc > 2 && !strcmp(argv[2], "spin"))
+		return hold(argv[1], 1);
 	int fd = open(argc > 1 ? argv[1] : "/big", O_RDONLY);
 	CHECK(fd >= 0);
 	struct stat st;

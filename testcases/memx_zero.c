@@ -35,7 +35,7 @@ int main(int argc, char **argv)
 	if (r == 0)
 		mprotect(p, len, PROT_READ);
 	/* committed memory is still all there: most of what is left */
-	size_t big = (size_t)(meminfo("CommitLimit") - meminfo("Committed_AS")) * 1024 / 2;
+	size_t big = (size_t)(meminfo("CommitLimit") - meminfo("Committed_AS")) * 1024 / 2 & ~4095UL;
 	printf("limit %ld committed %ld\n", meminfo("CommitLimit"), meminfo("Committed_AS"));
 	unsigned char *q = mmap(NULL, big, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	CHECK(q != MAP_FAILED);

@@ -231,6 +231,18 @@ def test_cache_mapped_by_a_stopped_process_is_reclaimed(memroot):
     assert_bounded(m)
 
 
+def test_cache_mapped_by_a_running_process_is_reclaimed(memroot):
+    """The same with a child that goes on running guest code (a busy loop):
+    the faulting parent has it kicked out of user mode; the child's own
+    task thread drops its mapped cache and flushes its stub, and the
+    parent's fault is retried."""
+    name = big_file(memroot, 256)
+    m = run_measured("memx_mapread", [name, "spin"], mem="32M", root=memroot, timeout=120)
+    assert "Out of memory" not in m.err, m
+    assert m.rc == 0 and "fails 0" in m.out, m
+    assert_bounded(m)
+
+
 @pytest.mark.parametrize("seed", [7, 12345])
 def test_fuzz_allocator_bounded(memroot, seed):
     """A seeded mix of mmap/munmap/mprotect, sparse tmpfs writes, pipes,

@@ -148,8 +148,16 @@ static void handle_event(struct task *t, struct host_event *ev)
 		int r = mm_fault(t->mm, ev->addr);
 		if (r == 0) {
 			t->fault_retry = 0;
+			t->oom_retry = 0;
 			break;
 		}
+		/* no frame: page cache mapped by running processes may be
+		 * dropped for us; wait for it and fault again, a few times */
+		if (r == -SIGKILL && t->oom_retry < 3 && reclaim_wait_running(t)) {
+			t->oom_retry++;
+			break;
+		}
+		t->oom_retry = 0;
 		/* SEGV_ACCERR is inferred from our page table ("the host maps it
 		 * with every right the VMA gives").  With threads, the fault may
 		 * predate another thread's mapping of that page, queued or just
@@ -195,6 +203,8 @@ void task_loop(struct task *t)
 	for (;;) {
 		if (unlikely(gdb_active))
 			gdb_before_run(t);
+		if (unlikely(t->mm && t->mm->reclaim_req))
+			reclaim_self(t); /* another task waits for frames */
 		int r = host_flush(&t->ht);
 		if (r < 0) {
 			pr_err("vmcore: cannot update the host mappings of task %d: %s\n", t->tid,

@@ -492,6 +492,7 @@ void mm_put(struct mm *mm)
 	if (mm->stub_data != NO_FRAME)
 		stub_data_free(mm->stub_data);
 	free(mm);
+	reclaim_mm_gone(); /* a task waiting for frames may find them now */
 }
 
 /* The stub's data pages of a new address space: every process costs them,

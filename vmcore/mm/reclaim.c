@@ -13,6 +13,12 @@
  *   without first running its stub's queue): their ptes are cleared and
  *   the stubs' unmappings queued; the frames can go at once, since no stub
  *   thread runs before its queue has been flushed.
+ * - A frame mapped in an address space running guest code, when a fault
+ *   has found nothing else: that space is asked (reclaim_req) and its
+ *   threads kicked out of user mode; its own task thread drops its mapped
+ *   cache and flushes its stub before the frames go (reclaim_self), and
+ *   the faulting task, waiting at a point where it holds nothing, retries
+ *   its fault (Linux's TLB shootdown, in the tracer's terms).
  * - A frame mapped in the address space that is faulting
  *   (reclaim_allow_unmap, set by mm_fault around its fill): its ptes are
  *   cleared, the stub's mappings removed, and the batch flushed through
@@ -26,7 +32,9 @@
 #include "internal.h"
 #include <vmcore/vfs.h>
 #include <vmcore/task.h>
+#include <vmcore/signal.h>
 #include <stdlib.h>
+#include <time.h>
 #include <sys/mman.h>
 
 #define UNMAP_BATCH 512 /* frames unmapped per flush of the faulting stub */
@@ -254,6 +262,106 @@ static u64 sweep_stopped(u64 want)
 		}
 	}
 	return freed;
+}
+
+static pthread_cond_t reclaim_cond = PTHREAD_COND_INITIALIZER;
+static u64 reclaim_gen;
+
+static bool mm_has_cache(struct mm *mm)
+{
+	for (struct vma *v = mm->vmas.next; v != &mm->vmas; v = v->next)
+		if (v->file && v->file->inode->iops && v->file->inode->iops->readpage &&
+		    pagecache_pages(v->file->inode))
+			return true;
+	return false;
+}
+
+bool reclaim_wait_running(struct task *self)
+{
+	bool asked = false;
+	for (struct task *t = all_tasks; t; t = t->next_task) {
+		struct mm *mm = t->mm;
+		if (!mm || mm == self->mm || !t->in_user || !mm->as.pid || !mm_has_cache(mm))
+			continue;
+		mm->reclaim_req = true;
+		host_kick(&t->ht);
+		asked = true;
+	}
+	if (!asked)
+		return false;
+	/* the kicked tracers answer at once; the deadline only guards against
+	 * one that cannot (a task parked by the debugger) */
+	struct timespec dl;
+	clock_gettime(CLOCK_REALTIME, &dl);
+	dl.tv_sec += 1;
+	u64 gen = reclaim_gen;
+	while (reclaim_gen == gen)
+		if (wait_interruptible(self, &reclaim_cond, &dl) < 0)
+			break;
+	return true;
+}
+
+void reclaim_mm_gone(void)
+{
+	reclaim_gen++;
+	pthread_cond_broadcast(&reclaim_cond);
+}
+
+struct self_zap {
+	struct mm *mm;
+	struct vma *v;
+	u64 *frames;
+	u64 n, cap;
+};
+
+static void self_zap_pte(pte_t *pte, u64 va, void *arg)
+{
+	struct self_zap *z = arg;
+	if (!(*pte & PTE_PRESENT))
+		return;
+	u64 f = PTE_FRAME(*pte), pgoff = z->v->pgoff + ((va - z->v->start) >> PAGE_SHIFT);
+	struct owner *o = f < nframes ? &owners[f] : NULL;
+	if (!o || o->ino != z->v->file->inode || o->pgoff != pgoff || z->n == z->cap) {
+		/* not a cache page: it stays, unmapped in the host */
+		*pte &= ~(PTE_HOST | (7UL << PTE_PROT_SHIFT));
+		return;
+	}
+	*pte = 0;
+	z->mm->rss--;
+	z->frames[z->n++] = f; /* its reference is dropped after the flush */
+}
+
+void reclaim_self(struct task *t)
+{
+	struct mm *mm = t->mm;
+	mm->reclaim_req = false;
+	struct self_zap z = { .mm = mm, .cap = mm->rss };
+	z.frames = malloc(MAX(z.cap, 1) * sizeof(u64));
+	if (z.frames) {
+		for (struct vma *v = mm->vmas.next; v != &mm->vmas; v = v->next) {
+			if (!v->file || !v->file->inode->iops || !v->file->inode->iops->readpage)
+				continue;
+			z.v = v;
+			pte_range(&mm->pt, v->start, v->end, self_zap_pte, &z);
+			host_unmap(&mm->as, v->start, v->end - v->start);
+		}
+		/* no thread of this stub can reach the frames after this */
+		if (host_flush(&t->ht) == 0) {
+			for (u64 i = 0; i < z.n; i++) {
+				frame_put(z.frames[i]);
+				nunmapped++;
+				if (frame_refs(z.frames[i]) == 1)
+					evict(z.frames[i]);
+			}
+		} else {
+			/* the stub is gone: its mappings with it */
+			for (u64 i = 0; i < z.n; i++)
+				frame_put(z.frames[i]);
+		}
+		free(z.frames);
+	}
+	reclaim_gen++;
+	pthread_cond_broadcast(&reclaim_cond);
 }
 
 u64 reclaim_frames(u64 want)

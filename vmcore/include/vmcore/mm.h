@@ -53,6 +53,14 @@ u64 reclaim_frames(u64 want);
  * also unmap cache pages from it; NULL ends that. */
 void reclaim_allow_unmap(struct mm *mm);
 u64 reclaim_tracked(void);
+struct task;
+/* A fault found no frame: ask address spaces running guest code to drop
+ * their mapped page cache and wait until one has; false when none can. */
+bool reclaim_wait_running(struct task *self);
+/* t's address space was asked to (reclaim_req): do it, at a point where t
+ * holds nothing (before it runs guest code again). */
+void reclaim_self(struct task *t);
+void reclaim_mm_gone(void); /* an mm went: its frames are free */
 void reclaim_stats(u64 *reclaimed, u64 *unmapped);
 
 /* ---- the zero pages (fault.c) ---- */
@@ -106,6 +114,7 @@ struct mm {
 	struct vma *cache;
 	struct pgtable pt;
 	struct host_as as;
+	bool reclaim_req; /* drop mapped page cache at the next kernel entry */
 	u64 stub_data;    /* first frame of the stub's data pages */
 	u64 start_brk, brk;
 	u64 start_stack, arg_start, arg_end, env_start, env_end;
