@@ -7,28 +7,28 @@
  * page); a clock hand sweeps the frames with a second chance: a page found
  * in the cache since the last sweep (reclaim_touch) is skipped once.
  *
+ * In that order:
  * - A frame held by nothing but the page cache is dropped at once.
  * - A frame still mapped in other address spaces whose threads are all
  *   stopped (none in user mode; we hold the BKL, so none can get there
- *   without first running its stub's queue): their ptes are cleared and
- *   the stubs' unmappings queued; the frames can go at once, since no stub
- *   thread runs before its queue has been flushed.
- * - A frame mapped in an address space running guest code, when a fault
- *   has found nothing else: that space is asked (reclaim_req) and its
- *   threads kicked out of user mode; its own task thread drops its mapped
- *   cache and flushes its stub before the frames go (reclaim_self), and
- *   the faulting task, waiting at a point where it holds nothing, retries
- *   its fault (Linux's TLB shootdown, in the tracer's terms).
+ *   without first running its stub's queue): a whole file VMA at a time,
+ *   the ptes are cleared and the stub's unmapping queued; the frames can go
+ *   at once, since no stub thread runs before its queue has been flushed.
  * - A frame mapped in the address space that is faulting
  *   (reclaim_allow_unmap, set by mm_fault around its fill): its ptes are
  *   cleared, the stub's mappings removed, and the batch flushed through
  *   that address space's own stopped thread before the frames go.
- *   A frame is thus never reused while any stub can still reach it; pages
- *   mapped in an address space with a thread running guest code stay
- *   until its owner unmaps them or faults.
- *   Pages of shared writable mappings go the same way: once no stub can
- *   write them any more, a page that may have been written through one is
- *   written back before it is dropped (pagecache_evict). */
+ * - When a fault still finds no frame (task.c, at a point where it holds
+ *   nothing): address spaces running guest code with cache mapped are
+ *   asked (reclaim_req) and their threads kicked out of user mode; their
+ *   own task thread drops the mapped cache and flushes its stub before the
+ *   frames go (reclaim_self), and the fault is retried: Linux's TLB
+ *   shootdown, in the tracer's terms.
+ *
+ * A frame is thus never reused while any stub can still reach it.  Pages of
+ * shared writable mappings go the same way: once no stub can write them
+ * any more, a page that may have been written through one is written back
+ * before it is dropped (pagecache_evict). */
 #include "internal.h"
 #include <vmcore/vfs.h>
 #include <vmcore/task.h>
@@ -48,7 +48,7 @@ struct owner {
 static struct owner *owners;
 static u64 nframes, ntracked, hand;
 static __thread struct mm *unmap_mm;
-static u64 nreclaimed, nunmapped; /* for /proc/vmstat-like reports */
+static u64 nreclaimed, nunmapped; /* pages dropped, ptes cleared: for the debugger */
 
 void reclaim_init(u64 frames)
 {
@@ -375,10 +375,4 @@ u64 reclaim_frames(u64 want)
 	if (!freed && unmap_mm)
 		freed = sweep_mapped(unmap_mm, want);
 	return freed;
-}
-
-void reclaim_stats(u64 *reclaimed, u64 *unmapped)
-{
-	*reclaimed = nreclaimed;
-	*unmapped = nunmapped;
 }

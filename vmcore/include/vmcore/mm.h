@@ -61,7 +61,6 @@ bool reclaim_wait_running(struct task *self);
  * holds nothing (before it runs guest code again). */
 void reclaim_self(struct task *t);
 void reclaim_mm_gone(void); /* an mm went: its frames are free */
-void reclaim_stats(u64 *reclaimed, u64 *unmapped);
 
 /* ---- the zero pages (fault.c) ---- */
 void zero_page_init(void);
