@@ -3,7 +3,10 @@
  * The ring's capacity is a number of pages (16 by default, as Linux's
  * PIPE_DEF_BUFFERS; F_SETPIPE_SZ changes it up to pipe-max-size, 1 MiB).
  * Its pages are physmem frames, taken when a write needs one and charged to
- * the commit limit like any other memory of the guest; a write that finds
+ * the commit limit like any other memory of the guest; when that is full
+ * (a guest may commit all of it without touching it, and Linux does not
+ * make pipes wait on overcommit accounting) they come from half of the
+ * pages kept out of the commit limit for the kernel.  A write that finds
  * none stores what it could, or fails with ENOMEM as Linux's does when it
  * cannot allocate a page.  Pages that no longer hold unread bytes go back
  * at once, but one, which an empty pipe keeps for its next write (Linux's
@@ -44,6 +47,7 @@ static struct pipe_user *pipe_users;
 struct pipe {
 	u64 *frames;      /* npages slots, NO_FRAME where no page is held */
 	u32 npages;
+	u32 nreserve;     /* pages held on the kernel's reserve, not commit */
 	size_t head, len; /* read position in the ring, bytes held */
 	int readers, writers;
 	struct pipe_user *user;
@@ -84,12 +88,43 @@ static inline size_t pipe_cap(struct pipe *p)
 	return (size_t)p->npages * PAGE_SIZE;
 }
 
+/* Pipe pages charged to the kernel's reserve, and their bound. */
+static u64 reserve_used;
+
+static u64 reserve_max(void)
+{
+	return (physmem_frames - vm_commit_limit()) / 2;
+}
+
+/* Charge one page: to the commit limit, else to the reserve. */
+static int page_charge(struct pipe *p)
+{
+	if (vm_commit(1) == 0)
+		return 0;
+	if (reserve_used >= reserve_max())
+		return -ENOMEM;
+	reserve_used++;
+	p->nreserve++;
+	return 0;
+}
+
+/* The scarce reserve is given back first: pages are alike. */
+static void page_uncharge(struct pipe *p)
+{
+	if (p->nreserve) {
+		p->nreserve--;
+		reserve_used--;
+	} else {
+		vm_uncommit(1);
+	}
+}
+
 static void page_drop(struct pipe *p, u32 i)
 {
 	if (p->frames[i] == NO_FRAME)
 		return;
 	frame_put(p->frames[i]);
-	vm_uncommit(1);
+	page_uncharge(p);
 	p->frames[i] = NO_FRAME;
 }
 
@@ -98,11 +133,11 @@ static int page_need(struct pipe *p, u32 i)
 {
 	if (p->frames[i] != NO_FRAME)
 		return 0;
-	if (vm_commit(1) < 0)
+	if (page_charge(p) < 0)
 		return -ENOMEM;
 	u64 f = frame_alloc();
 	if (f == NO_FRAME) {
-		vm_uncommit(1);
+		page_uncharge(p);
 		return -ENOMEM;
 	}
 	p->frames[i] = f;
@@ -286,6 +321,7 @@ long pipe_set_size(struct file *f, u64 size)
 	for (u32 i = 0; i < n; i++)
 		nf[i] = NO_FRAME;
 	size_t cap = pipe_cap(p), moved = 0;
+	u32 tmp_reserve = 0; /* moved frames keep their charges; copies have new ones */
 	if (p->len && p->head % PAGE_SIZE == 0) {
 		for (u32 k = 0; moved < p->len; k++, moved += PAGE_SIZE) {
 			u32 from = (p->head / PAGE_SIZE + k) % p->npages;
@@ -307,12 +343,15 @@ long pipe_set_size(struct file *f, u64 size)
 			memcpy(ring_ptr(&tmp, done), ring_ptr(p, from), chunk);
 			done += chunk;
 		}
+		tmp_reserve = tmp.nreserve;
 	}
+	/* what is left are the old pages, copied out (or none) */
 	for (u32 i = 0; i < p->npages; i++)
 		page_drop(p, i);
 	free(p->frames);
 	if (p->user)
 		user_account(p->user, (s64)n - p->npages);
+	p->nreserve += tmp_reserve;
 	p->frames = nf;
 	p->npages = n;
 	p->head = 0;
