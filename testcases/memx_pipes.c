@@ -1,8 +1,10 @@
-/* Many pipes, each filled: NPROC processes of up to PER pipes each (the
- * fd limit raised to its hard limit), all held at once.  Pipe buffers are
- * guest memory: past what mem= gives, pipe() or write() fails with the
- * errno Linux gives (ENFILE, EMFILE, ENOMEM), and the host's memory stays
- * bounded.  argv: NPROC PER [BYTES to write into each, default 65536]. */
+/* Many pipes, each filled: TOTAL pipes made by processes of up to PER
+ * pipes each (fewer when the hard fd limit is lower: each process raises
+ * its soft limit to what it needs, and more processes are used), all held
+ * at once.  Pipe buffers are guest memory: past what mem= gives, pipe() or
+ * write() fails with the errno Linux gives (ENFILE, EMFILE, ENOMEM), and
+ * the host's memory stays bounded.
+ * argv: TOTAL PER [BYTES to write into each, default 65536]. */
 #include "memx.h"
 #define MIN_RL(a, b) ((a) < (b) ? (a) : (b))
 #include <errno.h>
@@ -59,8 +61,12 @@ static void child(int per, long bytes, struct report *out)
 
 int main(int argc, char **argv)
 {
-	int nproc = argc > 1 ? atoi(argv[1]) : 20, per = argc > 2 ? atoi(argv[2]) : 1000;
+	int total = argc > 1 ? atoi(argv[1]) : 20000, per = argc > 2 ? atoi(argv[2]) : 1000;
 	long bytes = argc > 3 ? atol(argv[3]) : 65536;
+	struct rlimit hard;
+	if (getrlimit(RLIMIT_NOFILE, &hard) == 0 && hard.rlim_max < (rlim_t)(2 * per + 16))
+		per = (hard.rlim_max - 16) / 2;
+	int nproc = (total + per - 1) / per;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (getenv("MEMX_NOBODY")) {
 		/* natively: an unprivileged user, as the pipe limits are for */
@@ -80,7 +86,7 @@ int main(int argc, char **argv)
 	for (int i = 0; i < nproc && i < 256; i++) {
 		pids[i] = fork();
 		if (pids[i] == 0)
-			child(per, bytes, &reps[i]);
+			child(MIN_RL(per, total - i * per), bytes, &reps[i]);
 		int st = 0;
 		if (pids[i] < 0 || waitpid(pids[i], &st, WUNTRACED) != pids[i] || !WIFSTOPPED(st)) {
 			printf("child %d: no report (%s, status %#x)\n", i,

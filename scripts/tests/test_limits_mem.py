@@ -151,10 +151,10 @@ def test_full_tmpfs_like_linux(memroot, tmp_path):
 
 
 def test_many_pipes_bounded(memroot):
-    """20 processes of up to 1000 pipes each, every pipe filled, with
+    """20,000 pipes in processes of up to 1000 each, every pipe filled, with
     mem=32M: the pipes' pages are guest memory; past it, pipe() and write()
     fail with Linux's errnos, and the host's memory stays bounded."""
-    m = run_measured("memx_pipes", ["20", "1000", "65536"], mem="32M", root=memroot)
+    m = run_measured("memx_pipes", ["20000", "1000", "65536"], mem="32M", root=memroot)
     assert m.rc == 0, m
     lines = m.out.splitlines()
     summary = [l for l in lines if l.startswith("pipes ")]
@@ -171,13 +171,13 @@ def test_20000_idle_pipes(memroot):
     files, as Linux's for 32 MiB) stops them with ENFILE; with mem=1G all
     are made, and past the per-user soft limit (16384 pages) new pipes get
     2 pages, as on Linux."""
-    m = run_measured("memx_pipes", ["20", "1000", "1"], mem="32M", root=memroot)
+    m = run_measured("memx_pipes", ["20000", "1000", "1"], mem="32M", root=memroot)
     assert m.rc == 0, m
     assert "pipe error ENFILE" in m.out, m
     made = int(m.out.split("pipes ")[1].split()[0])
     assert 4000 < made < 4096, m
     assert_bounded(m)
-    m = run_measured("memx_pipes", ["20", "1000", "1"], mem="1G", root=memroot)
+    m = run_measured("memx_pipes", ["20000", "1000", "1"], mem="1G", root=memroot)
     assert m.rc == 0, m
     assert "pipes 20000 bytes 20000 sizes 8192..65536" in m.out, m
     assert " error " not in m.out, m
@@ -191,7 +191,7 @@ def test_pipe_soft_limit_natively_too(memroot):
     if os.geteuid() != 0:
         pytest.skip("needs root to become nobody")
     prog = os.path.join(memroot, "memx_pipes")
-    n = subprocess.run([prog, "2", "1000", "1"], input=b"\n", capture_output=True, timeout=60,
+    n = subprocess.run([prog, "2000", "1000", "1"], input=b"\n", capture_output=True, timeout=60,
                        env={"MEMX_NOBODY": "1"})
     assert n.returncode == 0, n
     assert b"pipes 2000 bytes 2000 sizes 8192..65536" in n.stdout, n
