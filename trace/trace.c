@@ -67,6 +67,15 @@ static struct {
 } stats[NR_SYSCALLS];
 
 static struct task *last_printer;
+/* stands for a last printer that has gone: a new task may get its memory,
+ * and must not pass for it */
+static struct task gone_printer;
+
+void trace_task_free(struct task *t)
+{
+	if (last_printer == t)
+		last_printer = &gone_printer;
+}
 
 /* ---- options ---- */
 

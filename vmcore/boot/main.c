@@ -362,6 +362,7 @@ int main(int argc, char **argv)
 	files_max_init(mem);
 	if (file_max_opt)
 		files_max = file_max_opt;
+	zero_page_init();
 	host_init(physmem_fd_get());
 	nr_vcpus = vcpus ? vcpus : host_ncpus();
 	if (nr_vcpus > host_ncpus())

@@ -1,5 +1,6 @@
-/* Inodes, dentries, open files and the page cache. */
+/* Inodes, dentries and open files (the page cache is pagecache.c). */
 #include <vmcore/vfs.h>
+#include <vmcore/task.h>
 #include <vmcore/mm.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,147 +57,13 @@ int vfs_getattr(struct inode *ino, struct kstat *st)
 	st->size = ino->size;
 	st->rdev = ino->rdev;
 	st->blksize = PAGE_SIZE;
-	st->blocks = (ino->size + 511) / 512;
+	/* an in-memory file's blocks are the pages it holds (sparse files) */
+	st->blocks = ino->iops && ino->iops->account ? pagecache_pages(ino) * (PAGE_SIZE / 512)
+						    : (ino->size + 511) / 512;
 	st->atime = ino->atime;
 	st->mtime = ino->mtime;
 	st->ctime = ino->ctime;
 	return 0;
-}
-
-static int pc_grow(struct page_cache *pc, u64 n)
-{
-	if (n <= pc->n)
-		return 0;
-	u64 nn = MAX(n, pc->n * 2);
-	u64 *f = realloc(pc->frames, nn * sizeof(u64));
-	if (!f)
-		return -ENOMEM;
-	for (u64 i = pc->n; i < nn; i++)
-		f[i] = NO_FRAME;
-	pc->frames = f;
-	pc->n = nn;
-	return 0;
-}
-
-long pagecache_get(struct inode *ino, u64 pgoff, u64 *frame)
-{
-	struct page_cache *pc = &ino->pc;
-	if (pgoff < pc->n && pc->frames[pgoff] != NO_FRAME) {
-		frame_get(pc->frames[pgoff]);
-		*frame = pc->frames[pgoff];
-		return 0;
-	}
-	if (pgoff > (1UL << 36) || pc_grow(pc, pgoff + 1) < 0)
-		return -ENOMEM;
-	u64 f = frame_alloc();
-	if (f == NO_FRAME)
-		return -ENOMEM;
-	if (ino->iops && ino->iops->readpage) {
-		int r = ino->iops->readpage(ino, pgoff, frame_ptr(f));
-		if (r < 0) {
-			frame_put(f);
-			return r;
-		}
-	}
-	pc->frames[pgoff] = f;
-	frame_get(f);
-	*frame = f;
-	return 0;
-}
-
-/* Put a frame of the kernel's into the page cache at pgoff (a reference
- * is taken): memory the kernel shares with whoever maps the file (KCOV). */
-int pagecache_set(struct inode *ino, u64 pgoff, u64 frame)
-{
-	struct page_cache *pc = &ino->pc;
-	if (pgoff > (1UL << 36) || pc_grow(pc, pgoff + 1) < 0)
-		return -ENOMEM;
-	if (pc->frames[pgoff] != NO_FRAME)
-		frame_put(pc->frames[pgoff]);
-	frame_get(frame);
-	pc->frames[pgoff] = frame;
-	return 0;
-}
-
-/* Fill the absent pages of [pgoff, pgoff+n) (within the file) with one
- * contiguous run of frames where possible, so that a file mapping of them
- * becomes few host mappings.  Best effort: errors leave pages absent. */
-void pagecache_readahead(struct inode *ino, u64 pgoff, u64 n)
-{
-	u64 end = MIN(pgoff + n, PAGE_ALIGN(ino->size) >> PAGE_SHIFT);
-	if (pgoff >= end || pc_grow(&ino->pc, end) < 0)
-		return;
-	u64 i = pgoff;
-	while (i < end) {
-		if (ino->pc.frames[i] != NO_FRAME) {
-			i++;
-			continue;
-		}
-		u64 want = 1;
-		while (i + want < end && ino->pc.frames[i + want] == NO_FRAME)
-			want++;
-		u64 got, f = frame_alloc_run(want, &got);
-		if (f == NO_FRAME)
-			return;
-		for (u64 k = 0; k < got; k++, i++) {
-			if (ino->iops && ino->iops->readpage &&
-			    ino->iops->readpage(ino, i, frame_ptr(f + k)) < 0) {
-				for (; k < got; k++)
-					frame_put(f + k);
-				return;
-			}
-			ino->pc.frames[i] = f + k;
-		}
-	}
-}
-
-/* A cached page, or NO_FRAME (no reference taken). */
-u64 pagecache_peek(struct inode *ino, u64 pgoff)
-{
-	return pgoff < ino->pc.n ? ino->pc.frames[pgoff] : NO_FRAME;
-}
-
-void pagecache_truncate(struct inode *ino, u64 size)
-{
-	struct page_cache *pc = &ino->pc;
-	u64 keep = PAGE_ALIGN(size) >> PAGE_SHIFT;
-	for (u64 i = keep; i < pc->n; i++)
-		if (pc->frames[i] != NO_FRAME) {
-			frame_put(pc->frames[i]);
-			pc->frames[i] = NO_FRAME;
-		}
-	if (size & ~PAGE_MASK) {
-		u64 f = pagecache_peek(ino, size >> PAGE_SHIFT);
-		if (f != NO_FRAME)
-			memset((u8 *)frame_ptr(f) + (size & ~PAGE_MASK), 0, PAGE_SIZE - (size & ~PAGE_MASK));
-	}
-}
-
-int pagecache_writeback(struct inode *ino)
-{
-	if (!ino->iops || !ino->iops->writepage)
-		return 0;
-	int ret = 0;
-	for (u64 i = 0; i < ino->pc.n; i++) {
-		u64 f = ino->pc.frames[i];
-		if (f == NO_FRAME || (i << PAGE_SHIFT) >= ino->size)
-			continue;
-		size_t len = MIN(PAGE_SIZE, ino->size - (i << PAGE_SHIFT));
-		int r = ino->iops->writepage(ino, i, frame_ptr(f), len);
-		if (r < 0)
-			ret = r;
-	}
-	return ret;
-}
-
-void pagecache_free(struct inode *ino)
-{
-	for (u64 i = 0; i < ino->pc.n; i++)
-		if (ino->pc.frames[i] != NO_FRAME)
-			frame_put(ino->pc.frames[i]);
-	free(ino->pc.frames);
-	ino->pc.frames = NULL;
-	ino->pc.n = 0;
 }
 
 struct dentry *dentry_new(struct dentry *parent, const char *name, struct inode *ino)
@@ -257,15 +124,31 @@ long dentry_path(struct dentry *d, struct dentry *root, char *buf, size_t len)
 }
 
 u64 nr_files, files_max = 8192;
+/* One open file per KiB of mem= at most, whatever file-max says: what
+ * bounds the host memory open files take (Linux has no such ceiling; its
+ * root may pass file-max, ours up to here). */
+static u64 files_ceiling = 32768;
 
 /* Linux's default: a tenth of memory at 1 KiB a file, at least NR_FILE */
 void files_max_init(u64 mem_bytes)
 {
 	files_max = MAX(8192, mem_bytes / 10 / 1024);
+	files_ceiling = MAX(files_max + 1024, mem_bytes / 1024);
+}
+
+int files_check(int n)
+{
+	if (nr_files + n > files_ceiling)
+		return -ENFILE;
+	if (nr_files + n > files_max && !(current && current->euid == 0))
+		return -ENFILE;
+	return 0;
 }
 
 struct file *file_alloc(struct inode *ino, struct dentry *d, u32 flags)
 {
+	if (nr_files >= files_ceiling)
+		return NULL;
 	struct file *f = kzalloc(sizeof(*f));
 	if (!f)
 		return NULL;

@@ -34,6 +34,8 @@ SYSCALL_DEFINE(mount)
 	/* hostfs from the guest: only under the command line's hostfs=DIR,
 	 * the source taken relative to DIR (hostfs.c); EPERM without it */
 	const char *opts = (flags & MS_RDONLY) ? "ro" : NULL;
+	if (!strcmp(type, "tmpfs"))
+		opts = data; /* size=, nr_inodes=, mode= */
 	return vfs_mount(t->fs, type, src, target, opts);
 }
 

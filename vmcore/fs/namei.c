@@ -38,8 +38,10 @@ int register_filesystem(const struct fs_type *fs)
 
 static const struct fs_type *find_fs(const char *name)
 {
-	if (!strcmp(name, "ramfs") || !strcmp(name, "tmpfs") || !strcmp(name, "rootfs"))
+	if (!strcmp(name, "ramfs") || !strcmp(name, "rootfs"))
 		return &ramfs_type;
+	if (!strcmp(name, "tmpfs"))
+		return &tmpfs_type;
 	if (!strcmp(name, "hostfs"))
 		return &hostfs_type;
 	if (!strcmp(name, "proc"))
@@ -400,14 +402,15 @@ int vfs_open_dentry(struct dentry *d, u32 flags, struct file **out)
 		return -EISDIR;
 	}
 	/* fs.file-max binds the unprivileged, as Linux's alloc_empty_file */
-	if (nr_files >= files_max && !(current && current->euid == 0)) {
+	long nf = files_check(1);
+	if (nf < 0) {
 		dput(d);
-		return -ENFILE;
+		return nf;
 	}
 	struct file *f = file_alloc(ino, d, flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC));
 	dput(d);
 	if (!f)
-		return -ENOMEM;
+		return -ENFILE;
 	if (!(flags & O_PATH)) {
 		if (S_ISCHR(ino->mode)) {
 			r = chrdev_open(ino, f);

@@ -407,12 +407,16 @@ static void gen(struct pinfo *pi, struct buf *b)
 	struct task *t = pi->pid ? live(pi->pid) : NULL;
 	switch (pi->kind) {
 	case P_MEMINFO: {
-		u64 total = physmem_frames * 4, freek = frames_free() * 4;
+		/* Cached: clean page cache the reclaimer can take back */
+		u64 total = physmem_frames * 4, freek = frames_free() * 4, cached = reclaim_tracked() * 4;
 		bprintf(b, "MemTotal:       %8llu kB\nMemFree:        %8llu kB\nMemAvailable:   %8llu kB\n"
-			   "Buffers:               0 kB\nCached:                0 kB\nSwapCached:            0 kB\n"
+			   "Buffers:               0 kB\nCached:         %8llu kB\nSwapCached:            0 kB\n"
 			   "SwapTotal:             0 kB\nSwapFree:              0 kB\nShmem:                 0 kB\n"
+			   "PageTables:     %8llu kB\n"
 			   "CommitLimit:    %8llu kB\nCommitted_AS:   %8llu kB\n",
-			(unsigned long long)total, (unsigned long long)freek, (unsigned long long)freek,
+			(unsigned long long)total, (unsigned long long)freek,
+			(unsigned long long)(freek + cached), (unsigned long long)cached,
+			(unsigned long long)(pgtable_pages() * 4),
 			(unsigned long long)(vm_commit_limit() * 4), (unsigned long long)(vm_committed() * 4));
 		break;
 	}

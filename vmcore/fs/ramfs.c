@@ -1,6 +1,17 @@
-/* ramfs: the in-memory file system of the initramfs and of shared anonymous
- * memory.  A file's data is its page cache (frames of physmem); a directory
- * is a list of names. */
+/* ramfs and tmpfs: the in-memory file systems (the initramfs, mounted
+ * tmpfs instances, and the unlinked files behind shared anonymous memory).
+ * A file's data is its page cache (frames of physmem); a directory is a
+ * list of names.
+ *
+ * What they cost is charged: every data page to the commit limit (it is
+ * the only copy, it cannot be reclaimed), through iops->account, which the
+ * page cache calls for each page it adds or drops; a tmpfs instance also
+ * has Linux's limits, size= (default half of mem=) and nr_inodes= (default
+ * half of mem='s pages), and ramfs the same inode limit, since every inode
+ * is host memory.  A page or inode that cannot be had is ENOSPC: a write
+ * that can store nothing fails with it, a write that stored some returns
+ * the count stored, and nothing written is lost.  Shared anonymous memory
+ * (no super block) is charged with its mapping instead. */
 #include <vmcore/vfs.h>
 #include <vmcore/mm.h>
 #include <dirent.h>
@@ -18,7 +29,17 @@ struct rinfo {
 	struct rdirent *entries; /* directories */
 	char *target;            /* symlinks */
 	struct inode *parent;    /* directories: for ".." in getdents */
+	u64 anon_pages;          /* shared anonymous memory: pages charged */
 };
+
+/* Per-instance limits and use, in pages and inodes (0: no page limit). */
+struct rsb {
+	u64 max_pages, pages;
+	u64 max_inodes, inodes;
+};
+
+/* The largest file: Linux's MAX_LFS_FILESIZE. */
+#define RAMFS_MAXBYTES 0x7fffffffffffffffULL
 
 static const struct inode_ops ramfs_iops;
 static const struct file_ops ramfs_file_fops, ramfs_dir_fops;
@@ -31,6 +52,9 @@ static void touch(struct inode *ino)
 
 struct inode *ramfs_new_inode(struct super_block *sb, u32 mode)
 {
+	struct rsb *rs = sb ? sb->priv : NULL;
+	if (rs && rs->max_inodes && rs->inodes >= rs->max_inodes)
+		return NULL;
 	struct inode *ino = inode_new(sb, mode);
 	if (!ino)
 		return NULL;
@@ -39,6 +63,8 @@ struct inode *ramfs_new_inode(struct super_block *sb, u32 mode)
 		free(ino);
 		return NULL;
 	}
+	if (rs)
+		rs->inodes++;
 	ino->iops = &ramfs_iops;
 	ino->fops = S_ISDIR(mode) ? &ramfs_dir_fops : &ramfs_file_fops;
 	if (S_ISDIR(mode))
@@ -90,7 +116,7 @@ static int ramfs_create(struct inode *dir, const char *name, u32 mode, u64 rdev,
 		return -EEXIST;
 	struct inode *ino = ramfs_new_inode(dir->sb, mode);
 	if (!ino)
-		return -ENOMEM;
+		return -ENOSPC; /* the inode limit (or no host memory for one) */
 	ino->rdev = rdev;
 	if (S_ISDIR(mode)) {
 		((struct rinfo *)ino->priv)->parent = dir;
@@ -126,6 +152,9 @@ static int ramfs_unlink(struct inode *dir, const char *name, bool want_dir)
 		dir->nlink--;
 		ino->nlink = 0;
 	} else {
+		/* a name that was an extra link gives its place back */
+		if (ino->nlink > 1 && dir->sb && dir->sb->priv)
+			((struct rsb *)dir->sb->priv)->inodes--;
 		ino->nlink--;
 	}
 	touch(dir);
@@ -152,9 +181,17 @@ static int ramfs_link(struct inode *old, struct inode *dir, const char *name)
 		return -EEXIST;
 	if (S_ISDIR(old->mode))
 		return -EPERM;
+	/* every name is host memory: an extra link takes an inode's place in
+	 * nr_inodes=, as in Linux's tmpfs */
+	struct rsb *rs = dir->sb ? dir->sb->priv : NULL;
+	if (rs && rs->inodes >= rs->max_inodes)
+		return -ENOSPC;
 	int r = add_entry(dir, name, old);
-	if (r == 0)
+	if (r == 0) {
 		old->nlink++;
+		if (rs)
+			rs->inodes++;
+	}
 	return r;
 }
 
@@ -215,6 +252,8 @@ static long ramfs_readlink(struct inode *ino, char *buf, size_t len)
 
 static int ramfs_truncate(struct inode *ino, u64 size)
 {
+	if (size > RAMFS_MAXBYTES)
+		return -EFBIG;
 	pagecache_truncate(ino, size);
 	ino->size = size;
 	touch(ino);
@@ -232,14 +271,57 @@ static void ramfs_evict(struct inode *ino)
 	struct rinfo *ri = ino->priv;
 	if (!ri)
 		return;
+	if (ino->sb && ino->sb->priv)
+		((struct rsb *)ino->sb->priv)->inodes--;
 	while (ri->entries) {
 		struct rdirent *e = ri->entries;
 		ri->entries = e->next;
 		iput(e->inode);
 		free(e);
 	}
+	if (ri->anon_pages)
+		vm_uncommit(ri->anon_pages);
 	free(ri->target);
 	free(ri);
+}
+
+/* Shared anonymous memory (an inode of no file system) is charged to the
+ * commit limit for its whole size while it lives, as Linux charges the
+ * shmem object behind MAP_SHARED|MAP_ANONYMOUS; it only grows. */
+int ramfs_anon_resize(struct inode *ino, u64 size)
+{
+	struct rinfo *ri = ino->priv;
+	u64 want = PAGE_ALIGN(size) >> PAGE_SHIFT;
+	if (ino->sb || !ri)
+		return -EINVAL;
+	if (want > ri->anon_pages) {
+		if (vm_commit(want - ri->anon_pages) < 0)
+			return -ENOMEM;
+		ri->anon_pages = want;
+	}
+	ino->size = MAX(ino->size, size);
+	return 0;
+}
+
+/* A data page of an in-memory file: charged to the instance and to the
+ * commit limit, or ENOSPC. */
+static int ramfs_account(struct inode *ino, long pages)
+{
+	struct rsb *rs = ino->sb ? ino->sb->priv : NULL;
+	if (!rs)
+		return 0; /* shared anonymous memory: charged with its mapping */
+	if (pages < 0) {
+		BUG_ON(rs->pages < (u64)-pages);
+		rs->pages -= -pages;
+		vm_uncommit(-pages);
+		return 0;
+	}
+	if (rs->max_pages && rs->pages + pages > rs->max_pages)
+		return -ENOSPC;
+	if (vm_commit(pages) < 0)
+		return -ENOSPC;
+	rs->pages += pages;
+	return 0;
 }
 
 /* Generic reads and writes through the page cache (ramfs's storage). */
@@ -273,14 +355,19 @@ long pagecache_read(struct inode *ino, void *buf, size_t len, u64 *pos)
 long pagecache_write(struct inode *ino, const void *buf, size_t len, u64 *pos)
 {
 	size_t done = 0;
-	if (*pos + len < *pos || *pos + len > (1UL << 40))
-		return -EFBIG;
+	if (*pos >= RAMFS_MAXBYTES)
+		return len ? -EFBIG : 0;
+	len = MIN(len, RAMFS_MAXBYTES - *pos);
 	while (done < len) {
 		u64 off = *pos + done, f;
 		size_t n = MIN(len - done, PAGE_SIZE - (off & ~PAGE_MASK));
 		long r = pagecache_get(ino, off >> PAGE_SHIFT, &f);
-		if (r < 0)
-			return done ? (long)done : (r == -ENOMEM ? -ENOSPC : r);
+		if (r < 0) {
+			/* what was stored stays, and counts */
+			if (done)
+				break;
+			return r == -ENOMEM ? -ENOSPC : r;
+		}
 		memcpy((u8 *)frame_ptr(f) + (off & ~PAGE_MASK), (const u8 *)buf + done, n);
 		frame_put(f);
 		done += n;
@@ -346,6 +433,7 @@ static const struct inode_ops ramfs_iops = {
 	.truncate = ramfs_truncate,
 	.chmod = ramfs_chmod,
 	.evict = ramfs_evict,
+	.account = ramfs_account,
 };
 
 static const struct file_ops ramfs_file_fops = {
@@ -359,10 +447,95 @@ static const struct file_ops ramfs_dir_fops = {
 	.seekable = true,
 };
 
+/* A size: bytes with k/m/g, or a percentage of mem= ("50%"). */
+static int parse_size(const char *v, u64 *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long n = strtoull(v, &end, 0);
+	if (end == v || errno)
+		return -EINVAL;
+	switch (*end) {
+	case 'k': case 'K': n <<= 10; end++; break;
+	case 'm': case 'M': n <<= 20; end++; break;
+	case 'g': case 'G': n <<= 30; end++; break;
+	case '%': n = (physmem_frames * PAGE_SIZE) / 100 * n; end++; break;
+	}
+	if (*end)
+		return -EINVAL;
+	*out = n;
+	return 0;
+}
+
+/* tmpfs's options: size=, nr_blocks=, nr_inodes=, mode=; others (uid=,
+ * gid=, huge=, mpol=...) are accepted and ignored. */
+static int parse_opts(struct rsb *rs, const char *opts, u32 *mode)
+{
+	char buf[256];
+	if (!opts)
+		return 0;
+	snprintf(buf, sizeof(buf), "%s", opts);
+	for (char *save, *o = strtok_r(buf, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
+		char *v = strchr(o, '=');
+		u64 n;
+		if (!v)
+			continue;
+		*v++ = 0;
+		if (!strcmp(o, "size") || !strcmp(o, "nr_blocks") || !strcmp(o, "nr_inodes")) {
+			if (parse_size(v, &n) < 0)
+				return -EINVAL;
+			if (!strcmp(o, "size"))
+				rs->max_pages = PAGE_ALIGN(n) >> PAGE_SHIFT;
+			else if (!strcmp(o, "nr_blocks"))
+				rs->max_pages = n;
+			else
+				rs->max_inodes = n;
+		} else if (!strcmp(o, "mode")) {
+			*mode = strtoul(v, NULL, 8) & 07777;
+		}
+	}
+	return 0;
+}
+
+static int mount_common(struct super_block *sb, const char *opts, bool tmpfs)
+{
+	struct rsb *rs = kzalloc(sizeof(*rs));
+	if (!rs)
+		return -ENOMEM;
+	/* Linux's tmpfs defaults; ramfs has no size limit, but every page is
+	 * still charged to the commit limit */
+	rs->max_pages = tmpfs ? physmem_frames / 2 : 0;
+	rs->max_inodes = physmem_frames / 2;
+	u32 mode = tmpfs ? 01777 : 0755;
+	int r = tmpfs ? parse_opts(rs, opts, &mode) : 0;
+	if (r < 0) {
+		free(rs);
+		return r;
+	}
+	/* nr_inodes=0 and size=0 mean "no limit" in Linux; the commit limit
+	 * still holds for pages, and inodes keep the default bound: each one
+	 * is host memory */
+	if (!rs->max_inodes)
+		rs->max_inodes = physmem_frames / 2;
+	sb->priv = rs;
+	sb->root = ramfs_new_inode(sb, S_IFDIR | mode);
+	if (!sb->root) {
+		free(rs);
+		sb->priv = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 static int ramfs_mount(struct super_block *sb, const char *source, const char *opts)
 {
-	sb->root = ramfs_new_inode(sb, S_IFDIR | 0755);
-	return sb->root ? 0 : -ENOMEM;
+	return mount_common(sb, opts, false);
+}
+
+static int tmpfs_mount(struct super_block *sb, const char *source, const char *opts)
+{
+	return mount_common(sb, opts, true);
 }
 
 const struct fs_type ramfs_type = { "ramfs", ramfs_mount };
+const struct fs_type tmpfs_type = { "tmpfs", tmpfs_mount };

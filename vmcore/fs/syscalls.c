@@ -976,6 +976,10 @@ SYSCALL_DEFINE(fcntl)
 		f->flags = (f->flags & ~mask) | (a->a[2] & mask);
 		return 0;
 	}
+	case 1032: /* F_GETPIPE_SZ */
+		return pipe_get_size(f);
+	case 1031: /* F_SETPIPE_SZ */
+		return pipe_set_size(f, a->a[2]);
 	case F_GETLK:
 	case F_SETLK:
 	case F_SETLKW:

@@ -104,8 +104,12 @@ static void release_deferred(struct host_as *as, int n)
 
 void host_defer_put(struct host_as *as, u64 f)
 {
-	if (as->pid <= 0 || (frame_refs(f) > 1)) {
-		frame_put(f); /* no stub, or not the last reference */
+	/* Even when others hold the frame (the page cache, another process
+	 * after fork), this mapping's reference waits for the unmapping: the
+	 * other holder may drop its own, and reclaim (mm/reclaim.c) may reuse
+	 * a cache page whose only reference is the cache's. */
+	if (as->pid <= 0) {
+		frame_put(f); /* no stub: nothing maps it */
 		return;
 	}
 	if (as->ndeferred == as->deferred_cap) {

@@ -64,6 +64,7 @@ static void release_task(struct task *t)
 	free(t->fpstate);
 	free(t->trace_pending);
 	free(t->held);
+	trace_task_free(t);
 	free(t);
 }
 

@@ -218,7 +218,7 @@ long do_fork(struct task *p, u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls)
 		t->mm = mm_dup(p->mm);
 		if (!t->mm)
 			goto fail;
-		t->mm->stub_data = frame_alloc_contig(STUB_DATA_PAGES);
+		t->mm->stub_data = stub_data_alloc();
 		if (t->mm->stub_data == NO_FRAME)
 			goto fail;
 	}

@@ -61,7 +61,7 @@ int task_new_mm(struct task *t)
 	struct mm *mm = mm_alloc();
 	if (!mm)
 		return -ENOMEM;
-	u64 f = frame_alloc_contig(STUB_DATA_PAGES);
+	u64 f = stub_data_alloc();
 	if (f == NO_FRAME) {
 		free(mm);
 		return -ENOMEM;
@@ -158,8 +158,16 @@ static void handle_event(struct task *t, struct host_event *ev)
 		int r = mm_fault(t->mm, ev->addr);
 		if (r == 0) {
 			t->fault_retry = 0;
+			t->oom_retry = 0;
 			break;
 		}
+		/* no frame: page cache mapped by running processes may be
+		 * dropped for us; wait for it and fault again, a few times */
+		if (r == -SIGKILL && t->oom_retry < 3 && reclaim_wait_running(t)) {
+			t->oom_retry++;
+			break;
+		}
+		t->oom_retry = 0;
 		/* SEGV_ACCERR is inferred from our page table ("the host maps it
 		 * with every right the VMA gives").  With threads, the fault may
 		 * predate another thread's mapping of that page, queued or just
@@ -211,6 +219,8 @@ void task_loop(struct task *t)
 			gdb_before_run(t);
 		if (unlikely(stub_selftest_escape) && t->tgid != 1 && t->mm->as.ops_n)
 			host_queue_forbidden(&t->mm->as);
+		if (unlikely(t->mm && t->mm->reclaim_req))
+			reclaim_self(t); /* another task waits for frames */
 		int r = host_flush(&t->ht);
 		if (r == HOST_ESECCOMP) {
 			/* wall one failed somewhere and wall two held: say so

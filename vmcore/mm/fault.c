@@ -9,7 +9,17 @@
  *
  * Fault-around: a miss fills the aligned window of FAULT_AROUND pages
  * around it (inside the VMA), with a contiguous run of frames for anonymous
- * memory so that the host sees one mapping, not sixteen. */
+ * memory so that the host sees one mapping, not sixteen.
+ *
+ * The zero pages: a read fault in anonymous memory the guest cannot write
+ * (no PROT_WRITE, so not charged to the commit limit) takes no frame, as
+ * Linux maps its shared zero page: the pte gets one of ZERO_RUN zero frames,
+ * copy-on-write, read-only in the host; a write after an mprotect copies it
+ * like any COW page.  The frame is picked by the page's address modulo the
+ * run, so that neighbouring pages map neighbouring physmem offsets and the
+ * host merges them (a 1 GiB read-only region is 1 GiB / ZERO_RUN pages of
+ * host mappings, not 262,144).  Zero frames hold a reference of their own
+ * forever: they are never reused in place, never freed. */
 #include "internal.h"
 #include <vmcore/vfs.h>
 #include <signal.h>
@@ -18,6 +28,27 @@
 
 #define FAULT_AROUND 16
 #define READ_AROUND 128 /* pages of a file read at once */
+#define ZERO_RUN 64     /* zero frames, contiguous */
+
+static u64 zero_base = NO_FRAME;
+
+void zero_page_init(void)
+{
+	u64 got;
+	zero_base = frame_alloc_run(ZERO_RUN, &got);
+	if (zero_base == NO_FRAME || got != ZERO_RUN)
+		panic("cannot reserve the zero pages");
+}
+
+bool is_zero_frame(u64 f)
+{
+	return zero_base != NO_FRAME && f >= zero_base && f < zero_base + ZERO_RUN;
+}
+
+static u64 zero_frame(u64 va)
+{
+	return zero_base + ((va >> PAGE_SHIFT) % ZERO_RUN);
+}
 
 static void set_pte(struct mm *mm, pte_t *pte, u64 frame, u64 flags)
 {
@@ -62,6 +93,19 @@ static void host_map_ptes(struct mm *mm, struct vma *v, u64 va, u64 n)
  * an error if it is the page at addr). */
 static int fill(struct mm *mm, struct vma *v, u64 start, u64 end, u64 addr)
 {
+	if (!v->file && !(v->prot & PROT_WRITE)) {
+		for (u64 va = start; va < end; va += PAGE_SIZE) {
+			pte_t *pte = pte_lookup(&mm->pt, va, true);
+			if (!pte)
+				return -ENOMEM;
+			if (*pte & PTE_PRESENT)
+				continue;
+			u64 f = zero_frame(va);
+			frame_get(f);
+			set_pte(mm, pte, f, PTE_COW);
+		}
+		return 0;
+	}
 	if (!v->file) {
 		u64 va = start;
 		while (va < end) {
@@ -95,11 +139,16 @@ static int fill(struct mm *mm, struct vma *v, u64 start, u64 end, u64 addr)
 		return 0;
 	}
 	struct inode *ino = v->file->inode;
+	if ((v->flags & VM_SHARED) && (v->prot & PROT_WRITE))
+		ino->pc.may_dirty = true; /* reclaim must write its pages back */
 	/* read ahead a larger aligned window, in one run of frames, so that
 	 * later fault-around windows map consecutive physmem offsets */
 	u64 pg = v->pgoff + ((start - v->start) >> PAGE_SHIFT);
-	u64 ra = pg & ~(READ_AROUND - 1);
-	pagecache_readahead(ino, ra, READ_AROUND);
+	/* when memory is short, reading ahead only evicts what the last read
+	 * brought in: read the fault-around window alone */
+	u64 window = frames_free() > 4 * READ_AROUND ? READ_AROUND : FAULT_AROUND;
+	u64 ra = pg & ~(window - 1);
+	pagecache_readahead(ino, ra, window);
 	for (u64 va = start; va < end; va += PAGE_SIZE) {
 		pte_t *pte = pte_lookup(&mm->pt, va, true);
 		if (!pte)
@@ -190,8 +239,12 @@ int mm_fault(struct mm *mm, u64 addr)
 	}
 	u64 start = MAX(v->start, page & ~(FAULT_AROUND * PAGE_SIZE - 1));
 	u64 end = MIN(v->end, start + FAULT_AROUND * PAGE_SIZE);
+	/* clean page cache may be taken from this very address space */
+	reclaim_allow_unmap(mm);
 	int r = fill(mm, v, start, end, addr);
-	if (r == -EFAULT)
+	reclaim_allow_unmap(NULL);
+	/* a page a full tmpfs cannot give is SIGBUS, as in Linux */
+	if (r == -EFAULT || r == -ENOSPC)
 		return -SIGBUS;
 	if (r < 0)
 		return -SIGKILL;

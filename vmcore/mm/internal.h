@@ -7,6 +7,7 @@ void vma_link(struct mm *mm, struct vma *nv);
 void vma_unlink(struct mm *mm, struct vma *v);
 void vma_free(struct vma *v);
 struct vma *vma_split(struct mm *mm, struct vma *v, u64 addr);
+struct vma *vma_split_nolimit(struct mm *mm, struct vma *v, u64 addr);
 struct vma *vma_merge(struct mm *mm, struct vma *v);
 u64 vma_pages(struct vma *v);
 /* Drop the pages of [start, end) from the page table and the host. */

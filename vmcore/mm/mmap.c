@@ -54,19 +54,22 @@ void zap_range(struct mm *mm, u64 start, u64 end)
 		host_unmap(&mm->as, start, end - start);
 }
 
-/* Remove [start, end) from the address space. */
-static void unmap_region(struct mm *mm, u64 start, u64 end)
+/* Remove [start, end) from the address space: 0, or -ENOMEM when a VMA
+ * cannot be split (MAX_MAP_COUNT). */
+static int unmap_region(struct mm *mm, u64 start, u64 end)
 {
 	struct vma *v = find_vma(mm, start);
 	while (v && v != &mm->vmas && v->start < end) {
 		if (v->start < start) {
-			if (!vma_split(mm, v, start))
-				return;
+			/* only a hole inside one VMA leaves one more VMA behind:
+			 * that split is held to MAX_MAP_COUNT (as Linux) */
+			if (!(v->end > end ? vma_split : vma_split_nolimit)(mm, v, start))
+				return -ENOMEM;
 			v = v->next;
 			continue;
 		}
-		if (v->end > end && !vma_split(mm, v, end))
-			return;
+		if (v->end > end && !vma_split_nolimit(mm, v, end))
+			return -ENOMEM;
 		struct vma *next = v->next;
 		if (v->file && (v->flags & VM_SHARED) && (v->prot & PROT_WRITE))
 			pagecache_writeback(v->file->inode);
@@ -77,6 +80,7 @@ static void unmap_region(struct mm *mm, u64 start, u64 end)
 		v = next;
 	}
 	zap_range(mm, start, end);
+	return 0;
 }
 
 static bool range_free(struct mm *mm, u64 start, u64 end)
@@ -161,6 +165,8 @@ long do_mmap(struct mm *mm, u64 addr, u64 len, int prot, int flags, struct file 
 			return -ENOMEM;
 	}
 
+	if (mm->map_count > MAX_MAP_COUNT) /* Linux's test: splits stop at it */
+		return -ENOMEM;
 	struct vma *v = kzalloc(sizeof(*v));
 	if (!v)
 		return -ENOMEM;
@@ -175,7 +181,13 @@ long do_mmap(struct mm *mm, u64 addr, u64 len, int prot, int flags, struct file 
 			free(v);
 			return -ENOMEM;
 		}
-		ino->size = alen;
+		/* charged to the object, for as long as it lives (its pages
+		 * outlive any one mapping of it), not to the VMAs */
+		if (ramfs_anon_resize(ino, alen) < 0) {
+			iput(ino);
+			free(v);
+			return -ENOMEM;
+		}
 		file = file_alloc(ino, NULL, O_RDWR);
 		iput(ino);
 		if (!file) {
@@ -195,8 +207,12 @@ long do_mmap(struct mm *mm, u64 addr, u64 len, int prot, int flags, struct file 
 		}
 		v->flags |= VM_ACCOUNT;
 	}
-	if (flags & MAP_FIXED)
-		unmap_region(mm, addr, addr + alen);
+	if ((flags & MAP_FIXED) && unmap_region(mm, addr, addr + alen) < 0) {
+		if (v->flags & VM_ACCOUNT)
+			vm_uncommit(alen >> PAGE_SHIFT);
+		vma_free(v);
+		return -ENOMEM;
+	}
 	vma_link(mm, v);
 	v = vma_merge(mm, v);
 	if (flags & MAP_POPULATE)
@@ -211,8 +227,7 @@ long do_munmap(struct mm *mm, u64 addr, u64 len)
 	len = PAGE_ALIGN(len);
 	if (!len || addr + len > TASK_SIZE || addr + len < addr)
 		return -EINVAL;
-	unmap_region(mm, addr, addr + len);
-	return 0;
+	return unmap_region(mm, addr, addr + len);
 }
 
 struct prot_ctx {
@@ -273,8 +288,8 @@ long do_mprotect(struct mm *mm, u64 addr, u64 len, int prot)
 		a = v->end;
 	}
 	struct vma *v = find_vma(mm, addr);
-	if (v->start < addr)
-		v = vma_split(mm, v, addr);
+	if (v->start < addr && !(v = vma_split(mm, v, addr)))
+		return -ENOMEM;
 	while (v && v != &mm->vmas && v->start < end) {
 		if (v->end > end && !vma_split(mm, v, end))
 			return -ENOMEM;
@@ -348,19 +363,26 @@ long do_mremap(struct mm *mm, u64 addr, u64 old_len, u64 new_len, int flags, u64
 		u64 extra = (new_len - old_len) >> PAGE_SHIFT;
 		if ((v->flags & VM_ACCOUNT) && vm_commit(extra) < 0)
 			return -ENOMEM;
+		if (v->file && (v->flags & VM_SHARED) && !v->file->dentry) {
+			/* shared anonymous memory: the object grows, and is charged */
+			u64 size = (v->pgoff << PAGE_SHIFT) + (addr + new_len - v->start);
+			if (size > v->file->inode->size && ramfs_anon_resize(v->file->inode, size) < 0) {
+				if (v->flags & VM_ACCOUNT)
+					vm_uncommit(extra);
+				return -ENOMEM;
+			}
+		}
 		v->end = addr + new_len;
-		if (v->file && (v->flags & VM_SHARED) && !v->file->dentry)
-			v->file->inode->size = MAX(v->file->inode->size, (v->pgoff << PAGE_SHIFT) + (v->end - v->start));
 		vma_merge(mm, v);
 		return addr;
 	}
 	if (!(flags & MREMAP_MAYMOVE))
 		return -ENOMEM;
 	/* Move: isolate [addr, addr+old_len) as its own VMA, then relocate it. */
-	if (v->start < addr)
-		v = vma_split(mm, v, addr);
-	if (v->end > addr + old_len)
-		vma_split(mm, v, addr + old_len);
+	if (v->start < addr && !(v = vma_split(mm, v, addr)))
+		return -ENOMEM;
+	if (v->end > addr + old_len && !vma_split(mm, v, addr + old_len))
+		return -ENOMEM;
 	u64 dst;
 	if (flags & MREMAP_FIXED) {
 		dst = new_addr;
@@ -473,7 +495,29 @@ void mm_put(struct mm *mm)
 	if (mm->exe)
 		dput(mm->exe);
 	if (mm->stub_data != NO_FRAME)
-		for (int i = 0; i < STUB_DATA_PAGES; i++)
-			frame_put(mm->stub_data + i);
+		stub_data_free(mm->stub_data);
 	free(mm);
+	reclaim_mm_gone(); /* a task waiting for frames may find them now */
+}
+
+/* The stub's data pages of a new address space: every process costs them,
+ * so they are charged like guest memory (fork fails with ENOMEM when they
+ * cannot be had, instead of a fault finding no frame later). */
+u64 stub_data_alloc(void)
+{
+	if (vm_commit(STUB_DATA_PAGES) < 0)
+		return NO_FRAME;
+	/* one run (the stub maps them with one mmap), found whole even in a
+	 * fragmented physmem (physmem.c, frame_alloc_contig) */
+	u64 f = frame_alloc_contig(STUB_DATA_PAGES);
+	if (f == NO_FRAME)
+		vm_uncommit(STUB_DATA_PAGES);
+	return f;
+}
+
+void stub_data_free(u64 f)
+{
+	for (int i = 0; i < STUB_DATA_PAGES; i++)
+		frame_put(f + i);
+	vm_uncommit(STUB_DATA_PAGES);
 }

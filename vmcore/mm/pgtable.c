@@ -1,12 +1,43 @@
 /* Page tables: a four-level radix tree of 512-entry tables over the 47-bit
  * guest address space, as on x86-64.  Leaves are ptes (see mm.h).  The tree
- * is the kernel's, in host memory; the stub's mappings only cache it. */
+ * is the kernel's, in host memory; the stub's mappings only cache it.
+ *
+ * Each table is a page of host memory, and the host's own page tables of
+ * the stub grow with ours, so all page tables together are bounded: at most
+ * an eighth of mem= (and at least 4 MiB), about what a Linux machine of that
+ * size could hold.  Past it a table cannot be had and the fault is out of
+ * memory.  Without the bound a guest could read terabytes of uncharged,
+ * read-only zero memory into host page tables.  They are not charged to the
+ * commit limit: they take no physmem frame, and committed memory must never
+ * fail for want of a table. */
 #include <vmcore/mm.h>
 #include <stdlib.h>
 
 #define LEVELS 4
 #define BITS 9
 #define ENTRIES (1 << BITS)
+
+static u64 nr_tables;
+
+u64 pgtable_pages(void)
+{
+	return nr_tables;
+}
+
+u64 pgtable_max_pages(void)
+{
+	return MAX(physmem_frames / 8, 1024);
+}
+
+static void *table_alloc(size_t entry)
+{
+	if (nr_tables >= pgtable_max_pages())
+		return NULL;
+	void *t = calloc(ENTRIES, entry);
+	if (t)
+		nr_tables++;
+	return t;
+}
 
 static inline unsigned idx(u64 va, int level)
 {
@@ -20,7 +51,7 @@ pte_t *pte_lookup(struct pgtable *pt, u64 va, bool alloc)
 	if (!pt->root) {
 		if (!alloc)
 			return NULL;
-		pt->root = calloc(ENTRIES, sizeof(void *));
+		pt->root = table_alloc(sizeof(void *));
 		if (!pt->root)
 			return NULL;
 	}
@@ -30,7 +61,7 @@ pte_t *pte_lookup(struct pgtable *pt, u64 va, bool alloc)
 		if (!next) {
 			if (!alloc)
 				return NULL;
-			next = calloc(ENTRIES, level == 1 ? sizeof(pte_t) : sizeof(void *));
+			next = table_alloc(level == 1 ? sizeof(pte_t) : sizeof(void *));
 			if (!next)
 				return NULL;
 			table[idx(va, level)] = next;
@@ -48,6 +79,7 @@ static void free_table(void **table, int level)
 			if (table[i])
 				free_table(table[i], level - 1);
 	free(table);
+	nr_tables--;
 }
 
 void pgtable_free(struct pgtable *pt)

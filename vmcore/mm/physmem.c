@@ -43,6 +43,7 @@ void physmem_init(u64 bytes)
 	if (!used_map || !refs || !dirty)
 		panic("out of host memory for the frame tables");
 	nfree = physmem_frames;
+	reclaim_init(physmem_frames);
 	/* Keep 1/32 of memory (at least 256 pages) out of the commit limit
 	 * for the kernel's own use: page cache, pipe buffers, stub pages. */
 	u64 reserve = MAX(physmem_frames / 32, 256);
@@ -65,7 +66,7 @@ static void take(u64 f)
 	}
 }
 
-u64 frame_alloc_run(u64 want, u64 *got)
+static u64 alloc_run(u64 want, u64 *got)
 {
 	if (!nfree || !want)
 		return NO_FRAME;
@@ -97,7 +98,7 @@ u64 frame_alloc_run(u64 want, u64 *got)
  * first hole the rover meets is often shorter than n while plenty of
  * memory is free: that was a fork failing with ENOMEM with MemFree
  * unchanged. */
-u64 frame_alloc_contig(u64 n)
+static u64 alloc_contig(u64 n)
 {
 	if (nfree < n || !n || n > physmem_frames)
 		return NO_FRAME;
@@ -117,6 +118,23 @@ u64 frame_alloc_contig(u64 n)
 		}
 	}
 	return NO_FRAME;
+}
+
+/* Out of frames: clean page cache is taken back (reclaim.c) first. */
+u64 frame_alloc_run(u64 want, u64 *got)
+{
+	u64 f = alloc_run(want, got);
+	if (f == NO_FRAME && want && reclaim_frames(want))
+		f = alloc_run(want, got);
+	return f;
+}
+
+u64 frame_alloc_contig(u64 n)
+{
+	u64 f = alloc_contig(n);
+	if (f == NO_FRAME && n && reclaim_frames(n))
+		f = alloc_contig(n);
+	return f;
 }
 
 u64 frame_alloc(void)

@@ -5,7 +5,7 @@
  * never overlap, start < end, both page aligned, all below TASK_SIZE.
  * Adjacent anonymous private VMAs with the same rights are merged, as Linux
  * does, so that many small mmaps do not become many VMAs. */
-#include <vmcore/mm.h>
+#include "internal.h"
 #include <vmcore/vfs.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +45,7 @@ void vma_link(struct mm *mm, struct vma *nv)
 	nv->prev = v->prev;
 	v->prev->next = nv;
 	v->prev = nv;
+	mm->map_count++;
 }
 
 void vma_unlink(struct mm *mm, struct vma *v)
@@ -53,6 +54,7 @@ void vma_unlink(struct mm *mm, struct vma *v)
 	v->next->prev = v->prev;
 	if (mm->cache == v)
 		mm->cache = NULL;
+	mm->map_count--;
 }
 
 void vma_free(struct vma *v)
@@ -62,8 +64,17 @@ void vma_free(struct vma *v)
 	free(v);
 }
 
-/* Split v at addr (inside it); returns the new upper part. */
+/* Split v at addr (inside it); returns the new upper part, or NULL past
+ * MAX_MAP_COUNT (ENOMEM, as Linux). */
 struct vma *vma_split(struct mm *mm, struct vma *v, u64 addr)
+{
+	if (mm->map_count >= MAX_MAP_COUNT)
+		return NULL;
+	return vma_split_nolimit(mm, v, addr);
+}
+
+/* The same for a split whose pieces do not all stay (munmap's). */
+struct vma *vma_split_nolimit(struct mm *mm, struct vma *v, u64 addr)
 {
 	struct vma *nv = malloc(sizeof(*nv));
 	if (!nv)

@@ -40,6 +40,33 @@ void vm_uncommit(u64 pages);
 u64 vm_committed(void);
 u64 vm_commit_limit(void);
 
+/* ---- reclaim of clean page cache (reclaim.c) ---- */
+struct inode;
+struct mm;
+void reclaim_init(u64 frames);
+/* frame holds page pgoff of ino's cache, which can be read back */
+void reclaim_track(u64 frame, struct inode *ino, u64 pgoff);
+void reclaim_untrack(u64 frame);
+void reclaim_touch(u64 frame); /* used again: a second chance */
+/* The allocator found no free frame: free some; returns how many. */
+u64 reclaim_frames(u64 want);
+/* While mm (the current task's, stopped in a fault) is set, reclaim may
+ * also unmap cache pages from it; NULL ends that. */
+void reclaim_allow_unmap(struct mm *mm);
+u64 reclaim_tracked(void);
+struct task;
+/* A fault found no frame: ask address spaces running guest code to drop
+ * their mapped page cache and wait until one has; false when none can. */
+bool reclaim_wait_running(struct task *self);
+/* t's address space was asked to (reclaim_req): do it, at a point where t
+ * holds nothing (before it runs guest code again). */
+void reclaim_self(struct task *t);
+void reclaim_mm_gone(void); /* an mm went: its frames are free */
+
+/* ---- the zero pages (fault.c) ---- */
+void zero_page_init(void);
+bool is_zero_frame(u64 f);
+
 /* ---- page tables ---- */
 typedef u64 pte_t;
 #define PTE_PRESENT 0x1UL  /* a frame is assigned */
@@ -54,6 +81,8 @@ struct pgtable {
 };
 pte_t *pte_lookup(struct pgtable *pt, u64 va, bool alloc);
 void pgtable_free(struct pgtable *pt);
+u64 pgtable_pages(void);     /* tables of all mms, a page each */
+u64 pgtable_max_pages(void); /* their bound */
 void pte_range(struct pgtable *pt, u64 start, u64 end,
 	       void (*fn)(pte_t *pte, u64 va, void *arg), void *arg);
 
@@ -74,12 +103,18 @@ struct vma {
 	struct vma *next, *prev;
 };
 
+/* VMAs an mm may have (Linux's vm.max_map_count): each is host memory, and
+ * each can become a host mapping of the stub, which the host bounds alike. */
+#define MAX_MAP_COUNT 65530
+
 struct mm {
 	int users;
+	int map_count;    /* VMAs linked */
 	struct vma vmas;  /* list head, sorted by address */
 	struct vma *cache;
 	struct pgtable pt;
 	struct host_as as;
+	bool reclaim_req; /* drop mapped page cache at the next kernel entry */
 	u64 stub_data;    /* first frame of the stub's data pages */
 	u64 start_brk, brk;
 	u64 start_stack, arg_start, arg_end, env_start, env_end;
@@ -94,6 +129,9 @@ struct mm {
 };
 
 struct mm *mm_alloc(void);
+/* The stub's STUB_DATA_PAGES data frames, charged; NO_FRAME when none. */
+u64 stub_data_alloc(void);
+void stub_data_free(u64 first);
 /* A copy of mm for fork: private pages shared copy-on-write (the parent's
  * host mappings of them are write-protected). */
 struct mm *mm_dup(struct mm *old);

@@ -88,6 +88,7 @@ struct task {
 	pthread_cond_t sleep_cond;  /* for sleeps on nothing else (nanosleep, pause) */
 	bool in_user;           /* guest code may be running (BKL released) */
 	u64 fault_retry;        /* address+1 of an access fault being retried once */
+	int oom_retry;          /* faults retried after waiting for reclaim (reclaim.c) */
 	bool syscall_event;     /* the last event was a system call (restart logic) */
 	bool stopped;           /* job-control stop */
 	int stop_sig;

@@ -21,6 +21,7 @@ bool selected_signals(struct task *t);
 /* Task events, as strace shows them. */
 void trace_signal(struct task *t, const siginfo_t *si);
 void trace_task_exit(struct task *t, int status);
+void trace_task_free(struct task *t); /* its struct is about to go */
 void trace_exec(struct task *t, const char *path);
 /* Run-time control (tracefs) */
 int trace_set_filter(const char *expr);

@@ -53,6 +53,9 @@ struct inode_ops {
 	/* page cache: fill one page (zero past the end), write one back */
 	int (*readpage)(struct inode *ino, u64 pgoff, void *dst);
 	int (*writepage)(struct inode *ino, u64 pgoff, const void *src, size_t len);
+	/* charge (pages > 0) or give back (< 0) page-cache pages of a file
+	 * whose pages cannot be re-read (ramfs/tmpfs): 0 or -ENOSPC */
+	int (*account)(struct inode *ino, long pages);
 };
 
 struct dirent_sink;
@@ -70,9 +73,11 @@ struct file_ops {
 	bool seekable;
 };
 
+struct pc_slot;
 struct page_cache {
-	u64 *frames;  /* NO_FRAME where absent */
-	u64 n;        /* slots */
+	struct pc_slot *slots; /* hash table (pagecache.c) */
+	u64 cap, count;        /* slots, pages present */
+	bool may_dirty;        /* a shared writable mapping has had its pages */
 };
 
 struct inode {
@@ -138,6 +143,9 @@ void pagecache_truncate(struct inode *ino, u64 size);
 int pagecache_writeback(struct inode *ino);
 void pagecache_free(struct inode *ino);
 int pagecache_set(struct inode *ino, u64 pgoff, u64 frame);
+/* The reclaimer drops an evictable page (frame f) nobody else holds. */
+bool pagecache_evict(struct inode *ino, u64 pgoff, u64 f);
+u64 pagecache_pages(struct inode *ino);
 
 /* dentries */
 struct dentry *dentry_new(struct dentry *parent, const char *name, struct inode *ino);
@@ -154,7 +162,15 @@ long file_link_name(struct task *t, struct file *f, char *buf, size_t len);
 extern u64 nr_files, files_max;
 #define NR_OPEN_MAX 1048576
 void files_max_init(u64 mem_bytes);
+/* 0, or -ENFILE when n more open files would pass file-max (for the
+ * unprivileged, as Linux) or the ceiling that bounds the host memory they
+ * take (for everyone: guest root has no privilege on the host) */
+int files_check(int n);
 struct file *file_alloc(struct inode *ino, struct dentry *d, u32 flags);
+/* pipes: F_GETPIPE_SZ, F_SETPIPE_SZ */
+bool file_is_pipe(struct file *f);
+long pipe_get_size(struct file *f);
+long pipe_set_size(struct file *f, u64 size);
 struct file *fget(struct file *f);
 void fput(struct file *f);
 
@@ -204,12 +220,14 @@ const struct chrdev *chrdev_find(u64 rdev);
 int chrdev_open(struct inode *ino, struct file *f);
 
 /* File systems */
-extern const struct fs_type ramfs_type, hostfs_type, proc_type, tracefs_type, debugfs_type;
+extern const struct fs_type ramfs_type, tmpfs_type, hostfs_type, proc_type, tracefs_type, debugfs_type;
 /* hostfs for root= (any host directory) and the one host directory that
  * guest mounts of hostfs may use (hostfs=DIR); 0 or -errno */
 extern const struct fs_type hostfs_root_type;
 int hostfs_allow(const char *dir);
 struct inode *ramfs_new_inode(struct super_block *sb, u32 mode);
+/* shared anonymous memory's object: grow to size, charged; 0 or -ENOMEM */
+int ramfs_anon_resize(struct inode *ino, u64 size);
 long pagecache_read(struct inode *ino, void *buf, size_t len, u64 *pos);
 long pagecache_write(struct inode *ino, const void *buf, size_t len, u64 *pos);
 int cpio_unpack(struct fs_struct *fs, const void *data, size_t len);
