@@ -16,6 +16,7 @@ nothing outside the guest's root may change.  Prints the figures; exits 1
 if anything was wrong."""
 import argparse
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -128,12 +129,15 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--seconds", type=int, default=600)
     ap.add_argument("--boot", type=int, default=60)
-    ap.add_argument("--mem", default="64M")
+    ap.add_argument("--mem", default="64M", help="the fuzzer's guests")
+    ap.add_argument("--trinity-mem", default="256M",
+                    help="trinity's guests (it maps ~200 MiB of shared memory, charged whole)")
     ap.add_argument("--workers", type=int, default=4)
     ap.add_argument("--only", choices=["fuzzer", "trinity"])
     ap.add_argument("--seed", type=int, default=1)
     a = ap.parse_args()
-    bound = parse_size(a.mem) + (256 << 20)
+    bounds = {"fuzzer": parse_size(a.mem) + (256 << 20), "trinity": parse_size(a.trinity_mem) + (256 << 20)}
+    mems = {"fuzzer": a.mem, "trinity": a.trinity_mem}
     top = tempfile.mkdtemp(prefix="vmcore-fuzz-")
     marker = os.path.join(top, "marker")
     open(marker, "w").close()
@@ -144,9 +148,10 @@ def main():
         print("fuzz: %s is missing (scripts/deps.sh trinity)" % TRINITY)
         return 1
     share = a.seconds // len(stages)
-    base = ["quiet", "mem=" + a.mem, "maxtasks=128", "root=" + root, "rootfstype=hostfs"]
     problems, figures, seed = [], [], a.seed
     for stage in stages:
+        base = ["quiet", "mem=" + mems[stage], "maxtasks=128", "root=" + root, "rootfstype=hostfs"]
+        bound = bounds[stage]
         spent, boots, oopses, peak = 0, 0, 0, 0
         calls = []
         while spent < share:
@@ -180,12 +185,10 @@ def main():
                                                                              bound >> 20))
             if stage == "fuzzer" and (rc != 0 or "fuzzer done" not in out):
                 problems.append("fuzzer seed %d: init did not finish (status %s): %r" % (seed, rc, out[-300:]))
-            for line in out.splitlines():
-                if line.startswith("fuzzer: "):
-                    calls.append(int(line.split()[1]))
+            calls += [int(n) for n in re.findall(r"^fuzzer: (\d+) calls", out, re.M)]
             seed += 1
         fig = "%s: %d boots, %d s, %d oopses, peak host memory %.1f MiB (mem=%s)" % (
-            stage, boots, spent, oopses, peak / 2**20, a.mem)
+            stage, boots, spent, oopses, peak / 2**20, mems[stage])
         if calls:
             fig += ", %d calls (%.0f/s)" % (sum(calls), sum(calls) / max(1, spent))
         figures.append(fig)

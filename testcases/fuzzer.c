@@ -209,7 +209,7 @@ int main(int argc, char **argv)
 				else
 					lost++;
 			}
-	printf("fuzzer: %lu calls in %d s, %lu workers (%lu exited, %lu killed as stuck, %lu counts lost), "
+	printf("\nfuzzer: %lu calls in %d s, %lu workers (%lu exited, %lu killed as stuck, %lu counts lost), "
 	       "deaths by signal:", calls, secs, spawned, exited, killed, lost);
 	for (int s = 1; s < 65; s++)
 		if (by_signal[s])
