@@ -93,23 +93,39 @@ def test_interactive_session_with_job_control():
         assert not raw[3] & termios.ECHO and not raw[3] & termios.ISIG
         assert "\r\nhi\r\n" in run("echo hi > /tmp/x; cat /tmp/x")
         assert "\r\n1\r\n" in run("ls -l / | grep -c proc")
-        t.send("yes > /dev/null\r")
-        time.sleep(0.5)
-        t.send(b"\x03")
-        assert "^C" in run("true")
-        t.send("sleep 30\r")
-        time.sleep(0.5)
-        t.send(b"\x1a")
+        # A key typed before the job owns the terminal goes to the shell,
+        # which ignores it: type it again until the job has answered.
+        def keep_typing(key, pat):
+            for _ in range(40):
+                t.send(key)
+                try:
+                    return t.expect(pat, 0.5)
+                except AssertionError:
+                    pass
+            raise AssertionError("no %r after typing %r: %r" % (pat, key, t.buf[-800:]))
+
+        # a marker printed by the shell: it has read the line (a key typed
+        # earlier would flush the line from the terminal's input)
+        t.send("echo __Y''ES__; yes > /dev/null\r")
+        t.expect("__YES__\r\n")
+        assert "^C" in keep_typing(b"\x03", "# ")
+        t.send("echo __S''LEEP__; sleep 30\r")
+        t.expect("__SLEEP__\r\n")
+        keep_typing(b"\x1a", "Stopped")
         out = run("jobs")
         assert "Stopped" in out and "sleep 30" in out, out
         t.send("fg\r")
-        time.sleep(0.3)
-        t.send(b"\x03")
+        t.expect("fg\r\nsleep 30\r\n")  # fg names the job it continues
+        keep_typing(b"\x03", "# ")
         out = run("jobs")
         assert "sleep 30" not in out.split("jobs")[-1], out
         run("sleep 5 & true")
-        out = run("kill %1; sleep 0.2")
-        out += run("true")
+        out = run("kill %1")
+        # the shell tells of the job's end at a prompt after it ended
+        for _ in range(40):
+            if "Terminated" in out:
+                break
+            out += run("true")
         assert "Terminated" in out and "sleep 5" in out, out
         out = run("stty size; tty; ps | grep -c init")
         assert "24 80" in out and "/dev/tty1" in out, out
