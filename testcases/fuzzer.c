@@ -13,6 +13,7 @@
  * init prints one line of figures and exits 0: the kernel survived.
  * A worker's children are reaped by init as orphans. */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -127,6 +128,31 @@ static void worker(int idx, struct shared *sh)
 	}
 }
 
+static struct shared *sh;
+static pid_t pid[MAX_WORKERS];
+static unsigned long spawned, killed, by_signal[65], exited, calls, lost;
+
+/* Reaped w (a worker, or one of their orphans): a worker's count joins
+ * the total, and how it ended is counted unless we ended it ourselves. */
+static void worker_ended(pid_t w, int st, int nw, bool count_death)
+{
+	for (int i = 0; i < nw; i++) {
+		if (pid[i] != w)
+			continue;
+		pid[i] = 0;
+		if (sh->calls[i][1] == ~sh->calls[i][0] && sh->calls[i][0] < PLAUSIBLE_CALLS)
+			calls += sh->calls[i][0];
+		else
+			lost++;
+		if (!count_death)
+			continue;
+		if (WIFSIGNALED(st))
+			by_signal[WTERMSIG(st) & 63]++;
+		else
+			exited++;
+	}
+}
+
 static long long now_ns(void)
 {
 	struct timespec ts;
@@ -143,13 +169,11 @@ int main(int argc, char **argv)
 		nw = 4;
 	if (chdir("/tmp") < 0 && chdir("/") < 0)
 		return 1;
-	struct shared *sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (sh == MAP_FAILED)
 		return 1;
 	signal(SIGPIPE, SIG_IGN);
-	pid_t pid[MAX_WORKERS] = { 0 };
 	long long born[MAX_WORKERS] = { 0 };
-	unsigned long spawned = 0, killed = 0, by_signal[65] = { 0 }, exited = 0, calls = 0, lost = 0;
 	long long end = now_ns() + secs * 1000000000LL;
 	while (now_ns() < end) {
 		for (int i = 0; i < nw; i++) {
@@ -173,20 +197,8 @@ int main(int argc, char **argv)
 		nanosleep(&tick, NULL);
 		int st;
 		pid_t w;
-		while ((w = waitpid(-1, &st, WNOHANG | __WALL)) > 0) {
-			for (int i = 0; i < nw; i++)
-				if (pid[i] == w) {
-					pid[i] = 0;
-					if (sh->calls[i][1] == ~sh->calls[i][0] && sh->calls[i][0] < PLAUSIBLE_CALLS)
-						calls += sh->calls[i][0];
-					else
-						lost++;
-					if (WIFSIGNALED(st))
-						by_signal[WTERMSIG(st) & 63]++;
-					else
-						exited++;
-				}
-		}
+		while ((w = waitpid(-1, &st, WNOHANG | __WALL)) > 0)
+			worker_ended(w, st, nw, true);
 		for (int i = 0; i < nw; i++)
 			if (pid[i] > 0 && now_ns() - born[i] > WORKER_NS) {
 				kill(pid[i], SIGKILL);
@@ -201,14 +213,7 @@ int main(int argc, char **argv)
 	int st;
 	pid_t w;
 	while ((w = waitpid(-1, &st, __WALL)) > 0)
-		for (int i = 0; i < nw; i++)
-			if (pid[i] == w) {
-				pid[i] = 0;
-				if (sh->calls[i][1] == ~sh->calls[i][0] && sh->calls[i][0] < PLAUSIBLE_CALLS)
-					calls += sh->calls[i][0];
-				else
-					lost++;
-			}
+		worker_ended(w, st, nw, false);
 	printf("\nfuzzer: %lu calls in %d s, %lu workers (%lu exited, %lu killed as stuck, %lu counts lost), "
 	       "deaths by signal:", calls, secs, spawned, exited, killed, lost);
 	for (int s = 1; s < 65; s++)
