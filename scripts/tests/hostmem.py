@@ -32,6 +32,16 @@ def _status(pid):
     return res
 
 
+def host_fds(pid):
+    """How many host descriptors PID holds."""
+    return len(os.listdir("/proc/%d/fd" % pid))
+
+
+def vm_rss_kib(pid):
+    """PID's VmRSS in KiB (0 once it is gone)."""
+    return _status(pid).get("VmRSS", 0) // 1024
+
+
 def resident_bytes_of_memfd(pid, name="vmcore-physmem"):
     """Resident bytes of PID's memfd NAME (0 if it has none)."""
     fd_dir = "/proc/%d/fd" % pid

@@ -8,6 +8,7 @@ import shutil
 
 import pytest
 
+from hostmem import host_fds, vm_rss_kib
 from conftest import TESTCASES, run_guest, run_native, assert_same
 
 
@@ -124,16 +125,6 @@ def test_enfile_at_file_max(tmproot):
     assert "unprivileged: opened 1 then ENFILE" in r.out, r
 
 
-def host_fds(pid):
-    return len(os.listdir("/proc/%d/fd" % pid))
-
-
-def host_rss_kib(pid):
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
 
 
 def test_20000_hostfs_opens_then_fork_exec(tmproot):
@@ -164,7 +155,7 @@ def test_20000_hostfs_opens_then_fork_exec(tmproot):
                 chunk = os.read(p.stdout.fileno(), 4096)
                 assert chunk, ("./linux ended", seen, p.wait(), p.stderr.read()[-2000:])
                 seen += chunk
-        fds, rss = host_fds(p.pid), host_rss_kib(p.pid)
+        fds, rss = host_fds(p.pid), vm_rss_kib(p.pid)
         with open(os.path.join(files, "go"), "w"):
             pass
         out, err = p.communicate(timeout=120)

@@ -10,6 +10,7 @@ import signal
 import subprocess
 import time
 
+from hostmem import host_fds, vm_rss_kib
 from conftest import (LINUX, STUB_COMM, all_procs, assert_same, guest_cmdline, run_guest,
                       run_native)
 
@@ -56,16 +57,6 @@ def test_clone_flag_matrix():
     assert g.out.count("created") >= 30
 
 
-def host_fds(pid):
-    return len(os.listdir("/proc/%d/fd" % pid))
-
-
-def host_rss_kb(pid):
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return -1
 
 
 def host_threads(pid):
@@ -110,7 +101,7 @@ def test_5000_programs(tmproot):
                 m = re.match(r"checkpoint (\d+) of \d+: MemFree (-?\d+) kB, Committed_AS (-?\d+) kB", line)
                 if m:
                     checkpoints.append((int(m.group(1)), int(m.group(2)), int(m.group(3)),
-                                        host_fds(p.pid), host_rss_kb(p.pid), host_threads(p.pid),
+                                        host_fds(p.pid), vm_rss_kib(p.pid), host_threads(p.pid),
                                         host_stubs(p.pid)))
                     p.stdin.write(b"\n")
                     p.stdin.flush()
