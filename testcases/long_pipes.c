@@ -84,8 +84,14 @@ int main(int argc, char **argv)
 			continue;
 		long bad = 0;
 		if (threads) {
+			/* a small stack: the runs are made with mem=32M, whose
+			 * strict commit would not hold 8 workers' 8 MiB stacks
+			 * copied by every fork */
 			pthread_t t;
-			if (pthread_create(&t, NULL, loop, NULL))
+			pthread_attr_t a;
+			pthread_attr_init(&a);
+			pthread_attr_setstacksize(&a, 256 << 10);
+			if (pthread_create(&t, &a, loop, NULL))
 				_exit(10);
 			bad = (long)loop(NULL);
 			void *r;

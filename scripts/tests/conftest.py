@@ -15,9 +15,12 @@ import os
 import shutil
 import signal
 import subprocess
+import threading
 import time
 
 import pytest
+
+import hostmem
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 # The kernel under test: ./linux, or another flavour's (make coverage runs
@@ -71,7 +74,10 @@ def run_linux(args, timeout=30, stdin=subprocess.DEVNULL):
 
 
 def guest_cmdline(prog, args=(), mem=None, root=None, extra=()):
+    """The command line of a guest with PROG as init.  MEM: mem=; in a
+    test marked hole(), mem=32M unless the test names its own."""
     cmd = ["quiet"]
+    mem = mem or _bound.mem
     if mem:
         cmd.append("mem=" + mem)
     cmd += ["root=" + (root or TESTCASES), "rootfstype=hostfs", "init=/" + prog] + list(extra)
@@ -231,6 +237,134 @@ def kill_leftovers(left):
             pass
     time.sleep(0.1)
     reap_orphans()
+
+
+# -- host memory: the bound of the isolation tests ---------------------------
+
+HOST_MEMORY_LIMIT = 300 << 20
+BOUND_MEM = "32M"
+LINUX_EXE = os.path.realpath(LINUX)
+
+
+class HostMemoryBound:
+    """While a test marked hole(N) runs: its guests get mem=32M (unless it
+    names its own mem=), and every ./linux it starts (a child of pytest
+    whose executable is LINUX) is watched.  Peaks kept per pid:
+      - "hwm": ./linux's peak RSS (VmHWM, read every 10 ms while it runs,
+        and exactly, from wait4's ru_maxrss, when subprocess reaps it);
+      - "total": hostmem.host_memory() (the kernel's anonymous memory, the
+        resident part of physmem and the stubs' own memory), every 50 ms.
+    Any of them at HOST_MEMORY_LIMIT fails the test."""
+
+    def __init__(self):
+        self.mem = None
+        self.peaks = {}
+        self._stop = threading.Event()
+        self._thread = None
+
+    def start(self):
+        self.mem, self.peaks = BOUND_MEM, {}
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._thread.start()
+
+    def stop(self):
+        self.mem = None
+        if self._thread:
+            self._stop.set()
+            self._thread.join()
+            self._thread = None
+        return self.peaks
+
+    def _peak(self, pid, what, value, cmdline=None):
+        peak = self.peaks.setdefault(pid, {"hwm": 0, "total": 0, "cmdline": cmdline})
+        peak[what] = max(peak[what], value)
+        if cmdline and not peak["cmdline"]:
+            peak["cmdline"] = cmdline
+
+    def exact(self, pid, maxrss, args):
+        if self.mem:
+            self._peak(pid, "hwm", maxrss, " ".join(args[1:]))
+
+    def _linuxes(self):
+        for pid in hostmem.children_of(os.getpid()):
+            try:
+                if os.readlink("/proc/%d/exe" % pid) == LINUX_EXE:
+                    yield pid
+            except OSError:
+                pass
+
+    def _watch(self):
+        n = 0
+        while not self._stop.wait(0.01):
+            for pid in self._linuxes():
+                self._peak(pid, "hwm", hostmem.vm_hwm_kib(pid) * 1024)
+                if n % 5 == 0:
+                    self._peak(pid, "total", hostmem.host_memory(pid)["total"])
+            n += 1
+
+
+_bound = HostMemoryBound()
+
+
+def _try_wait_with_rusage(self, wait_flags):
+    """subprocess.Popen's own wait (3.11's _try_wait) by wait4: when a
+    ./linux is reaped, its peak RSS (ru_maxrss: its own, or that of a
+    child it reaped, whichever is larger) goes to the bound, exactly,
+    however the test started or ended it."""
+    try:
+        pid, sts, ru = os.wait4(self.pid, wait_flags)
+    except ChildProcessError:
+        return self.pid, 0
+    if pid == self.pid and isinstance(self.args, (list, tuple)) and self.args and \
+            self.args[0] == LINUX:
+        _bound.exact(pid, ru.ru_maxrss * 1024, self.args)
+    return pid, sts
+
+
+if hasattr(subprocess.Popen, "_try_wait"):
+    subprocess.Popen._try_wait = _try_wait_with_rusage
+
+
+def bound_mem_words():
+    """["mem=32M"] in a test marked hole(), for a command line made by hand."""
+    return ["mem=" + _bound.mem] if _bound.mem else []
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "hole(n): a regression test of an isolation hole (docs/security.md): its "
+        "guests run with mem=32M, and no ./linux it starts may reach 300 MiB of host memory")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Each phase's report on the item (item.rep_setup, item.rep_call), for
+    fixtures that judge at teardown."""
+    outcome = yield
+    rep = outcome.get_result()
+    setattr(item, "rep_" + rep.when, rep)
+
+
+@pytest.fixture(autouse=True)
+def host_memory_bound(request):
+    """The bound of tests marked hole() (HostMemoryBound)."""
+    if request.node.get_closest_marker("hole") is None:
+        yield
+        return
+    _bound.start()
+    try:
+        yield
+    finally:
+        peaks = _bound.stop()
+    over = {pid: pk for pid, pk in peaks.items()
+            if max(pk["hwm"], pk["total"]) >= HOST_MEMORY_LIMIT}
+    print("host memory of %d ./linux: peak RSS %.1f MiB, peak total %.1f MiB"
+          % (len(peaks), max([pk["hwm"] for pk in peaks.values()] + [0]) / 2**20,
+             max([pk["total"] for pk in peaks.values()] + [0]) / 2**20))
+    ran = getattr(request.node, "rep_call", None)
+    assert peaks or not ran or not ran.passed, "no ./linux was measured"
+    assert not over, "./linux over %d MiB of host memory: %r" % (HOST_MEMORY_LIMIT >> 20, over)
 
 
 @pytest.fixture

@@ -42,6 +42,11 @@ def vm_rss_kib(pid):
     return _status(pid).get("VmRSS", 0) // 1024
 
 
+def vm_hwm_kib(pid):
+    """PID's VmHWM (peak resident set) in KiB (0 once it is gone)."""
+    return _status(pid).get("VmHWM", 0) // 1024
+
+
 def resident_bytes_of_memfd(pid, name="vmcore-physmem"):
     """Resident bytes of PID's memfd NAME (0 if it has none)."""
     fd_dir = "/proc/%d/fd" % pid
@@ -80,16 +85,18 @@ def resident_bytes_of_memfd(pid, name="vmcore-physmem"):
 
 
 def children_of(pid):
+    """PID's child processes (from /proc/PID/task/*/children)."""
     kids = []
-    for d in os.listdir("/proc"):
-        if d.isdigit():
-            try:
-                with open("/proc/%s/stat" % d) as f:
-                    st = f.read()
-                if int(st[st.rindex(")") + 2:].split()[1]) == pid:
-                    kids.append(int(d))
-            except (OSError, ValueError, IndexError):
-                pass
+    try:
+        tasks = os.listdir("/proc/%d/task" % pid)
+    except OSError:
+        return kids
+    for t in tasks:
+        try:
+            with open("/proc/%d/task/%s/children" % (pid, t)) as f:
+                kids += [int(c) for c in f.read().split()]
+        except (OSError, ValueError):
+            pass
     return kids
 
 

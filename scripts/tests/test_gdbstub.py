@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from conftest import LINUX, TESTCASES
+from conftest import LINUX, TESTCASES, bound_mem_words
 
 PROGS = os.path.join(TESTCASES, "gdb")
 GDB = "/usr/bin/gdb"
@@ -94,7 +94,8 @@ class Guest:
         self.out = os.path.join(str(tmp), "out.txt")
         self.err = os.path.join(str(tmp), "err.txt")
         argv = [LINUX, "quiet", "gdb=tcp:127.0.0.1:0", "root=" + self.root, "rootfstype=hostfs",
-                "init=/" + prog] + (["gdbwait"] if wait else []) + list(extra) + ["--"] + list(args)
+                "init=/" + prog] + bound_mem_words() + (["gdbwait"] if wait else []) + list(extra) + \
+            ["--"] + list(args)
         with open(self.out, "wb") as o, open(self.err, "wb") as e:
             self.p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=o, stderr=e,
                                       start_new_session=True)
@@ -146,6 +147,7 @@ def main_addr(prog):
     return int(re.search(r"^([0-9a-f]+) T main$", out, re.M).group(1), 16)
 
 
+@pytest.mark.hole(6)
 def test_bad_packets_and_memory(tmp_path, guests):
     g = Guest(tmp_path, "basic")
     guests.append(g)

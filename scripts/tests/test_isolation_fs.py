@@ -37,6 +37,7 @@ def checks_pass(r):
     assert r.rc == 0 and "FAIL" not in r.out and "fails 0" in r.out, r
 
 
+@pytest.mark.hole(2)
 def test_hostfs_mount_refused_without_hostfs_option(tmp_path):
     """The reported hole: guest root mounting the host's "/" (or any host
     path) gets EPERM when the command line names no hostfs=DIR."""
@@ -45,6 +46,7 @@ def test_hostfs_mount_refused_without_hostfs_option(tmp_path):
     checks_pass(r)
 
 
+@pytest.mark.hole(2)
 def test_hostfs_mount_confined_to_hostfs_dir(tmp_path):
     """Under hostfs=DIR a mount's source is taken relative to DIR: "/",
     "..", "up" (-> ".."), "/sub/../../.." all give DIR; a host path and a
@@ -63,6 +65,7 @@ def test_hostfs_mount_confined_to_hostfs_dir(tmp_path):
         assert f.read() == "SECRET\n"
 
 
+@pytest.mark.hole(2)
 def test_hostfs_mount_umount_gives_descriptors_back(tmp_path):
     """3,000 mount/umount cycles under a host limit of 512 descriptors:
     each unmount gives its host descriptors back (else the mounts fail
@@ -83,12 +86,14 @@ def test_hostfs_mount_umount_gives_descriptors_back(tmp_path):
     assert status_of(p.returncode) == 0 and "fails 0" in out, (out, p.stderr.decode()[-2000:])
 
 
+@pytest.mark.hole(2)
 def test_hostfs_bad_option_refused(tmp_path):
     root, _ = make_tree(tmp_path, ["fsx_mount"])
     r = run_guest("fsx_mount", ["deny"], root=root, extra=["hostfs=" + str(tmp_path / "nope")])
     assert r.rc == 2 and "hostfs=" in r.err, r
 
 
+@pytest.mark.hole(2)
 def test_root_ro_stays_read_only(tmp_path):
     """Booted with ro: the root gives EROFS, a remount does not make it
     writable, and hostfs cannot be mounted again read-write around it."""
@@ -100,6 +105,7 @@ def test_root_ro_stays_read_only(tmp_path):
 
 # -- descriptors ------------------------------------------------------------
 
+@pytest.mark.hole(5)
 def test_emfile_at_rlimit_nofile_like_linux():
     """EMFILE at the soft RLIMIT_NOFILE, EBADF/EINVAL for dup2/F_DUPFD
     beyond it, setrlimit/prlimit's rules (soft <= hard, nr_open, only root
@@ -110,12 +116,14 @@ def test_emfile_at_rlimit_nofile_like_linux():
     assert "opened 61 then EMFILE" in g.out and g.rc == 0
 
 
+@pytest.mark.hole(5)
 def test_rlimit_nofile_defaults():
     """A fresh init has Linux's defaults: soft 1024, hard 4096."""
     r = run_guest("fsx_nofile", ["defaults"])
     assert r.rc == 0 and "nofile 1024 4096\n" in r.out, r
 
 
+@pytest.mark.hole(5)
 def test_enfile_at_file_max(tmproot):
     """fs.file-max (here from the command line, as Linux's sysctl.*=):
     /proc/sys/fs/file-max and file-nr show it; an unprivileged process
@@ -127,6 +135,7 @@ def test_enfile_at_file_max(tmproot):
 
 
 
+@pytest.mark.hole(5)
 def test_20000_hostfs_opens_then_fork_exec(tmproot):
     """4 processes hold 5,000 distinct hostfs files open each (20,000 and
     more struct files); the kernel's host descriptors stay bounded (its
@@ -172,6 +181,7 @@ def test_20000_hostfs_opens_then_fork_exec(tmproot):
     print("host fds of ./linux while the guest held %d files: %d; RSS %d KiB" % (n * procs, fds, rss))
 
 
+@pytest.mark.hole(5)
 def test_open_files_survive_descriptor_cache_churn(tmp_path):
     """Unlinked, renamed, renamed-over and hard-linked open
     files, a file in a renamed directory and a directory read in pieces
@@ -203,6 +213,7 @@ def _no_core():
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
+@pytest.mark.hole(11)
 @pytest.mark.parametrize("sig", ["SIGKILL", "SIGQUIT", "SIGUSR2", "SIGALRM", "SIGXCPU", "SIGTERM"])
 def test_terminal_restored_after_signal(sig):
     """./linux on a pty makes it raw; killed by SIG (SIGKILL: the guard
@@ -258,6 +269,7 @@ def test_terminal_restored_after_signal(sig):
         os.close(slave)
 
 
+@pytest.mark.hole(11)
 def test_terminal_after_restart_and_clean_exit(tmproot):
     """reboot(RESTART) on a pty: the kernel gives the terminal back and
     dismisses its guard before it re-executes itself, the new kernel

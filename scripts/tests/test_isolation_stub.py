@@ -6,10 +6,13 @@ import os
 import signal
 import subprocess
 
+import pytest
+
 from conftest import (LINUX, REPO, assert_same, guest_cmdline, run_guest, run_native)
 from test_host import stop, wait_for_stubs
 
 
+@pytest.mark.hole(1)
 def test_tf_munmap_really_unmaps():
     """EFLAGS.TF set before munmap: the stub's batch once ran with the
     guest's TF, the single-step trap after its first instruction passed for
@@ -22,6 +25,30 @@ def test_tf_munmap_really_unmaps():
     assert "16 of 16 reads faulted" in g.out, g
 
 
+@pytest.mark.hole(1)
+def test_tf_exploit_chain_reaches_no_host_call(tmp_path):
+    """Hole 1 end to end (testcases/esc_chain.c): stale mappings made by
+    munmap with TF, the frame allocator walked until new stubs take their
+    operation queues from those frames, two threads forging openat ops in
+    them while the stubs run batches.  On the kernel before the stub walls
+    (6655a76) every run created the host file (5 of 5, as root, in 2 s);
+    now no region stays mapped (as natively), nothing is forged and no
+    host file appears, wherever the stub's working directory is."""
+    target = tmp_path / "esc-chain-escaped"
+    cmd = [LINUX] + guest_cmdline("esc_chain", [str(target)])
+    g = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=60,
+                       stdin=subprocess.DEVNULL)
+    assert not target.exists(), g
+    assert g.returncode == 0, g
+    n = run_native("esc_chain", [str(target)])
+    assert not target.exists(), n
+    assert g.stdout == n.out, (g, n)
+    assert g.stdout == ("regions with TF-munmapped pages still mapped: 0 of 64\n"
+                        "queues forged: none; other pages reused: none\n"), g
+    assert "Oops" not in g.stderr, g
+
+
+@pytest.mark.hole(3)
 def test_tf_clone_takes_the_hosts_tid():
     """A thread created with TF set: the kernel once took the stub's first
     instruction's result as the new thread's host id and PTRACE_SEIZEd
@@ -42,6 +69,7 @@ def test_tf_clone_takes_the_hosts_tid():
         sleeper.wait()
 
 
+@pytest.mark.hole(4)
 def test_compat_mode_page_fault_does_not_hang():
     """A far return to CS=0x23, then a page fault: the batch that maps the
     page once ran in 32-bit mode, faulted for ever, and the kernel hung
@@ -51,6 +79,7 @@ def test_compat_mode_page_fault_does_not_hang():
     assert_same(g, n, "esc_compat fault")
 
 
+@pytest.mark.hole(4)
 def test_compat_syscalls_never_go_through_the_x86_64_table(tmproot):
     """The syscall instruction and int $0x80 in a 32-bit code segment (and
     int $0x80 from 64-bit code), with
@@ -71,6 +100,7 @@ def test_compat_syscalls_never_go_through_the_x86_64_table(tmproot):
     assert g.out == "64-bit int80 eax=83: ENOSYS\n", g
 
 
+@pytest.mark.hole(13)
 def test_vsyscall_page_is_answered_by_the_guest_kernel(tmp_path):
     """The legacy vsyscall entries (gettimeofday, time, getcpu) were
     emulated by the host without a ptrace stop: host time and CPU reached
@@ -88,6 +118,7 @@ def test_vsyscall_page_is_answered_by_the_guest_kernel(tmp_path):
     assert calls == ["gettimeofday", "time", "time", "getcpu", "getcpu"], calls
 
 
+@pytest.mark.hole(13)
 def test_vsyscall_with_signals_pending():
     """A signal that is pending when the kernel answers a vsyscall cannot be
     delivered at that stop (the host kills a task whose rip changed there):
@@ -98,6 +129,7 @@ def test_vsyscall_with_signals_pending():
     assert_same(g, n, "esc_vsyscall signals")
 
 
+@pytest.mark.hole(13)
 def test_stub_data_pages_hold_nothing_for_the_guest():
     """The stub's data pages are readable by guest code (above TASK_SIZE;
     Linux would fault).  They must hold nothing once a batch has run: the
@@ -108,6 +140,7 @@ def test_stub_data_pages_hold_nothing_for_the_guest():
                      "stub data pages: SIGSEGV\n"), g
 
 
+@pytest.mark.hole(1)
 def test_every_stub_runs_under_its_filter():
     """On the host: a stub has a seccomp filter (mode 2) and no_new_privs."""
     p = subprocess.Popen([LINUX] + guest_cmdline("pause_forever"), stdin=subprocess.DEVNULL,
@@ -123,6 +156,7 @@ def test_every_stub_runs_under_its_filter():
         stop(p)
 
 
+@pytest.mark.hole(1)
 def test_a_forbidden_stub_call_kills_the_stub_and_is_reported(tmp_path):
     """Wall two on its own: stub_selftest=escape makes every batch of every
     process but init carry openat("vmcore-stub-escape", O_CREAT), the host

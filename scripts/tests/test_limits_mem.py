@@ -99,6 +99,7 @@ def memroot(tmproot):
     return tmproot
 
 
+@pytest.mark.hole(8)
 def test_sparse_tmpfs_pwrite_far_out(memroot):
     """Two 1-byte pwrites at 1 TiB (and 2^62) into tmpfs files with mem=32M:
     the page-cache index follows the pages, not the offsets."""
@@ -107,6 +108,7 @@ def test_sparse_tmpfs_pwrite_far_out(memroot):
     assert_bounded(m)
 
 
+@pytest.mark.hole(9)
 def test_read_only_anonymous_memory_is_the_zero_page(memroot):
     """1 GiB of read-only anonymous memory read fully with mem=32M: no
     frame taken, nothing charged, committed memory still all there."""
@@ -118,6 +120,7 @@ def test_read_only_anonymous_memory_is_the_zero_page(memroot):
     assert_bounded(m)
 
 
+@pytest.mark.hole(9)
 def test_full_tmpfs_is_enospc_and_keeps_the_data(memroot):
     m = run_measured("memx_tmpfull", ["/mnt", "1m"], mem="32M", root=memroot)
     assert m.rc == 0 and not re.search(r"^FAIL", m.out, re.M) and "fails 0" in m.out, m
@@ -126,6 +129,7 @@ def test_full_tmpfs_is_enospc_and_keeps_the_data(memroot):
     assert_bounded(m)
 
 
+@pytest.mark.hole(9)
 def test_tmpfs_default_size_is_half_of_mem(memroot):
     """No size=: half of mem= (16 MiB of mem=32M), then ENOSPC."""
     m = run_measured("memx_tmpfull", ["/mnt", "50%"], mem="32M", root=memroot)
@@ -133,6 +137,7 @@ def test_tmpfs_default_size_is_half_of_mem(memroot):
     assert "stored %d bytes" % (16 << 20) in m.out, m
 
 
+@pytest.mark.hole(9)
 def test_full_tmpfs_like_linux(memroot, tmp_path):
     """The same program natively on a Linux tmpfs of the same size prints
     the same (the host's own tmpfs, mounted by the program)."""
@@ -150,6 +155,7 @@ def test_full_tmpfs_like_linux(memroot, tmp_path):
     assert g.out.splitlines()[:len(n.stdout.decode().splitlines())] == n.stdout.decode().splitlines()
 
 
+@pytest.mark.hole(8)
 def test_many_pipes_bounded(memroot):
     """20,000 pipes in processes of up to 1000 each, every pipe filled, with
     mem=32M: the pipes' pages are guest memory; past it, pipe() and write()
@@ -166,6 +172,7 @@ def test_many_pipes_bounded(memroot):
     assert_bounded(m)
 
 
+@pytest.mark.hole(8)
 def test_20000_idle_pipes(memroot):
     """20,000 pipes with 1 byte each: with mem=32M guest root, which file-max
     (8192 open files, as Linux's for 32 MiB) does not bind, runs out of
@@ -209,6 +216,7 @@ def big_file(root, mib):
     return "/big"
 
 
+@pytest.mark.hole(9)
 def test_file_mapping_larger_than_memory(memroot):
     """A 256 MiB hostfs file mapped and read fully (twice, then through a
     shared mapping and read(2)) with mem=32M: clean page cache is evicted,
@@ -220,6 +228,7 @@ def test_file_mapping_larger_than_memory(memroot):
     assert_bounded(m)
 
 
+@pytest.mark.hole(9)
 def test_cache_mapped_by_a_stopped_process_is_reclaimed(memroot):
     """A child maps the 256 MiB file, reads it all and stops (SIGSTOP),
     its mapping full of page cache; the parent then touches most of what
@@ -232,6 +241,7 @@ def test_cache_mapped_by_a_stopped_process_is_reclaimed(memroot):
     assert_bounded(m)
 
 
+@pytest.mark.hole(9)
 def test_cache_mapped_by_a_running_process_is_reclaimed(memroot):
     """The same with a child that goes on running guest code (a busy loop):
     the faulting parent has it kicked out of user mode; the child's own
@@ -244,6 +254,7 @@ def test_cache_mapped_by_a_running_process_is_reclaimed(memroot):
     assert_bounded(m)
 
 
+@pytest.mark.hole(8)
 @pytest.mark.parametrize("seed", [7, 12345])
 def test_fuzz_allocator_bounded(memroot, seed):
     """A seeded mix of mmap/munmap/mprotect, sparse tmpfs writes, pipes,
@@ -255,6 +266,7 @@ def test_fuzz_allocator_bounded(memroot, seed):
     assert_bounded(m)
 
 
+@pytest.mark.hole(8)
 def test_mappings_bounded_like_linux():
     """vm.max_map_count (65530): mprotect splits and new mappings stop with
     ENOMEM where Linux's do; munmap still works."""
@@ -264,6 +276,7 @@ def test_mappings_bounded_like_linux():
     assert_same(g, n, "memx_maps")
 
 
+@pytest.mark.hole(8)
 def test_tmpfs_inodes_and_links_like_linux(memroot, tmp_path):
     """nr_inodes= counts files and extra hard links (each name is host
     memory), as Linux's tmpfs does: ENOSPC past it, room again after an
@@ -283,6 +296,7 @@ def test_tmpfs_inodes_and_links_like_linux(memroot, tmp_path):
     assert n.returncode == 0 and g.out == n.stdout.decode(), (g, n)
 
 
+@pytest.mark.hole(8)
 @pytest.mark.parametrize("seed", ["3", "4"])
 def test_fuzz_mm_in_small_memory(seed):
     """The mm fuzzer (random MAP_FIXED shared and private, anonymous and
@@ -293,3 +307,15 @@ def test_fuzz_mm_in_small_memory(seed):
     g = run_guest("fuzz_mm", ["20000", seed], mem="32M", timeout=120)
     assert g.rc == 0 and "mmfuzz survived" in g.out, g
     assert "Out of memory" not in g.err, g
+
+
+@pytest.mark.hole(9)
+@pytest.mark.parametrize("prog", ["memx_commit", "memx_commit-pie"])
+def test_fork_charges_no_text(prog, tmproot):
+    """A fork charges the child's private writable mappings to the commit
+    limit, not its text: the ELF loader once mapped every segment writable
+    (to clear the end of .bss) and mprotected it after, which left text and
+    read-only data charged (1,096 kB per process instead of 332 kB), and 8
+    workers with a thread each could not fork under mem=32M."""
+    g = run_guest(prog, root=tmproot)
+    assert g.rc == 0 and g.out.startswith("ok fork charges"), g

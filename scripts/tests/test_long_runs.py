@@ -10,11 +10,14 @@ import signal
 import subprocess
 import time
 
+import pytest
+
 from hostmem import host_fds, vm_rss_kib
 from conftest import (LINUX, STUB_COMM, all_procs, assert_same, guest_cmdline, run_guest,
                       run_native)
 
 
+@pytest.mark.hole(10)
 def test_fork_pipe_workers():
     """Eight workers doing pipe + fork rounds: every read ends (a leaked
     reference to a write end stalls a worker), every fork succeeds (a
@@ -26,6 +29,7 @@ def test_fork_pipe_workers():
     assert "8 of 8 workers" in g.out
 
 
+@pytest.mark.hole(10)
 def test_fork_pipe_thread_workers():
     """The same with two threads per worker: one forks while the other
     sleeps in read(), and the child holds a copy of the other's write end
@@ -36,6 +40,7 @@ def test_fork_pipe_thread_workers():
     assert "8 of 8 workers" in g.out
 
 
+@pytest.mark.hole(10)
 def test_close_under_sleeping_read():
     """close or dup2 of a descriptor another task sleeps in read() on:
     the read keeps its file (and the pipe its reader) until it returns."""
@@ -44,6 +49,7 @@ def test_close_under_sleeping_read():
     assert "FAIL" not in g.out and g.rc == 0
 
 
+@pytest.mark.hole(12)
 def test_clone_flag_matrix():
     """clone and clone3 with unusual flag sets, each as on Linux: created
     (and what the child shares) or EINVAL; never a caller killed because
@@ -67,6 +73,7 @@ def host_stubs(pid):
     return sum(1 for st in all_procs().values() if st[2] == pid and st[0] == STUB_COMM)
 
 
+@pytest.mark.hole(12)
 def test_5000_programs(tmproot):
     """One init runs 5,000 short programs (fork, execve, a pipe and a
     thread each) and every one exits as it should.  At each checkpoint
@@ -132,6 +139,7 @@ def test_5000_programs(tmproot):
     assert last[4] - checkpoints[1][4] < 4096, "host RSS grew: %r" % checkpoints
 
 
+@pytest.mark.hole(12)
 def test_clone_vm_child_outlives_its_parent():
     """A clone(CLONE_VM) child lives on in its parent's stub after the
     parent exits or execs, even before the child first ran (the stub used

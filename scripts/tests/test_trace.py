@@ -560,6 +560,7 @@ def test_trace_file_while_running_and_after_sigterm(tmp_path):
 
 @pytest.mark.parametrize("opts", [["strace"], ["strace", "trace_fmt=json"], ["trace_c"],
                                   ["trace_failed", "strace"]])
+@pytest.mark.hole(7)
 def test_unassigned_numbers(opts):
     """Numbers Linux leaves unassigned (335-423, 451-511) and far-out ones
     are ENOSYS, traced as strace names them (syscall_0x14f with six hex

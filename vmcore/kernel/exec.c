@@ -225,18 +225,21 @@ static long elf_map(struct task *t, struct file *f, struct elf_image *im, u64 wa
 		u64 off = p->p_offset & PAGE_MASK;
 		long r;
 		if (p->p_filesz) {
-			r = do_mmap(mm, start, PAGE_ALIGN(fend) - start, prot | PROT_WRITE,
+			/* Zero the rest of the last file page of a writable segment, as
+			 * Linux's padzero: it is the start of .bss, and ld.so's early
+			 * allocator takes the tail of the page as zeroed memory.  Only
+			 * a segment that needs it is mapped writable for the clearing:
+			 * a private writable mapping is charged to the commit limit
+			 * (and stays charged after mprotect), as on Linux, where text
+			 * and read-only data are not. */
+			bool pad = (mend > fend || (p->p_flags & PF_W)) && (fend & ~PAGE_MASK);
+			r = do_mmap(mm, start, PAGE_ALIGN(fend) - start, pad ? prot | PROT_WRITE : prot,
 				    MAP_PRIVATE | MAP_FIXED, f, off);
 			if (r < 0)
 				return r;
-			/* Zero the rest of the last file page of a writable segment, as
-			 * Linux's padzero: it is the start of .bss, and ld.so's early
-			 * allocator takes the tail of the page as zeroed memory. */
-			if ((mend > fend || (p->p_flags & PF_W)) && (fend & ~PAGE_MASK)) {
-				if (clear_user(mm, fend, PAGE_ALIGN(fend) - fend) < 0)
-					return -EFAULT;
-			}
-			if (!(prot & PROT_WRITE))
+			if (pad && clear_user(mm, fend, PAGE_ALIGN(fend) - fend) < 0)
+				return -EFAULT;
+			if (pad && !(prot & PROT_WRITE))
 				do_mprotect(mm, start, PAGE_ALIGN(fend) - start, prot);
 		}
 		u64 anon = PAGE_ALIGN(p->p_filesz ? fend : start);
