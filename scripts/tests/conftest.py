@@ -116,6 +116,23 @@ def run_native(prog, args=(), root=None, timeout=20, chroot=False):
                p.stderr.decode(errors="replace"), time.monotonic() - t0)
 
 
+NOBODY = (65534, 65534)
+
+
+def run_guest_as(ids, prog, args=(), **kw):
+    """PROG run in the guest as uid:gid IDS (no supplementary groups), by
+    testcases/asuser under init; kw as run_guest (root: a copy must hold
+    asuser too).  The guest's cwd is its root, where PROG is."""
+    return run_guest("asuser", [str(ids[0]), str(ids[1]), prog] + list(args), **kw)
+
+
+def run_native_as(ids, prog, args=(), root=None, timeout=20):
+    """The native run of run_guest_as: the same wrapper, started as root
+    in ROOT (default build/testcases), drops to IDS and runs PROG."""
+    return run_native("asuser", [str(ids[0]), str(ids[1]), prog] + list(args), root=root,
+                      timeout=timeout)
+
+
 def assert_same(g, n, what=""):
     """The guest run G and the native run N printed the same and ended
     with the same status; on failure, a diff of the outputs."""
