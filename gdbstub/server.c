@@ -946,6 +946,13 @@ static void session(void)
 	char *pkt = malloc(GDB_PACKET_SIZE + 1);
 	if (!pkt)
 		return;
+	/* gdbwait: until init's program is loaded there is no process to
+	 * report, and '?' would answer W00 ("the target is not running") to
+	 * a client that comes early (seen with a dynamic init under load) */
+	bkl_lock();
+	while (gdb_wait_at_start && !kd_init_loaded)
+		pthread_cond_wait(&kd_cond, bkl_mutex());
+	bkl_unlock();
 	running = false;
 	noack = false;
 	extended = false;

@@ -381,8 +381,13 @@ void gdb_exit(struct task *t, int status)
 	notify();
 }
 
+bool kd_init_loaded;
+
 void gdb_attach_init(struct task *t)
 {
+	/* a client that came before init's program was loaded waits for this */
+	kd_init_loaded = true;
+	pthread_cond_broadcast(&kd_cond);
 	if ((!kd_proc_find(t->tgid) && !proc_new(t->tgid)) || !(t->gdb = gtask_new()))
 		return;
 	t->gdb->stop_req = true;

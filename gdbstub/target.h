@@ -78,6 +78,8 @@ struct kd_proc {
 extern struct kd_proc *kd_procs;
 /* The stub thread sleeps here: a task parked or has an event. */
 extern pthread_cond_t kd_cond;
+/* gdbwait: init's program is loaded and init stops for the debugger */
+extern bool kd_init_loaded;
 /* The stub is told (a byte on this pipe) when something happened. */
 extern int kd_notify_fd[2];
 /* Report fork, vfork and exec events (the client asked for them); when

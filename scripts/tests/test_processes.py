@@ -101,3 +101,14 @@ def test_init_takes_only_handled_signals():
                        text=True, timeout=20, stdin=subprocess.DEVNULL)
     assert n.returncode == 0 and "0 failures" in n.stdout, n
     assert g.out == n.stdout and g.rc == 0, (g, n.stdout)
+
+
+def test_exec_state_and_wait_family():
+    """The alternate signal stack does not survive execve (a child's first
+    SA_ONSTACK signal once ran on memory of the old image and faulted);
+    children belong to the thread group: another thread waits for them
+    (wait4 gave ECHILD), __WNOTHREAD limits wait to the caller's own, and
+    a thread's children pass to a remaining thread when it exits."""
+    g = run_guest("exec_state")
+    assert_same(g, run_native("exec_state"), "exec_state")
+    assert g.rc == 0 and "FAIL" not in g.out, g

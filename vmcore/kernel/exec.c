@@ -656,6 +656,9 @@ again:
 	for (int i = 0; i < _NSIG_LINUX; i++)
 		if (t->sighand->action[i].handler != (u64)SIG_IGN)
 			memset(&t->sighand->action[i], 0, sizeof(t->sighand->action[i]));
+	/* the alternate signal stack was memory of the old image */
+	t->altstack_sp = t->altstack_size = 0;
+	t->altstack_flags = 0;
 	vfork_release(t);
 	exit_timers(t, true);
 	r = 0;

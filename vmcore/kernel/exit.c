@@ -176,9 +176,20 @@ void task_release_unstarted(struct task *t)
  * loses its last link outside may be orphaned with stopped members. */
 static void reparent_children(struct task *t)
 {
-	struct task *init = task_find(1);
+	struct task *init = task_find(1), *heir = NULL;
+	/* children belong to the thread group: while another thread of it
+	 * lives, they stay in the family (Linux's find_alive_thread) */
+	for (struct task *q = all_tasks; q && !heir; q = q->next_task)
+		if (q != t && q->tgid == t->tgid && q->state == TASK_RUNNING && !q->exiting)
+			heir = q;
+	/* or the leader, which outlives the group's other threads and hands
+	 * its children to init when the group is gone */
+	if (!heir && t != t->group_leader)
+		heir = t->group_leader;
 	for (struct task *c = all_tasks; c; c = c->next_task)
-		if (c->parent == t && c != init) {
+		if (c->parent == t && heir) {
+			c->parent = heir;
+		} else if (c->parent == t && c != init) {
 			c->parent = init;
 			if (c == c->group_leader && c->state == TASK_RUNNING)
 				kill_orphaned_pgrp(c, t);
@@ -228,6 +239,7 @@ _Noreturn void exit_notify_and_die(struct task *t, int status)
 	}
 	exit_resources(t);
 	if (t != leader) {
+		reparent_children(t);
 		release_mm(t);
 		if (t->sighand)
 			sighand_put(t->sighand);
@@ -286,9 +298,11 @@ _Noreturn void exit_notify_and_die(struct task *t, int status)
 	pthread_exit(NULL);
 }
 
-static bool wait_match(struct task *t, struct task *c, int pid)
+/* A child of t's thread group (of t itself only with __WNOTHREAD) that
+ * PID selects. */
+static bool wait_match(struct task *t, struct task *c, int pid, int options)
 {
-	if (c->parent != t)
+	if (!c->parent || ((options & __WNOTHREAD) ? c->parent != t : c->parent->tgid != t->tgid))
 		return false;
 	if (pid > 0)
 		return c->tgid == pid;
@@ -304,7 +318,7 @@ static long do_wait(struct task *t, int pid, int options, int *status, struct ru
 	for (;;) {
 		bool any = false;
 		for (struct task *c = all_tasks; c; c = c->next_task) {
-			if (c->tid != c->tgid || !wait_match(t, c, pid))
+			if (c->tid != c->tgid || !wait_match(t, c, pid, options))
 				continue;
 			any = true;
 			if (c->state == TASK_RUNNING && c->stopped && !c->stop_reported && (options & WUNTRACED)) {
@@ -376,8 +390,8 @@ SYSCALL_DEFINE(waitid)
 	case P_PGID: if (id < 0) return -EINVAL; pid = id ? -id : 0; break;
 	default: return -EINVAL;
 	}
-	int wopts = (options & WNOHANG) | (options & WNOWAIT) | ((options & WSTOPPED) ? WUNTRACED : 0) |
-		    (options & WCONTINUED);
+	int wopts = (options & (WNOHANG | WNOWAIT | WCONTINUED | __WNOTHREAD)) |
+		    ((options & WSTOPPED) ? WUNTRACED : 0);
 	long r = do_wait(t, pid, wopts, &status, NULL);
 	if (r < 0)
 		return r;
@@ -414,7 +428,7 @@ SYSCALL_DEFINE(setpgid)
 	if (pgid < 0)
 		return -EINVAL;
 	struct task *p = task_find(pid);
-	if (!p || (p != t && p->parent != t))
+	if (!p || (p->tgid != t->tgid && (!p->parent || p->parent->tgid != t->tgid)))
 		return -ESRCH;
 	if (p->sid != t->sid)
 		return -EPERM;
