@@ -7,7 +7,7 @@
 # want of a tool.
 set -e
 PKGS="gcc make busybox-static gdb gdbserver libelf-dev libdw-dev python3-pytest cpio elfutils
-	lcov gcovr strace trinity libpython3.11-testsuite $*"
+	lcov gcovr strace trinity libpython3.11-testsuite sqlite3 xz-utils util-linux bsdutils $*"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -31,6 +31,7 @@
 #include <fcntl.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -306,6 +307,13 @@ void host_pin(struct host_thread *t, int cpu)
 	sched_setaffinity(0, sizeof(set), &set);
 	sched_setaffinity(t->tid, sizeof(set), &set);
 	t->cpu = cpu;
+}
+
+void host_set_nice(struct host_thread *t, int nice)
+{
+	/* never below 0: a guest's niceness may yield the host's CPU, never
+	 * take it from the host's other work (or from the kernel itself) */
+	setpriority(PRIO_PROCESS, t->tid, nice > 0 ? nice : 0);
 }
 
 static void stub_broken(struct host_as *as, const char *why);

@@ -180,6 +180,9 @@ long do_fork(struct task *p, u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls)
 		t->altstack_size = p->altstack_size;
 	}
 	memcpy(t->rlimits, p->rlimits, sizeof(t->rlimits));
+	t->nice = p->nice;
+	t->policy = p->policy;
+	t->rt_priority = p->rt_priority;
 	t->pgid = p->pgid;
 	t->sid = p->sid;
 	t->start_time_ns = ktime_ns();

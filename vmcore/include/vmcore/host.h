@@ -102,6 +102,9 @@ void host_as_kill(struct host_as *as);
 bool host_as_mine(const struct host_as *as);
 
 void host_pin(struct host_thread *t, int cpu);
+/* The host niceness of a guest thread: its guest nice, or 0 if that is
+ * below 0 (kernel/sched.c). */
+void host_set_nice(struct host_thread *t, int nice);
 
 /* Threads: make a new host thread in t's address space (run on t, which
  * must be stopped and traced by the caller); returns its tid or -errno.
