@@ -407,7 +407,8 @@ int vfs_open_dentry(struct dentry *d, u32 flags, struct file **out)
 		dput(d);
 		return nf;
 	}
-	struct file *f = file_alloc(ino, d, flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC));
+	/* the open hooks see O_NOCTTY (a terminal's); the file keeps none of these */
+	struct file *f = file_alloc(ino, d, flags & ~(O_CREAT | O_EXCL | O_TRUNC));
 	dput(d);
 	if (!f)
 		return -ENFILE;
@@ -431,6 +432,7 @@ int vfs_open_dentry(struct dentry *d, u32 flags, struct file **out)
 	} else {
 		f->ops = NULL;
 	}
+	f->flags &= ~O_NOCTTY;
 	*out = f;
 	return 0;
 }
@@ -451,7 +453,8 @@ const struct chrdev *chrdev_find(u64 rdev)
 {
 	u32 ma = major(rdev), mi = minor(rdev);
 	for (size_t i = 0; i < ARRAY_SIZE(chrdevs); i++)
-		if (chrdevs[i] && chrdevs[i]->major == ma && chrdevs[i]->minor == mi)
+		if (chrdevs[i] && chrdevs[i]->major == ma && mi >= chrdevs[i]->minor &&
+		    mi - chrdevs[i]->minor < MAX(chrdevs[i]->nminors, 1U))
 			return chrdevs[i];
 	return NULL;
 }
