@@ -12,7 +12,9 @@ same command natively; prints a table side by side:
 How a module runs (the same script in both places, as init of the guest
 and natively under `unshare -m`):
   - the root is the host's own, read-only (./linux: root=/ ro, hostfs);
-  - proc on /proc, a fresh tmpfs on /tmp and /dev/shm;
+  - proc on /proc, a fresh tmpfs on /tmp and /dev/shm, and in the guest
+    devpts on /dev/pts (as its init would; natively a new devpts instance
+    would not be the host's /dev/ptmx's);
   - PATH, HOME=/tmp, LANG=C.UTF-8, cd /tmp;
   - /usr/bin/python3 -m test -v MODULE.
 Natively the mounts are made in a private mount namespace, so the host's
@@ -57,7 +59,9 @@ MODULES = [
 ]
 NET = {m for m, counted in MODULES if not counted}
 
-SCRIPT = ("mount -t proc proc /proc 2>/dev/null; mount -t tmpfs tmpfs /tmp && "
+SCRIPT = ("mount -t proc proc /proc 2>/dev/null; "
+          "[ $$ = 1 ] && mount -t devpts -o mode=620,ptmxmode=666 devpts /dev/pts; "
+          "mount -t tmpfs tmpfs /tmp && "
           "mount -t tmpfs tmpfs /dev/shm && cd /tmp && "
           "export PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin HOME=/tmp LANG=C.UTF-8 && "
           "exec /usr/bin/python3 -m test -v %s")

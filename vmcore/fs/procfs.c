@@ -153,7 +153,9 @@ long file_link_name(struct task *t, struct file *f, char *buf, size_t len)
 	int n;
 	if (f->dentry && f->dentry->parent != f->dentry)
 		return dentry_name(t, f->dentry, buf, len);
-	if (S_ISFIFO(f->inode->mode))
+	if (f->inode->seals & MEMFD_SEALABLE) /* fs/memfd.c */
+		n = snprintf(buf, len, "/%s (deleted)", f->dentry ? f->dentry->name : "memfd:");
+	else if (S_ISFIFO(f->inode->mode))
 		n = snprintf(buf, len, "pipe:[%llu]", (unsigned long long)f->inode->ino);
 	else if (S_ISCHR(f->inode->mode))
 		n = snprintf(buf, len, "/dev/console");

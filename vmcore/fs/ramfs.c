@@ -254,6 +254,9 @@ static int ramfs_truncate(struct inode *ino, u64 size)
 {
 	if (size > RAMFS_MAXBYTES)
 		return -EFBIG;
+	int r = memfd_may_truncate(ino, size);
+	if (r < 0)
+		return r;
 	pagecache_truncate(ino, size);
 	ino->size = size;
 	touch(ino);
@@ -388,6 +391,9 @@ static long ramfs_write(struct file *f, const void *buf, size_t len, u64 *pos)
 {
 	if (f->flags & O_APPEND)
 		*pos = f->inode->size;
+	int r = memfd_may_write(f->inode, *pos, len);
+	if (r < 0)
+		return r;
 	return pagecache_write(f->inode, buf, len, pos);
 }
 

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <linux/stat.h>
 #include <stdlib.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
@@ -241,6 +242,47 @@ SYSCALL_DEFINE(pwritev)
 	if (!r && (!f->ops || !f->ops->seekable))
 		r = -ESPIPE;
 	return r < 0 ? r : rwv(t, f, a->a[1], a->a[2], &pos, true);
+}
+
+/* preadv2/pwritev2(fd, iov, n, pos_l, pos_h, flags): a position of -1 is
+ * the file's own; RWF_APPEND writes at the end; RWF_NOWAIT gives EAGAIN
+ * where the call would wait; RWF_HIPRI, RWF_DSYNC and RWF_SYNC change
+ * nothing here (writes reach the page cache or the host at once). */
+static long rwv2(struct task *t, const struct syscall_args *a, bool write)
+{
+	struct file *f = fd_get(t, a->a[0]);
+	long r = rw_check(f, write);
+	u64 flags = a->a[5];
+	s64 off = a->a[3];
+	if (r < 0)
+		return r;
+	if (flags & ~(u64)(RWF_HIPRI | RWF_DSYNC | RWF_SYNC | RWF_NOWAIT | RWF_APPEND))
+		return -EOPNOTSUPP;
+	if (off < -1)
+		return -EINVAL;
+	if (off != -1 && (!f->ops || !f->ops->seekable))
+		return -ESPIPE;
+	if ((flags & RWF_NOWAIT) && f->ops && !f->ops->seekable && f->ops->poll &&
+	    !(f->ops->poll(f) & (write ? POLLOUT : POLLIN)))
+		return -EAGAIN;
+	u64 pos = off;
+	u64 *posp = off == -1 ? &f->pos : &pos;
+	if (!write || !(flags & RWF_APPEND) || (f->flags & O_APPEND))
+		return rwv(t, f, a->a[1], a->a[2], posp, write);
+	f->flags |= O_APPEND; /* this call only */
+	r = rwv(t, f, a->a[1], a->a[2], posp, write);
+	f->flags &= ~O_APPEND;
+	return r;
+}
+
+SYSCALL_DEFINE(preadv2)
+{
+	return rwv2(t, a, false);
+}
+
+SYSCALL_DEFINE(pwritev2)
+{
+	return rwv2(t, a, true);
 }
 
 SYSCALL_DEFINE(lseek)
@@ -976,6 +1018,9 @@ SYSCALL_DEFINE(fcntl)
 		f->flags = (f->flags & ~mask) | (a->a[2] & mask);
 		return 0;
 	}
+	case 1033: /* F_ADD_SEALS */
+	case 1034: /* F_GET_SEALS */
+		return memfd_fcntl(f, a->a[1], a->a[2]);
 	case 1032: /* F_GETPIPE_SZ */
 		return pipe_get_size(f);
 	case 1031: /* F_SETPIPE_SZ */

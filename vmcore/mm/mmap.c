@@ -151,6 +151,9 @@ long do_mmap(struct mm *mm, u64 addr, u64 len, int prot, int flags, struct file 
 			return -EACCES;
 		if (shared && (prot & PROT_WRITE) && acc != O_RDWR)
 			return -EACCES;
+		long r = memfd_may_map(file->inode, shared && (prot & PROT_WRITE));
+		if (r < 0)
+			return r;
 	}
 	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
 		if (addr & ~PAGE_MASK)
@@ -301,6 +304,9 @@ long do_mprotect(struct mm *mm, u64 addr, u64 len, int prot)
 		if (v->file && (v->flags & VM_SHARED) && (prot & PROT_WRITE) &&
 		    (v->file->flags & O_ACCMODE) != O_RDWR)
 			return -EACCES;
+		if (v->file && (v->flags & VM_SHARED) && (prot & PROT_WRITE) &&
+		    memfd_may_map(v->file->inode, true) < 0)
+			return -EACCES; /* Linux: a sealed memfd's mapping stays read-only */
 		v->prot = prot;
 		struct prot_ctx c = { mm, v, 0, 0, 0 };
 		pte_range(&mm->pt, v->start, v->end, prot_pte, &c);

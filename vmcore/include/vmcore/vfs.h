@@ -93,7 +93,14 @@ struct inode {
 	struct page_cache pc;
 	void *priv;
 	struct inode *hash_next; /* file system's inode cache */
+	u32 seals;               /* F_SEAL_* of a memfd (MEMFD_SEALABLE: it is one) */
 };
+#define MEMFD_SEALABLE (1U << 31)
+/* memfd seals (fs/memfd.c): 0 or -EPERM */
+int memfd_may_write(struct inode *ino, u64 pos, size_t len);
+int memfd_may_truncate(struct inode *ino, u64 size);
+int memfd_may_map(struct inode *ino, bool shared_write);
+long memfd_fcntl(struct file *f, unsigned cmd, u64 arg);
 
 struct fs_type {
 	const char *name;
