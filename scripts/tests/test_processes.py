@@ -112,3 +112,11 @@ def test_exec_state_and_wait_family():
     g = run_guest("exec_state")
     assert_same(g, run_native("exec_state"), "exec_state")
     assert g.rc == 0 and "FAIL" not in g.out, g
+
+
+def test_pidfds():
+    """pidfd_open, pidfd_send_signal (its scopes and siginfo rules),
+    pidfd_getfd, poll on a pidfd, waitid(P_PIDFD) and PIDFD_NONBLOCK."""
+    g = run_guest("pidfd")
+    assert_same(g, run_native("pidfd"), "pidfd")
+    assert g.rc == 0 and "FAIL" not in g.out, g

@@ -21,6 +21,7 @@ pthread_cond_t vfork_cond = PTHREAD_COND_INITIALIZER;
 void wake_child_waiters(void)
 {
 	pthread_cond_broadcast(&child_cond);
+	poll_wake(); /* a pidfd becomes readable */
 }
 
 void vfork_release(struct task *t)
@@ -381,6 +382,7 @@ SYSCALL_DEFINE(wait4)
 SYSCALL_DEFINE(waitid)
 {
 	int idtype = a->a[0], id = a->a[1], options = a->a[3], status = 0, pid;
+	bool nonblock_fd = false; /* a PIDFD_NONBLOCK pidfd: EAGAIN, not 0, if none is ready */
 	if (!(options & (WEXITED | WSTOPPED | WCONTINUED)) ||
 	    (options & ~(WNOHANG | WNOWAIT | WEXITED | WSTOPPED | WCONTINUED | __WALL | __WCLONE | __WNOTHREAD)))
 		return -EINVAL;
@@ -388,6 +390,18 @@ SYSCALL_DEFINE(waitid)
 	case P_ALL: pid = -1; break;
 	case P_PID: if (id <= 0) return -EINVAL; pid = id; break;
 	case P_PGID: if (id < 0) return -EINVAL; pid = id ? -id : 0; break;
+	case 3 /* P_PIDFD */: {
+		long err;
+		struct file *pf = pidfd_get(t, id, &err);
+		if (!pf)
+			return err;
+		pid = pidfd_pid(pf);
+		if (pf->flags & O_NONBLOCK) {
+			options |= WNOHANG;
+			nonblock_fd = true;
+		}
+		break;
+	}
 	default: return -EINVAL;
 	}
 	int wopts = (options & (WNOHANG | WNOWAIT | WCONTINUED | __WNOTHREAD)) |
@@ -395,6 +409,8 @@ SYSCALL_DEFINE(waitid)
 	long r = do_wait(t, pid, wopts, &status, NULL);
 	if (r < 0)
 		return r;
+	if (!r && nonblock_fd)
+		return -EAGAIN;
 	if (a->a[2]) {
 		siginfo_t si;
 		memset(&si, 0, sizeof(si));

@@ -585,6 +585,27 @@ static int kill_one(struct task *t, struct task *p, int sig, const siginfo_t *si
 	return send_signal(p, sig, si);
 }
 
+int kill_process(struct task *t, struct task *p, int sig, const siginfo_t *si)
+{
+	siginfo_t user;
+	if (!si) {
+		sender_info(t, sig, &user);
+		si = &user;
+	}
+	return kill_one(t, process_target(p, sig), sig, si);
+}
+
+int kill_thread(struct task *t, struct task *p, int sig, const siginfo_t *si)
+{
+	siginfo_t user;
+	if (!si) {
+		sender_info(t, sig, &user);
+		user.si_code = SI_TKILL;
+		si = &user;
+	}
+	return kill_one(t, p, sig, si);
+}
+
 SYSCALL_DEFINE(kill)
 {
 	int pid = a->a[0], sig = a->a[1];

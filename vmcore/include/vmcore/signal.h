@@ -37,6 +37,15 @@ int wait_interruptible(struct task *t, pthread_cond_t *c, const struct timespec 
 /* Tell a parent about a child's exit (SIGCHLD with CLD_* info). */
 void notify_parent_exit(struct task *child);
 struct task *process_target(struct task *p, int sig);
+/* kill(2)'s delivery of SIG to process P (the checks of kill(2)
+ * included; 0: a probe), with SI (NULL: kill's own, SI_USER). */
+int kill_process(struct task *t, struct task *p, int sig, const siginfo_t *si);
+/* the same to thread P alone (tgkill's SI_TKILL when SI is NULL) */
+int kill_thread(struct task *t, struct task *p, int sig, const siginfo_t *si);
+/* pidfds (kernel/pidfd.c): the file of pidfd FD (NULL, *err -EBADF or
+ * -EINVAL), and the process id it names */
+struct file *pidfd_get(struct task *t, int fd, long *err);
+int pidfd_pid(struct file *f);
 /* Timers: drop a process's timers at exit, its POSIX timers at exec. */
 void exit_timers(struct task *t, bool exec);
 u64 task_cpu_ns(struct task *t);
