@@ -59,5 +59,4 @@ void console_init(void)
 	for (size_t i = 0; i < ARRAY_SIZE(devs); i++)
 		register_chrdev(&devs[i]);
 	tty_init();
-	pty_init();
 }

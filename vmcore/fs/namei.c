@@ -453,8 +453,7 @@ const struct chrdev *chrdev_find(u64 rdev)
 {
 	u32 ma = major(rdev), mi = minor(rdev);
 	for (size_t i = 0; i < ARRAY_SIZE(chrdevs); i++)
-		if (chrdevs[i] && chrdevs[i]->major == ma && mi >= chrdevs[i]->minor &&
-		    mi - chrdevs[i]->minor < MAX(chrdevs[i]->nminors, 1U))
+		if (chrdevs[i] && chrdevs[i]->major == ma && chrdevs[i]->minor == mi)
 			return chrdevs[i];
 	return NULL;
 }

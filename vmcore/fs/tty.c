@@ -19,7 +19,6 @@
 #include <vmcore/signal.h>
 #include <vmcore/syscall.h>
 #include <vmcore/host.h>
-#include <vmcore/tty.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -28,8 +27,32 @@
 #include <termios.h>
 #include <unistd.h>
 
-static struct tty console = { .cond = PTHREAD_COND_INITIALIZER };
-static struct tty *all_ttys = &console; /* the console, then the ptys (pty.c) */
+/* The kernel's struct termios (NCCS = 19) and termios2. */
+struct ktermios {
+	u32 c_iflag, c_oflag, c_cflag, c_lflag;
+	u8 c_line;
+	u8 c_cc[19];
+};
+struct ktermios2 {
+	struct ktermios t;
+	u32 ispeed, ospeed;
+};
+
+#define TTY_BUF 8192
+
+static struct tty {
+	bool is_tty;            /* host stdin is a terminal */
+	struct ktermios tio;
+	struct winsize ws;
+	u8 rbuf[TTY_BUF];       /* input ready for read() */
+	size_t rhead, rlen;
+	int eofs;               /* ^D on an empty line: reads returning 0 */
+	bool host_eof;
+	char line[4096];        /* the line being edited (canonical mode) */
+	size_t llen;
+	int session, pgrp;      /* controlling session, foreground group */
+	pthread_cond_t cond;
+} tty = { .cond = PTHREAD_COND_INITIALIZER };
 
 static struct termios host_saved;
 static bool host_raw;
@@ -64,14 +87,14 @@ static void winch_handler(int sig)
 	(void)sig;
 }
 
-void tty_defaults(struct tty *tty)
+static void tty_defaults(void)
 {
 	static const u8 cc[19] = { 3, 28, 127, 21, 4, 0, 1, 0, 17, 19, 26, 0, 18, 15, 23, 22, 0, 0, 0 };
-	tty->tio.c_iflag = ICRNL | IXON;
-	tty->tio.c_oflag = OPOST | ONLCR;
-	tty->tio.c_cflag = B38400 | CS8 | CREAD | HUPCL;
-	tty->tio.c_lflag = ISIG | ICANON | ECHO | ECHOE | ECHOK | ECHOCTL | ECHOKE | IEXTEN;
-	memcpy(tty->tio.c_cc, cc, sizeof(cc));
+	tty.tio.c_iflag = ICRNL | IXON;
+	tty.tio.c_oflag = OPOST | ONLCR;
+	tty.tio.c_cflag = B38400 | CS8 | CREAD | HUPCL;
+	tty.tio.c_lflag = ISIG | ICANON | ECHO | ECHOE | ECHOK | ECHOCTL | ECHOKE | IEXTEN;
+	memcpy(tty.tio.c_cc, cc, sizeof(cc));
 }
 
 /* ---- output ---- */
@@ -90,83 +113,75 @@ static void host_write(const void *buf, size_t len)
 	}
 }
 
-static void device_write(struct tty *tty, const u8 *buf, size_t len)
-{
-	if (tty->ops)
-		tty->ops->write(tty, buf, len);
-	else
-		host_write(buf, len);
-}
-
 /* Write with output processing (OPOST/ONLCR) when we are a tty. */
-static void tty_output(struct tty *tty, const u8 *buf, size_t len)
+static void tty_output(const u8 *buf, size_t len)
 {
-	if (!tty->is_tty || !(tty->tio.c_oflag & OPOST) || !(tty->tio.c_oflag & ONLCR)) {
-		device_write(tty, buf, len);
+	if (!tty.is_tty || !(tty.tio.c_oflag & OPOST) || !(tty.tio.c_oflag & ONLCR)) {
+		host_write(buf, len);
 		return;
 	}
 	u8 out[1024];
 	size_t o = 0;
 	for (size_t i = 0; i < len; i++) {
 		if (o + 2 > sizeof(out)) {
-			device_write(tty, out, o);
+			host_write(out, o);
 			o = 0;
 		}
 		if (buf[i] == '\n')
 			out[o++] = '\r';
 		out[o++] = buf[i];
 	}
-	device_write(tty, out, o);
+	host_write(out, o);
 }
 
-static void echo_char(struct tty *tty, u8 c)
+static void echo_char(u8 c)
 {
-	if (!(tty->tio.c_lflag & ECHO))
+	if (!(tty.tio.c_lflag & ECHO))
 		return;
-	if ((tty->tio.c_lflag & ECHOCTL) && c < 32 && c != '\n' && c != '\t') {
+	if ((tty.tio.c_lflag & ECHOCTL) && c < 32 && c != '\n' && c != '\t') {
 		u8 s[2] = { '^', (u8)(c + 64) };
-		tty_output(tty, s, 2);
-	} else if (c == 127 && (tty->tio.c_lflag & ECHOCTL)) {
-		tty_output(tty, (const u8 *)"^?", 2);
+		tty_output(s, 2);
+	} else if (c == 127 && (tty.tio.c_lflag & ECHOCTL)) {
+		tty_output((const u8 *)"^?", 2);
 	} else {
-		tty_output(tty, &c, 1);
+		tty_output(&c, 1);
 	}
 }
 
 /* ---- input ---- */
 
-static void rbuf_put(struct tty *tty, u8 c)
+static void rbuf_put(u8 c)
 {
-	if (tty->rlen == TTY_BUF)
+	if (tty.rlen == TTY_BUF)
 		return; /* full: drop, as a tty does on overrun */
-	tty->rbuf[(tty->rhead + tty->rlen) % TTY_BUF] = c;
-	tty->rlen++;
+	tty.rbuf[(tty.rhead + tty.rlen) % TTY_BUF] = c;
+	tty.rlen++;
 }
 
-static void flush_input(struct tty *tty)
+static void flush_input(void)
 {
-	tty->rhead = tty->rlen = 0;
-	tty->llen = 0;
-	tty->eofs = 0;
+	tty.rhead = tty.rlen = 0;
+	tty.llen = 0;
+	tty.eofs = 0;
 }
 
-static void erase_one(struct tty *tty)
+static void erase_one(void)
 {
-	if (!tty->llen)
+	if (!tty.llen)
 		return;
-	u8 c = tty->line[--tty->llen];
-	if ((tty->tio.c_lflag & ECHO) && (tty->tio.c_lflag & ECHOE)) {
-		int w = (c < 32 || c == 127) && (tty->tio.c_lflag & ECHOCTL) ? 2 : 1;
+	u8 c = tty.line[--tty.llen];
+	if ((tty.tio.c_lflag & ECHO) && (tty.tio.c_lflag & ECHOE)) {
+		int w = (c < 32 || c == 127) && (tty.tio.c_lflag & ECHOCTL) ? 2 : 1;
 		for (int i = 0; i < w; i++)
-			tty_output(tty, (const u8 *)"\b \b", 3);
+			tty_output((const u8 *)"\b \b", 3);
 	}
 }
 
-void tty_receive(struct tty *tty, u8 c)
+static void receive(u8 c)
 {
-	struct ktermios *t = &tty->tio;
-	if (!tty->is_tty) {
-		rbuf_put(tty, c);
+	struct ktermios *t = &tty.tio;
+	if (!tty.is_tty) {
+		rbuf_put(c);
 		return;
 	}
 	if (t->c_iflag & ISTRIP)
@@ -189,74 +204,73 @@ void tty_receive(struct tty *tty, u8 c)
 			sig = SIGTSTP;
 		if (sig) {
 			if (!(t->c_lflag & NOFLSH))
-				flush_input(tty);
-			echo_char(tty, c);
-			kill_pgrp_kernel(tty->pgrp, sig);
+				flush_input();
+			echo_char(c);
+			kill_pgrp_kernel(tty.pgrp, sig);
 			return;
 		}
 	}
 	if (!(t->c_lflag & ICANON)) {
-		rbuf_put(tty, c);
-		echo_char(tty, c);
+		rbuf_put(c);
+		echo_char(c);
 		return;
 	}
 	if (c == t->c_cc[VERASE] || (c == '\b' && t->c_cc[VERASE] == 127)) {
-		erase_one(tty);
+		erase_one();
 		return;
 	}
 	if (c == t->c_cc[VWERASE] && (t->c_lflag & IEXTEN)) {
-		while (tty->llen && tty->line[tty->llen - 1] == ' ')
-			erase_one(tty);
-		while (tty->llen && tty->line[tty->llen - 1] != ' ')
-			erase_one(tty);
+		while (tty.llen && tty.line[tty.llen - 1] == ' ')
+			erase_one();
+		while (tty.llen && tty.line[tty.llen - 1] != ' ')
+			erase_one();
 		return;
 	}
 	if (c == t->c_cc[VKILL]) {
-		while (tty->llen)
-			erase_one(tty);
+		while (tty.llen)
+			erase_one();
 		return;
 	}
 	if (c == t->c_cc[VEOF] && c) {
-		if (!tty->llen)
-			tty->eofs++;
-		for (size_t i = 0; i < tty->llen; i++)
-			rbuf_put(tty, tty->line[i]);
-		tty->llen = 0;
+		if (!tty.llen)
+			tty.eofs++;
+		for (size_t i = 0; i < tty.llen; i++)
+			rbuf_put(tty.line[i]);
+		tty.llen = 0;
 		return;
 	}
 	if (c == '\n' || (c == t->c_cc[VEOL] && c) || (c == t->c_cc[VEOL2] && c)) {
-		for (size_t i = 0; i < tty->llen; i++)
-			rbuf_put(tty, tty->line[i]);
-		rbuf_put(tty, c);
-		tty->llen = 0;
+		for (size_t i = 0; i < tty.llen; i++)
+			rbuf_put(tty.line[i]);
+		rbuf_put(c);
+		tty.llen = 0;
 		if ((t->c_lflag & ECHO) || (c == '\n' && (t->c_lflag & ECHONL)))
-			tty_output(tty, &c, 1);
+			tty_output(&c, 1);
 		return;
 	}
-	if (tty->llen < sizeof(tty->line) - 1)
-		tty->line[tty->llen++] = c;
-	echo_char(tty, c);
+	if (tty.llen < sizeof(tty.line) - 1)
+		tty.line[tty.llen++] = c;
+	echo_char(c);
 }
 
-static void update_winsize(struct tty *tty, bool notify)
+static void update_winsize(bool notify)
 {
 	struct winsize ws;
 	if (ioctl(0, TIOCGWINSZ, &ws) < 0 && ioctl(1, TIOCGWINSZ, &ws) < 0)
 		return;
-	bool changed = memcmp(&ws, &tty->ws, sizeof(ws)) != 0;
-	tty->ws = ws;
+	bool changed = memcmp(&ws, &tty.ws, sizeof(ws)) != 0;
+	tty.ws = ws;
 	if (changed && notify)
-		kill_pgrp_kernel(tty->pgrp, SIGWINCH);
+		kill_pgrp_kernel(tty.pgrp, SIGWINCH);
 }
 
 /* The main thread's loop: host input (and window changes) into the tty. */
 void console_input_loop(void)
 {
-	struct tty *tty = &console;
 	u8 buf[1024];
 	struct pollfd pf[2] = { { 0, POLLIN, 0 }, { winch_pipe[0], POLLIN, 0 } };
 	for (;;) {
-		int np = tty->host_eof ? 0 : 1;
+		int np = tty.host_eof ? 0 : 1;
 		if (winch_pipe[0] >= 0) {
 			pf[np].fd = winch_pipe[0];
 			pf[np].events = POLLIN;
@@ -266,8 +280,8 @@ void console_input_loop(void)
 			pause();
 			continue;
 		}
-		struct pollfd *p = tty->host_eof ? &pf[1] : pf;
-		if (tty->host_eof)
+		struct pollfd *p = tty.host_eof ? &pf[1] : pf;
+		if (tty.host_eof)
 			pf[1].fd = winch_pipe[0];
 		if (poll(p, np, -1) < 0)
 			continue;
@@ -276,28 +290,28 @@ void console_input_loop(void)
 			ssize_t r = read(winch_pipe[0], buf, sizeof(buf));
 			(void)r;
 			bkl_lock();
-			update_winsize(tty, true);
+			update_winsize(true);
 			bkl_unlock();
 		}
-		if (tty->host_eof || !(pf[0].revents & (POLLIN | POLLHUP | POLLERR)))
+		if (tty.host_eof || !(pf[0].revents & (POLLIN | POLLHUP | POLLERR)))
 			continue;
 		ssize_t n = read(0, buf, sizeof(buf));
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		bkl_lock();
 		if (n <= 0) {
-			tty->host_eof = true;
+			tty.host_eof = true;
 		} else {
 			for (ssize_t i = 0; i < n; i++) {
-				while (tty->rlen >= TTY_BUF - 1) {
+				while (tty.rlen >= TTY_BUF - 1) {
 					/* full: let readers drain it */
-					pthread_cond_broadcast(&tty->cond);
-					bkl_wait(&tty->cond);
+					pthread_cond_broadcast(&tty.cond);
+					bkl_wait(&tty.cond);
 				}
-				tty_receive(tty, buf[i]);
+				receive(buf[i]);
 			}
 		}
-		pthread_cond_broadcast(&tty->cond);
+		pthread_cond_broadcast(&tty.cond);
 		poll_wake();
 		bkl_unlock();
 	}
@@ -312,9 +326,9 @@ static bool sig_blocked_or_ignored(struct task *t, int sig)
 
 /* Linux's tty_check_change: a background process touching the terminal
  * gets sig for its whole group (or EIO when it cannot take it). */
-static long check_change(struct tty *tty, struct task *t, int sig)
+static long check_change(struct task *t, int sig)
 {
-	if (!tty->is_tty || t->sid != tty->session || t->pgid == tty->pgrp || tty->pgrp <= 0)
+	if (!tty.is_tty || t->sid != tty.session || t->pgid == tty.pgrp || tty.pgrp <= 0)
 		return 0;
 	if (sig_blocked_or_ignored(t, sig))
 		return sig == SIGTTIN ? -EIO : 0;
@@ -326,162 +340,141 @@ static long check_change(struct tty *tty, struct task *t, int sig)
 
 /* ---- file operations ---- */
 
-static bool readable(struct tty *tty)
+static bool readable(void)
 {
-	if (!tty->is_tty)
-		return tty->rlen || tty->host_eof;
-	if (tty->tio.c_lflag & ICANON) {
-		for (size_t i = 0; i < tty->rlen; i++)
-			if (tty->rbuf[(tty->rhead + i) % TTY_BUF] == '\n')
+	if (!tty.is_tty)
+		return tty.rlen || tty.host_eof;
+	if (tty.tio.c_lflag & ICANON) {
+		for (size_t i = 0; i < tty.rlen; i++)
+			if (tty.rbuf[(tty.rhead + i) % TTY_BUF] == '\n')
 				return true;
-		return tty->eofs || tty->host_eof || (tty->rlen && tty->llen == 0);
+		return tty.eofs || tty.host_eof || (tty.rlen && tty.llen == 0);
 	}
-	return tty->rlen || tty->host_eof;
-}
-
-static struct tty *tty_of_session(int sid);
-
-static struct tty *tty_of(struct file *f)
-{
-	return f->priv ? f->priv : &console;
-}
-
-static bool hung_up(struct tty *tty)
-{
-	return tty->ops && tty->ops->hung_up && tty->ops->hung_up(tty);
+	return tty.rlen || tty.host_eof;
 }
 
 static long tty_read(struct file *f, void *dst, size_t len, u64 *pos)
 {
-	struct tty *tty = tty_of(f);
 	struct task *t = current;
-	long r = check_change(tty, t, SIGTTIN);
+	long r = check_change(t, SIGTTIN);
 	if (r)
 		return r;
 	struct timespec abs, *absp = NULL;
-	bool canon = tty->is_tty && (tty->tio.c_lflag & ICANON);
-	u8 vmin = tty->tio.c_cc[VMIN], vtime = tty->tio.c_cc[VTIME];
-	if (tty->is_tty && !canon && vtime) {
+	bool canon = tty.is_tty && (tty.tio.c_lflag & ICANON);
+	u8 vmin = tty.tio.c_cc[VMIN], vtime = tty.tio.c_cc[VTIME];
+	if (tty.is_tty && !canon && vtime) {
 		clock_gettime(CLOCK_MONOTONIC, &abs);
 		abs.tv_nsec += (long)vtime * 100000000L;
 		abs.tv_sec += abs.tv_nsec / 1000000000L;
 		abs.tv_nsec %= 1000000000L;
 		absp = &abs;
 	}
-	while (!readable(tty)) {
-		if (tty->is_tty && !canon && !vmin && !vtime)
+	while (!readable()) {
+		if (tty.is_tty && !canon && !vmin && !vtime)
 			return 0;
 		if (f->flags & O_NONBLOCK)
 			return -EAGAIN;
-		int w = wait_interruptible(t, &tty->cond, absp);
+		int w = wait_interruptible(t, &tty.cond, absp);
 		if (w == -ETIMEDOUT)
 			return 0;
 		if (w < 0)
 			return -ERESTARTSYS;
-		if ((r = check_change(tty, t, SIGTTIN)))
+		if ((r = check_change(t, SIGTTIN)))
 			return r;
 	}
-	if (!tty->rlen) {
-		if (tty->eofs) {
-			tty->eofs--;
+	if (!tty.rlen) {
+		if (tty.eofs) {
+			tty.eofs--;
 			return 0;
 		}
 		return 0; /* host end of file */
 	}
 	size_t n = 0;
-	while (n < len && tty->rlen) {
-		u8 c = tty->rbuf[tty->rhead];
+	while (n < len && tty.rlen) {
+		u8 c = tty.rbuf[tty.rhead];
 		((u8 *)dst)[n++] = c;
-		tty->rhead = (tty->rhead + 1) % TTY_BUF;
-		tty->rlen--;
+		tty.rhead = (tty.rhead + 1) % TTY_BUF;
+		tty.rlen--;
 		if (canon && c == '\n')
 			break;
 	}
-	pthread_cond_broadcast(&tty->cond);
+	pthread_cond_broadcast(&tty.cond);
 	return n;
 }
 
 static long tty_write(struct file *f, const void *src, size_t len, u64 *pos)
 {
-	struct tty *tty = tty_of(f);
-	if (hung_up(tty))
-		return -EIO;
-	if (tty->is_tty && (tty->tio.c_lflag & TOSTOP)) {
-		long r = check_change(tty, current, SIGTTOU);
+	if (tty.is_tty && (tty.tio.c_lflag & TOSTOP)) {
+		long r = check_change(current, SIGTTOU);
 		if (r)
 			return r;
 	}
-	tty_output(tty, src, len);
+	tty_output(src, len);
 	return len;
 }
 
 static long tty_ioctl(struct file *f, struct task *t, unsigned cmd, u64 arg)
 {
-	return tty_ioctl_common(tty_of(f), t, cmd, arg);
-}
-
-long tty_ioctl_common(struct tty *tty, struct task *t, unsigned cmd, u64 arg)
-{
 	int v;
-	if (!tty->is_tty)
+	if (!tty.is_tty)
 		return -ENOTTY;
 	switch (cmd) {
 	case TCGETS:
-		return copy_to_user(t->mm, arg, &tty->tio, sizeof(tty->tio));
+		return copy_to_user(t->mm, arg, &tty.tio, sizeof(tty.tio));
 	case TCSETS:
 	case TCSETSW:
 	case TCSETSF: {
 		struct ktermios n;
-		long r = check_change(tty, t, SIGTTOU);
+		long r = check_change(t, SIGTTOU);
 		if (r)
 			return r;
 		if (copy_from_user(t->mm, &n, arg, sizeof(n)) < 0)
 			return -EFAULT;
 		if (cmd == TCSETSF)
-			flush_input(tty);
-		bool was_canon = tty->tio.c_lflag & ICANON;
-		tty->tio = n;
+			flush_input();
+		bool was_canon = tty.tio.c_lflag & ICANON;
+		tty.tio = n;
 		if (was_canon && !(n.c_lflag & ICANON)) {
 			/* a half-typed line becomes readable input */
-			for (size_t i = 0; i < tty->llen; i++)
-				rbuf_put(tty, tty->line[i]);
-			tty->llen = 0;
+			for (size_t i = 0; i < tty.llen; i++)
+				rbuf_put(tty.line[i]);
+			tty.llen = 0;
 		}
-		pthread_cond_broadcast(&tty->cond);
+		pthread_cond_broadcast(&tty.cond);
 		return 0;
 	}
 	case 0x802c542a: { /* TCGETS2 */
-		struct ktermios2 t2 = { tty->tio, 38400, 38400 };
+		struct ktermios2 t2 = { tty.tio, 38400, 38400 };
 		return copy_to_user(t->mm, arg, &t2, sizeof(t2));
 	}
 	case 0x402c542b: case 0x402c542c: case 0x402c542d: { /* TCSETS2, W, F */
 		struct ktermios2 t2;
 		if (copy_from_user(t->mm, &t2, arg, sizeof(t2)) < 0)
 			return -EFAULT;
-		tty->tio = t2.t;
+		tty.tio = t2.t;
 		return 0;
 	}
 	case TIOCGWINSZ:
-		return copy_to_user(t->mm, arg, &tty->ws, sizeof(tty->ws));
+		return copy_to_user(t->mm, arg, &tty.ws, sizeof(tty.ws));
 	case TIOCSWINSZ: {
 		struct winsize ws;
 		if (copy_from_user(t->mm, &ws, arg, sizeof(ws)) < 0)
 			return -EFAULT;
-		if (memcmp(&ws, &tty->ws, sizeof(ws))) {
-			tty->ws = ws;
-			kill_pgrp_kernel(tty->pgrp, SIGWINCH);
+		if (memcmp(&ws, &tty.ws, sizeof(ws))) {
+			tty.ws = ws;
+			kill_pgrp_kernel(tty.pgrp, SIGWINCH);
 		}
 		return 0;
 	}
 	case TIOCGPGRP:
-		if (t->sid != tty->session)
+		if (t->sid != tty.session)
 			return -ENOTTY;
-		return copy_to_user(t->mm, arg, &tty->pgrp, sizeof(int));
+		return copy_to_user(t->mm, arg, &tty.pgrp, sizeof(int));
 	case TIOCSPGRP: {
-		long r = check_change(tty, t, SIGTTOU);
+		long r = check_change(t, SIGTTOU);
 		if (r)
 			return r;
-		if (t->sid != tty->session)
+		if (t->sid != tty.session)
 			return -ENOTTY;
 		if (copy_from_user(t->mm, &v, arg, sizeof(v)) < 0)
 			return -EFAULT;
@@ -496,43 +489,41 @@ long tty_ioctl_common(struct tty *tty, struct task *t, unsigned cmd, u64 arg)
 			}
 		if (!found)
 			return -ESRCH;
-		tty->pgrp = v;
+		tty.pgrp = v;
 		return 0;
 	}
 	case TIOCGSID:
-		if (t->sid != tty->session)
+		if (t->sid != tty.session)
 			return -ENOTTY;
-		return copy_to_user(t->mm, arg, &tty->session, sizeof(int));
+		return copy_to_user(t->mm, arg, &tty.session, sizeof(int));
 	case TIOCSCTTY:
 		if (t->sid != t->tgid)
 			return -EPERM; /* only a session leader */
-		if (tty->session == t->sid)
+		if (tty.session == t->sid)
 			return 0;
-		if (tty_of_session(t->sid))
-			return -EPERM; /* it has another controlling terminal */
-		if (tty->session > 0 && arg != 1) {
-			struct task *l = task_find(tty->session);
+		if (tty.session > 0 && arg != 1) {
+			struct task *l = task_find(tty.session);
 			if (l && l->state == TASK_RUNNING)
 				return -EPERM;
 		}
-		tty->session = t->sid;
-		tty->pgrp = t->pgid;
+		tty.session = t->sid;
+		tty.pgrp = t->pgid;
 		return 0;
 	case TIOCNOTTY:
-		if (t->sid != tty->session)
+		if (t->sid != tty.session)
 			return -ENOTTY;
 		if (t->sid == t->tgid) {
-			kill_pgrp_kernel(tty->pgrp, SIGHUP);
-			kill_pgrp_kernel(tty->pgrp, SIGCONT);
-			tty->session = tty->pgrp = 0;
+			kill_pgrp_kernel(tty.pgrp, SIGHUP);
+			kill_pgrp_kernel(tty.pgrp, SIGCONT);
+			tty.session = tty.pgrp = 0;
 		}
 		return 0;
 	case FIONREAD:
-		v = tty->rlen;
+		v = tty.rlen;
 		return copy_to_user(t->mm, arg, &v, sizeof(v));
 	case TCFLSH:
 		if (arg == TCIFLUSH || arg == TCIOFLUSH)
-			flush_input(tty);
+			flush_input();
 		return 0;
 	case TCSBRK:
 	case TCXONC:
@@ -550,34 +541,14 @@ long tty_ioctl_common(struct tty *tty, struct task *t, unsigned cmd, u64 arg)
 
 static unsigned tty_poll(struct file *f)
 {
-	struct tty *tty = tty_of(f);
-	if (hung_up(tty))
-		return POLLIN | POLLRDNORM | POLLOUT | POLLWRNORM | POLLHUP;
-	return (readable(tty) ? POLLIN | POLLRDNORM : 0) | POLLOUT | POLLWRNORM;
+	return (readable() ? POLLIN | POLLRDNORM : 0) | POLLOUT | POLLWRNORM;
 }
 
-static void tty_release(struct file *f)
-{
-	struct tty *tty = tty_of(f);
-	if (tty->ops && tty->ops->release)
-		tty->ops->release(tty, f);
-}
-
-const struct file_ops tty_fops = {
-	.read = tty_read,
-	.write = tty_write,
-	.ioctl = tty_ioctl,
-	.poll = tty_poll,
-	.release = tty_release,
-};
-
-/* the console's device numbers use the same operations */
 const struct file_ops console_fops = {
 	.read = tty_read,
 	.write = tty_write,
 	.ioctl = tty_ioctl,
 	.poll = tty_poll,
-	.release = tty_release,
 };
 
 struct file *console_open(void)
@@ -585,71 +556,24 @@ struct file *console_open(void)
 	return file_alloc(console_inode, NULL, O_RDWR);
 }
 
-void tty_register(struct tty *tty)
-{
-	tty->next = all_ttys;
-	all_ttys = tty;
-}
-
-void tty_unregister(struct tty *tty)
-{
-	for (struct tty **pp = &all_ttys; *pp; pp = &(*pp)->next)
-		if (*pp == tty) {
-			*pp = tty->next;
-			return;
-		}
-}
-
-/* The terminal whose controlling session is SID, or NULL. */
-static struct tty *tty_of_session(int sid)
-{
-	for (struct tty *tty = all_ttys; tty; tty = tty->next)
-		if (sid && tty->session == sid)
-			return tty;
-	return NULL;
-}
-
-void tty_maybe_acquire(struct tty *tty, struct file *f)
-{
-	struct task *t = current;
-	if (t && !(f->flags & O_NOCTTY) && t->sid == t->tgid && tty->session == 0 &&
-	    !tty_of_session(t->sid)) {
-		tty->session = t->sid;
-		tty->pgrp = t->pgid;
-	}
-}
-
-void tty_hangup(struct tty *tty)
-{
-	int pgrp = tty->pgrp, sid = tty->session;
-	tty->session = tty->pgrp = 0;
-	if (sid) {
-		kill_pgrp_kernel(pgrp, SIGHUP);
-		kill_pgrp_kernel(pgrp, SIGCONT);
-	}
-	pthread_cond_broadcast(&tty->cond);
-	poll_wake();
-}
-
 void tty_init(void)
 {
-	struct tty *tty = &console;
 	pthread_condattr_t ca;
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&tty->cond, &ca);
+	pthread_cond_init(&tty.cond, &ca);
 	pthread_cond_init(&poll_cond, &ca);
 	pthread_condattr_destroy(&ca);
-	tty_defaults(tty);
+	tty_defaults();
 	console_inode = inode_new(NULL, S_IFCHR | 0600);
 	console_inode->rdev = makedev(5, 1);
 	console_inode->fops = &console_fops;
 	/* As on Linux, /dev/console becomes a controlling terminal only by
 	 * TIOCSCTTY (busybox init does that for the shell it starts). */
-	tty->is_tty = isatty(0);
-	if (!tty->is_tty)
+	tty.is_tty = isatty(0);
+	if (!tty.is_tty)
 		return;
-	update_winsize(tty, false);
+	update_winsize(false);
 	if (tcgetattr(0, &host_saved) == 0) {
 		/* before the terminal goes raw: whoever restores it after a
 		 * SIGKILL must hold the settings from before */
@@ -670,11 +594,10 @@ void tty_init(void)
  * group gets SIGHUP and SIGCONT, as Linux's disassociate_ctty. */
 void tty_session_exit(int sid)
 {
-	struct tty *tty = tty_of_session(sid);
-	if (!tty)
+	if (!sid || tty.session != sid)
 		return;
-	int pgrp = tty->pgrp;
-	tty->session = tty->pgrp = 0;
+	int pgrp = tty.pgrp;
+	tty.session = tty.pgrp = 0;
 	kill_pgrp_kernel(pgrp, SIGHUP);
 	kill_pgrp_kernel(pgrp, SIGCONT);
 }
@@ -684,20 +607,21 @@ void tty_session_exit(int sid)
  * any Linux tty does (/dev/console never does). */
 int tty_open_vt(struct file *f)
 {
-	tty_maybe_acquire(&console, f);
+	struct task *t = current;
+	if (t && !(f->flags & O_NOCTTY) && t->sid == t->tgid && tty.session == 0) {
+		bool has_ctty = false;
+		(void)has_ctty;
+		tty.session = t->sid;
+		tty.pgrp = t->pgid;
+	}
 	return 0;
 }
 
-/* /dev/tty: the caller's controlling terminal, whichever it is. */
+/* /dev/tty: the caller's controlling terminal. */
 int tty_open_current(struct file *f)
 {
 	struct task *t = current;
-	struct tty *tty = t ? tty_of_session(t->sid) : NULL;
-	if (!tty)
+	if (!t || !tty.session || t->sid != tty.session)
 		return -ENXIO;
-	f->priv = tty;
-	f->ops = tty->fops ? tty->fops : &tty_fops;
-	if (tty->ops && tty->ops->open)
-		return tty->ops->open(tty, f);
 	return 0;
 }

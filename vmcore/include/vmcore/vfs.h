@@ -221,7 +221,6 @@ struct chrdev {
 	const char *name;
 	const struct file_ops *fops;
 	int (*open)(struct file *f);
-	u32 nminors; /* minors from minor on (0: just the one) */
 };
 void register_chrdev(const struct chrdev *d);
 const struct chrdev *chrdev_find(u64 rdev);
@@ -240,7 +239,6 @@ long pagecache_read(struct inode *ino, void *buf, size_t len, u64 *pos);
 long pagecache_write(struct inode *ino, const void *buf, size_t len, u64 *pos);
 int cpio_unpack(struct fs_struct *fs, const void *data, size_t len);
 void console_init(void);
-void pty_init(void); /* /dev/ptmx, /dev/pts/N and devpts (fs/pty.c) */
 void tty_init(void);
 void tty_host_restore(void);
 void tty_session_exit(int sid);
