@@ -207,6 +207,21 @@ int vfs_umount(struct fs_struct *fs, const char *target);
 struct dentry *vfs_root(void);
 struct dentry *vfs_kern_mount(const char *type); /* mounted nowhere */
 struct inode *mount_lookup(struct inode *mountpoint); /* covering root, or NULL */
+/* mount(2)'s own: its MS_* flags (nosuid, nodev, noexec, ro...) and data
+ * string are kept for /proc/PID/mountinfo */
+int vfs_mount_flags(struct fs_struct *fs, const char *type, const char *source,
+		    const char *target, const char *opts, u64 flags, const char *data);
+struct mount_view {
+	int id, parent_id;
+	struct super_block *sb;
+	u64 flags;            /* MS_* */
+	char *source, *path;  /* path: the mount point, from the root */
+	char *data;           /* the data given to mount(2), or NULL */
+};
+const struct mount_view *mount_get(int i); /* 0: the root; NULL past the end */
+struct buf;
+/* /proc/mounts (info false) or /proc/PID/mountinfo's text for t */
+void mount_show(struct buf *b, struct task *t, bool info);
 
 /* Character devices: major/minor to file operations. */
 struct chrdev {
