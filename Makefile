@@ -86,7 +86,7 @@ $(B)/initramfs.cpio: scripts/mkinitramfs.py testcases | deps
 $(B)/initramfs.o: vmcore/boot/initramfs.S $(B)/initramfs.cpio
 	$(CC) -c -DINITRAMFS='"$(B)/initramfs.cpio"' -o $@ $<
 
-$(B)/kconfig.gz: scripts/mkconfig.py | deps
+$(B)/kconfig.gz: scripts/mkconfig.py vmcore/include/vmcore/kernel.h | deps
 	@mkdir -p $(B)
 	$(PYTHON) scripts/mkconfig.py -o $@
 

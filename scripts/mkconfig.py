@@ -6,6 +6,8 @@ subsystem lands (or goes).  The gzip stream carries no name or time, so the
 build is reproducible."""
 import argparse
 import gzip
+import os
+import re
 
 # (option, value): value True for "=y", None for "is not set", else text
 OPTIONS = [
@@ -63,10 +65,16 @@ def render(version):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--version", default="")
+    ap.add_argument("--version", default=None)
     ap.add_argument("-o", required=True)
     a = ap.parse_args()
-    data = gzip.compress(render(a.version).encode(), mtime=0)
+    version = a.version
+    if version is None:  # the kernel's own, from kernel.h
+        here = os.path.dirname(os.path.abspath(__file__))
+        with open(os.path.join(here, "..", "vmcore", "include", "vmcore", "kernel.h")) as f:
+            m = re.search(r'#define VMCORE_VERSION "([^"]*)"', f.read())
+        version = m.group(1) if m else "unknown"
+    data = gzip.compress(render(version).encode(), mtime=0)
     with open(a.o, "wb") as f:
         f.write(data)
 

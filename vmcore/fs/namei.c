@@ -486,6 +486,15 @@ void register_chrdev(const struct chrdev *d)
 		}
 }
 
+/* the i-th registered device (devtmpfs, sysfs list them), or NULL */
+const struct chrdev *chrdev_nth(int i)
+{
+	for (size_t k = 0; k < ARRAY_SIZE(chrdevs); k++)
+		if (chrdevs[k] && i-- == 0)
+			return chrdevs[k];
+	return NULL;
+}
+
 const struct chrdev *chrdev_find(u64 rdev)
 {
 	u32 ma = major(rdev), mi = minor(rdev);

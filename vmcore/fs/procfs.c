@@ -9,6 +9,7 @@
 #include <vmcore/trace.h>
 #include <vmcore/strbuf.h>
 #include "proc_internal.h"
+#include <vmcore/host.h>
 #include <dirent.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -362,6 +363,44 @@ static void gen_maps(struct buf *b, struct task *t)
 	}
 }
 
+/* Guest CPU i: the host's first CPU entry (host_cpuinfo), renumbered:
+ * the guest's CPUs are one package of nr_vcpus cores */
+static void gen_cpuinfo(struct buf *b, int i)
+{
+	const char *e = host_cpuinfo();
+	if (!e) {
+		bprintf(b, "processor\t: %d\nvendor_id\t: unknown\n\n", i);
+		return;
+	}
+	static const struct {
+		const char *key;
+		int which; /* 0: the CPU's number, 1: the CPU count, 2: zero */
+	} renumber[] = { { "processor", 0 }, { "core id", 0 }, { "apicid", 0 },
+			 { "initial apicid", 0 }, { "siblings", 1 }, { "cpu cores", 1 },
+			 { "physical id", 2 } };
+	while (*e) {
+		const char *nl = strchr(e, '\n');
+		size_t n = nl ? (size_t)(nl - e) : strlen(e);
+		const char *colon = memchr(e, ':', n);
+		bool done = false;
+		for (size_t k = 0; colon && k < ARRAY_SIZE(renumber); k++) {
+			size_t kl = strlen(renumber[k].key);
+			if (!strncmp(e, renumber[k].key, kl) && (e[kl] == '\t' || e[kl] == ' ')) {
+				int v = renumber[k].which == 0 ? i : renumber[k].which == 1 ? nr_vcpus : 0;
+				bmem(b, e, colon - e);
+				bprintf(b, ": %d\n", v);
+				done = true;
+			}
+		}
+		if (!done) {
+			bmem(b, e, n);
+			bmem(b, "\n", 1);
+		}
+		e += n + (nl ? 1 : 0);
+	}
+	bmem(b, "\n", 1);
+}
+
 static void gen(struct pinfo *pi, struct buf *b)
 {
 	struct task *t = pi->pid ? live(pi->pid) : NULL;
@@ -411,8 +450,7 @@ static void gen(struct pinfo *pi, struct buf *b)
 	}
 	case P_CPUINFO:
 		for (int i = 0; i < nr_vcpus; i++)
-			bprintf(b, "processor\t: %d\nvendor_id\t: vmcore\nmodel name\t: vmcore virtual CPU\n"
-				   "cpu MHz\t\t: 1000.000\nflags\t\t: fpu sse sse2\n\n", i);
+			gen_cpuinfo(b, i);
 		break;
 	case P_VERSION:
 		bprintf(b, "Linux version %s (vmcore %s) #1 SMP\n", VMCORE_VERSION, VMCORE_RELEASE);

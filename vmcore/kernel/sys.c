@@ -35,6 +35,8 @@ SYSCALL_DEFINE(uname)
 
 SYSCALL_DEFINE(sethostname)
 {
+	if (t->euid != 0)
+		return -EPERM; /* CAP_SYS_ADMIN, as setdomainname (uts.c) */
 	if (a->a[1] > 64)
 		return -EINVAL;
 	char buf[65] = { 0 };

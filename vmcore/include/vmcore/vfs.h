@@ -232,10 +232,12 @@ struct chrdev {
 };
 void register_chrdev(const struct chrdev *d);
 const struct chrdev *chrdev_find(u64 rdev);
+const struct chrdev *chrdev_nth(int i); /* in registration order; NULL past the end */
 int chrdev_open(struct inode *ino, struct file *f);
 
 /* File systems */
 extern const struct fs_type ramfs_type, tmpfs_type, hostfs_type, proc_type, tracefs_type, debugfs_type;
+extern const struct fs_type sysfs_type, devtmpfs_type;
 /* hostfs for root= (any host directory) and the one host directory that
  * guest mounts of hostfs may use (hostfs=DIR); 0 or -errno */
 extern const struct fs_type hostfs_root_type;
