@@ -359,17 +359,11 @@ static void do_mounts(void)
 	CHECK(mount("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) == 0);
 	CHECK(mount("devtmpfs", "/dev", "devtmpfs", MS_NOSUID, "mode=755") == 0);
 	CHECK(mount("none", "/sys/kernel/debug", "debugfs", 0, NULL) == 0);
-	char buf[8192];
-	fflush(stdout);
-	printf("MOUNTS\n");
+	char buf[8192], self[8192], info[8192];
 	CHECK(readfile("/proc/mounts", buf, sizeof(buf)) > 0);
-	printf("%s", buf);
-	printf("SELFMOUNTS\n");
-	CHECK(readfile("/proc/self/mounts", buf, sizeof(buf)) > 0);
-	printf("%s", buf);
-	printf("MOUNTINFO\n");
-	CHECK(readfile("/proc/self/mountinfo", buf, sizeof(buf)) > 0);
-	printf("%sEND\n", buf);
+	CHECK(readfile("/proc/self/mounts", self, sizeof(self)) > 0);
+	CHECK(readfile("/proc/self/mountinfo", info, sizeof(info)) > 0);
+	printf("MOUNTS\n%sSELFMOUNTS\n%sMOUNTINFO\n%sEND\n", buf, self, info);
 	CHECK(umount("/sys/kernel/debug") == 0);
 	CHECK(readfile("/proc/mounts", buf, sizeof(buf)) > 0 && !strstr(buf, "debugfs"));
 }
@@ -428,7 +422,8 @@ static void do_devs(void)
 {
 	if (guest && access("/dev/null", F_OK) < 0) {
 		mkdir("/dev", 0755);
-		CHECK(mount("devtmpfs", "/dev", "devtmpfs", 0, NULL) == 0);
+		if (mount("devtmpfs", "/dev", "devtmpfs", 0, NULL) < 0)
+			perror("mount devtmpfs");
 	}
 	static const char *names[] = { "null", "zero", "full", "random", "urandom", "tty", "console" };
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
@@ -463,7 +458,8 @@ static void do_config(const char *out)
 static void do_cpuinfo(void)
 {
 	char buf[65536];
-	CHECK(readfile("/proc/cpuinfo", buf, sizeof(buf)) > 0);
+	if (readfile("/proc/cpuinfo", buf, sizeof(buf)) <= 0)
+		buf[0] = 0;
 	int n = 0;
 	char model[256] = "", flags[4096] = "";
 	for (char *l = strtok(buf, "\n"); l; l = strtok(NULL, "\n")) {
