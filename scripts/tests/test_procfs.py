@@ -165,6 +165,7 @@ def test_mounts_made_by_init_are_listed():
     assert kinds.get("/proc") == "proc", lines
     assert kinds.get("/sys/kernel/tracing") == "tracefs", lines
     assert kinds.get("/sys/kernel/debug") == "debugfs", lines
+    assert kinds.get("/dev/pts") == "devpts", lines
     assert kinds.get("/") == "ramfs", lines
 
 
@@ -208,3 +209,12 @@ def test_cpuinfo_is_the_hosts(tmproot):
     lines = g.out.splitlines()
     assert lines[0] == "processors %d" % os.cpu_count() and lines[1] == "online %d" % os.cpu_count()
     assert lines[2] == model and lines[3] == flags, (lines, model)
+
+
+@pytest.mark.parametrize("what", ["basic", "jobs", "hangup"])
+def test_pty(tmproot, what):
+    g = run_guest("pf_pty", [what], root=tmproot)
+    n = run_native("pf_pty", [what])
+    assert g.rc == 0 and "FAIL" not in g.out, g
+    assert_same(g, n, "pf_pty " + what)
+

@@ -23,6 +23,8 @@ static int devtmpfs_mount(struct super_block *sb, const char *source, const char
 		return r;
 	const struct chrdev *d;
 	for (int i = 0; (d = chrdev_nth(i)); i++) {
+		if (d->any_minor)
+			continue; /* a family (the pty slaves): devpts has them */
 		r = sb->root->iops->create(sb->root, d->name, S_IFCHR | dev_mode(d->name),
 					   makedev(d->major, d->minor), NULL);
 		if (r < 0 && r != -EEXIST)

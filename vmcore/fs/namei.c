@@ -499,7 +499,8 @@ const struct chrdev *chrdev_find(u64 rdev)
 {
 	u32 ma = major(rdev), mi = minor(rdev);
 	for (size_t i = 0; i < ARRAY_SIZE(chrdevs); i++)
-		if (chrdevs[i] && chrdevs[i]->major == ma && chrdevs[i]->minor == mi)
+		if (chrdevs[i] && chrdevs[i]->major == ma &&
+		    (chrdevs[i]->minor == mi || chrdevs[i]->any_minor))
 			return chrdevs[i];
 	return NULL;
 }

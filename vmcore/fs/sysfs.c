@@ -112,6 +112,8 @@ static void build_tree(void)
 	}
 	const struct chrdev *d;
 	for (int i = 0; (d = chrdev_nth(i)); i++) {
+		if (d->any_minor)
+			continue;
 		const char *cls = d->major == 1 ? "mem" : "tty";
 		char dir[96], target[96];
 		snprintf(dir, sizeof(dir), "devices/virtual/%s/%s", cls, d->name);

@@ -229,6 +229,7 @@ struct chrdev {
 	const char *name;
 	const struct file_ops *fops;
 	int (*open)(struct file *f);
+	bool any_minor; /* every minor of the major (the pty slaves, 136:N) */
 };
 void register_chrdev(const struct chrdev *d);
 const struct chrdev *chrdev_find(u64 rdev);
