@@ -12,7 +12,7 @@ import subprocess
 
 import pytest
 
-from conftest import LINUX, NOBODY, assert_same, run_guest, run_native
+from conftest import LINUX, NOBODY, assert_same, run_guest, run_linux, run_native
 
 
 def guest(args, root, **kw):
@@ -218,3 +218,35 @@ def test_pty(tmproot, what):
     assert g.rc == 0 and "FAIL" not in g.out, g
     assert_same(g, n, "pf_pty " + what)
 
+
+
+PTY_FORK = r"""
+import os, pty, re, sys
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv("/bin/sh", ["sh", "-c", "tty; stty size; stty -a | grep -c icanon; echo child-ok"])
+out = b""
+while True:
+    try:
+        d = os.read(fd, 1024)
+    except OSError:  # EIO: the slave side is gone
+        break
+    if not d:
+        break
+    out += d
+_, st = os.waitpid(pid, 0)
+print(re.sub(rb"/dev/pts/\d+", b"/dev/pts/N", out), st)
+"""
+
+
+def test_python_pty_fork():
+    # the host's python3 and sh in the guest: forkpty (openpty, login_tty)
+    # gives the child a controlling terminal that ttyname and stty know
+    g = run_linux(["quiet", "ro", "root=/", "rootfstype=hostfs", "init=/bin/sh", "--", "-c",
+                   "mount -t proc proc /proc && mount -t devpts devpts /dev/pts && "
+                   "exec /usr/bin/python3 -c '%s'" % PTY_FORK.replace("'", "'\\''")], timeout=60)
+    n = subprocess.run(["/usr/bin/python3", "-c", PTY_FORK], capture_output=True, timeout=30,
+                       start_new_session=True)
+    want = n.stdout.decode()
+    assert want == "b'/dev/pts/N\\r\\n0 0\\r\\n1\\r\\nchild-ok\\r\\n' 0\n", want
+    assert g.rc == 0 and want in g.out, g

@@ -175,6 +175,11 @@ long file_link_name(struct task *t, struct file *f, char *buf, size_t len)
 		return dentry_name(t, f->dentry, buf, len);
 	if (S_ISFIFO(f->inode->mode))
 		n = snprintf(buf, len, "pipe:[%llu]", (unsigned long long)f->inode->ino);
+	else if (S_ISCHR(f->inode->mode) && major(f->inode->rdev) == 136)
+		n = snprintf(buf, len, "/dev/pts/%u", minor(f->inode->rdev)); /* TIOCGPTPEER's */
+	else if (S_ISCHR(f->inode->mode) && chrdev_find(f->inode->rdev) &&
+		 !chrdev_find(f->inode->rdev)->any_minor)
+		n = snprintf(buf, len, "/dev/%s", chrdev_find(f->inode->rdev)->name);
 	else if (S_ISCHR(f->inode->mode))
 		n = snprintf(buf, len, "/dev/console");
 	else

@@ -45,6 +45,9 @@ struct pty {
 };
 
 static struct pty *ptys[PTY_MAX];
+/* devpts is one instance, as Linux's without newinstance: every mount of
+ * it shows the same device, so that ttyname's st_dev check holds */
+static struct super_block *devpts_sb;
 
 static struct pty *pty_of(struct tty *tp)
 {
@@ -276,7 +279,7 @@ static struct inode *pts_inode(struct super_block *sb, struct pty *p)
 
 static struct file *slave_file(struct pty *p, u32 flags)
 {
-	struct inode *ino = pts_inode(NULL, p);
+	struct inode *ino = pts_inode(devpts_sb, p);
 	if (!ino)
 		return NULL;
 	struct file *f = file_alloc(ino, NULL, flags);
@@ -365,6 +368,10 @@ static int devpts_mount(struct super_block *sb, const char *source, const char *
 	root->iops = &devpts_iops;
 	root->fops = &devpts_dir_fops;
 	sb->root = root;
+	if (devpts_sb)
+		sb->dev = devpts_sb->dev;
+	else
+		devpts_sb = sb;
 	return 0;
 }
 
