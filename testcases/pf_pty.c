@@ -153,6 +153,12 @@ static void do_jobs(void)
 			_exit(10);
 		if (tcgetpgrp(fd) != getpid() || tcgetsid(fd) != getpid())
 			_exit(11);
+		/* a session has one controlling terminal */
+		int s2, m2 = open_pair(&s2);
+		if (m2 < 0 || s2 < 0 || ioctl(s2, TIOCSCTTY, 0) != -1 || errno != EPERM)
+			_exit(18);
+		close(s2);
+		close(m2);
 		/* a background group reading: SIGTTIN stops it */
 		pid_t bg = fork();
 		if (bg == 0) {

@@ -166,7 +166,7 @@ def test_mounts_made_by_init_are_listed():
     assert kinds.get("/sys/kernel/tracing") == "tracefs", lines
     assert kinds.get("/sys/kernel/debug") == "debugfs", lines
     assert kinds.get("/dev/pts") == "devpts", lines
-    assert kinds.get("/") == "ramfs", lines
+    assert kinds.get("/") == "rootfs", lines
 
 
 def test_sysfs(tmproot):

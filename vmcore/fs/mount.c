@@ -99,6 +99,8 @@ void mount_show(struct buf *b, struct task *t, bool info)
 	const struct mount_view *m;
 	for (int i = 0; (m = mount_get(i)); i++) {
 		const char *type = m->sb->type->name;
+		if (i == 0 && !strcmp(type, "ramfs"))
+			type = "rootfs"; /* the initramfs, as Linux names it */
 		if (info) {
 			struct kstat st = { 0 };
 			vfs_getattr(m->sb->root, &st);

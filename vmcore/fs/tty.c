@@ -520,6 +520,9 @@ static long tty_ioctl(struct file *f, struct task *t, unsigned cmd, u64 arg)
 			return -EPERM; /* only a session leader */
 		if (tp->session == t->sid)
 			return 0;
+		for (struct tty *o = all_ttys; o; o = o->next)
+			if (o->session == t->sid)
+				return -EPERM; /* the session has a terminal already */
 		if (tp->session > 0 && arg != 1) {
 			struct task *l = task_find(tp->session);
 			if (l && l->state == TASK_RUNNING)
