@@ -220,6 +220,13 @@ def test_pty(tmproot, what):
 
 
 
+def guest_python(script):
+    return run_linux(["quiet", "ro", "root=/", "rootfstype=hostfs", "init=/bin/sh", "--", "-c",
+                      "mount -t proc proc /proc && mount -t devpts devpts /dev/pts && "
+                      "exec /usr/bin/python3 -c '%s'" % script.replace("'", "'\\''")],
+                     timeout=60)
+
+
 PTY_FORK = r"""
 import os, pty, re, sys
 pid, fd = pty.fork()
@@ -242,11 +249,68 @@ print(re.sub(rb"/dev/pts/\d+", b"/dev/pts/N", out), st)
 def test_python_pty_fork():
     # the host's python3 and sh in the guest: forkpty (openpty, login_tty)
     # gives the child a controlling terminal that ttyname and stty know
-    g = run_linux(["quiet", "ro", "root=/", "rootfstype=hostfs", "init=/bin/sh", "--", "-c",
-                   "mount -t proc proc /proc && mount -t devpts devpts /dev/pts && "
-                   "exec /usr/bin/python3 -c '%s'" % PTY_FORK.replace("'", "'\\''")], timeout=60)
+    g = guest_python(PTY_FORK)
     n = subprocess.run(["/usr/bin/python3", "-c", PTY_FORK], capture_output=True, timeout=30,
                        start_new_session=True)
     want = n.stdout.decode()
     assert want == "b'/dev/pts/N\\r\\n0 0\\r\\n1\\r\\nchild-ok\\r\\n' 0\n", want
+    assert g.rc == 0 and want in g.out, g
+
+
+JOB_CONTROL = r"""
+import os, pty, select, sys, time
+pid, fd = pty.fork()
+if pid == 0:
+    os.environ["PS1"] = "P$ "
+    os.execv("/bin/sh", ["sh", "-i"])
+buf = b""
+def expect(pat, t=10):
+    global buf
+    end = time.monotonic() + t
+    while pat not in buf:
+        r, _, _ = select.select([fd], [], [], max(0, end - time.monotonic()))
+        if not r:
+            raise SystemExit("timeout waiting for %r in %r" % (pat, buf[-300:]))
+        buf += os.read(fd, 1024)
+    i = buf.index(pat) + len(pat)
+    out, buf = buf[:i], buf[i:]
+    return out
+def job_owns_terminal(t=10):
+    # the master's TIOCGPGRP: the slave's foreground group, the job's once
+    # the shell has handed the terminal over
+    end = time.monotonic() + t
+    while os.tcgetpgrp(fd) == pid:
+        if time.monotonic() > end:
+            raise SystemExit("the job never got the terminal")
+        time.sleep(0.01)
+expect(b"P$ ")
+print("shell owns:", os.tcgetpgrp(fd) == pid)
+os.write(fd, b"sleep 30\n")
+job_owns_terminal()
+os.write(fd, b"\x1a")
+print("stop:", b"Stopped" in expect(b"P$ "))
+print("back to shell:", os.tcgetpgrp(fd) == pid)
+os.write(fd, b"jobs\n")
+print("jobs:", b"sleep 30" in expect(b"P$ "))
+os.write(fd, b"fg\n")
+job_owns_terminal()
+os.write(fd, b"\x03")
+expect(b"P$ ")
+os.write(fd, b"echo rc=$?\n")
+print("intr:", b"rc=130" in expect(b"P$ "))
+os.write(fd, b"exit\n")
+_, st = os.waitpid(pid, 0)
+print("exit:", st)
+"""
+
+
+def test_job_control_on_a_pty():
+    # the host's dash, interactive on a pty the host's python3 drives:
+    # ^Z stops the foreground job, fg gives it the terminal back, ^C ends it
+    g = guest_python(JOB_CONTROL)
+    n = subprocess.run(["/usr/bin/python3", "-c", JOB_CONTROL], capture_output=True,
+                       timeout=60, start_new_session=True)
+    want = n.stdout.decode()
+    assert want == ("shell owns: True\nstop: True\nback to shell: True\njobs: True\n"
+                    "intr: True\nexit: 0\n"), want
     assert g.rc == 0 and want in g.out, g
