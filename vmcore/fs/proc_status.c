@@ -67,6 +67,8 @@ void proc_gen_status(struct buf *b, struct task *t)
 			sigcgt |= 1UL << i;
 	}
 	int ppid = t->parent ? t->parent->tgid : 0;
+	/* Groups: empty until the credentials carry supplementary groups
+	 * (TODO(h-cred merge): print them, space-separated, as Linux) */
 	bprintf(b, "Name:\t%s\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\n"
 		   "TracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\nFDSize:\t%d\n"
 		   "Groups:\t\n",
