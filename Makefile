@@ -86,9 +86,16 @@ $(B)/initramfs.cpio: scripts/mkinitramfs.py testcases | deps
 $(B)/initramfs.o: vmcore/boot/initramfs.S $(B)/initramfs.cpio
 	$(CC) -c -DINITRAMFS='"$(B)/initramfs.cpio"' -o $@ $<
 
+$(B)/kconfig.gz: scripts/mkconfig.py vmcore/include/vmcore/kernel.h | deps
+	@mkdir -p $(B)
+	$(PYTHON) scripts/mkconfig.py -o $@
+
+$(B)/kconfig.o: vmcore/fs/kconfig.S $(B)/kconfig.gz
+	$(CC) -c -DKCONFIG_GZ='"$(B)/kconfig.gz"' -o $@ $<
+
 # Each flavour links its own kernel, build/FLAVOR/linux; ./linux is the one
 # of the flavour asked for (tests build and run others side by side).
-$(B)/linux: $(OBJS) $(B)/vmcore/host/image.o $(B)/initramfs.o
+$(B)/linux: $(OBJS) $(B)/vmcore/host/image.o $(B)/initramfs.o $(B)/kconfig.o
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LDLIBS)
 
 linux: $(B)/linux build/.flavor

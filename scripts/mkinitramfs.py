@@ -14,6 +14,7 @@ INITTAB = """# vmcore's initramfs: busybox init, one shell on the console.  tty1
 ::sysinit:/bin/mount -t proc proc /proc
 ::sysinit:/bin/mount -t tracefs tracefs /sys/kernel/tracing
 ::sysinit:/bin/mount -t debugfs debugfs /sys/kernel/debug
+::sysinit:/bin/mount -t devpts devpts /dev/pts
 ::sysinit:/bin/hostname -F /etc/hostname
 tty1::once:/etc/vmcore-shell
 ::ctrlaltdel:/sbin/reboot
@@ -74,13 +75,13 @@ def main():
 
     c = Cpio()
     for d in ("bin", "sbin", "usr/bin", "usr/sbin", "etc", "dev", "proc", "sys", "sys/kernel/tracing", "sys/kernel/debug",
-              "tmp", "root", "mnt", "var", "home"):
+              "dev/pts", "tmp", "root", "mnt", "var", "home"):
         c.add(d, stat.S_IFDIR | (0o1777 if d == "tmp" else 0o755))
     for name, maj, mnr, mode in (("console", 5, 1, 0o600), ("tty", 5, 0, 0o666),
                                  ("tty0", 4, 0, 0o620), ("tty1", 4, 1, 0o620),
                                  ("null", 1, 3, 0o666), ("zero", 1, 5, 0o666),
                                  ("full", 1, 7, 0o666), ("random", 1, 8, 0o666),
-                                 ("urandom", 1, 9, 0o666)):
+                                 ("urandom", 1, 9, 0o666), ("ptmx", 5, 2, 0o666)):
         c.add("dev/" + name, stat.S_IFCHR | mode, rdev=(maj, mnr))
     c.add("etc/passwd", stat.S_IFREG | 0o644, b"root:x:0:0:root:/root:/bin/sh\n")
     c.add("etc/group", stat.S_IFREG | 0o644, b"root:x:0:\n")

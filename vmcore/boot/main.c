@@ -364,6 +364,7 @@ int main(int argc, char **argv)
 		files_max = file_max_opt;
 	zero_page_init();
 	host_init(physmem_fd_get());
+	host_cpuinfo_init();
 	nr_vcpus = vcpus ? vcpus : host_ncpus();
 	if (nr_vcpus > host_ncpus())
 		nr_vcpus = host_ncpus();

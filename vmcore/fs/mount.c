@@ -2,8 +2,15 @@
  * of the guest.  A hostfs source is a directory under the command line's
  * hostfs=DIR, never any other host path: without hostfs= the guest gets
  * EPERM, as a Linux container's root does for a file system its namespace
- * may not mount.  MS_RDONLY makes the mount read-only (EROFS on writes). */
+ * may not mount.  MS_RDONLY makes the mount read-only (EROFS on writes).
+ *
+ * The mount table's text is here too: /proc/mounts and /proc/PID/mounts
+ * ("SOURCE TARGET TYPE OPTIONS 0 0") and /proc/PID/mountinfo (Linux's
+ * proc(5) layout: ID PARENT MAJ:MIN ROOT TARGET OPTIONS - TYPE SOURCE
+ * SUPER-OPTIONS).  The per-mount options are the flags mount(2) was given;
+ * vmcore enforces ro, and keeps nosuid, nodev, noexec as it was asked. */
 #include <vmcore/syscall.h>
+#include <vmcore/strbuf.h>
 #include <string.h>
 #include <sys/mount.h>
 
@@ -36,7 +43,10 @@ SYSCALL_DEFINE(mount)
 	const char *opts = (flags & MS_RDONLY) ? "ro" : NULL;
 	if (!strcmp(type, "tmpfs"))
 		opts = data; /* size=, nr_inodes=, mode= */
-	return vfs_mount(t->fs, type, src, target, opts);
+	return vfs_mount_flags(t->fs, type, src, target, opts,
+			       flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME |
+					MS_NODIRATIME | MS_STRICTATIME | MS_SYNCHRONOUS | MS_DIRSYNC),
+			       data);
 }
 
 SYSCALL_DEFINE(umount2)
@@ -50,4 +60,67 @@ SYSCALL_DEFINE(umount2)
 	if (a->a[1] & ~(MNT_FORCE | MNT_DETACH | MNT_EXPIRE | UMOUNT_NOFOLLOW))
 		return -EINVAL;
 	return vfs_umount(t->fs, target);
+}
+
+/* a path or source as proc(5) prints it: blanks and backslashes octal */
+static void put_escaped(struct buf *b, const char *s)
+{
+	for (; *s; s++)
+		if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\\')
+			bprintf(b, "\\%03o", (unsigned char)*s);
+		else
+			bmem(b, s, 1);
+}
+
+static void put_mount_opts(struct buf *b, u64 fl)
+{
+	bprintf(b, "%s", (fl & MS_RDONLY) ? "ro" : "rw");
+	if (fl & MS_NOSUID)
+		bprintf(b, ",nosuid");
+	if (fl & MS_NODEV)
+		bprintf(b, ",nodev");
+	if (fl & MS_NOEXEC)
+		bprintf(b, ",noexec");
+	if (fl & MS_SYNCHRONOUS)
+		bprintf(b, ",sync");
+	if (fl & MS_DIRSYNC)
+		bprintf(b, ",dirsync");
+	if (fl & MS_NOATIME)
+		bprintf(b, ",noatime");
+	else if (fl & MS_NODIRATIME)
+		bprintf(b, ",nodiratime");
+	if (!(fl & (MS_NOATIME | MS_STRICTATIME)))
+		bprintf(b, ",relatime"); /* Linux's default */
+}
+
+void mount_show(struct buf *b, struct task *t, bool info)
+{
+	(void)t; /* one mount namespace: every task sees the same table */
+	const struct mount_view *m;
+	for (int i = 0; (m = mount_get(i)); i++) {
+		const char *type = m->sb->type->name;
+		if (i == 0 && !strcmp(type, "ramfs"))
+			type = "rootfs"; /* the initramfs, as Linux names it */
+		if (info) {
+			struct kstat st = { 0 };
+			vfs_getattr(m->sb->root, &st);
+			bprintf(b, "%d %d %u:%u / ", m->id, m->parent_id, (unsigned)major(st.dev),
+				(unsigned)minor(st.dev));
+			put_escaped(b, m->path);
+			bprintf(b, " ");
+			put_mount_opts(b, m->flags);
+			bprintf(b, " - %s ", type);
+			put_escaped(b, m->source);
+			bprintf(b, " %s", (m->flags & MS_RDONLY) ? "ro" : "rw");
+		} else {
+			put_escaped(b, m->source);
+			bprintf(b, " ");
+			put_escaped(b, m->path);
+			bprintf(b, " %s ", type);
+			put_mount_opts(b, m->flags);
+		}
+		if (m->data)
+			bprintf(b, ",%s", m->data);
+		bprintf(b, info ? "\n" : " 0 0\n");
+	}
 }

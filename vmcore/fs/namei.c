@@ -13,16 +13,20 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 
 #define MAX_SYMLINKS 40
 
 struct mount {
 	struct inode *mountpoint;
 	struct super_block *sb;
+	struct mount_view view; /* what /proc/PID/mountinfo says of it */
 };
 static struct mount mounts[64];
 static int nmounts;
 static struct dentry *root_dentry;
+static struct mount_view root_view = { .id = 21, .parent_id = 1, .path = "/" };
+static int next_mount_id = 22;
 static const struct fs_type *fs_types[16];
 static u64 next_dev = 0x10;
 
@@ -99,6 +103,9 @@ int vfs_mount_root(const char *type, const char *source, const char *opts)
 	if (r < 0)
 		return r;
 	root_dentry = dentry_new(NULL, "/", iget(sb->root));
+	root_view.sb = sb;
+	root_view.source = (char *)(!strcmp(type, "hostfs") ? "/dev/root" : "rootfs");
+	root_view.flags = sb->readonly ? MS_RDONLY : 0;
 	return root_dentry ? 0 : -ENOMEM;
 }
 
@@ -121,6 +128,9 @@ int vfs_umount(struct fs_struct *fs, const char *target)
 				if (mounts[j].mountpoint->sb == sb)
 					return -EBUSY; /* something is mounted below */
 			iput(mounts[i].mountpoint);
+			free(mounts[i].view.source);
+			free(mounts[i].view.path);
+			free(mounts[i].view.data);
 			memmove(&mounts[i], &mounts[i + 1], (nmounts - i - 1) * sizeof(mounts[0]));
 			nmounts--;
 			if (sb->type->kill_sb)
@@ -149,8 +159,22 @@ static bool mount_ok_target(struct dentry *d)
 	return S_ISDIR(d->inode->mode);
 }
 
+/* The i-th mount of the table (0 is the root), or NULL after the last. */
+const struct mount_view *mount_get(int i)
+{
+	if (i == 0)
+		return root_dentry ? &root_view : NULL;
+	return i <= nmounts ? &mounts[i - 1].view : NULL;
+}
+
 int vfs_mount(struct fs_struct *fs, const char *type, const char *source, const char *target,
 	      const char *opts)
+{
+	return vfs_mount_flags(fs, type, source, target, opts, 0, NULL);
+}
+
+int vfs_mount_flags(struct fs_struct *fs, const char *type, const char *source,
+		    const char *target, const char *opts, u64 flags, const char *data)
 {
 	struct dentry *d;
 	int r = path_walk(fs, NULL, target, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &d, NULL);
@@ -168,8 +192,23 @@ int vfs_mount(struct fs_struct *fs, const char *type, const char *source, const 
 			dput(d);
 			return -EINVAL;
 		}
-		mounts[nmounts].mountpoint = iget(d->inode);
-		mounts[nmounts++].sb = sb;
+		struct mount *m = &mounts[nmounts];
+		char path[4096];
+		if (dentry_path(d, root_dentry, path, sizeof(path)) < 0)
+			snprintf(path, sizeof(path), "%s", target);
+		/* the parent: the last mount whose file system holds the point */
+		int parent = root_view.id;
+		for (int j = 0; j < nmounts; j++)
+			if (mounts[j].sb == d->inode->sb)
+				parent = mounts[j].view.id;
+		m->view = (struct mount_view){ .id = next_mount_id++, .parent_id = parent, .sb = sb,
+					       .flags = flags | (sb->readonly ? MS_RDONLY : 0),
+					       .source = strdup(source && source[0] ? source : "none"),
+					       .path = strdup(path),
+					       .data = data && data[0] ? strdup(data) : NULL };
+		m->mountpoint = iget(d->inode);
+		m->sb = sb;
+		nmounts++;
 	}
 	dput(d);
 	return r;
@@ -449,11 +488,21 @@ void register_chrdev(const struct chrdev *d)
 		}
 }
 
+/* the i-th registered device (devtmpfs, sysfs list them), or NULL */
+const struct chrdev *chrdev_nth(int i)
+{
+	for (size_t k = 0; k < ARRAY_SIZE(chrdevs); k++)
+		if (chrdevs[k] && i-- == 0)
+			return chrdevs[k];
+	return NULL;
+}
+
 const struct chrdev *chrdev_find(u64 rdev)
 {
 	u32 ma = major(rdev), mi = minor(rdev);
 	for (size_t i = 0; i < ARRAY_SIZE(chrdevs); i++)
-		if (chrdevs[i] && chrdevs[i]->major == ma && chrdevs[i]->minor == mi)
+		if (chrdevs[i] && chrdevs[i]->major == ma &&
+		    (chrdevs[i]->minor == mi || chrdevs[i]->any_minor))
 			return chrdevs[i];
 	return NULL;
 }

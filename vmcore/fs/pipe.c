@@ -32,8 +32,11 @@
 
 #define PIPE_DEF_PAGES 16
 #define PIPE_MIN_PAGES 2
-#define PIPE_MAX_SIZE (1u << 20)       /* /proc/sys/fs/pipe-max-size */
-#define PIPE_USER_PAGES_SOFT 16384     /* /proc/sys/fs/pipe-user-pages-soft */
+/* /proc/sys/fs/pipe-max-size and pipe-user-pages-soft (proc_sys.c) */
+u32 pipe_max_size = 1u << 20;
+u32 pipe_user_pages_soft = 16384;
+#define PIPE_MAX_SIZE pipe_max_size
+#define PIPE_USER_PAGES_SOFT pipe_user_pages_soft
 #define PIPE_BUF_ATOMIC 4096
 
 /* Pipe pages counted per user (real uid of the creator). */

@@ -7,6 +7,9 @@
 #include <vmcore/signal.h>
 #include <vmcore/syscall.h>
 #include <vmcore/trace.h>
+#include <vmcore/strbuf.h>
+#include "proc_internal.h"
+#include <vmcore/host.h>
 #include <dirent.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -20,12 +23,12 @@ enum pkind {
 	P_CMDLINE, P_MOUNTS, P_FILESYSTEMS,
 	P_PID, P_PID_STAT, P_PID_STATUS, P_PID_CMDLINE, P_PID_COMM, P_PID_EXE, P_PID_CWD, P_PID_ROOT,
 	P_PID_MAPS, P_PID_FD, P_PID_FD_N, P_PID_ENVIRON, P_PID_STATM, P_PID_TASK, P_PID_MOUNTS,
-	P_PID_SYSCALLS, P_SYS, P_SYS_FS, P_FILE_MAX, P_FILE_NR, P_NR_OPEN,
+	P_PID_SYSCALLS, P_SYS, P_CONFIG_GZ, P_PID_MOUNTINFO, P_PID_NS, P_PID_NS_N, P_NSFILE,
 };
 
 struct pinfo {
 	enum pkind kind;
-	int pid, fd;
+	int pid, fd; /* fd: P_PID_FD_N's descriptor, P_SYS's node, a namespace's index */
 };
 
 static const struct inode_ops proc_iops;
@@ -43,10 +46,7 @@ static const struct {
 	{ "cpuinfo", P_CPUINFO, S_IFREG | 0444 }, { "version", P_VERSION, S_IFREG | 0444 },
 	{ "cmdline", P_CMDLINE, S_IFREG | 0444 }, { "mounts", P_MOUNTS, S_IFREG | 0444 },
 	{ "filesystems", P_FILESYSTEMS, S_IFREG | 0444 }, { "sys", P_SYS, S_IFDIR | 0555 },
-}, sys_fs_files[] = {
-	/* the file-table limits of fdtable.c and inode.c (Linux's fs.* sysctls) */
-	{ "file-max", P_FILE_MAX, S_IFREG | 0644 }, { "file-nr", P_FILE_NR, S_IFREG | 0444 },
-	{ "nr_open", P_NR_OPEN, S_IFREG | 0444 },
+	{ "config.gz", P_CONFIG_GZ, S_IFREG | 0444 },
 }, pid_files[] = {
 	{ "stat", P_PID_STAT, S_IFREG | 0444 },     { "status", P_PID_STATUS, S_IFREG | 0444 },
 	{ "cmdline", P_PID_CMDLINE, S_IFREG | 0444 }, { "comm", P_PID_COMM, S_IFREG | 0644 },
@@ -54,8 +54,22 @@ static const struct {
 	{ "root", P_PID_ROOT, S_IFLNK | 0777 },     { "maps", P_PID_MAPS, S_IFREG | 0444 },
 	{ "fd", P_PID_FD, S_IFDIR | 0500 },         { "environ", P_PID_ENVIRON, S_IFREG | 0400 },
 	{ "statm", P_PID_STATM, S_IFREG | 0444 },   { "task", P_PID_TASK, S_IFDIR | 0555 },
-	{ "mounts", P_PID_MOUNTS, S_IFREG | 0444 },
+	{ "mounts", P_PID_MOUNTS, S_IFREG | 0444 }, { "mountinfo", P_PID_MOUNTINFO, S_IFREG | 0444 },
+	{ "ns", P_PID_NS, S_IFDIR | 0511 },
 	{ "syscalls", P_PID_SYSCALLS, S_IFREG | 0444 }, /* vmcore's flight recorder */
+};
+
+/* The guest has one namespace of each kind; their ids are those Linux
+ * gives its initial namespaces (stable: tools compare them) */
+static const struct {
+	const char *name, *kind;
+	u64 id;
+} namespaces[] = {
+	{ "cgroup", "cgroup", 4026531835ULL }, { "ipc", "ipc", 4026531839ULL },
+	{ "mnt", "mnt", 4026531841ULL },       { "net", "net", 4026531840ULL },
+	{ "pid", "pid", 4026531836ULL },       { "pid_for_children", "pid", 4026531836ULL },
+	{ "time", "time", 4026531834ULL },     { "time_for_children", "time", 4026531834ULL },
+	{ "user", "user", 4026531837ULL },     { "uts", "uts", 4026531838ULL },
 };
 
 static struct inode *proc_inode(enum pkind kind, int pid, int fd, u32 mode)
@@ -76,6 +90,8 @@ static struct inode *proc_inode(enum pkind kind, int pid, int fd, u32 mode)
 	ino->ino = ((u64)pid << 16) | ((u64)kind << 10) | (fd & 0x3ff);
 	if (kind == P_ROOT)
 		ino->ino = 1;
+	if (kind == P_NSFILE)
+		ino->ino = namespaces[fd].id; /* what stat(2) of /proc/PID/ns/X shows */
 	if (S_ISDIR(mode))
 		ino->nlink = 2;
 	return ino;
@@ -94,7 +110,9 @@ static int proc_lookup(struct inode *dir, const char *name, struct inode **out)
 	if (pi->kind == P_ROOT) {
 		for (size_t i = 0; i < ARRAY_SIZE(root_files); i++)
 			if (!strcmp(name, root_files[i].name))
-				ino = proc_inode(root_files[i].kind, 0, 0, root_files[i].mode);
+				ino = proc_inode(root_files[i].kind, 0,
+						 root_files[i].kind == P_SYS ? SYSCTL_ROOT : 0,
+						 root_files[i].mode);
 		if (!ino) {
 			char *end;
 			long pid = strtol(name, &end, 10);
@@ -106,13 +124,15 @@ static int proc_lookup(struct inode *dir, const char *name, struct inode **out)
 		for (size_t i = 0; i < ARRAY_SIZE(pid_files); i++)
 			if (!strcmp(name, pid_files[i].name))
 				ino = proc_inode(pid_files[i].kind, pi->pid, 0, pid_files[i].mode);
-	} else if (pi->kind == P_SYS) {
-		if (!strcmp(name, "fs"))
-			ino = proc_inode(P_SYS_FS, 0, 0, S_IFDIR | 0555);
-	} else if (pi->kind == P_SYS_FS) {
-		for (size_t i = 0; i < ARRAY_SIZE(sys_fs_files); i++)
-			if (!strcmp(name, sys_fs_files[i].name))
-				ino = proc_inode(sys_fs_files[i].kind, 0, 0, sys_fs_files[i].mode);
+	} else if (pi->kind == P_SYS && S_ISDIR(dir->mode)) {
+		int n = sysctl_lookup(pi->fd, name);
+		if (n < 0)
+			return n;
+		ino = proc_inode(P_SYS, 0, n, sysctl_mode(n));
+	} else if (pi->kind == P_PID_NS) {
+		for (size_t i = 0; i < ARRAY_SIZE(namespaces); i++)
+			if (!strcmp(name, namespaces[i].name))
+				ino = proc_inode(P_PID_NS_N, pi->pid, i, S_IFLNK | 0777);
 	} else if (pi->kind == P_PID_FD) {
 		struct task *t = live(pi->pid);
 		char *end;
@@ -157,6 +177,11 @@ long file_link_name(struct task *t, struct file *f, char *buf, size_t len)
 		n = snprintf(buf, len, "/%s (deleted)", f->dentry ? f->dentry->name : "memfd:");
 	else if (S_ISFIFO(f->inode->mode))
 		n = snprintf(buf, len, "pipe:[%llu]", (unsigned long long)f->inode->ino);
+	else if (S_ISCHR(f->inode->mode) && major(f->inode->rdev) == 136)
+		n = snprintf(buf, len, "/dev/pts/%u", minor(f->inode->rdev)); /* TIOCGPTPEER's */
+	else if (S_ISCHR(f->inode->mode) && chrdev_find(f->inode->rdev) &&
+		 !chrdev_find(f->inode->rdev)->any_minor)
+		n = snprintf(buf, len, "/dev/%s", chrdev_find(f->inode->rdev)->name);
 	else if (S_ISCHR(f->inode->mode))
 		n = snprintf(buf, len, "/dev/console");
 	else
@@ -191,6 +216,10 @@ static long proc_readlink(struct inode *ino, char *buf, size_t len)
 		break;
 	case P_PID_ROOT:
 		n = snprintf(tmp, sizeof(tmp), "/");
+		break;
+	case P_PID_NS_N:
+		n = snprintf(tmp, sizeof(tmp), "%s:[%llu]", namespaces[pi->fd].kind,
+			     (unsigned long long)namespaces[pi->fd].id);
 		break;
 	case P_PID_FD_N: {
 		struct file *f = t && t->files ? fd_get(t, pi->fd) : NULL;
@@ -230,52 +259,17 @@ static int proc_get_link(struct inode *ino, struct dentry **out)
 		*out = f->dentry ? dget(f->dentry) : dentry_new(NULL, "", iget(f->inode));
 		return *out ? 0 : -ENOMEM;
 	}
+	case P_PID_NS_N: {
+		/* the namespace itself: an inode whose number is its id (nsfs) */
+		if (!t)
+			return -ENOENT;
+		struct inode *ns = proc_inode(P_NSFILE, 0, pi->fd, S_IFREG | 0444);
+		*out = ns ? dentry_new(NULL, "", ns) : NULL;
+		return *out ? 0 : -ENOMEM;
+	}
 	default:
 		return -ENOENT; /* an ordinary link: read and walk it */
 	}
-}
-
-/* ---- generated text ---- */
-struct buf {
-	char *s;
-	size_t len, cap;
-};
-
-static void bprintf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void bprintf(struct buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	for (;;) {
-		va_start(ap, fmt);
-		int n = vsnprintf(b->s ? b->s + b->len : NULL, b->s ? b->cap - b->len : 0, fmt, ap);
-		va_end(ap);
-		if (n < 0)
-			return;
-		if (b->s && b->len + n < b->cap) {
-			b->len += n;
-			return;
-		}
-		size_t ncap = MAX(b->cap * 2, b->len + n + 256);
-		char *ns = realloc(b->s, ncap);
-		if (!ns)
-			return;
-		b->s = ns;
-		b->cap = ncap;
-	}
-}
-
-static void bmem(struct buf *b, const void *p, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		size_t ncap = MAX(b->cap * 2, b->len + n + 256);
-		char *ns = realloc(b->s, ncap);
-		if (!ns)
-			return;
-		b->s = ns;
-		b->cap = ncap;
-	}
-	memcpy(b->s + b->len, p, n);
-	b->len += n;
 }
 
 static u64 vm_size(struct mm *mm)
@@ -337,34 +331,6 @@ static void gen_pid_stat(struct buf *b, struct task *t)
 		(unsigned long long)(mm ? mm->env_end : 0), t->state == TASK_ZOMBIE ? t->exit_code : 0);
 }
 
-static void gen_pid_status(struct buf *b, struct task *t)
-{
-	static const char *names[] = { "R (running)", "S (sleeping)", "T (stopped)", "Z (zombie)" };
-	char st = task_state(t);
-	const char *sn = st == 'R' ? names[0] : st == 'S' ? names[1] : st == 'T' ? names[2] : names[3];
-	u64 sigign = 0, sigcgt = 0;
-	for (int i = 0; t->sighand && i < _NSIG_LINUX; i++) {
-		if (t->sighand->action[i].handler == (u64)SIG_IGN)
-			sigign |= 1UL << i;
-		else if (t->sighand->action[i].handler != (u64)SIG_DFL)
-			sigcgt |= 1UL << i;
-	}
-	u64 vsz = t->mm ? vm_size(t->mm) >> 10 : 0, rss = t->mm ? t->mm->rss * 4 : 0;
-	bprintf(b, "Name:\t%s\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\n"
-		   "TracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\nFDSize:\t%d\nGroups:\t\n",
-		t->comm, t->fs ? t->fs->umask : 022, sn, t->tgid, t->tid, t->parent ? t->parent->tgid : 0,
-		t->uid, t->euid, t->suid, t->fsuid, t->gid, t->egid, t->sgid, t->fsgid,
-		t->files ? MAX(t->files->max, 64) : 0);
-	if (t->mm)
-		bprintf(b, "VmPeak:\t%8llu kB\nVmSize:\t%8llu kB\nVmRSS:\t%8llu kB\nRssAnon:\t%8llu kB\n",
-			(unsigned long long)vsz, (unsigned long long)vsz, (unsigned long long)rss,
-			(unsigned long long)rss);
-	bprintf(b, "Threads:\t%d\nSigQ:\t0/63432\nSigPnd:\t%016llx\nShdPnd:\t0000000000000000\n"
-		   "SigBlk:\t%016llx\nSigIgn:\t%016llx\nSigCgt:\t%016llx\nCpus_allowed_list:\t%d\n",
-		nthreads(t), (unsigned long long)t->pending, (unsigned long long)t->sigmask,
-		(unsigned long long)sigign, (unsigned long long)sigcgt, t->cpu);
-}
-
 static void gen_user_range(struct buf *b, struct task *t, u64 start, u64 end)
 {
 	if (!t->mm || end <= start || end - start > (1 << 20))
@@ -402,6 +368,44 @@ static void gen_maps(struct buf *b, struct task *t)
 		}
 		bprintf(b, "\n");
 	}
+}
+
+/* Guest CPU i: the host's first CPU entry (host_cpuinfo), renumbered:
+ * the guest's CPUs are one package of nr_vcpus cores */
+static void gen_cpuinfo(struct buf *b, int i)
+{
+	const char *e = host_cpuinfo();
+	if (!e) {
+		bprintf(b, "processor\t: %d\nvendor_id\t: unknown\n\n", i);
+		return;
+	}
+	static const struct {
+		const char *key;
+		int which; /* 0: the CPU's number, 1: the CPU count, 2: zero */
+	} renumber[] = { { "processor", 0 }, { "core id", 0 }, { "apicid", 0 },
+			 { "initial apicid", 0 }, { "siblings", 1 }, { "cpu cores", 1 },
+			 { "physical id", 2 } };
+	while (*e) {
+		const char *nl = strchr(e, '\n');
+		size_t n = nl ? (size_t)(nl - e) : strlen(e);
+		const char *colon = memchr(e, ':', n);
+		bool done = false;
+		for (size_t k = 0; colon && k < ARRAY_SIZE(renumber); k++) {
+			size_t kl = strlen(renumber[k].key);
+			if (!strncmp(e, renumber[k].key, kl) && (e[kl] == '\t' || e[kl] == ' ')) {
+				int v = renumber[k].which == 0 ? i : renumber[k].which == 1 ? nr_vcpus : 0;
+				bmem(b, e, colon - e);
+				bprintf(b, ": %d\n", v);
+				done = true;
+			}
+		}
+		if (!done) {
+			bmem(b, e, n);
+			bmem(b, "\n", 1);
+		}
+		e += n + (nl ? 1 : 0);
+	}
+	bmem(b, "\n", 1);
 }
 
 static void gen(struct pinfo *pi, struct buf *b)
@@ -453,8 +457,7 @@ static void gen(struct pinfo *pi, struct buf *b)
 	}
 	case P_CPUINFO:
 		for (int i = 0; i < nr_vcpus; i++)
-			bprintf(b, "processor\t: %d\nvendor_id\t: vmcore\nmodel name\t: vmcore virtual CPU\n"
-				   "cpu MHz\t\t: 1000.000\nflags\t\t: fpu sse sse2\n\n", i);
+			gen_cpuinfo(b, i);
 		break;
 	case P_VERSION:
 		bprintf(b, "Linux version %s (vmcore %s) #1 SMP\n", VMCORE_VERSION, VMCORE_RELEASE);
@@ -464,20 +467,21 @@ static void gen(struct pinfo *pi, struct buf *b)
 		break;
 	case P_MOUNTS:
 	case P_PID_MOUNTS:
-		bprintf(b, "rootfs / rootfs rw 0 0\nproc /proc proc rw,nosuid,nodev,noexec 0 0\n");
+		mount_show(b, t ? t : current, false);
 		break;
-	case P_FILE_MAX:
-		bprintf(b, "%llu\n", (unsigned long long)files_max);
+	case P_PID_MOUNTINFO:
+		if (t)
+			mount_show(b, t, true);
 		break;
-	case P_FILE_NR:
-		bprintf(b, "%llu\t0\t%llu\n", (unsigned long long)nr_files,
-			(unsigned long long)files_max);
+	case P_SYS:
+		sysctl_show(pi->fd, b);
 		break;
-	case P_NR_OPEN:
-		bprintf(b, "%llu\n", (unsigned long long)NR_OPEN_MAX);
+	case P_CONFIG_GZ:
+		bmem(b, kconfig_gz, kconfig_gz_end - kconfig_gz);
 		break;
 	case P_FILESYSTEMS:
-		bprintf(b, "nodev\tramfs\nnodev\ttmpfs\nnodev\tproc\nnodev\thostfs\n");
+		bprintf(b, "nodev\tsysfs\nnodev\ttmpfs\nnodev\tproc\nnodev\tdevtmpfs\n"
+			   "nodev\tdebugfs\nnodev\ttracefs\nnodev\tramfs\nnodev\thostfs\n");
 		break;
 	case P_PID_STAT:
 		if (t)
@@ -485,7 +489,7 @@ static void gen(struct pinfo *pi, struct buf *b)
 		break;
 	case P_PID_STATUS:
 		if (t)
-			gen_pid_status(b, t);
+			proc_gen_status(b, t);
 		break;
 	case P_PID_CMDLINE:
 		if (t && t->mm)
@@ -527,8 +531,10 @@ static int proc_open(struct inode *ino, struct file *f)
 		return -ESRCH;
 	if (S_ISDIR(ino->mode))
 		return 0;
+	/* sysctls: written by root where the mode allows (Linux's
+	 * sysctl_perm, root's rights being the owner's) */
 	if ((f->flags & O_ACCMODE) != O_RDONLY && pi->kind != P_PID_COMM &&
-	    !(pi->kind == P_FILE_MAX && current && current->euid == 0))
+	    !(pi->kind == P_SYS && (ino->mode & 0200) && current && current->euid == 0))
 		return -EACCES;
 	struct buf *b = kzalloc(sizeof(*b));
 	if (!b)
@@ -561,15 +567,15 @@ static long proc_read(struct file *f, void *dst, size_t len, u64 *pos)
 static long proc_write(struct file *f, const void *src, size_t len, u64 *pos)
 {
 	struct pinfo *pi = f->inode->priv;
-	if (pi->kind == P_FILE_MAX) {
-		char num[32] = { 0 };
-		memcpy(num, src, MIN(len, sizeof(num) - 1));
-		char *end;
-		unsigned long long v = strtoull(num, &end, 10);
-		if (end == num || (*end && *end != '\n'))
-			return -EINVAL;
-		files_max = v;
-		return len;
+	if (pi->kind == P_SYS) {
+		/* as Linux's strict sysctl writes: a value is one write from
+		 * its start; a later piece of it is ignored */
+		if (*pos)
+			return len;
+		long r = sysctl_store(pi->fd, src, len);
+		if (r > 0)
+			*pos += r;
+		return r;
 	}
 	struct task *t = live(pi->pid);
 	if (pi->kind != P_PID_COMM || !t)
@@ -621,16 +627,23 @@ static long proc_iterate(struct file *f, struct dirent_sink *sink, filldir_t fil
 		for (size_t k = 0; k < ARRAY_SIZE(pid_files); k++)
 			EMIT(pid_files[k].name, ((u64)pi->pid << 16) | k, IFTODT(pid_files[k].mode));
 	} else if (pi->kind == P_SYS) {
-		EMIT("fs", 200, DT_DIR);
-	} else if (pi->kind == P_SYS_FS) {
-		for (size_t k = 0; k < ARRAY_SIZE(sys_fs_files); k++)
-			EMIT(sys_fs_files[k].name, 210 + k, DT_REG);
+		for (int k = 0, n; (n = sysctl_child(pi->fd, k)) >= 0; k++)
+			EMIT(sysctl_name(n), 200 + n, IFTODT(sysctl_mode(n)));
+	} else if (pi->kind == P_PID_NS) {
+		for (size_t k = 0; k < ARRAY_SIZE(namespaces); k++)
+			EMIT(namespaces[k].name, 300 + k, DT_LNK);
 	} else if (pi->kind == P_PID_FD) {
+		/* a descriptor's position is its number (after "." and ".."):
+		 * closing descriptors between two getdents calls cannot make
+		 * the next call skip one still open */
 		struct task *t = live(pi->pid);
-		for (int fd = 0; t && t->files && fd < t->files->max; fd++)
+		int from = f->pos > 2 ? (int)(f->pos - 2) : 0;
+		for (int fd = from; t && t->files && fd < t->files->max; fd++)
 			if (t->files->fd[fd]) {
 				snprintf(name, sizeof(name), "%d", fd);
-				EMIT(name, 1000 + fd, DT_LNK);
+				if (fill(sink, name, strlen(name), 1000 + fd, DT_LNK, fd + 3))
+					return 0;
+				f->pos = fd + 3;
 			}
 	} else if (pi->kind == P_PID_TASK) {
 		for (struct task *q = all_tasks; q; q = q->next_task)

@@ -26,33 +26,13 @@
 #include <sys/ioctl.h>
 #include <termios.h>
 #include <unistd.h>
+#include "tty_internal.h"
 
-/* The kernel's struct termios (NCCS = 19) and termios2. */
-struct ktermios {
-	u32 c_iflag, c_oflag, c_cflag, c_lflag;
-	u8 c_line;
-	u8 c_cc[19];
-};
-struct ktermios2 {
-	struct ktermios t;
-	u32 ispeed, ospeed;
-};
 
-#define TTY_BUF 8192
-
-static struct tty {
-	bool is_tty;            /* host stdin is a terminal */
-	struct ktermios tio;
-	struct winsize ws;
-	u8 rbuf[TTY_BUF];       /* input ready for read() */
-	size_t rhead, rlen;
-	int eofs;               /* ^D on an empty line: reads returning 0 */
-	bool host_eof;
-	char line[4096];        /* the line being edited (canonical mode) */
-	size_t llen;
-	int session, pgrp;      /* controlling session, foreground group */
-	pthread_cond_t cond;
-} tty = { .cond = PTHREAD_COND_INITIALIZER };
+/* the console: the terminal ./linux runs in */
+static struct tty console_tty = { .cond = PTHREAD_COND_INITIALIZER };
+/* every tty: the console, then the pseudo-terminals (pty.c) */
+static struct tty *all_ttys = &console_tty;
 
 static struct termios host_saved;
 static bool host_raw;
@@ -87,14 +67,14 @@ static void winch_handler(int sig)
 	(void)sig;
 }
 
-static void tty_defaults(void)
+static void tty_defaults(struct tty *tp)
 {
 	static const u8 cc[19] = { 3, 28, 127, 21, 4, 0, 1, 0, 17, 19, 26, 0, 18, 15, 23, 22, 0, 0, 0 };
-	tty.tio.c_iflag = ICRNL | IXON;
-	tty.tio.c_oflag = OPOST | ONLCR;
-	tty.tio.c_cflag = B38400 | CS8 | CREAD | HUPCL;
-	tty.tio.c_lflag = ISIG | ICANON | ECHO | ECHOE | ECHOK | ECHOCTL | ECHOKE | IEXTEN;
-	memcpy(tty.tio.c_cc, cc, sizeof(cc));
+	tp->tio.c_iflag = ICRNL | IXON;
+	tp->tio.c_oflag = OPOST | ONLCR;
+	tp->tio.c_cflag = B38400 | CS8 | CREAD | HUPCL;
+	tp->tio.c_lflag = ISIG | ICANON | ECHO | ECHOE | ECHOK | ECHOCTL | ECHOKE | IEXTEN;
+	memcpy(tp->tio.c_cc, cc, sizeof(cc));
 }
 
 /* ---- output ---- */
@@ -113,75 +93,83 @@ static void host_write(const void *buf, size_t len)
 	}
 }
 
-/* Write with output processing (OPOST/ONLCR) when we are a tty. */
-static void tty_output(const u8 *buf, size_t len)
+static void emit(struct tty *tp, const u8 *buf, size_t len)
 {
-	if (!tty.is_tty || !(tty.tio.c_oflag & OPOST) || !(tty.tio.c_oflag & ONLCR)) {
+	if (tp->write_out)
+		tp->write_out(tp, buf, len);
+	else
 		host_write(buf, len);
+}
+
+/* Write with output processing (OPOST/ONLCR) when we are a tty. */
+void tty_output(struct tty *tp, const u8 *buf, size_t len)
+{
+	if (!tp->is_tty || !(tp->tio.c_oflag & OPOST) || !(tp->tio.c_oflag & ONLCR)) {
+		emit(tp, buf, len);
 		return;
 	}
 	u8 out[1024];
 	size_t o = 0;
 	for (size_t i = 0; i < len; i++) {
 		if (o + 2 > sizeof(out)) {
-			host_write(out, o);
+			emit(tp, out, o);
 			o = 0;
 		}
 		if (buf[i] == '\n')
 			out[o++] = '\r';
 		out[o++] = buf[i];
 	}
-	host_write(out, o);
+	emit(tp, out, o);
 }
 
-static void echo_char(u8 c)
+static void echo_char(struct tty *tp, u8 c)
 {
-	if (!(tty.tio.c_lflag & ECHO))
+	if (!(tp->tio.c_lflag & ECHO))
 		return;
-	if ((tty.tio.c_lflag & ECHOCTL) && c < 32 && c != '\n' && c != '\t') {
+	if ((tp->tio.c_lflag & ECHOCTL) && c < 32 && c != '\n' && c != '\t') {
 		u8 s[2] = { '^', (u8)(c + 64) };
-		tty_output(s, 2);
-	} else if (c == 127 && (tty.tio.c_lflag & ECHOCTL)) {
-		tty_output((const u8 *)"^?", 2);
+		tty_output(tp, s, 2);
+	} else if (c == 127 && (tp->tio.c_lflag & ECHOCTL)) {
+		tty_output(tp, (const u8 *)"^?", 2);
 	} else {
-		tty_output(&c, 1);
+		tty_output(tp, &c, 1);
 	}
 }
 
 /* ---- input ---- */
 
-static void rbuf_put(u8 c)
+static void rbuf_put(struct tty *tp, u8 c)
 {
-	if (tty.rlen == TTY_BUF)
+	if (tp->rlen == TTY_BUF)
 		return; /* full: drop, as a tty does on overrun */
-	tty.rbuf[(tty.rhead + tty.rlen) % TTY_BUF] = c;
-	tty.rlen++;
+	tp->rbuf[(tp->rhead + tp->rlen) % TTY_BUF] = c;
+	tp->rlen++;
 }
 
-static void flush_input(void)
+static void flush_input(struct tty *tp)
 {
-	tty.rhead = tty.rlen = 0;
-	tty.llen = 0;
-	tty.eofs = 0;
+	tp->rhead = tp->rlen = 0;
+	tp->llen = 0;
+	tp->eofs = 0;
 }
 
-static void erase_one(void)
+static void erase_one(struct tty *tp)
 {
-	if (!tty.llen)
+	if (!tp->llen)
 		return;
-	u8 c = tty.line[--tty.llen];
-	if ((tty.tio.c_lflag & ECHO) && (tty.tio.c_lflag & ECHOE)) {
-		int w = (c < 32 || c == 127) && (tty.tio.c_lflag & ECHOCTL) ? 2 : 1;
+	u8 c = tp->line[--tp->llen];
+	if ((tp->tio.c_lflag & ECHO) && (tp->tio.c_lflag & ECHOE)) {
+		int w = (c < 32 || c == 127) && (tp->tio.c_lflag & ECHOCTL) ? 2 : 1;
 		for (int i = 0; i < w; i++)
-			tty_output((const u8 *)"\b \b", 3);
+			tty_output(tp, (const u8 *)"\b \b", 3);
 	}
 }
 
-static void receive(u8 c)
+void tty_receive(struct tty *tp, u8 c)
 {
-	struct ktermios *t = &tty.tio;
-	if (!tty.is_tty) {
-		rbuf_put(c);
+	struct ktermios *t = &tp->tio;
+	if (!tp->is_tty) {
+		rbuf_put(tp, c);
 		return;
 	}
 	if (t->c_iflag & ISTRIP)
@@ -204,73 +192,74 @@ static void receive(u8 c)
 			sig = SIGTSTP;
 		if (sig) {
 			if (!(t->c_lflag & NOFLSH))
-				flush_input();
-			echo_char(c);
-			kill_pgrp_kernel(tty.pgrp, sig);
+				flush_input(tp);
+			echo_char(tp, c);
+			kill_pgrp_kernel(tp->pgrp, sig);
 			return;
 		}
 	}
 	if (!(t->c_lflag & ICANON)) {
-		rbuf_put(c);
-		echo_char(c);
+		rbuf_put(tp, c);
+		echo_char(tp, c);
 		return;
 	}
 	if (c == t->c_cc[VERASE] || (c == '\b' && t->c_cc[VERASE] == 127)) {
-		erase_one();
+		erase_one(tp);
 		return;
 	}
 	if (c == t->c_cc[VWERASE] && (t->c_lflag & IEXTEN)) {
-		while (tty.llen && tty.line[tty.llen - 1] == ' ')
-			erase_one();
-		while (tty.llen && tty.line[tty.llen - 1] != ' ')
-			erase_one();
+		while (tp->llen && tp->line[tp->llen - 1] == ' ')
+			erase_one(tp);
+		while (tp->llen && tp->line[tp->llen - 1] != ' ')
+			erase_one(tp);
 		return;
 	}
 	if (c == t->c_cc[VKILL]) {
-		while (tty.llen)
-			erase_one();
+		while (tp->llen)
+			erase_one(tp);
 		return;
 	}
 	if (c == t->c_cc[VEOF] && c) {
-		if (!tty.llen)
-			tty.eofs++;
-		for (size_t i = 0; i < tty.llen; i++)
-			rbuf_put(tty.line[i]);
-		tty.llen = 0;
+		if (!tp->llen)
+			tp->eofs++;
+		for (size_t i = 0; i < tp->llen; i++)
+			rbuf_put(tp, tp->line[i]);
+		tp->llen = 0;
 		return;
 	}
 	if (c == '\n' || (c == t->c_cc[VEOL] && c) || (c == t->c_cc[VEOL2] && c)) {
-		for (size_t i = 0; i < tty.llen; i++)
-			rbuf_put(tty.line[i]);
-		rbuf_put(c);
-		tty.llen = 0;
+		for (size_t i = 0; i < tp->llen; i++)
+			rbuf_put(tp, tp->line[i]);
+		rbuf_put(tp, c);
+		tp->llen = 0;
 		if ((t->c_lflag & ECHO) || (c == '\n' && (t->c_lflag & ECHONL)))
-			tty_output(&c, 1);
+			tty_output(tp, &c, 1);
 		return;
 	}
-	if (tty.llen < sizeof(tty.line) - 1)
-		tty.line[tty.llen++] = c;
-	echo_char(c);
+	if (tp->llen < sizeof(tp->line) - 1)
+		tp->line[tp->llen++] = c;
+	echo_char(tp, c);
 }
 
-static void update_winsize(bool notify)
+static void update_winsize(struct tty *tp, bool notify)
 {
 	struct winsize ws;
 	if (ioctl(0, TIOCGWINSZ, &ws) < 0 && ioctl(1, TIOCGWINSZ, &ws) < 0)
 		return;
-	bool changed = memcmp(&ws, &tty.ws, sizeof(ws)) != 0;
-	tty.ws = ws;
+	bool changed = memcmp(&ws, &tp->ws, sizeof(ws)) != 0;
+	tp->ws = ws;
 	if (changed && notify)
-		kill_pgrp_kernel(tty.pgrp, SIGWINCH);
+		kill_pgrp_kernel(tp->pgrp, SIGWINCH);
 }
 
-/* The main thread's loop: host input (and window changes) into the tty. */
+/* The main thread's loop: host input (and window changes) into the tp-> */
 void console_input_loop(void)
 {
+	struct tty *tp = &console_tty;
 	u8 buf[1024];
 	struct pollfd pf[2] = { { 0, POLLIN, 0 }, { winch_pipe[0], POLLIN, 0 } };
 	for (;;) {
-		int np = tty.host_eof ? 0 : 1;
+		int np = tp->host_eof ? 0 : 1;
 		if (winch_pipe[0] >= 0) {
 			pf[np].fd = winch_pipe[0];
 			pf[np].events = POLLIN;
@@ -280,8 +269,8 @@ void console_input_loop(void)
 			pause();
 			continue;
 		}
-		struct pollfd *p = tty.host_eof ? &pf[1] : pf;
-		if (tty.host_eof)
+		struct pollfd *p = tp->host_eof ? &pf[1] : pf;
+		if (tp->host_eof)
 			pf[1].fd = winch_pipe[0];
 		if (poll(p, np, -1) < 0)
 			continue;
@@ -290,28 +279,28 @@ void console_input_loop(void)
 			ssize_t r = read(winch_pipe[0], buf, sizeof(buf));
 			(void)r;
 			bkl_lock();
-			update_winsize(true);
+			update_winsize(tp, true);
 			bkl_unlock();
 		}
-		if (tty.host_eof || !(pf[0].revents & (POLLIN | POLLHUP | POLLERR)))
+		if (tp->host_eof || !(pf[0].revents & (POLLIN | POLLHUP | POLLERR)))
 			continue;
 		ssize_t n = read(0, buf, sizeof(buf));
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		bkl_lock();
 		if (n <= 0) {
-			tty.host_eof = true;
+			tp->host_eof = true;
 		} else {
 			for (ssize_t i = 0; i < n; i++) {
-				while (tty.rlen >= TTY_BUF - 1) {
+				while (tp->rlen >= TTY_BUF - 1) {
 					/* full: let readers drain it */
-					pthread_cond_broadcast(&tty.cond);
-					bkl_wait(&tty.cond);
+					pthread_cond_broadcast(&tp->cond);
+					bkl_wait(&tp->cond);
 				}
-				receive(buf[i]);
+				tty_receive(tp, buf[i]);
 			}
 		}
-		pthread_cond_broadcast(&tty.cond);
+		pthread_cond_broadcast(&tp->cond);
 		poll_wake();
 		bkl_unlock();
 	}
@@ -326,9 +315,9 @@ static bool sig_blocked_or_ignored(struct task *t, int sig)
 
 /* Linux's tty_check_change: a background process touching the terminal
  * gets sig for its whole group (or EIO when it cannot take it). */
-static long check_change(struct task *t, int sig)
+static long check_change(struct tty *tp, struct task *t, int sig)
 {
-	if (!tty.is_tty || t->sid != tty.session || t->pgid == tty.pgrp || tty.pgrp <= 0)
+	if (!tp->is_tty || t->sid != tp->session || t->pgid == tp->pgrp || tp->pgrp <= 0)
 		return 0;
 	if (sig_blocked_or_ignored(t, sig))
 		return sig == SIGTTIN ? -EIO : 0;
@@ -340,141 +329,171 @@ static long check_change(struct task *t, int sig)
 
 /* ---- file operations ---- */
 
-static bool readable(void)
+static bool readable(struct tty *tp)
 {
-	if (!tty.is_tty)
-		return tty.rlen || tty.host_eof;
-	if (tty.tio.c_lflag & ICANON) {
-		for (size_t i = 0; i < tty.rlen; i++)
-			if (tty.rbuf[(tty.rhead + i) % TTY_BUF] == '\n')
+	if (!tp->is_tty)
+		return tp->rlen || tp->host_eof;
+	if (tp->tio.c_lflag & ICANON) {
+		for (size_t i = 0; i < tp->rlen; i++)
+			if (tp->rbuf[(tp->rhead + i) % TTY_BUF] == '\n')
 				return true;
-		return tty.eofs || tty.host_eof || (tty.rlen && tty.llen == 0);
+		return tp->eofs || tp->host_eof || (tp->rlen && tp->llen == 0);
 	}
-	return tty.rlen || tty.host_eof;
+	return tp->rlen || tp->host_eof;
+}
+
+/* the tty of an open file: a pty slave's, or the console */
+static struct tty *file_tty(struct file *f)
+{
+	return f->ops == &tty_slave_fops && f->priv ? f->priv : &console_tty;
 }
 
 static long tty_read(struct file *f, void *dst, size_t len, u64 *pos)
 {
+	struct tty *tp = file_tty(f);
 	struct task *t = current;
-	long r = check_change(t, SIGTTIN);
+	long r = check_change(tp, t, SIGTTIN);
 	if (r)
 		return r;
 	struct timespec abs, *absp = NULL;
-	bool canon = tty.is_tty && (tty.tio.c_lflag & ICANON);
-	u8 vmin = tty.tio.c_cc[VMIN], vtime = tty.tio.c_cc[VTIME];
-	if (tty.is_tty && !canon && vtime) {
+	bool canon = tp->is_tty && (tp->tio.c_lflag & ICANON);
+	u8 vmin = tp->tio.c_cc[VMIN], vtime = tp->tio.c_cc[VTIME];
+	if (tp->is_tty && !canon && vtime) {
 		clock_gettime(CLOCK_MONOTONIC, &abs);
 		abs.tv_nsec += (long)vtime * 100000000L;
 		abs.tv_sec += abs.tv_nsec / 1000000000L;
 		abs.tv_nsec %= 1000000000L;
 		absp = &abs;
 	}
-	while (!readable()) {
-		if (tty.is_tty && !canon && !vmin && !vtime)
+	while (!readable(tp)) {
+		if (tp->is_tty && !canon && !vmin && !vtime)
 			return 0;
 		if (f->flags & O_NONBLOCK)
 			return -EAGAIN;
-		int w = wait_interruptible(t, &tty.cond, absp);
+		int w = wait_interruptible(t, &tp->cond, absp);
 		if (w == -ETIMEDOUT)
 			return 0;
 		if (w < 0)
 			return -ERESTARTSYS;
-		if ((r = check_change(t, SIGTTIN)))
+		if ((r = check_change(tp, t, SIGTTIN)))
 			return r;
 	}
-	if (!tty.rlen) {
-		if (tty.eofs) {
-			tty.eofs--;
+	if (!tp->rlen) {
+		if (tp->eofs) {
+			tp->eofs--;
 			return 0;
 		}
 		return 0; /* host end of file */
 	}
 	size_t n = 0;
-	while (n < len && tty.rlen) {
-		u8 c = tty.rbuf[tty.rhead];
+	while (n < len && tp->rlen) {
+		u8 c = tp->rbuf[tp->rhead];
 		((u8 *)dst)[n++] = c;
-		tty.rhead = (tty.rhead + 1) % TTY_BUF;
-		tty.rlen--;
+		tp->rhead = (tp->rhead + 1) % TTY_BUF;
+		tp->rlen--;
 		if (canon && c == '\n')
 			break;
 	}
-	pthread_cond_broadcast(&tty.cond);
+	pthread_cond_broadcast(&tp->cond);
 	return n;
 }
 
 static long tty_write(struct file *f, const void *src, size_t len, u64 *pos)
 {
-	if (tty.is_tty && (tty.tio.c_lflag & TOSTOP)) {
-		long r = check_change(current, SIGTTOU);
+	struct tty *tp = file_tty(f);
+	if (tp->is_tty && (tp->tio.c_lflag & TOSTOP)) {
+		long r = check_change(tp, current, SIGTTOU);
 		if (r)
 			return r;
 	}
-	tty_output(src, len);
+	if (!tp->write_out) {
+		tty_output(tp, src, len);
+		return len;
+	}
+	/* a pty slave: as much as the master's buffer takes (a byte can
+	 * become two with ONLCR), waiting for the master to read */
+	size_t done = 0;
+	while (done < len) {
+		if (tp->host_eof)
+			return done ? (long)done : -EIO; /* hung up */
+		size_t room = pty_room(tp) / 2;
+		if (!room) {
+			if (f->flags & O_NONBLOCK)
+				return done ? (long)done : -EAGAIN;
+			if (wait_interruptible(current, &tp->cond, NULL) < 0)
+				return done ? (long)done : -ERESTARTSYS;
+			continue;
+		}
+		size_t n = MIN(room, len - done);
+		tty_output(tp, (const u8 *)src + done, n);
+		done += n;
+	}
 	return len;
 }
 
 static long tty_ioctl(struct file *f, struct task *t, unsigned cmd, u64 arg)
 {
+	struct tty *tp = file_tty(f);
 	int v;
-	if (!tty.is_tty)
+	if (!tp->is_tty)
 		return -ENOTTY;
 	switch (cmd) {
 	case TCGETS:
-		return copy_to_user(t->mm, arg, &tty.tio, sizeof(tty.tio));
+		return copy_to_user(t->mm, arg, &tp->tio, sizeof(tp->tio));
 	case TCSETS:
 	case TCSETSW:
 	case TCSETSF: {
 		struct ktermios n;
-		long r = check_change(t, SIGTTOU);
+		long r = check_change(tp, t, SIGTTOU);
 		if (r)
 			return r;
 		if (copy_from_user(t->mm, &n, arg, sizeof(n)) < 0)
 			return -EFAULT;
 		if (cmd == TCSETSF)
-			flush_input();
-		bool was_canon = tty.tio.c_lflag & ICANON;
-		tty.tio = n;
+			flush_input(tp);
+		bool was_canon = tp->tio.c_lflag & ICANON;
+		tp->tio = n;
 		if (was_canon && !(n.c_lflag & ICANON)) {
 			/* a half-typed line becomes readable input */
-			for (size_t i = 0; i < tty.llen; i++)
-				rbuf_put(tty.line[i]);
-			tty.llen = 0;
+			for (size_t i = 0; i < tp->llen; i++)
+				rbuf_put(tp, tp->line[i]);
+			tp->llen = 0;
 		}
-		pthread_cond_broadcast(&tty.cond);
+		pthread_cond_broadcast(&tp->cond);
 		return 0;
 	}
 	case 0x802c542a: { /* TCGETS2 */
-		struct ktermios2 t2 = { tty.tio, 38400, 38400 };
+		struct ktermios2 t2 = { tp->tio, 38400, 38400 };
 		return copy_to_user(t->mm, arg, &t2, sizeof(t2));
 	}
 	case 0x402c542b: case 0x402c542c: case 0x402c542d: { /* TCSETS2, W, F */
 		struct ktermios2 t2;
 		if (copy_from_user(t->mm, &t2, arg, sizeof(t2)) < 0)
 			return -EFAULT;
-		tty.tio = t2.t;
+		tp->tio = t2.t;
 		return 0;
 	}
 	case TIOCGWINSZ:
-		return copy_to_user(t->mm, arg, &tty.ws, sizeof(tty.ws));
+		return copy_to_user(t->mm, arg, &tp->ws, sizeof(tp->ws));
 	case TIOCSWINSZ: {
 		struct winsize ws;
 		if (copy_from_user(t->mm, &ws, arg, sizeof(ws)) < 0)
 			return -EFAULT;
-		if (memcmp(&ws, &tty.ws, sizeof(ws))) {
-			tty.ws = ws;
-			kill_pgrp_kernel(tty.pgrp, SIGWINCH);
+		if (memcmp(&ws, &tp->ws, sizeof(ws))) {
+			tp->ws = ws;
+			kill_pgrp_kernel(tp->pgrp, SIGWINCH);
 		}
 		return 0;
 	}
 	case TIOCGPGRP:
-		if (t->sid != tty.session)
+		if (t->sid != tp->session)
 			return -ENOTTY;
-		return copy_to_user(t->mm, arg, &tty.pgrp, sizeof(int));
+		return copy_to_user(t->mm, arg, &tp->pgrp, sizeof(int));
 	case TIOCSPGRP: {
-		long r = check_change(t, SIGTTOU);
+		long r = check_change(tp, t, SIGTTOU);
 		if (r)
 			return r;
-		if (t->sid != tty.session)
+		if (t->sid != tp->session)
 			return -ENOTTY;
 		if (copy_from_user(t->mm, &v, arg, sizeof(v)) < 0)
 			return -EFAULT;
@@ -489,41 +508,44 @@ static long tty_ioctl(struct file *f, struct task *t, unsigned cmd, u64 arg)
 			}
 		if (!found)
 			return -ESRCH;
-		tty.pgrp = v;
+		tp->pgrp = v;
 		return 0;
 	}
 	case TIOCGSID:
-		if (t->sid != tty.session)
+		if (t->sid != tp->session)
 			return -ENOTTY;
-		return copy_to_user(t->mm, arg, &tty.session, sizeof(int));
+		return copy_to_user(t->mm, arg, &tp->session, sizeof(int));
 	case TIOCSCTTY:
 		if (t->sid != t->tgid)
 			return -EPERM; /* only a session leader */
-		if (tty.session == t->sid)
+		if (tp->session == t->sid)
 			return 0;
-		if (tty.session > 0 && arg != 1) {
-			struct task *l = task_find(tty.session);
+		for (struct tty *o = all_ttys; o; o = o->next)
+			if (o->session == t->sid)
+				return -EPERM; /* the session has a terminal already */
+		if (tp->session > 0 && arg != 1) {
+			struct task *l = task_find(tp->session);
 			if (l && l->state == TASK_RUNNING)
 				return -EPERM;
 		}
-		tty.session = t->sid;
-		tty.pgrp = t->pgid;
+		tp->session = t->sid;
+		tp->pgrp = t->pgid;
 		return 0;
 	case TIOCNOTTY:
-		if (t->sid != tty.session)
+		if (t->sid != tp->session)
 			return -ENOTTY;
 		if (t->sid == t->tgid) {
-			kill_pgrp_kernel(tty.pgrp, SIGHUP);
-			kill_pgrp_kernel(tty.pgrp, SIGCONT);
-			tty.session = tty.pgrp = 0;
+			kill_pgrp_kernel(tp->pgrp, SIGHUP);
+			kill_pgrp_kernel(tp->pgrp, SIGCONT);
+			tp->session = tp->pgrp = 0;
 		}
 		return 0;
 	case FIONREAD:
-		v = tty.rlen;
+		v = tp->rlen;
 		return copy_to_user(t->mm, arg, &v, sizeof(v));
 	case TCFLSH:
 		if (arg == TCIFLUSH || arg == TCIOFLUSH)
-			flush_input();
+			flush_input(tp);
 		return 0;
 	case TCSBRK:
 	case TCXONC:
@@ -541,7 +563,11 @@ static long tty_ioctl(struct file *f, struct task *t, unsigned cmd, u64 arg)
 
 static unsigned tty_poll(struct file *f)
 {
-	return (readable() ? POLLIN | POLLRDNORM : 0) | POLLOUT | POLLWRNORM;
+	struct tty *tp = file_tty(f);
+	if (tp->write_out && tp->host_eof)
+		return POLLIN | POLLRDNORM | POLLHUP | POLLOUT | POLLWRNORM; /* hung up */
+	unsigned out = !tp->write_out || pty_room(tp) >= 2 ? POLLOUT | POLLWRNORM : 0;
+	return (readable(tp) ? POLLIN | POLLRDNORM : 0) | out;
 }
 
 const struct file_ops console_fops = {
@@ -551,6 +577,56 @@ const struct file_ops console_fops = {
 	.poll = tty_poll,
 };
 
+const struct file_ops tty_slave_fops = {
+	.read = tty_read,
+	.write = tty_write,
+	.ioctl = tty_ioctl,
+	.poll = tty_poll,
+	.release = pty_slave_release,
+};
+
+void tty_register(struct tty *tp)
+{
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&tp->cond, &ca);
+	pthread_condattr_destroy(&ca);
+	tty_defaults(tp);
+	tp->is_tty = true;
+	tp->next = all_ttys->next;
+	all_ttys->next = tp; /* after the console, which stays first */
+}
+
+void tty_unregister(struct tty *tp)
+{
+	for (struct tty **pp = &all_ttys; *pp; pp = &(*pp)->next)
+		if (*pp == tp) {
+			*pp = tp->next;
+			break;
+		}
+	pthread_cond_destroy(&tp->cond);
+}
+
+void tty_hangup(struct tty *tp)
+{
+	int pgrp = tp->pgrp, sid = tp->session;
+	tp->host_eof = true;
+	tp->session = tp->pgrp = 0;
+	if (sid > 0) {
+		/* Linux's __tty_hangup: the session leader and the foreground */
+		struct task *l = task_find(sid);
+		if (l && l->state == TASK_RUNNING && l->pgid != pgrp)
+			kill_pgrp_kernel(l->pgid, SIGHUP);
+		if (pgrp > 0) {
+			kill_pgrp_kernel(pgrp, SIGHUP);
+			kill_pgrp_kernel(pgrp, SIGCONT);
+		}
+	}
+	pthread_cond_broadcast(&tp->cond);
+	poll_wake();
+}
+
 struct file *console_open(void)
 {
 	return file_alloc(console_inode, NULL, O_RDWR);
@@ -558,22 +634,23 @@ struct file *console_open(void)
 
 void tty_init(void)
 {
+	struct tty *tp = &console_tty;
 	pthread_condattr_t ca;
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&tty.cond, &ca);
+	pthread_cond_init(&tp->cond, &ca);
 	pthread_cond_init(&poll_cond, &ca);
 	pthread_condattr_destroy(&ca);
-	tty_defaults();
+	tty_defaults(tp);
 	console_inode = inode_new(NULL, S_IFCHR | 0600);
 	console_inode->rdev = makedev(5, 1);
 	console_inode->fops = &console_fops;
 	/* As on Linux, /dev/console becomes a controlling terminal only by
 	 * TIOCSCTTY (busybox init does that for the shell it starts). */
-	tty.is_tty = isatty(0);
-	if (!tty.is_tty)
+	tp->is_tty = isatty(0);
+	if (!tp->is_tty)
 		return;
-	update_winsize(false);
+	update_winsize(tp, false);
 	if (tcgetattr(0, &host_saved) == 0) {
 		/* before the terminal goes raw: whoever restores it after a
 		 * SIGKILL must hold the settings from before */
@@ -594,12 +671,14 @@ void tty_init(void)
  * group gets SIGHUP and SIGCONT, as Linux's disassociate_ctty. */
 void tty_session_exit(int sid)
 {
-	if (!sid || tty.session != sid)
-		return;
-	int pgrp = tty.pgrp;
-	tty.session = tty.pgrp = 0;
-	kill_pgrp_kernel(pgrp, SIGHUP);
-	kill_pgrp_kernel(pgrp, SIGCONT);
+	for (struct tty *tp = all_ttys; sid && tp; tp = tp->next) {
+		if (tp->session != sid)
+			continue;
+		int pgrp = tp->pgrp;
+		tp->session = tp->pgrp = 0;
+		kill_pgrp_kernel(pgrp, SIGHUP);
+		kill_pgrp_kernel(pgrp, SIGCONT);
+	}
 }
 
 /* /dev/tty1 (and tty0), the console's terminal under its own name: opened
@@ -607,21 +686,29 @@ void tty_session_exit(int sid)
  * any Linux tty does (/dev/console never does). */
 int tty_open_vt(struct file *f)
 {
+	struct tty *tp = &console_tty;
 	struct task *t = current;
-	if (t && !(f->flags & O_NOCTTY) && t->sid == t->tgid && tty.session == 0) {
+	if (t && !(f->flags & O_NOCTTY) && t->sid == t->tgid && tp->session == 0) {
 		bool has_ctty = false;
 		(void)has_ctty;
-		tty.session = t->sid;
-		tty.pgrp = t->pgid;
+		tp->session = t->sid;
+		tp->pgrp = t->pgid;
 	}
 	return 0;
 }
 
-/* /dev/tty: the caller's controlling terminal. */
+/* /dev/tty: the caller's controlling terminal, whichever tty it is. */
 int tty_open_current(struct file *f)
 {
 	struct task *t = current;
-	if (!t || !tty.session || t->sid != tty.session)
-		return -ENXIO;
-	return 0;
+	for (struct tty *tp = all_ttys; t && tp; tp = tp->next)
+		if (tp->session && t->sid == tp->session) {
+			if (tp != &console_tty) {
+				f->ops = &tty_slave_fops;
+				f->priv = tp;
+				return pty_slave_get(tp);
+			}
+			return 0;
+		}
+	return -ENXIO;
 }

@@ -15,6 +15,10 @@
 #include <string.h>
 
 static int next_pid = 2;
+/* kernel.pid_max (proc_sys.c): pids are below it; past it they wrap to
+ * RESERVED_PIDS, as Linux's, leaving the low pids to early daemons */
+int pid_max = 32768;
+#define RESERVED_PIDS 300
 int max_tasks = 4096; /* maxtasks=: the guest's limit on tasks (a pids cgroup) */
 int nr_tasks = 1;
 extern int nr_vcpus;
@@ -22,9 +26,9 @@ extern int nr_vcpus;
 int alloc_pid(void)
 {
 	for (;;) {
+		if (next_pid >= pid_max)
+			next_pid = RESERVED_PIDS;
 		int pid = next_pid++;
-		if (next_pid >= 4194304)
-			next_pid = 2;
 		if (!task_find(pid))
 			return pid;
 	}
@@ -149,6 +153,8 @@ long do_fork(struct task *p, u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls)
 	 * being born. */
 	if (signal_pending(p))
 		return -ERESTARTNOINTR;
+	if (nr_tasks >= pid_max - RESERVED_PIDS)
+		return -EAGAIN; /* no free pid: alloc_pid would never return */
 	if (nr_tasks >= max_tasks) {
 		static bool logged;
 		if (!logged)

@@ -2,6 +2,7 @@
  * single-threaded static program. */
 #include <vmcore/syscall.h>
 #include <vmcore/signal.h>
+#include <vmcore/uts.h>
 #include <linux/reboot.h>
 #include <sched.h>
 #include <stdio.h>
@@ -16,8 +17,8 @@
 #include <time.h>
 #include <asm/prctl.h>
 
-static char hostname[65] = "vmcore";
-static char domainname[65] = "(none)";
+char hostname[UTS_LEN + 1] = "vmcore";
+char domainname[UTS_LEN + 1] = "(none)";
 
 SYSCALL_DEFINE(uname)
 {
@@ -34,6 +35,8 @@ SYSCALL_DEFINE(uname)
 
 SYSCALL_DEFINE(sethostname)
 {
+	if (t->euid != 0)
+		return -EPERM; /* CAP_SYS_ADMIN, as setdomainname (uts.c) */
 	if (a->a[1] > 64)
 		return -EINVAL;
 	char buf[65] = { 0 };

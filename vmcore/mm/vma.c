@@ -64,6 +64,8 @@ void vma_free(struct vma *v)
 	free(v);
 }
 
+int max_map_count = MAX_MAP_COUNT_HOST;
+
 /* Split v at addr (inside it); returns the new upper part, or NULL past
  * MAX_MAP_COUNT (ENOMEM, as Linux). */
 struct vma *vma_split(struct mm *mm, struct vma *v, u64 addr)

@@ -90,6 +90,10 @@ struct host_event {
 /* Boot-time set-up: the physmem file descriptor (mapped into each stub). */
 void host_init(int physmem_fd);
 int host_ncpus(void);
+/* The host's /proc/cpuinfo entry of its first CPU (read at boot by
+ * host_cpuinfo_init), "key\t: value" lines; NULL if unreadable. */
+void host_cpuinfo_init(void);
+const char *host_cpuinfo(void);
 
 /* Start a new address space whose first thread is traced by the caller.
  * data_off/data are the physmem offset and kernel pointer of STUB_DATA_PAGES

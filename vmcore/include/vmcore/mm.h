@@ -105,7 +105,11 @@ struct vma {
 
 /* VMAs an mm may have (Linux's vm.max_map_count): each is host memory, and
  * each can become a host mapping of the stub, which the host bounds alike. */
-#define MAX_MAP_COUNT 65530
+#define MAX_MAP_COUNT_HOST 65530
+/* /proc/sys/vm/max_map_count: root may lower it, never raise it past the
+ * host's own bound above (proc_sys.c) */
+extern int max_map_count;
+#define MAX_MAP_COUNT max_map_count
 
 struct mm {
 	int users;

@@ -164,6 +164,7 @@ void sync_all_mms(void);
 
 extern int nr_vcpus;
 extern int max_tasks, nr_tasks;
+extern int pid_max; /* kernel.pid_max: 301..4194304 */
 /* stub_selftest=escape: make every stub but init's run a forbidden host
  * call (a host file creation) in its next batch (the test of the stubs' seccomp filter). */
 extern bool stub_selftest_escape;

@@ -214,6 +214,21 @@ int vfs_umount(struct fs_struct *fs, const char *target);
 struct dentry *vfs_root(void);
 struct dentry *vfs_kern_mount(const char *type); /* mounted nowhere */
 struct inode *mount_lookup(struct inode *mountpoint); /* covering root, or NULL */
+/* mount(2)'s own: its MS_* flags (nosuid, nodev, noexec, ro...) and data
+ * string are kept for /proc/PID/mountinfo */
+int vfs_mount_flags(struct fs_struct *fs, const char *type, const char *source,
+		    const char *target, const char *opts, u64 flags, const char *data);
+struct mount_view {
+	int id, parent_id;
+	struct super_block *sb;
+	u64 flags;            /* MS_* */
+	char *source, *path;  /* path: the mount point, from the root */
+	char *data;           /* the data given to mount(2), or NULL */
+};
+const struct mount_view *mount_get(int i); /* 0: the root; NULL past the end */
+struct buf;
+/* /proc/mounts (info false) or /proc/PID/mountinfo's text for t */
+void mount_show(struct buf *b, struct task *t, bool info);
 
 /* Character devices: major/minor to file operations. */
 struct chrdev {
@@ -221,13 +236,16 @@ struct chrdev {
 	const char *name;
 	const struct file_ops *fops;
 	int (*open)(struct file *f);
+	bool any_minor; /* every minor of the major (the pty slaves, 136:N) */
 };
 void register_chrdev(const struct chrdev *d);
 const struct chrdev *chrdev_find(u64 rdev);
+const struct chrdev *chrdev_nth(int i); /* in registration order; NULL past the end */
 int chrdev_open(struct inode *ino, struct file *f);
 
 /* File systems */
 extern const struct fs_type ramfs_type, tmpfs_type, hostfs_type, proc_type, tracefs_type, debugfs_type;
+extern const struct fs_type sysfs_type, devtmpfs_type;
 /* hostfs for root= (any host directory) and the one host directory that
  * guest mounts of hostfs may use (hostfs=DIR); 0 or -errno */
 extern const struct fs_type hostfs_root_type;
