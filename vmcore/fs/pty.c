@@ -303,7 +303,10 @@ static int pts_open(struct file *f)
 		return -EIO;
 	f->ops = &tty_slave_fops;
 	f->priv = p;
-	return pty_slave_get(&p->tty);
+	int r = pty_slave_get(&p->tty);
+	if (r == 0)
+		tty_maybe_acquire(&p->tty, f);
+	return r;
 }
 
 static const struct chrdev ptmx_dev = { 5, 2, "ptmx", &ptm_fops, ptmx_open };

@@ -684,16 +684,21 @@ void tty_session_exit(int sid)
 /* /dev/tty1 (and tty0), the console's terminal under its own name: opened
  * by a session leader without a controlling terminal, it becomes one, as
  * any Linux tty does (/dev/console never does). */
+void tty_maybe_acquire(struct tty *tp, struct file *f)
+{
+	struct task *t = current;
+	if (!t || (f->flags & O_NOCTTY) || t->sid != t->tgid || tp->session != 0)
+		return;
+	for (struct tty *o = all_ttys; o; o = o->next)
+		if (o->session == t->sid)
+			return; /* the session has a terminal already */
+	tp->session = t->sid;
+	tp->pgrp = t->pgid;
+}
+
 int tty_open_vt(struct file *f)
 {
-	struct tty *tp = &console_tty;
-	struct task *t = current;
-	if (t && !(f->flags & O_NOCTTY) && t->sid == t->tgid && tp->session == 0) {
-		bool has_ctty = false;
-		(void)has_ctty;
-		tp->session = t->sid;
-		tp->pgrp = t->pgid;
-	}
+	tty_maybe_acquire(&console_tty, f);
 	return 0;
 }
 

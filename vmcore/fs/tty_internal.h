@@ -42,6 +42,9 @@ struct tty {
 void tty_output(struct tty *tp, const u8 *buf, size_t len);
 /* one byte of input through the line discipline (echo, signals, editing) */
 void tty_receive(struct tty *tp, u8 c);
+/* A session leader without a controlling terminal that opens TP without
+ * O_NOCTTY gets it as one (Linux's tty_open). */
+void tty_maybe_acquire(struct tty *tp, struct file *f);
 /* a new tty: defaults of a Linux tty, in the list tty_session_exit walks */
 void tty_register(struct tty *tp);
 void tty_unregister(struct tty *tp);
