@@ -131,6 +131,34 @@ int vfs_umount(struct fs_struct *fs, const char *target)
 	return -EINVAL;
 }
 
+struct super_block *vfs_sb_by_dev(u64 dev)
+{
+	if (root_dentry && root_dentry->inode->sb && root_dentry->inode->sb->dev == dev)
+		return root_dentry->inode->sb;
+	for (int i = 0; i < nmounts; i++)
+		if (mounts[i].sb->dev == dev)
+			return mounts[i].sb;
+	return NULL;
+}
+
+/* mount -o remount: only read-only or read-write, only for the in-memory
+ * file systems (a host directory stays as the command line made it) */
+int vfs_remount(struct fs_struct *fs, const char *target, bool readonly)
+{
+	struct dentry *d;
+	int r = path_walk(fs, NULL, target, LOOKUP_FOLLOW, &d, NULL);
+	if (r < 0)
+		return r;
+	struct super_block *sb = d->inode->sb;
+	bool is_root = sb && sb->root == d->inode;
+	dput(d);
+	if (!is_root)
+		return -EINVAL;
+	if (sb->type == &tmpfs_type || sb->type == &ramfs_type)
+		sb->readonly = readonly;
+	return 0;
+}
+
 struct dentry *vfs_root(void)
 {
 	return root_dentry;

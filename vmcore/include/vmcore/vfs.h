@@ -34,6 +34,12 @@ struct kstat {
 	struct timespec atime, mtime, ctime;
 };
 
+/* statfs(2), as struct statfs has it on x86-64 */
+struct kstatfs {
+	u64 type, bsize, blocks, bfree, bavail, files, ffree, namelen, frsize, flags;
+	u32 fsid[2];
+};
+
 struct inode_ops {
 	int (*lookup)(struct inode *dir, const char *name, struct inode **out);
 	int (*create)(struct inode *dir, const char *name, u32 mode, u64 rdev, struct inode **out);
@@ -56,6 +62,16 @@ struct inode_ops {
 	/* charge (pages > 0) or give back (< 0) page-cache pages of a file
 	 * whose pages cannot be re-read (ramfs/tmpfs): 0 or -ENOSPC */
 	int (*account)(struct inode *ino, long pages);
+	/* metadata and data calls (utimes.c, xattr.c, fallocate.c); the VFS
+	 * has checked permissions and read-only mounts.  set_times: NULL
+	 * leaves that time, ctime becomes now.  getxattr/listxattr with len
+	 * 0 give the size; xattr names are whole ("user.x") */
+	int (*set_times)(struct inode *ino, const struct timespec *atime, const struct timespec *mtime);
+	int (*setxattr)(struct inode *ino, const char *name, const void *val, size_t len, int flags);
+	long (*getxattr)(struct inode *ino, const char *name, void *buf, size_t len);
+	long (*listxattr)(struct inode *ino, char *buf, size_t len);
+	int (*removexattr)(struct inode *ino, const char *name);
+	int (*fallocate)(struct inode *ino, int mode, u64 off, u64 len);
 };
 
 struct dirent_sink;
@@ -102,6 +118,9 @@ struct fs_type {
 	 * inode's reference, host descriptors) and free sb.  File systems
 	 * with one are never unmounted while busy (EBUSY). */
 	void (*kill_sb)(struct super_block *sb);
+	/* statfs(2)'s figures; without one, statfs.c gives the type's magic
+	 * and no blocks (the synthetic file systems) */
+	int (*statfs)(struct super_block *sb, struct kstatfs *st);
 };
 
 struct super_block {
@@ -146,6 +165,9 @@ int pagecache_set(struct inode *ino, u64 pgoff, u64 frame);
 /* The reclaimer drops an evictable page (frame f) nobody else holds. */
 bool pagecache_evict(struct inode *ino, u64 pgoff, u64 f);
 u64 pagecache_pages(struct inode *ino);
+/* fallocate: one page dropped; a hole punched (partial pages zeroed) */
+void pagecache_drop(struct inode *ino, u64 pgoff);
+void pagecache_punch(struct inode *ino, u64 off, u64 len);
 
 /* dentries */
 struct dentry *dentry_new(struct dentry *parent, const char *name, struct inode *ino);
@@ -205,6 +227,9 @@ int vfs_mount(struct fs_struct *fs, const char *type, const char *source,
 	      const char *target, const char *opts);
 int vfs_umount(struct fs_struct *fs, const char *target);
 struct dentry *vfs_root(void);
+/* the mounted file system of device dev (ustat), or NULL */
+struct super_block *vfs_sb_by_dev(u64 dev);
+int vfs_remount(struct fs_struct *fs, const char *target, bool readonly);
 struct dentry *vfs_kern_mount(const char *type); /* mounted nowhere */
 struct inode *mount_lookup(struct inode *mountpoint); /* covering root, or NULL */
 
