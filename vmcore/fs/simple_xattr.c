@@ -1,6 +1,6 @@
-/* The in-memory extended attributes of tmpfs: a list per inode, sorted by
- * name (Linux keeps them in a tree ordered the same way, so listxattr
- * lists them in the same order).  The file system charges what each costs
+/* The in-memory extended attributes of tmpfs: a list per inode, in
+ * descending order of name, the order in which Linux's tmpfs lists them
+ * (its tree compares the other way round), so listxattr agrees.  The file system charges what each costs
  * to its inode space before it stores it; this file only keeps them. */
 #include <vmcore/xattr.h>
 #include <errno.h>
@@ -16,7 +16,7 @@ static struct simple_xattr **find(struct simple_xattr **head, const char *name, 
 {
 	struct simple_xattr **pp = head;
 	int c = 1;
-	while (*pp && (c = strcmp((*pp)->name, name)) < 0)
+	while (*pp && (c = strcmp((*pp)->name, name)) > 0)
 		pp = &(*pp)->next;
 	*found = *pp && c == 0;
 	return pp;

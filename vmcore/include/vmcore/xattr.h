@@ -11,7 +11,7 @@
 #define XATTR_CREATE_ 1
 #define XATTR_REPLACE_ 2
 
-/* A sorted list of (name, value): listxattr gives names in order. */
+/* A list of (name, value) in descending order of name, as Linux lists. */
 struct simple_xattr {
 	struct simple_xattr *next;
 	size_t size;

@@ -1,0 +1,69 @@
+"""File metadata and data calls (issue 12): times, statfs, extended
+attributes, fallocate and friends, on tmpfs and on hostfs, each compared
+with the same program run natively (testcases/fm_*.c; see fm_common.h for
+how a program sets up its tmpfs or host directory).  Unprivileged runs
+drop to nobody inside the program, after it has mounted its tmpfs as
+root."""
+import os
+import subprocess
+
+import pytest
+
+from conftest import assert_same, run_guest, run_native, NOBODY
+
+FS = ["tmpfs", "host"]
+
+
+def both(root, prog, args):
+    os.chmod(root, 0o755)
+    g = run_guest(prog, args, root=root)
+    # the native run gets a fresh copy: the guest's run left its files
+    n = run_native(prog, args, root=root + "-n")
+    assert_same(g, n, prog + " " + " ".join(args))
+    return g
+
+
+@pytest.fixture
+def roots(tmproot):
+    """the guest's root and a copy for the native run"""
+    import shutil
+    shutil.copytree(tmproot, tmproot + "-n", symlinks=True)
+    os.chmod(tmproot + "-n", 0o755)
+    return tmproot
+
+
+@pytest.mark.parametrize("fs", FS)
+def test_times_root(roots, fs):
+    g = both(roots, "fm_times", [fs])
+    assert "utimensat explicit: 0" in g.out
+    assert "write: atime same mtime advanced ctime advanced" in g.out
+    assert "chmod: atime same mtime same ctime advanced" in g.out
+    assert "read: atime advanced" in g.out
+
+
+@pytest.mark.parametrize("fs", FS)
+def test_times_nobody(roots, fs):
+    g = both(roots, "fm_times", [fs, str(NOBODY[0])])
+    assert "touch root 0644: EACCES" in g.out
+    assert "set root 0666: EPERM" in g.out
+    assert "touch root 0666: 0" in g.out
+
+
+@pytest.mark.parametrize("fs", FS)
+def test_xattr_root(roots, fs):
+    g = both(roots, "fm_xattr", [fs])
+    for line in ["create existing: EEXIST", "replace missing: ENODATA", "value 65537: E2BIG",
+                 "name 256: ERANGE", "get small buffer: ERANGE", "lset symlink: EPERM",
+                 "lget symlink: ENODATA", "no namespace: EOPNOTSUPP"]:
+        assert line in g.out
+    if fs == "tmpfs":
+        assert "a fourth: ENOSPC" in g.out and "now it fits: 0" in g.out
+        assert "set ro: EROFS" in g.out
+
+
+@pytest.mark.parametrize("fs", FS)
+def test_xattr_nobody(roots, fs):
+    g = both(roots, "fm_xattr", [fs, str(NOBODY[0])])
+    assert "set r644: EACCES" in g.out and "sticky dir: EPERM" in g.out
+    if fs == "tmpfs":
+        assert "get trusted: ENODATA" in g.out and "set trusted: EPERM" in g.out
