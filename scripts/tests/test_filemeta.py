@@ -67,3 +67,18 @@ def test_xattr_nobody(roots, fs):
     assert "set r644: EACCES" in g.out and "sticky dir: EPERM" in g.out
     if fs == "tmpfs":
         assert "get trusted: ENODATA" in g.out and "set trusted: EPERM" in g.out
+
+
+@pytest.mark.parametrize("fs", FS)
+def test_statfs_fallocate(roots, fs):
+    g = both(roots, "fm_data", [fs])
+    for line in ["punch without keep size: EOPNOTSUPP", "past the largest file: EFBIG",
+                 "falloc read-only fd: EBADF", "falloc dir: EBADF", "falloc pipe: ESPIPE",
+                 "fadvise bad advice: EINVAL", "readahead pipe: EINVAL", "syncfs bad: EBADF"]:
+        assert line in g.out
+    if fs == "tmpfs":
+        assert "empty: type 0x1021994 bsize 4096 blocks 64 bfree 64" in g.out
+        assert "falloc more than is left: ENOSPC" in g.out
+        assert "g size 0 blocks 0" in g.out
+        assert "create ro: EROFS" in g.out and "flags 0x1021" in g.out
+        assert "proc: type 0x9fa0" in g.out

@@ -27,17 +27,24 @@ SYSCALL_DEFINE(fallocate)
 		return -EINVAL;
 	if (mode & ~FALLOC_SUPPORTED)
 		return -EOPNOTSUPP;
-	if ((mode & (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE)) ==
-	    (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE))
+	/* one mode at most (KEEP_SIZE aside), with the KEEP_SIZE rules */
+	switch (mode & ~FALLOC_FL_KEEP_SIZE) {
+	case 0:
+	case FALLOC_FL_UNSHARE_RANGE:
+	case FALLOC_FL_ZERO_RANGE:
+		break;
+	case FALLOC_FL_PUNCH_HOLE:
+		if (!(mode & FALLOC_FL_KEEP_SIZE))
+			return -EOPNOTSUPP;
+		break;
+	case FALLOC_FL_COLLAPSE_RANGE:
+	case FALLOC_FL_INSERT_RANGE:
+		if (mode & FALLOC_FL_KEEP_SIZE)
+			return -EOPNOTSUPP;
+		break;
+	default:
 		return -EOPNOTSUPP;
-	if ((mode & FALLOC_FL_PUNCH_HOLE) && !(mode & FALLOC_FL_KEEP_SIZE))
-		return -EOPNOTSUPP;
-	if ((mode & FALLOC_FL_COLLAPSE_RANGE) && (mode & ~FALLOC_FL_COLLAPSE_RANGE))
-		return -EINVAL;
-	if ((mode & FALLOC_FL_INSERT_RANGE) && (mode & ~FALLOC_FL_INSERT_RANGE))
-		return -EINVAL;
-	if ((mode & FALLOC_FL_UNSHARE_RANGE) && (mode & ~(FALLOC_FL_UNSHARE_RANGE | FALLOC_FL_KEEP_SIZE)))
-		return -EINVAL;
+	}
 	if (!f || (f->flags & O_PATH) || (f->flags & O_ACCMODE) == O_RDONLY)
 		return -EBADF;
 	struct inode *ino = f->inode;
@@ -47,7 +54,7 @@ SYSCALL_DEFINE(fallocate)
 		return -EISDIR;
 	if (!S_ISREG(ino->mode))
 		return -ENODEV;
-	if (off + len < 0 || off + len > MAX_LFS_FILESIZE)
+	if ((u64)off + (u64)len > (u64)MAX_LFS_FILESIZE)
 		return -EFBIG;
 	if (!ino->iops || !ino->iops->fallocate)
 		return -EOPNOTSUPP;
