@@ -82,3 +82,51 @@ def test_statfs_fallocate(roots, fs):
         assert "g size 0 blocks 0" in g.out
         assert "create ro: EROFS" in g.out and "flags 0x1021" in g.out
         assert "proc: type 0x9fa0" in g.out
+
+
+HOST_SCRIPT = r"""
+export TZ=UTC LC_ALL=C
+mount -t proc proc /proc 2>/dev/null
+mount -t tmpfs -o size=1m,nr_inodes=100 tmpfs /mnt || exit 3
+%(hostmount)s
+for d in /mnt /srv; do
+  cd $d || exit 4
+  touch -d '2001-02-03 04:05:06.5' a && stat -c "$d a %%y" a
+  touch -r a b && stat -c "$d b %%y %%x" b
+  touch -m -d '2002-01-01 00:00:00' a && stat -c "$d a %%y %%x" a
+  ls -l a 2>&1 | cut -c1-10
+done
+cd /mnt
+stat -f -c 'tmpfs %%T %%t %%b %%f %%a %%c %%d %%l %%s %%S' .
+df -k /mnt | tail -1 | awk '{print "df", $2, $3, $4, $5}'
+echo hello > c
+df -k /mnt | tail -1 | awk '{print "df", $2, $3, $4, $5}'
+ls -l /proc/self/status 2>&1 | cut -c1-10
+stat -f -c 'root bsize %%s namelen %%l blocks %%b' /
+df / >/dev/null && echo df-root-ok
+stat -f -c 'root type %%t' / >&2
+"""
+
+
+def test_host_programs(tmp_path):
+    """The host's coreutils (touch -d/-r, stat -f, df, ls -l) in a guest
+    whose root is the host's / (read-only), on a tmpfs and on a hostfs
+    directory, against the same script natively in a mount namespace."""
+    hdir = tmp_path / "h"
+    hdir.mkdir()
+    script = tmp_path / "s.sh"
+    script.write_text(HOST_SCRIPT % {"hostmount": "mount -t hostfs none /srv || exit 5"})
+    from conftest import run_linux
+    g = run_linux(["quiet", "ro", "root=/", "rootfstype=hostfs", "hostfs=" + str(hdir),
+                   "init=/bin/sh", "--", str(script)], timeout=30)
+    nscript = tmp_path / "n.sh"
+    nscript.write_text(HOST_SCRIPT % {"hostmount": "mount --bind %s /srv || exit 5" % hdir})
+    for f in hdir.iterdir():
+        f.unlink()
+    n = subprocess.run(["unshare", "-m", "--propagation", "private", "sh", str(nscript)],
+                       capture_output=True, text=True, timeout=30)
+    gout = "\n".join(l for l in g.out.splitlines() if "vmcore:" not in l and "root type" not in l)
+    assert gout.strip() == n.stdout.strip(), (g, n.stdout, n.stderr)
+    assert "root type c0ffee" in g.out, g  # HOSTFS_SUPER_MAGIC, as UML's hostfs
+    assert "df-root-ok" in gout and "/srv a 2002-01-01 00:00:00" in gout
+    assert "Function not implemented" not in g.out
