@@ -130,3 +130,15 @@ def test_host_programs(tmp_path):
     assert "root type c0ffee" in g.out, g  # HOSTFS_SUPER_MAGIC, as UML's hostfs
     assert "df-root-ok" in gout and "/srv a 2002-01-01 00:00:00" in gout
     assert "Function not implemented" not in g.out
+
+
+@pytest.mark.parametrize("fs", FS)
+def test_rename_opath_close_range_getdents(roots, fs):
+    g = both(roots, "fm_misc", [fs])
+    for line in ["noreplace onto existing: EEXIST", "exchange: 0", 'b holds "A"',
+                 "exchange|noreplace: EINVAL", "O_PATH read: EBADF", "O_PATH fstat: 0",
+                 "fd 21: EBADF", "fd 23 flags: 1", "fd 24: EBADF",
+                 "getdents: 3 names, x is type 8"]:
+        assert line in g.out
+    if fs == "tmpfs":
+        assert "c after whiteout: chr 0:0" in g.out

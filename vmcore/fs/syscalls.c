@@ -895,7 +895,7 @@ SYSCALL_DEFINE(fchmodat)
 SYSCALL_DEFINE(fchmod)
 {
 	struct file *f = fd_get(t, a->a[0]);
-	if (!f)
+	if (!f || (f->flags & O_PATH))
 		return -EBADF;
 	return f->inode->iops && f->inode->iops->chmod ? f->inode->iops->chmod(f->inode, a->a[1]) : -EPERM;
 }
