@@ -142,3 +142,17 @@ def test_rename_opath_close_range_getdents(roots, fs):
         assert line in g.out
     if fs == "tmpfs":
         assert "c after whiteout: chr 0:0" in g.out
+
+
+@pytest.mark.parametrize("fs", FS)
+def test_tmpfile_openat2(roots, fs):
+    g = both(roots, "fm_open2", [fs])
+    for line in ["size 23: EINVAL", "size 64 nonzero tail: E2BIG", "size 8192: E2BIG",
+                 "mode without O_CREAT: EINVAL", "no_symlinks rel: ELOOP",
+                 "beneath ..: EXDEV", "beneath e/..: 0", "beneath abs link: EXDEV",
+                 "in_root ../../e/f: 0", "cached O_CREAT: EAGAIN"]:
+        assert line in g.out
+    if fs == "tmpfs":
+        assert "O_TMPFILE: 0\nnlink 0 size 3\nlinkat empty path: 0" in g.out
+        assert "linkat of O_EXCL tmpfile: ENOENT" in g.out
+        assert "no_magiclinks: ELOOP" in g.out and "no_xdev into proc: EXDEV" in g.out

@@ -34,6 +34,7 @@ struct rinfo {
 	struct inode *parent;    /* directories: for ".." in getdents */
 	u64 anon_pages;          /* shared anonymous memory: pages charged */
 	struct simple_xattr *xattrs;
+	bool linkable;           /* an O_TMPFILE linkat may still name */
 };
 
 /* Per-instance limits and use, in pages and inodes (0: no page limit). */
@@ -229,6 +230,19 @@ static int ramfs_link(struct inode *old, struct inode *dir, const char *name)
 		return -EEXIST;
 	if (S_ISDIR(old->mode))
 		return -EPERM;
+	struct rinfo *ori = old->priv;
+	if (old->nlink == 0) {
+		/* an O_TMPFILE's first name: its inode is counted already */
+		if (!ori->linkable)
+			return -ENOENT;
+		int r = add_entry(dir, name, old);
+		if (r == 0) {
+			old->nlink = 1;
+			ori->linkable = false;
+			old->ctime = dir->ctime;
+		}
+		return r;
+	}
 	/* every name is host memory: an extra link takes an inode's place in
 	 * nr_inodes=, as in Linux's tmpfs */
 	struct rsb *rs = dir->sb ? dir->sb->priv : NULL;
@@ -350,6 +364,19 @@ static int ramfs_chmod(struct inode *ino, u32 mode)
 		return -EROFS;
 	ino->mode = (ino->mode & S_IFMT) | (mode & 07777);
 	changed(ino);
+	return 0;
+}
+
+static int ramfs_tmpfile(struct inode *dir, u32 mode, bool linkable, struct inode **out)
+{
+	if (ro(dir))
+		return -EROFS;
+	struct inode *ino = ramfs_new_inode(dir->sb, mode);
+	if (!ino)
+		return -ENOSPC;
+	ino->nlink = 0;
+	((struct rinfo *)ino->priv)->linkable = linkable;
+	*out = ino;
 	return 0;
 }
 
@@ -649,6 +676,7 @@ static const struct inode_ops ramfs_iops = {
 	.listxattr = ramfs_listxattr,
 	.removexattr = ramfs_removexattr,
 	.fallocate = ramfs_fallocate,
+	.tmpfile = ramfs_tmpfile,
 };
 
 static const struct file_ops ramfs_file_fops = {

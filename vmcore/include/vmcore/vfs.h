@@ -72,6 +72,8 @@ struct inode_ops {
 	long (*listxattr)(struct inode *ino, char *buf, size_t len);
 	int (*removexattr)(struct inode *ino, const char *name);
 	int (*fallocate)(struct inode *ino, int mode, u64 off, u64 len);
+	/* O_TMPFILE: a new inode with no name; linkable: linkat may name it */
+	int (*tmpfile)(struct inode *dir, u32 mode, bool linkable, struct inode **out);
 };
 
 struct dirent_sink;
@@ -207,6 +209,23 @@ struct fs_struct {
 #define LOOKUP_DIRECTORY 0x2
 #define LOOKUP_PARENT 0x4    /* stop at the parent; name of last in *last */
 #define LOOKUP_EMPTY 0x8     /* an empty path means the start dentry */
+/* openat2's RESOLVE_*: the walk refuses symlinks (ELOOP), magic links
+ * (ELOOP), leaving the start directory (EXDEV), treats the start as "/"
+ * (IN_ROOT), or refuses to cross a mount (EXDEV) */
+#define LOOKUP_NO_SYMLINKS 0x10
+#define LOOKUP_NO_MAGICLINKS 0x20
+#define LOOKUP_BENEATH 0x40
+#define LOOKUP_IN_ROOT 0x80
+#define LOOKUP_NO_XDEV 0x100
+/* open with a walk's LOOKUP_* restrictions (openat2) */
+int vfs_open_how(struct fs_struct *fs, struct dentry *start, const char *path, u32 flags,
+		 u32 mode, unsigned lookup, struct file **out);
+/* O_TMPFILE: an unnamed file in the directory path names (tmpfile.c).
+ * The kernel's own bit: glibc's O_TMPFILE and __O_TMPFILE carry
+ * O_DIRECTORY too. */
+#define O_TMPFILE_BIT 020000000
+int vfs_open_tmpfile(struct fs_struct *fs, struct dentry *start, const char *path, u32 flags,
+		     u32 mode, unsigned lookup, struct file **out);
 
 /* Walk path from start (NULL: cwd, or root for absolute paths). */
 int path_walk(struct fs_struct *fs, struct dentry *start, const char *path,
