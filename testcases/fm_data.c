@@ -96,6 +96,9 @@ static void as_root(void)
 	int p[2];
 	pipe(p);
 	R("falloc pipe", fallocate(p[1], 0, 0, 4096));
+	struct statfs ps;
+	R("fstatfs pipe", fstatfs(p[0], &ps));
+	printf("pipe: type %#lx bsize %ld namelen %ld\n", (long)ps.f_type, (long)ps.f_bsize, (long)ps.f_namelen);
 	if (fm_tmpfs) {
 		R("zero range (tmpfs has none)", fallocate(fd, FALLOC_FL_ZERO_RANGE, 0, 4096));
 		/* size=256k: the whole space, less what f holds, is not there */

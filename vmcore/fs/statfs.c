@@ -32,26 +32,30 @@ static long vfs_statfs(struct inode *ino, struct statfs *out)
 	struct kstatfs k;
 	memset(&k, 0, sizeof(k));
 	struct super_block *sb = ino->sb;
-	if (!sb)
-		return -ENOSYS; /* an object of no file system (a pipe): Linux's pipefs */
-	if (sb->type && sb->type->statfs) {
+	if (!sb || !sb->type) {
+		/* pipes and anonymous objects: Linux's pipefs and anon_inodefs */
+		k.type = S_ISFIFO(ino->mode) ? 0x50495045 : 0x09041934;
+		k.bsize = k.frsize = PAGE_SIZE;
+		k.namelen = 255;
+		k.flags = ST_VALID;
+	} else if (sb->type->statfs) {
 		long r = sb->type->statfs(sb, &k);
 		if (r < 0)
 			return r;
 	} else {
 		for (size_t i = 0; i < ARRAY_SIZE(magics); i++)
-			if (sb->type && !strcmp(sb->type->name, magics[i].name))
+			if (!strcmp(sb->type->name, magics[i].name))
 				k.type = magics[i].magic;
 		k.bsize = PAGE_SIZE;
 		k.namelen = 255;
 	}
 	if (!k.frsize)
 		k.frsize = k.bsize;
-	if (!(sb->type && sb->type->statfs && !strcmp(sb->type->name, "hostfs")))
+	if (sb && sb->type && strcmp(sb->type->name, "hostfs"))
 		k.flags = ST_VALID | ST_RELATIME | (sb->readonly ? ST_RDONLY : 0);
 	/* the device number stands in for a file system id, as Linux's
 	 * huge_encode_dev for file systems without one */
-	k.fsid[0] = sb->dev;
+	k.fsid[0] = sb ? sb->dev : 0;
 	memset(out, 0, sizeof(*out));
 	out->f_type = k.type;
 	out->f_bsize = k.bsize;
