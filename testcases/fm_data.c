@@ -137,6 +137,9 @@ static void as_root(void)
 	R("syncfs bad", syncfs(999));
 	R("fsync", fsync(fd));
 	R("fdatasync", fdatasync(fd));
+	int opfd = open("f", O_PATH);
+	R("fsync O_PATH", fsync(opfd));
+	close(opfd);
 	if (fm_tmpfs) {
 		/* Linux refuses ro while a file is open for writing */
 		close(fd);

@@ -910,7 +910,7 @@ SYSCALL_DEFINE(umask)
 SYSCALL_DEFINE(fsync)
 {
 	struct file *f = fd_get(t, a->a[0]);
-	if (!f)
+	if (!f || (f->flags & O_PATH))
 		return -EBADF;
 	return pagecache_writeback(f->inode);
 }
