@@ -41,7 +41,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 struct hinfo {
@@ -392,6 +395,8 @@ static int hostfs_rename(struct inode *odir, const char *oname, struct inode *nd
 {
 	if (odir->sb->readonly)
 		return -EROFS;
+	if (flags & RENAME_WHITEOUT)
+		return -EINVAL; /* a whiteout would be a device node on the host */
 	if (odir->sb != ndir->sb)
 		return -EXDEV;
 	int ofd = ipath(odir), nfd = ipath(ndir);
@@ -487,6 +492,156 @@ static int hostfs_chmod(struct inode *ino, u32 mode)
 	char p[64];
 	snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
 	return chmod(p, mode & 07777) < 0 ? -errno : 0;
+}
+
+/* ---- metadata through the host (the VFS has checked permissions) ---- */
+
+static int hostfs_set_times(struct inode *ino, const struct timespec *atime, const struct timespec *mtime)
+{
+	if (ino->sb->readonly)
+		return -EROFS;
+	int fd = ipath(ino);
+	if (fd < 0)
+		return fd;
+	struct timespec ts[2] = { atime ? *atime : (struct timespec){ 0, UTIME_OMIT },
+				  mtime ? *mtime : (struct timespec){ 0, UTIME_OMIT } };
+	/* on the O_PATH descriptor itself: a symlink's own times, never its target's */
+	return utimensat(fd, "", ts, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) < 0 ? -errno : 0;
+}
+
+/* Extended attributes: the host's user.* namespace only (the host's
+ * trusted.* and security.* are the host's, not the guest's), on regular
+ * files and directories (the VFS refuses user.* elsewhere). */
+static bool user_ns(const char *name)
+{
+	return !strncmp(name, "user.", 5);
+}
+
+static int xattr_path(struct inode *ino, char *p, size_t len)
+{
+	int fd = ipath(ino);
+	if (fd < 0)
+		return fd;
+	snprintf(p, len, "/proc/self/fd/%d", fd);
+	return 0;
+}
+
+static int hostfs_setxattr(struct inode *ino, const char *name, const void *val, size_t len, int flags)
+{
+	char p[64];
+	int r;
+	if (!user_ns(name))
+		return -EOPNOTSUPP;
+	if (ino->sb->readonly)
+		return -EROFS;
+	if ((r = xattr_path(ino, p, sizeof(p))) < 0)
+		return r;
+	return setxattr(p, name, val, len, flags) < 0 ? -errno : 0;
+}
+
+static long hostfs_getxattr(struct inode *ino, const char *name, void *buf, size_t len)
+{
+	char p[64];
+	int r;
+	if (!user_ns(name))
+		return -EOPNOTSUPP;
+	if ((r = xattr_path(ino, p, sizeof(p))) < 0)
+		return r;
+	ssize_t n = getxattr(p, name, buf, len);
+	return n < 0 ? -errno : n;
+}
+
+/* The host's names, filtered to user.*: the host's list is fetched whole
+ * (at most 64 KiB, as Linux's own bound) and only the user names count. */
+static long hostfs_listxattr(struct inode *ino, char *buf, size_t len)
+{
+	char p[64];
+	int r;
+	if (!S_ISREG(ino->mode) && !S_ISDIR(ino->mode))
+		return 0;
+	if ((r = xattr_path(ino, p, sizeof(p))) < 0)
+		return r;
+	char *all = malloc(65536);
+	if (!all)
+		return -ENOMEM;
+	ssize_t n = listxattr(p, all, 65536);
+	if (n < 0) {
+		r = errno == ENOTSUP ? 0 : -errno;
+		free(all);
+		return r;
+	}
+	size_t used = 0;
+	for (ssize_t i = 0; i < n;) {
+		size_t l = strlen(all + i) + 1;
+		if (user_ns(all + i)) {
+			if (len && used + l > len) {
+				free(all);
+				return -ERANGE;
+			}
+			if (len)
+				memcpy(buf + used, all + i, l);
+			used += l;
+		}
+		i += l;
+	}
+	free(all);
+	return used;
+}
+
+static int hostfs_removexattr(struct inode *ino, const char *name)
+{
+	char p[64];
+	int r;
+	if (!user_ns(name))
+		return -EOPNOTSUPP;
+	if (ino->sb->readonly)
+		return -EROFS;
+	if ((r = xattr_path(ino, p, sizeof(p))) < 0)
+		return r;
+	return removexattr(p, name) < 0 ? -errno : 0;
+}
+
+/* fallocate on the host file; cached pages of a hole or a zeroed range
+ * are dropped after any shared mapping's changes have been written */
+static int hostfs_fallocate(struct inode *ino, int mode, u64 off, u64 len)
+{
+	if (ino->sb->readonly)
+		return -EROFS;
+	int fd = iwr(ino);
+	if (fd < 0)
+		return fd;
+	if (mode & ~FALLOC_FL_KEEP_SIZE)
+		pagecache_writeback(ino);
+	if (fallocate(fd, mode, off, len) < 0)
+		return -errno;
+	if (mode & ~FALLOC_FL_KEEP_SIZE)
+		pagecache_punch(ino, off, len);
+	struct stat st;
+	if (fstat(fd, &st) == 0)
+		ino->size = MAX((u64)st.st_size, ino->size);
+	return 0;
+}
+
+/* statfs: the host file system's figures under hostfs's own magic, as
+ * UML's hostfs reports them (HOSTFS_SUPER_MAGIC); the flags add the
+ * guest mount's read-only. */
+static int hostfs_statfs(struct super_block *sb, struct kstatfs *ks)
+{
+	struct statfs st;
+	int fd = HS(sb->root)->rootfd;
+	if (fstatfs(fd, &st) < 0)
+		return -errno;
+	ks->type = 0x00c0ffee;
+	ks->bsize = st.f_bsize;
+	ks->blocks = st.f_blocks;
+	ks->bfree = st.f_bfree;
+	ks->bavail = st.f_bavail;
+	ks->files = st.f_files;
+	ks->ffree = st.f_ffree;
+	ks->namelen = st.f_namelen;
+	ks->frsize = st.f_frsize;
+	ks->flags = st.f_flags | (sb->readonly ? ST_RDONLY : 0);
+	return 0;
 }
 
 static int hostfs_readpage(struct inode *ino, u64 pgoff, void *dst)
@@ -647,6 +802,12 @@ static const struct inode_ops hostfs_iops = {
 	.evict = hostfs_evict,
 	.readpage = hostfs_readpage,
 	.writepage = hostfs_writepage,
+	.set_times = hostfs_set_times,
+	.setxattr = hostfs_setxattr,
+	.getxattr = hostfs_getxattr,
+	.listxattr = hostfs_listxattr,
+	.removexattr = hostfs_removexattr,
+	.fallocate = hostfs_fallocate,
 };
 
 static const struct file_ops hostfs_file_fops = {
@@ -736,5 +897,5 @@ static void hostfs_kill_sb(struct super_block *sb)
 	free(sb);
 }
 
-const struct fs_type hostfs_type = { "hostfs", hostfs_guest_mount, hostfs_kill_sb };
-const struct fs_type hostfs_root_type = { "hostfs", hostfs_root_mount, NULL };
+const struct fs_type hostfs_type = { "hostfs", hostfs_guest_mount, hostfs_kill_sb, hostfs_statfs };
+const struct fs_type hostfs_root_type = { "hostfs", hostfs_root_mount, NULL, hostfs_statfs };

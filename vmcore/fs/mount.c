@@ -11,6 +11,7 @@
  * vmcore enforces ro, and keeps nosuid, nodev, noexec as it was asked. */
 #include <vmcore/syscall.h>
 #include <vmcore/strbuf.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 
@@ -29,6 +30,8 @@ SYSCALL_DEFINE(mount)
 		return r == -ENAMETOOLONG ? -ENODEV : r;
 	if (a->a[4] && strncpy_from_user(t->mm, data, a->a[4], sizeof(data)) < 0)
 		data[0] = 0;
+	if ((flags & MS_REMOUNT) && !(flags & MS_BIND))
+		return vfs_remount(t->fs, target, flags & MS_RDONLY);
 	if (flags & (MS_REMOUNT | MS_BIND | MS_MOVE | MS_SHARED | MS_PRIVATE | MS_SLAVE | MS_UNBINDABLE)) {
 		/* remounts and propagation changes: accepted, nothing to change yet */
 		return (flags & (MS_BIND | MS_MOVE)) ? -EINVAL : 0;
@@ -41,8 +44,13 @@ SYSCALL_DEFINE(mount)
 	/* hostfs from the guest: only under the command line's hostfs=DIR,
 	 * the source taken relative to DIR (hostfs.c); EPERM without it */
 	const char *opts = (flags & MS_RDONLY) ? "ro" : NULL;
-	if (!strcmp(type, "tmpfs"))
-		opts = data; /* size=, nr_inodes=, mode= */
+	char tmpfs_opts[sizeof(data) + 4];
+	if (!strcmp(type, "tmpfs")) {
+		/* size=, nr_inodes=, mode=, and ro for MS_RDONLY */
+		snprintf(tmpfs_opts, sizeof(tmpfs_opts), "%s%s%s", data, data[0] && (flags & MS_RDONLY) ? "," : "",
+			 (flags & MS_RDONLY) ? "ro" : "");
+		opts = tmpfs_opts;
+	}
 	return vfs_mount_flags(t->fs, type, src, target, opts,
 			       flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME |
 					MS_NODIRATIME | MS_STRICTATIME | MS_SYNCHRONOUS | MS_DIRSYNC),

@@ -141,6 +141,39 @@ int vfs_umount(struct fs_struct *fs, const char *target)
 	return -EINVAL;
 }
 
+struct super_block *vfs_sb_by_dev(u64 dev)
+{
+	if (root_dentry && root_dentry->inode->sb && root_dentry->inode->sb->dev == dev)
+		return root_dentry->inode->sb;
+	for (int i = 0; i < nmounts; i++)
+		if (mounts[i].sb->dev == dev)
+			return mounts[i].sb;
+	return NULL;
+}
+
+/* mount -o remount: only read-only or read-write, only for the in-memory
+ * file systems (a host directory stays as the command line made it) */
+int vfs_remount(struct fs_struct *fs, const char *target, bool readonly)
+{
+	struct dentry *d;
+	int r = path_walk(fs, NULL, target, LOOKUP_FOLLOW, &d, NULL);
+	if (r < 0)
+		return r;
+	struct super_block *sb = d->inode->sb;
+	bool is_root = sb && sb->root == d->inode;
+	dput(d);
+	if (!is_root)
+		return -EINVAL;
+	if (sb->type == &tmpfs_type || sb->type == &ramfs_type)
+		sb->readonly = readonly;
+	/* /proc/mounts says what the mount now is */
+	for (int i = 0; i < nmounts; i++)
+		if (mounts[i].sb == sb)
+			mounts[i].view.flags = (mounts[i].view.flags & ~(u64)MS_RDONLY) |
+					       (sb->readonly ? MS_RDONLY : 0);
+	return 0;
+}
+
 struct dentry *vfs_root(void)
 {
 	return root_dentry;
@@ -214,18 +247,32 @@ int vfs_mount_flags(struct fs_struct *fs, const char *type, const char *source,
 	return r;
 }
 
+/* One walk's state across the symlinks it follows: how many, and the
+ * directory that openat2's RESOLVE_BENEATH / RESOLVE_IN_ROOT scope it to. */
+struct walkstate {
+	int nlinks;
+	struct dentry *base;
+};
+
+#define LOOKUP_RESTRICT (LOOKUP_NO_SYMLINKS | LOOKUP_NO_MAGICLINKS | LOOKUP_BENEATH | LOOKUP_IN_ROOT | LOOKUP_NO_XDEV)
+
 static int walk(struct fs_struct *fs, struct dentry *start, const char *path, unsigned flags,
-		struct dentry **out, char *last, int *nlinks);
+		struct dentry **out, char *last, struct walkstate *ws);
 
 /* Follow the symlink d (whose parent is dir); returns the target dentry. */
 static int follow(struct fs_struct *fs, struct dentry *d, unsigned flags, struct dentry **out,
-		  int *nlinks)
+		  struct walkstate *ws)
 {
-	if (++*nlinks > MAX_SYMLINKS)
+	if (++ws->nlinks > MAX_SYMLINKS || (flags & LOOKUP_NO_SYMLINKS))
 		return -ELOOP;
 	/* "magic" links (procfs fd/, exe, cwd) lead straight to a dentry */
 	if (d->inode->iops && d->inode->iops->get_link) {
 		int r = d->inode->iops->get_link(d->inode, out);
+		if (r == 0 && (flags & (LOOKUP_NO_MAGICLINKS | LOOKUP_BENEATH | LOOKUP_IN_ROOT | LOOKUP_NO_XDEV))) {
+			/* a jump out of any scope: refused, as Linux's nd_jump_link */
+			dput(*out);
+			return (flags & LOOKUP_NO_MAGICLINKS) ? -ELOOP : -EXDEV;
+		}
 		if (r != -ENOENT || !d->inode->iops->readlink)
 			return r;
 	}
@@ -243,17 +290,23 @@ static int follow(struct fs_struct *fs, struct dentry *d, unsigned flags, struct
 		free(target);
 		return -ENOENT;
 	}
-	int r = walk(fs, d->parent, target, flags, out, NULL, nlinks);
+	int r = (target[0] == '/' && (flags & LOOKUP_BENEATH)) ? -EXDEV
+								 : walk(fs, d->parent, target, flags, out, NULL, ws);
 	free(target);
 	return r;
 }
 
 static int walk(struct fs_struct *fs, struct dentry *start, const char *path, unsigned flags,
-		struct dentry **out, char *last, int *nlinks)
+		struct dentry **out, char *last, struct walkstate *ws)
 {
 	struct dentry *root = fs && fs->root ? fs->root : root_dentry;
 	struct dentry *cur;
 	char name[256];
+
+	if ((flags & LOOKUP_IN_ROOT) && ws->base)
+		root = ws->base; /* "/" and ".." stop at the base */
+	if ((flags & LOOKUP_BENEATH) && path[0] == '/')
+		return -EXDEV;
 
 	if (!*path) {
 		if (!(flags & LOOKUP_EMPTY))
@@ -303,6 +356,15 @@ static int walk(struct fs_struct *fs, struct dentry *start, const char *path, un
 		if (!strcmp(name, "."))
 			continue;
 		if (!strcmp(name, "..")) {
+			if ((flags & LOOKUP_BENEATH) && cur == ws->base) {
+				dput(cur);
+				return -EXDEV;
+			}
+			if ((flags & LOOKUP_NO_XDEV) && cur != root && cur->parent != cur &&
+			    cur->inode->sb && cur->inode == cur->inode->sb->root) {
+				dput(cur);
+				return -EXDEV; /* up out of a mounted file system */
+			}
 			if (cur != root && cur->parent != cur) {
 				struct dentry *par = dget(cur->parent);
 				dput(cur);
@@ -321,6 +383,11 @@ static int walk(struct fs_struct *fs, struct dentry *start, const char *path, un
 			return r;
 		}
 		struct inode *mnt = mount_lookup(ino);
+		if (mnt && (flags & LOOKUP_NO_XDEV)) {
+			iput(ino);
+			dput(cur);
+			return -EXDEV;
+		}
 		if (mnt) {
 			iput(ino);
 			ino = iget(mnt);
@@ -333,7 +400,7 @@ static int walk(struct fs_struct *fs, struct dentry *start, const char *path, un
 		}
 		if (S_ISLNK(ino->mode) && (!is_last || (flags & LOOKUP_FOLLOW) || trailing_slash)) {
 			struct dentry *t;
-			r = follow(fs, nd, LOOKUP_FOLLOW, &t, nlinks);
+			r = follow(fs, nd, LOOKUP_FOLLOW | (flags & LOOKUP_RESTRICT), &t, ws);
 			dput(nd);
 			if (r < 0)
 				return r;
@@ -361,12 +428,18 @@ static int walk(struct fs_struct *fs, struct dentry *start, const char *path, un
 int path_walk(struct fs_struct *fs, struct dentry *start, const char *path, unsigned flags,
 	      struct dentry **out, char *last)
 {
-	int nlinks = 0;
-	return walk(fs, start, path, flags, out, last, &nlinks);
+	struct walkstate ws = { 0, start ? start : fs ? fs->cwd : NULL };
+	return walk(fs, start, path, flags, out, last, &ws);
 }
 
 int vfs_open(struct fs_struct *fs, struct dentry *start, const char *path, u32 flags, u32 mode,
 	     struct file **out)
+{
+	return vfs_open_how(fs, start, path, flags, mode, 0, out);
+}
+
+int vfs_open_how(struct fs_struct *fs, struct dentry *start, const char *path, u32 flags, u32 mode,
+		 unsigned lookup, struct file **out)
 {
 	struct dentry *d = NULL;
 	int r;
@@ -374,10 +447,12 @@ int vfs_open(struct fs_struct *fs, struct dentry *start, const char *path, u32 f
 
 	if (acc == 3 && !(flags & O_PATH))
 		return -EINVAL;
+	if (flags & O_TMPFILE_BIT)
+		return vfs_open_tmpfile(fs, start, path, flags, mode, lookup, out);
 	if (flags & O_CREAT) {
 		struct dentry *dir;
 		char last[256];
-		r = path_walk(fs, start, path, LOOKUP_FOLLOW | LOOKUP_PARENT, &dir, last);
+		r = path_walk(fs, start, path, LOOKUP_FOLLOW | LOOKUP_PARENT | lookup, &dir, last);
 		if (r == -EEXIST) {
 			/* "/" or "..": an existing directory */
 			return -EISDIR;
@@ -391,7 +466,7 @@ int vfs_open(struct fs_struct *fs, struct dentry *start, const char *path, u32 f
 			dput(dir);
 			if (flags & O_EXCL)
 				return -EEXIST;
-			r = path_walk(fs, start, path, (flags & O_NOFOLLOW) ? 0 : LOOKUP_FOLLOW, &d, NULL);
+			r = path_walk(fs, start, path, ((flags & O_NOFOLLOW) ? 0 : LOOKUP_FOLLOW) | lookup, &d, NULL);
 			if (r < 0)
 				return r;
 		} else if (r == -ENOENT) {
@@ -415,7 +490,7 @@ int vfs_open(struct fs_struct *fs, struct dentry *start, const char *path, u32 f
 			return r;
 		}
 	} else {
-		r = path_walk(fs, start, path, (flags & O_NOFOLLOW) ? 0 : LOOKUP_FOLLOW, &d, NULL);
+		r = path_walk(fs, start, path, ((flags & O_NOFOLLOW) ? 0 : LOOKUP_FOLLOW) | lookup, &d, NULL);
 		if (r < 0)
 			return r;
 	}

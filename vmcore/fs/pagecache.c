@@ -349,6 +349,53 @@ void pagecache_free(struct inode *ino)
 	pc->cap = pc->count = 0;
 }
 
+/* Drop one page, wherever it is (a hole punched, an allocation undone). */
+void pagecache_drop(struct inode *ino, u64 pgoff)
+{
+	struct pc_slot *s = find_slot(&ino->pc, pgoff);
+	if (!s)
+		return;
+	u64 f = s->frame;
+	u32 fl = s->flags;
+	remove_slot(&ino->pc, s);
+	release(ino, f, fl);
+}
+
+static void zero_part(struct inode *ino, u64 from, u64 to)
+{
+	u64 f = pagecache_peek(ino, from >> PAGE_SHIFT);
+	if (f != NO_FRAME && to > from)
+		memset((u8 *)frame_ptr(f) + (from & ~PAGE_MASK), 0, to - from);
+}
+
+/* A hole in [off, off+len): whole pages go, the partial ones are zeroed.
+ * The pages are found from the index, not the range, which may be vast. */
+void pagecache_punch(struct inode *ino, u64 off, u64 len)
+{
+	u64 end = off + len < off ? ~0ULL : off + len;
+	u64 first = (off >> PAGE_SHIFT) + ((off & ~PAGE_MASK) != 0), last = end >> PAGE_SHIFT;
+	if (off & ~PAGE_MASK)
+		zero_part(ino, off, MIN(end, (off | ~PAGE_MASK) + 1));
+	if ((end & ~PAGE_MASK) && (end >> PAGE_SHIFT) != (off >> PAGE_SHIFT))
+		zero_part(ino, end & PAGE_MASK, end);
+	if (first >= last || !ino->pc.count)
+		return;
+	u64 n = 0, *list = malloc(ino->pc.count * sizeof(u64));
+	if (!list) {
+		for (u64 i = first; i < last && i - first < ino->pc.cap * 64; i++)
+			pagecache_drop(ino, i); /* no memory for a list: the slow way */
+		return;
+	}
+	for (u64 i = 0; i < ino->pc.cap; i++) {
+		struct pc_slot *sl = &ino->pc.slots[i];
+		if (sl->frame != NO_FRAME && sl->pgoff >= first && sl->pgoff < last)
+			list[n++] = sl->pgoff;
+	}
+	for (u64 i = 0; i < n; i++)
+		pagecache_drop(ino, list[i]);
+	free(list);
+}
+
 u64 pagecache_pages(struct inode *ino)
 {
 	return ino->pc.count;

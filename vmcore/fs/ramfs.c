@@ -14,6 +14,9 @@
  * (no super block) is charged with its mapping instead. */
 #include <vmcore/vfs.h>
 #include <vmcore/mm.h>
+#include <vmcore/xattr.h>
+#include <linux/falloc.h>
+#include <linux/fs.h>
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,13 +33,20 @@ struct rinfo {
 	char *target;            /* symlinks */
 	struct inode *parent;    /* directories: for ".." in getdents */
 	u64 anon_pages;          /* shared anonymous memory: pages charged */
+	struct simple_xattr *xattrs;
+	bool linkable;           /* an O_TMPFILE linkat may still name */
 };
 
 /* Per-instance limits and use, in pages and inodes (0: no page limit). */
 struct rsb {
 	u64 max_pages, pages;
 	u64 max_inodes, inodes;
+	u64 xattr_space; /* bytes of extended attributes, charged to the inode space */
 };
+
+/* Linux's tmpfs measures its inode space in units of this many bytes: an
+ * inode takes one, extended attributes what they cost (simple_xattr.c). */
+#define BOGO_INODE_SIZE 1024
 
 /* The largest file: Linux's MAX_LFS_FILESIZE. */
 #define RAMFS_MAXBYTES 0x7fffffffffffffffULL
@@ -44,10 +54,42 @@ struct rsb {
 static const struct inode_ops ramfs_iops;
 static const struct file_ops ramfs_file_fops, ramfs_dir_fops;
 
+/* Times as Linux keeps them: a change of the data or of a directory's
+ * entries is mtime and ctime, a change of the inode alone (chmod, link
+ * count, rename) ctime, a read atime "relatime"-style. */
 static void touch(struct inode *ino)
 {
 	clock_gettime(CLOCK_REALTIME, &ino->mtime);
 	ino->ctime = ino->mtime;
+}
+
+static void changed(struct inode *ino)
+{
+	clock_gettime(CLOCK_REALTIME, &ino->ctime);
+}
+
+static bool ts_le(struct timespec a, struct timespec b)
+{
+	return a.tv_sec < b.tv_sec || (a.tv_sec == b.tv_sec && a.tv_nsec <= b.tv_nsec);
+}
+
+/* relatime: atime moves when it is not newer than mtime or ctime, or is
+ * a day old; O_NOATIME and read-only mounts leave it */
+static void accessed(struct file *f)
+{
+	struct inode *ino = f->inode;
+	struct timespec now;
+	if ((f->flags & O_NOATIME) || (ino->sb && ino->sb->readonly))
+		return;
+	clock_gettime(CLOCK_REALTIME, &now);
+	if (ts_le(ino->atime, ino->mtime) || ts_le(ino->atime, ino->ctime) ||
+	    now.tv_sec - ino->atime.tv_sec >= 24 * 3600)
+		ino->atime = now;
+}
+
+static int ro(struct inode *ino)
+{
+	return ino->sb && ino->sb->readonly ? -EROFS : 0;
 }
 
 struct inode *ramfs_new_inode(struct super_block *sb, u32 mode)
@@ -112,6 +154,8 @@ static int add_entry(struct inode *dir, const char *name, struct inode *ino)
 
 static int ramfs_create(struct inode *dir, const char *name, u32 mode, u64 rdev, struct inode **out)
 {
+	if (ro(dir))
+		return -EROFS;
 	if (find(dir, name))
 		return -EEXIST;
 	struct inode *ino = ramfs_new_inode(dir->sb, mode);
@@ -136,6 +180,8 @@ static int ramfs_create(struct inode *dir, const char *name, u32 mode, u64 rdev,
 
 static int ramfs_unlink(struct inode *dir, const char *name, bool want_dir)
 {
+	if (ro(dir))
+		return -EROFS;
 	struct rdirent **pp = find(dir, name), *e;
 	if (!pp)
 		return -ENOENT;
@@ -158,6 +204,7 @@ static int ramfs_unlink(struct inode *dir, const char *name, bool want_dir)
 		ino->nlink--;
 	}
 	touch(dir);
+	ino->ctime = dir->ctime;
 	iput(ino);
 	free(e);
 	return 0;
@@ -177,10 +224,25 @@ static int ramfs_symlink(struct inode *dir, const char *name, const char *target
 
 static int ramfs_link(struct inode *old, struct inode *dir, const char *name)
 {
+	if (ro(dir))
+		return -EROFS;
 	if (find(dir, name))
 		return -EEXIST;
 	if (S_ISDIR(old->mode))
 		return -EPERM;
+	struct rinfo *ori = old->priv;
+	if (old->nlink == 0) {
+		/* an O_TMPFILE's first name: its inode is counted already */
+		if (!ori->linkable)
+			return -ENOENT;
+		int r = add_entry(dir, name, old);
+		if (r == 0) {
+			old->nlink = 1;
+			ori->linkable = false;
+			old->ctime = dir->ctime;
+		}
+		return r;
+	}
 	/* every name is host memory: an extra link takes an inode's place in
 	 * nr_inodes=, as in Linux's tmpfs */
 	struct rsb *rs = dir->sb ? dir->sb->priv : NULL;
@@ -189,15 +251,46 @@ static int ramfs_link(struct inode *old, struct inode *dir, const char *name)
 	int r = add_entry(dir, name, old);
 	if (r == 0) {
 		old->nlink++;
+		old->ctime = dir->ctime;
 		if (rs)
 			rs->inodes++;
 	}
 	return r;
 }
 
+static void set_parent(struct inode *ino, struct inode *odir, struct inode *ndir)
+{
+	if (S_ISDIR(ino->mode) && odir != ndir) {
+		((struct rinfo *)ino->priv)->parent = ndir;
+		odir->nlink--;
+		ndir->nlink++;
+	}
+}
+
+/* RENAME_EXCHANGE: the two entries trade inodes, in place. */
+static int rename_exchange(struct inode *odir, const char *oname, struct inode *ndir, const char *nname)
+{
+	struct rdirent **op = find(odir, oname), **np = find(ndir, nname);
+	if (!op || !np)
+		return -ENOENT;
+	struct inode *a = (*op)->inode, *b = (*np)->inode;
+	(*op)->inode = b;
+	(*np)->inode = a;
+	set_parent(a, odir, ndir);
+	set_parent(b, ndir, odir);
+	touch(odir);
+	touch(ndir);
+	a->ctime = b->ctime = odir->ctime;
+	return 0;
+}
+
 static int ramfs_rename(struct inode *odir, const char *oname, struct inode *ndir, const char *nname,
 			unsigned flags)
 {
+	if (ro(odir))
+		return -EROFS;
+	if (flags & RENAME_EXCHANGE)
+		return rename_exchange(odir, oname, ndir, nname);
 	struct rdirent **op = find(odir, oname);
 	if (!op)
 		return -ENOENT;
@@ -230,11 +323,14 @@ static int ramfs_rename(struct inode *odir, const char *oname, struct inode *ndi
 		*op = e->next;
 		iput(e->inode);
 		free(e);
-		if (S_ISDIR(ino->mode) && odir != ndir) {
-			((struct rinfo *)ino->priv)->parent = ndir;
-			odir->nlink--;
-			ndir->nlink++;
-		}
+		set_parent(ino, odir, ndir);
+		touch(odir);
+		ino->ctime = odir->ctime;
+		/* RENAME_WHITEOUT: the old name becomes a whiteout, the
+		 * character device 0:0 that overlay file systems read as
+		 * "deleted here" */
+		if (flags & RENAME_WHITEOUT)
+			r = ramfs_create(odir, oname, S_IFCHR, 0, NULL);
 	}
 	iput(ino);
 	return r;
@@ -252,6 +348,8 @@ static long ramfs_readlink(struct inode *ino, char *buf, size_t len)
 
 static int ramfs_truncate(struct inode *ino, u64 size)
 {
+	if (ro(ino))
+		return -EROFS;
 	if (size > RAMFS_MAXBYTES)
 		return -EFBIG;
 	int r = memfd_may_truncate(ino, size);
@@ -265,7 +363,135 @@ static int ramfs_truncate(struct inode *ino, u64 size)
 
 static int ramfs_chmod(struct inode *ino, u32 mode)
 {
+	if (ro(ino))
+		return -EROFS;
 	ino->mode = (ino->mode & S_IFMT) | (mode & 07777);
+	changed(ino);
+	return 0;
+}
+
+static int ramfs_tmpfile(struct inode *dir, u32 mode, bool linkable, struct inode **out)
+{
+	if (ro(dir))
+		return -EROFS;
+	struct inode *ino = ramfs_new_inode(dir->sb, mode);
+	if (!ino)
+		return -ENOSPC;
+	ino->nlink = 0;
+	((struct rinfo *)ino->priv)->linkable = linkable;
+	*out = ino;
+	return 0;
+}
+
+static int ramfs_set_times(struct inode *ino, const struct timespec *atime, const struct timespec *mtime)
+{
+	if (atime)
+		ino->atime = *atime;
+	if (mtime)
+		ino->mtime = *mtime;
+	changed(ino);
+	return 0;
+}
+
+static int ramfs_open(struct inode *ino, struct file *f)
+{
+	if ((f->flags & O_ACCMODE) != O_RDONLY && ro(ino))
+		return -EROFS;
+	return 0;
+}
+
+/* ---- extended attributes: kept per inode, charged to the inode space ---- */
+
+static struct rsb *RS(struct inode *ino)
+{
+	return ino->sb ? ino->sb->priv : NULL;
+}
+
+static int ramfs_setxattr(struct inode *ino, const char *name, const void *val, size_t len, int flags)
+{
+	struct rinfo *ri = ino->priv;
+	struct rsb *rs = RS(ino);
+	size_t old = simple_xattr_cost(ri->xattrs, name);
+	size_t new = val ? simple_xattr_space(name, len) : 0;
+	if (rs && new > old) {
+		/* what the inodes and attributes take, against nr_inodes' space */
+		u64 used = rs->inodes * BOGO_INODE_SIZE + rs->xattr_space;
+		u64 cap = rs->max_inodes * BOGO_INODE_SIZE;
+		if (used + (new - old) > cap)
+			return -ENOSPC;
+	}
+	int r = simple_xattr_set(&ri->xattrs, name, val, len, flags);
+	if (r == 0) {
+		if (rs)
+			rs->xattr_space = rs->xattr_space + new - old;
+		changed(ino);
+	}
+	return r;
+}
+
+static long ramfs_getxattr(struct inode *ino, const char *name, void *buf, size_t len)
+{
+	return simple_xattr_get(((struct rinfo *)ino->priv)->xattrs, name, buf, len);
+}
+
+static long ramfs_listxattr(struct inode *ino, char *buf, size_t len)
+{
+	return simple_xattr_list(((struct rinfo *)ino->priv)->xattrs, buf, len, NULL);
+}
+
+static int ramfs_removexattr(struct inode *ino, const char *name)
+{
+	return ramfs_setxattr(ino, name, NULL, 0, XATTR_REPLACE_);
+}
+
+/* ---- fallocate: pages reserved ahead, holes punched ---- */
+
+/* Allocate the pages of [off, off+len); on ENOSPC the pages this call
+ * added go again (those that were there stay), as Linux's tmpfs undoes. */
+static int falloc_pages(struct inode *ino, u64 off, u64 len)
+{
+	u64 first = off >> PAGE_SHIFT, end = PAGE_ALIGN(off + len) >> PAGE_SHIFT, n = end - first;
+	struct rsb *rs = RS(ino);
+	if ((rs && rs->max_pages && n > rs->max_pages) || n > physmem_frames)
+		return -ENOSPC;
+	u8 *added = kzalloc((n + 7) / 8);
+	if (!added)
+		return -ENOSPC;
+	int r = 0;
+	for (u64 i = 0; i < n; i++) {
+		if (pagecache_peek(ino, first + i) != NO_FRAME)
+			continue;
+		u64 f;
+		long e = pagecache_get(ino, first + i, &f);
+		if (e < 0) {
+			for (u64 j = 0; j < i; j++)
+				if (added[j / 8] & (1 << (j % 8)))
+					pagecache_drop(ino, first + j);
+			r = e == -ENOMEM ? -ENOSPC : (int)e;
+			break;
+		}
+		added[i / 8] |= 1 << (i % 8);
+		frame_put(f);
+	}
+	free(added);
+	return r;
+}
+
+static int ramfs_fallocate(struct inode *ino, int mode, u64 off, u64 len)
+{
+	if (mode & ~(FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE))
+		return -EOPNOTSUPP;
+	if (mode & FALLOC_FL_PUNCH_HOLE) {
+		pagecache_punch(ino, off, len);
+		touch(ino);
+		return 0;
+	}
+	int r = falloc_pages(ino, off, len);
+	if (r < 0)
+		return r;
+	if (!(mode & FALLOC_FL_KEEP_SIZE) && off + len > ino->size)
+		ino->size = off + len;
+	touch(ino);
 	return 0;
 }
 
@@ -284,6 +510,9 @@ static void ramfs_evict(struct inode *ino)
 	}
 	if (ri->anon_pages)
 		vm_uncommit(ri->anon_pages);
+	size_t xs = simple_xattrs_free(&ri->xattrs);
+	if (ino->sb && ino->sb->priv)
+		((struct rsb *)ino->sb->priv)->xattr_space -= xs;
 	free(ri->target);
 	free(ri);
 }
@@ -384,11 +613,16 @@ long pagecache_write(struct inode *ino, const void *buf, size_t len, u64 *pos)
 
 static long ramfs_read(struct file *f, void *buf, size_t len, u64 *pos)
 {
-	return pagecache_read(f->inode, buf, len, pos);
+	long r = pagecache_read(f->inode, buf, len, pos);
+	if (r >= 0)
+		accessed(f);
+	return r;
 }
 
 static long ramfs_write(struct file *f, const void *buf, size_t len, u64 *pos)
 {
+	if (ro(f->inode))
+		return -EROFS;
 	if (f->flags & O_APPEND)
 		*pos = f->inode->size;
 	int r = memfd_may_write(f->inode, *pos, len);
@@ -407,6 +641,7 @@ static long ramfs_iterate(struct file *f, struct dirent_sink *sink, filldir_t fi
 	struct inode *dir = f->inode;
 	struct rinfo *ri = dir->priv;
 	s64 i = 0;
+	accessed(f);
 	if (f->pos == 0) {
 		if (fill(sink, ".", 1, dir->ino, DT_DIR, 1))
 			return 0;
@@ -438,8 +673,16 @@ static const struct inode_ops ramfs_iops = {
 	.readlink = ramfs_readlink,
 	.truncate = ramfs_truncate,
 	.chmod = ramfs_chmod,
+	.open = ramfs_open,
 	.evict = ramfs_evict,
 	.account = ramfs_account,
+	.set_times = ramfs_set_times,
+	.setxattr = ramfs_setxattr,
+	.getxattr = ramfs_getxattr,
+	.listxattr = ramfs_listxattr,
+	.removexattr = ramfs_removexattr,
+	.fallocate = ramfs_fallocate,
+	.tmpfile = ramfs_tmpfile,
 };
 
 static const struct file_ops ramfs_file_fops = {
@@ -475,7 +718,7 @@ static int parse_size(const char *v, u64 *out)
 
 /* tmpfs's options: size=, nr_blocks=, nr_inodes=, mode=; others (uid=,
  * gid=, huge=, mpol=...) are accepted and ignored. */
-static int parse_opts(struct rsb *rs, const char *opts, u32 *mode)
+static int parse_opts(struct rsb *rs, const char *opts, u32 *mode, bool *readonly)
 {
 	char buf[256];
 	if (!opts)
@@ -484,6 +727,8 @@ static int parse_opts(struct rsb *rs, const char *opts, u32 *mode)
 	for (char *save, *o = strtok_r(buf, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
 		char *v = strchr(o, '=');
 		u64 n;
+		if (!strcmp(o, "ro"))
+			*readonly = true;
 		if (!v)
 			continue;
 		*v++ = 0;
@@ -513,7 +758,7 @@ static int mount_common(struct super_block *sb, const char *opts, bool tmpfs)
 	rs->max_pages = tmpfs ? physmem_frames / 2 : 0;
 	rs->max_inodes = physmem_frames / 2;
 	u32 mode = tmpfs ? 01777 : 0755;
-	int r = tmpfs ? parse_opts(rs, opts, &mode) : 0;
+	int r = tmpfs ? parse_opts(rs, opts, &mode, &sb->readonly) : 0;
 	if (r < 0) {
 		free(rs);
 		return r;
@@ -543,5 +788,32 @@ static int tmpfs_mount(struct super_block *sb, const char *source, const char *o
 	return mount_common(sb, opts, true);
 }
 
-const struct fs_type ramfs_type = { "ramfs", ramfs_mount };
-const struct fs_type tmpfs_type = { "tmpfs", tmpfs_mount };
+/* statfs: Linux's figures.  tmpfs: size= in pages, nr_inodes= with the
+ * free inodes what is left of the inode space (attributes take some);
+ * ramfs: no limits to report. */
+static int ramfs_statfs(struct super_block *sb, struct kstatfs *st)
+{
+	st->type = 0x858458f6; /* RAMFS_MAGIC */
+	st->bsize = PAGE_SIZE;
+	st->namelen = 255;
+	return 0;
+}
+
+static int tmpfs_statfs(struct super_block *sb, struct kstatfs *st)
+{
+	struct rsb *rs = sb->priv;
+	st->type = 0x01021994; /* TMPFS_MAGIC */
+	st->bsize = PAGE_SIZE;
+	st->namelen = 255;
+	if (rs->max_pages) {
+		st->blocks = rs->max_pages;
+		st->bfree = st->bavail = rs->max_pages - MIN(rs->pages, rs->max_pages);
+	}
+	u64 cap = rs->max_inodes * BOGO_INODE_SIZE, used = rs->inodes * BOGO_INODE_SIZE + rs->xattr_space;
+	st->files = rs->max_inodes;
+	st->ffree = used < cap ? (cap - used) / BOGO_INODE_SIZE : 0;
+	return 0;
+}
+
+const struct fs_type ramfs_type = { "ramfs", ramfs_mount, .statfs = ramfs_statfs };
+const struct fs_type tmpfs_type = { "tmpfs", tmpfs_mount, .statfs = tmpfs_statfs };

@@ -1,5 +1,6 @@
 /* File system calls: open, read, write, seek, stat, directories, links. */
 #include <vmcore/syscall.h>
+#include <vmcore/fs_at.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <linux/stat.h>
@@ -12,16 +13,15 @@
 #include <termios.h>
 #include <unistd.h>
 
-#define PATH_MAX_ 4096
 
-static long get_path(struct task *t, u64 uptr, char *buf)
+long get_path(struct task *t, u64 uptr, char *buf)
 {
 	long n = strncpy_from_user(t->mm, buf, uptr, PATH_MAX_);
 	return n < 0 ? n : 0;
 }
 
 /* The start of a *at() walk: NULL for AT_FDCWD (or absolute paths). */
-static long dirfd_start(struct task *t, int dirfd, const char *path, struct dentry **start)
+long dirfd_start(struct task *t, int dirfd, const char *path, struct dentry **start)
 {
 	*start = NULL;
 	if (path[0] == '/' || dirfd == AT_FDCWD)
@@ -342,7 +342,7 @@ static void kstat_to_stat(const struct kstat *k, struct stat *s)
 }
 
 /* Resolve (dirfd, path, flags) to a dentry for the stat family. */
-static long lookup_at(struct task *t, int dirfd, u64 upath, int atflags, struct dentry **d)
+long lookup_at(struct task *t, int dirfd, u64 upath, int atflags, struct dentry **d)
 {
 	char path[PATH_MAX_];
 	struct dentry *start;
@@ -645,7 +645,7 @@ SYSCALL_DEFINE(ioctl)
 }
 
 /* Walk to the parent of the last component of a path for create/unlink. */
-static long parent_at(struct task *t, int dirfd, u64 upath, struct dentry **dir, char *last)
+long parent_at(struct task *t, int dirfd, u64 upath, struct dentry **dir, char *last)
 {
 	char path[PATH_MAX_];
 	struct dentry *start;
@@ -828,8 +828,11 @@ static long do_renameat2(struct task *t, int odfd, u64 opath, int ndfd, u64 npat
 	char olast[256], nlast[256];
 	if (flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT))
 		return -EINVAL;
-	if (flags & (RENAME_EXCHANGE | RENAME_WHITEOUT))
+	/* the file system says which it supports (EINVAL for the others) */
+	if ((flags & RENAME_EXCHANGE) && (flags & (RENAME_NOREPLACE | RENAME_WHITEOUT)))
 		return -EINVAL;
+	if ((flags & RENAME_WHITEOUT) && t->euid != 0) /* CAP_MKNOD */
+		return -EPERM;
 	long r = parent_at(t, odfd, opath, &od, olast);
 	if (r < 0)
 		return r == -EEXIST ? -EBUSY : r;
@@ -934,7 +937,7 @@ SYSCALL_DEFINE(fchmodat)
 SYSCALL_DEFINE(fchmod)
 {
 	struct file *f = fd_get(t, a->a[0]);
-	if (!f)
+	if (!f || (f->flags & O_PATH))
 		return -EBADF;
 	return f->inode->iops && f->inode->iops->chmod ? f->inode->iops->chmod(f->inode, a->a[1]) : -EPERM;
 }
@@ -949,7 +952,7 @@ SYSCALL_DEFINE(umask)
 SYSCALL_DEFINE(fsync)
 {
 	struct file *f = fd_get(t, a->a[0]);
-	if (!f)
+	if (!f || (f->flags & O_PATH))
 		return -EBADF;
 	return pagecache_writeback(f->inode);
 }

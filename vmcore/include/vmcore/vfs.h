@@ -34,6 +34,12 @@ struct kstat {
 	struct timespec atime, mtime, ctime;
 };
 
+/* statfs(2), as struct statfs has it on x86-64 */
+struct kstatfs {
+	u64 type, bsize, blocks, bfree, bavail, files, ffree, namelen, frsize, flags;
+	u32 fsid[2];
+};
+
 struct inode_ops {
 	int (*lookup)(struct inode *dir, const char *name, struct inode **out);
 	int (*create)(struct inode *dir, const char *name, u32 mode, u64 rdev, struct inode **out);
@@ -56,6 +62,18 @@ struct inode_ops {
 	/* charge (pages > 0) or give back (< 0) page-cache pages of a file
 	 * whose pages cannot be re-read (ramfs/tmpfs): 0 or -ENOSPC */
 	int (*account)(struct inode *ino, long pages);
+	/* metadata and data calls (utimes.c, xattr.c, fallocate.c); the VFS
+	 * has checked permissions and read-only mounts.  set_times: NULL
+	 * leaves that time, ctime becomes now.  getxattr/listxattr with len
+	 * 0 give the size; xattr names are whole ("user.x") */
+	int (*set_times)(struct inode *ino, const struct timespec *atime, const struct timespec *mtime);
+	int (*setxattr)(struct inode *ino, const char *name, const void *val, size_t len, int flags);
+	long (*getxattr)(struct inode *ino, const char *name, void *buf, size_t len);
+	long (*listxattr)(struct inode *ino, char *buf, size_t len);
+	int (*removexattr)(struct inode *ino, const char *name);
+	int (*fallocate)(struct inode *ino, int mode, u64 off, u64 len);
+	/* O_TMPFILE: a new inode with no name; linkable: linkat may name it */
+	int (*tmpfile)(struct inode *dir, u32 mode, bool linkable, struct inode **out);
 };
 
 struct dirent_sink;
@@ -109,6 +127,9 @@ struct fs_type {
 	 * inode's reference, host descriptors) and free sb.  File systems
 	 * with one are never unmounted while busy (EBUSY). */
 	void (*kill_sb)(struct super_block *sb);
+	/* statfs(2)'s figures; without one, statfs.c gives the type's magic
+	 * and no blocks (the synthetic file systems) */
+	int (*statfs)(struct super_block *sb, struct kstatfs *st);
 };
 
 struct super_block {
@@ -153,6 +174,9 @@ int pagecache_set(struct inode *ino, u64 pgoff, u64 frame);
 /* The reclaimer drops an evictable page (frame f) nobody else holds. */
 bool pagecache_evict(struct inode *ino, u64 pgoff, u64 f);
 u64 pagecache_pages(struct inode *ino);
+/* fallocate: one page dropped; a hole punched (partial pages zeroed) */
+void pagecache_drop(struct inode *ino, u64 pgoff);
+void pagecache_punch(struct inode *ino, u64 off, u64 len);
 
 /* dentries */
 struct dentry *dentry_new(struct dentry *parent, const char *name, struct inode *ino);
@@ -192,6 +216,23 @@ struct fs_struct {
 #define LOOKUP_DIRECTORY 0x2
 #define LOOKUP_PARENT 0x4    /* stop at the parent; name of last in *last */
 #define LOOKUP_EMPTY 0x8     /* an empty path means the start dentry */
+/* openat2's RESOLVE_*: the walk refuses symlinks (ELOOP), magic links
+ * (ELOOP), leaving the start directory (EXDEV), treats the start as "/"
+ * (IN_ROOT), or refuses to cross a mount (EXDEV) */
+#define LOOKUP_NO_SYMLINKS 0x10
+#define LOOKUP_NO_MAGICLINKS 0x20
+#define LOOKUP_BENEATH 0x40
+#define LOOKUP_IN_ROOT 0x80
+#define LOOKUP_NO_XDEV 0x100
+/* open with a walk's LOOKUP_* restrictions (openat2) */
+int vfs_open_how(struct fs_struct *fs, struct dentry *start, const char *path, u32 flags,
+		 u32 mode, unsigned lookup, struct file **out);
+/* O_TMPFILE: an unnamed file in the directory path names (tmpfile.c).
+ * The kernel's own bit: glibc's O_TMPFILE and __O_TMPFILE carry
+ * O_DIRECTORY too. */
+#define O_TMPFILE_BIT 020000000
+int vfs_open_tmpfile(struct fs_struct *fs, struct dentry *start, const char *path, u32 flags,
+		     u32 mode, unsigned lookup, struct file **out);
 
 /* Walk path from start (NULL: cwd, or root for absolute paths). */
 int path_walk(struct fs_struct *fs, struct dentry *start, const char *path,
@@ -212,6 +253,9 @@ int vfs_mount(struct fs_struct *fs, const char *type, const char *source,
 	      const char *target, const char *opts);
 int vfs_umount(struct fs_struct *fs, const char *target);
 struct dentry *vfs_root(void);
+/* the mounted file system of device dev (ustat), or NULL */
+struct super_block *vfs_sb_by_dev(u64 dev);
+int vfs_remount(struct fs_struct *fs, const char *target, bool readonly);
 struct dentry *vfs_kern_mount(const char *type); /* mounted nowhere */
 struct inode *mount_lookup(struct inode *mountpoint); /* covering root, or NULL */
 /* mount(2)'s own: its MS_* flags (nosuid, nodev, noexec, ro...) and data
