@@ -27,6 +27,8 @@ struct inode;
 struct file;
 struct super_block;
 struct dentry;
+struct pipe;
+struct file_lock;
 
 struct kstat {
 	u64 dev, ino, nlink, size, blocks, rdev;
@@ -93,6 +95,8 @@ struct inode {
 	struct page_cache pc;
 	void *priv;
 	struct inode *hash_next; /* file system's inode cache */
+	struct file_lock *flocks, *posix_locks; /* locks.c: flock, POSIX and OFD */
+	struct pipe *pipe;       /* pipe.c: a pipe's or an open FIFO's buffer */
 };
 
 struct fs_type {
@@ -173,6 +177,19 @@ long pipe_get_size(struct file *f);
 long pipe_set_size(struct file *f, u64 size);
 struct file *fget(struct file *f);
 void fput(struct file *f);
+/* A FIFO's open (pipe.c): share the inode's pipe, waiting for the other
+ * end as open(2) says; 0 or -errno */
+int fifo_open(struct inode *ino, struct file *f);
+
+/* File locks (locks.c).  A descriptor closed by a process drops that
+ * process's POSIX locks on the file (files_struct is the owner); the last
+ * reference to an open file drops its flock and OFD locks. */
+struct files_struct;
+void locks_remove_posix(struct file *f, struct files_struct *owner);
+void locks_remove_file(struct file *f);
+long do_fcntl_lock(struct task *t, struct file *f, unsigned cmd, u64 uarg);
+/* Close one descriptor's reference on behalf of the table that held it. */
+void filp_close(struct file *f, struct files_struct *owner);
 
 /* The per-task view: root and working directory. */
 struct fs_struct {
