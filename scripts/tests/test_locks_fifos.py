@@ -45,3 +45,31 @@ def test_locks_as_nobody(tmproot, case):
     g, n = as_nobody("lk_locks", [case], tmproot)
     assert_same(g, n, "lk_locks %s as nobody" % case)
     assert g.rc == 0 and "done " + case in g.out, g
+
+
+def run_host_script_in_guest(script, d, timeout=60):
+    """sh SCRIPT /mnt in a guest whose root is the host's "/" (read-only),
+    with D mounted at /mnt through hostfs=D."""
+    return run_linux(["quiet", "ro", "root=/", "rootfstype=hostfs", "hostfs=" + d,
+                      "init=/bin/sh", "--", "-c",
+                      "mount -t hostfs none /mnt && sh %s /mnt" % script], timeout=timeout)
+
+
+@pytest.mark.skipif(not (shutil.which("sqlite3") and shutil.which("flock")),
+                    reason="needs the host's sqlite3 and flock(1)")
+def test_sqlite_wal_and_flock1_of_the_host(tmp_path):
+    """sqlite3 in WAL mode (a second writer gets "database is locked", a
+    reader keeps its snapshot while another process commits) and flock(1)
+    (-n conflicts, -s sharing, -E), the same in the guest as natively."""
+    from conftest import TESTCASES
+    script = os.path.join(TESTCASES, "lk_hostprogs.sh")
+    gd, nd = tmp_path / "g", tmp_path / "n"
+    gd.mkdir()
+    nd.mkdir()
+    g = run_host_script_in_guest(script, str(gd))
+    import subprocess
+    n = subprocess.run(["sh", script, str(nd)], capture_output=True, text=True, timeout=60)
+    assert g.rc == 0, g
+    assert g.out.replace("\r", "") == n.stdout, (g.out, n.stdout)
+    assert "database is locked" in g.out and "inner-ex=1" in g.out and "shared-ex=7" in g.out
+    assert "locking protocol" not in g.out
