@@ -73,3 +73,47 @@ def test_sqlite_wal_and_flock1_of_the_host(tmp_path):
     assert g.out.replace("\r", "") == n.stdout, (g.out, n.stdout)
     assert "database is locked" in g.out and "inner-ex=1" in g.out and "shared-ex=7" in g.out
     assert "locking protocol" not in g.out
+
+
+def fifo_root(root):
+    """A copy root with tmp/ for nobody, and dev/shm and proc to mount on."""
+    writable_tmp(root)
+    os.makedirs(os.path.join(root, "dev", "shm"), exist_ok=True)
+    os.makedirs(os.path.join(root, "proc"), exist_ok=True)
+    return root
+
+
+@pytest.mark.parametrize("where", ["tmp", "shm"])
+def test_fifos_as_root(tmproot, where):
+    """FIFOs on hostfs (tmp) and tmpfs (shm), and reopened pipes."""
+    fifo_root(tmproot)
+    g = run_guest("lk_fifo", [where], root=tmproot)
+    n = run_native("lk_fifo", [where], root=tmproot)
+    assert_same(g, n, "lk_fifo " + where)
+    assert g.rc == 0 and g.out.endswith("done\n"), g
+    assert "O_WRONLY|O_NONBLOCK, no reader: ENXIO" in g.out
+    assert "child O_RDONLY, no writer, signalled: EINTR" in g.out
+
+
+def test_fifos_as_nobody(tmproot):
+    fifo_root(tmproot)
+    g, n = as_nobody("lk_fifo", ["tmp"], tmproot)
+    assert_same(g, n, "lk_fifo as nobody")
+    assert g.rc == 0, g
+
+
+def test_reopened_pipes_in_shells_of_the_host():
+    """bash's <(...), cat /dev/stdin and /dev/fd/0 on a pipe, and a FIFO
+    between two shells, with the host's programs (root=/, read-only)."""
+    if not os.path.exists("/bin/bash"):
+        pytest.skip("no /bin/bash")
+    script = ("cat <(echo proc-subst) <(echo second); echo one | cat /dev/stdin; "
+              "echo two | cat /dev/fd/0; echo three | wc -c < /proc/self/fd/0; "
+              "diff <(printf 'a\\nb\\n') <(printf 'a\\nc\\n'); echo diff=$?")
+    g = run_linux(["quiet", "ro", "root=/", "rootfstype=hostfs", "init=/bin/sh", "--", "-c",
+                   "mount -t proc proc /proc && /bin/bash -c \"$0\"", script], timeout=60)
+    import subprocess
+    n = subprocess.run(["/bin/bash", "-c", script], capture_output=True, text=True, timeout=30)
+    assert g.rc == 0, g
+    assert g.out.replace("\r", "") == n.stdout, (g.out, n.stdout)
+    assert "proc-subst\nsecond\none\ntwo\n" in g.out
