@@ -261,6 +261,113 @@ static long pipe_write(struct file *f, const void *src, size_t n, u64 *pos)
 	return done;
 }
 
+/* ---- for splice.c: the pipe's bytes without a file's read/write ---- */
+
+struct pipe *file_pipe(struct file *f)
+{
+	return file_is_pipe(f) ? f->priv : NULL;
+}
+
+size_t pipe_len(struct pipe *p)
+{
+	return p->len;
+}
+
+size_t pipe_room(struct pipe *p)
+{
+	return pipe_cap(p) - p->len;
+}
+
+static void send_sigpipe(void)
+{
+	if (current) {
+		siginfo_t si = { .si_signo = SIGPIPE, .si_code = SI_USER };
+		si.si_pid = current->tgid;
+		send_signal(current, SIGPIPE, &si);
+	}
+}
+
+/* Wait until the pipe holds bytes: their number, 0 at end of file (no
+ * writers), -EAGAIN (nonblock), -ERESTARTSYS. */
+long pipe_wait_data(struct pipe *p, bool nonblock)
+{
+	while (!p->len) {
+		if (!p->writers)
+			return 0;
+		if (nonblock)
+			return -EAGAIN;
+		if (wait_interruptible(current, &p->cond, NULL) < 0)
+			return -ERESTARTSYS;
+	}
+	return p->len;
+}
+
+/* Wait until the pipe has room: how much; -EPIPE (and SIGPIPE) with no
+ * readers, -EAGAIN, -ERESTARTSYS. */
+long pipe_wait_room(struct pipe *p, bool nonblock)
+{
+	for (;;) {
+		if (!p->readers) {
+			send_sigpipe();
+			return -EPIPE;
+		}
+		if (p->len < pipe_cap(p))
+			return pipe_cap(p) - p->len;
+		if (nonblock)
+			return -EAGAIN;
+		if (wait_interruptible(current, &p->cond, NULL) < 0)
+			return -ERESTARTSYS;
+	}
+}
+
+/* Copy up to n unread bytes, from skip bytes in, leaving them there. */
+size_t pipe_peek(struct pipe *p, size_t skip, void *dst, size_t n)
+{
+	size_t done = 0, cap = pipe_cap(p);
+	if (skip >= p->len)
+		return 0;
+	n = MIN(n, p->len - skip);
+	while (done < n) {
+		size_t at = (p->head + skip + done) % cap;
+		size_t chunk = MIN(n - done, PAGE_SIZE - at % PAGE_SIZE);
+		memcpy((u8 *)dst + done, ring_ptr(p, at), chunk);
+		done += chunk;
+	}
+	return done;
+}
+
+/* Drop n bytes that were read (peeked). */
+void pipe_consume(struct pipe *p, size_t n)
+{
+	n = MIN(n, p->len);
+	p->head = (p->head + n) % pipe_cap(p);
+	p->len -= n;
+	pages_trim(p);
+	pthread_cond_broadcast(&p->cond);
+	poll_wake();
+}
+
+/* Store up to n bytes where there is room: how many, or -ENOMEM. */
+long pipe_store(struct pipe *p, const void *src, size_t n)
+{
+	size_t done = 0;
+	while (done < n && p->len < pipe_cap(p)) {
+		size_t cap = pipe_cap(p), room = cap - p->len;
+		size_t tail = (p->head + p->len) % cap;
+		size_t chunk = MIN(n - done, MIN(room, PAGE_SIZE - tail % PAGE_SIZE));
+		if (page_need(p, tail / PAGE_SIZE) < 0)
+			break;
+		memcpy(ring_ptr(p, tail), (const u8 *)src + done, chunk);
+		p->len += chunk;
+		done += chunk;
+	}
+	if (done) {
+		pthread_cond_broadcast(&p->cond);
+		poll_wake();
+	}
+	return done || !n ? (long)done : -ENOMEM;
+}
+
 static void pipe_free(struct pipe *p)
 {
 	if (p->inode && p->inode->pipe == p)
