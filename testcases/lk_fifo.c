@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,6 +112,9 @@ int main(int argc, char **argv)
 	int r = sys(open(f, O_RDONLY | O_NONBLOCK));
 	printf("O_RDONLY|O_NONBLOCK, no writer: %s\n", err(r));
 	readall("read, no writer ever", r);
+	struct pollfd pf = { .fd = r, .events = POLLIN };
+	int pr = poll(&pf, 1, 0);
+	printf("poll, no writer ever: %d revents %#x\n", pr, pf.revents);
 	int w = sys(open(f, O_WRONLY | O_NONBLOCK));
 	printf("O_WRONLY|O_NONBLOCK with a reader: %s\n", err(w));
 	readall("read, writer open, empty", r);
@@ -121,6 +125,8 @@ int main(int argc, char **argv)
 	printf("fstat: fifo=%d\n", fstat(r, &st) == 0 && S_ISFIFO(st.st_mode));
 	close(w);
 	readall("read after the writer closed", r);
+	pr = poll(&pf, 1, 0);
+	printf("poll after the writer closed: %d revents %#x\n", pr, pf.revents);
 	w = sys(open(f, O_WRONLY | O_NONBLOCK));
 	close(r);
 	printf("write, no reader: %s\n", err(sys(write(w, "x", 1))));

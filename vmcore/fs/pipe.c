@@ -399,8 +399,11 @@ static unsigned pipe_poll(struct file *f)
 {
 	struct pipe *p = f->priv;
 	unsigned m = 0;
+	/* a FIFO reader opened O_NONBLOCK sees no hangup until a writer came
+	 * (f->pos keeps the writers' open count it saw then: a pipe has no
+	 * position; Linux keeps it in f_pipe) */
 	if (f->ops->read)
-		m |= (p->len ? POLLIN | POLLRDNORM : 0) | (!p->writers ? POLLHUP : 0);
+		m |= (p->len ? POLLIN | POLLRDNORM : 0) | (!p->writers && f->pos != p->w_opens ? POLLHUP : 0);
 	if (f->ops->write)
 		m |= (pipe_cap(p) - p->len >= PIPE_BUF_ATOMIC ? POLLOUT | POLLWRNORM : 0) |
 		     (!p->readers ? POLLERR : 0);
@@ -550,6 +553,10 @@ int fifo_open(struct inode *ino, struct file *f)
 		p->r_opens++;
 		p->readers++;
 		pthread_cond_broadcast(&p->cond);
+		if (!is_pipe && !p->writers && nb)
+			f->pos = p->w_opens;
+		else
+			f->pos = (u64)-1; /* no count matches */
 		if (!is_pipe && !p->writers && !nb && (r = wait_partner(p, &p->w_opens, p->w_opens)) < 0)
 			p->readers--;
 		break;
