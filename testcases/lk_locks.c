@@ -6,6 +6,7 @@
  * Usage: lk_locks flock|posix|ofd|deadlock|intr  (in a writable cwd/tmp) */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -425,6 +426,103 @@ static int test_intr(void)
 	return 0;
 }
 
+/* ---- contention: N processes increment a counter in the file under a
+ * lock; any lost update shows in the total ---- */
+#define WORKERS 4
+#define ROUNDS 150
+
+static int take(int fd, int how)
+{
+	switch (how) {
+	case 0:
+		return flock(fd, LOCK_EX);
+	case 1:
+		return lk(fd, F_SETLKW, F_WRLCK, SEEK_SET, 0, 1) < 0 ? -1 : 0;
+	default:
+		return lk(fd, F_OFD_SETLKW, F_WRLCK, SEEK_SET, 0, 1) < 0 ? -1 : 0;
+	}
+}
+
+static int give(int fd, int how)
+{
+	switch (how) {
+	case 0:
+		return flock(fd, LOCK_UN);
+	case 1:
+		return lk(fd, F_SETLK, F_UNLCK, SEEK_SET, 0, 1) < 0 ? -1 : 0;
+	default:
+		return lk(fd, F_OFD_SETLK, F_UNLCK, SEEK_SET, 0, 1) < 0 ? -1 : 0;
+	}
+}
+
+static int test_contend(void)
+{
+	const char *names[] = { "flock", "F_SETLKW", "F_OFD_SETLKW" };
+	for (int how = 0; how < 3; how++) {
+		int fd = open_file(O_RDWR | O_TRUNC);
+		if (pwrite(fd, "0\n", 2, 0) != 2)
+			return 1;
+		close(fd);
+		pid_t k[WORKERS];
+		for (int i = 0; i < WORKERS; i++) {
+			k[i] = fork();
+			if (k[i] == 0) {
+				int f = open_file(O_RDWR);
+				for (int n = 0; n < ROUNDS; n++) {
+					char buf[32] = { 0 };
+					if (take(f, how) < 0 || pread(f, buf, sizeof(buf) - 1, 0) < 0)
+						_exit(3);
+					int len = snprintf(buf, sizeof(buf), "%d\n", atoi(buf) + 1);
+					if (pwrite(f, buf, len, 0) != len || give(f, how) < 0)
+						_exit(4);
+				}
+				_exit(0);
+			}
+		}
+		int bad = 0;
+		for (int i = 0; i < WORKERS; i++)
+			bad += wait_child(k[i]) != 0;
+		fd = open_file(O_RDONLY);
+		char buf[32] = { 0 };
+		if (pread(fd, buf, sizeof(buf) - 1, 0) < 0)
+			return 1;
+		close(fd);
+		printf("%s: %d processes x %d rounds: counter %d, %d failed\n", names[how], WORKERS, ROUNDS, atoi(buf), bad);
+	}
+	return 0;
+}
+
+/* ---- threads share their process's POSIX locks, not OFD ones ---- */
+static int thr_fd, thr_fd2;
+static long thr_res[4];
+
+static void *thread_main(void *arg)
+{
+	(void)arg;
+	thr_res[0] = lk(thr_fd, F_SETLK, F_WRLCK, SEEK_SET, 0, 10);   /* the same owner */
+	thr_res[1] = lk(thr_fd2, F_SETLK, F_WRLCK, SEEK_SET, 0, 10);  /* and through another fd */
+	thr_res[2] = lk(thr_fd2, F_OFD_SETLK, F_WRLCK, SEEK_SET, 20, 1); /* another description */
+	thr_res[3] = sys(flock(thr_fd2, LOCK_EX | LOCK_NB));
+	return NULL;
+}
+
+static int test_threads(void)
+{
+	thr_fd = open_file(O_RDWR);
+	thr_fd2 = open_file(O_RDWR);
+	printf("main WR [0,10): %s\n", err(lk(thr_fd, F_SETLK, F_WRLCK, SEEK_SET, 0, 10)));
+	printf("main OFD WR [20,21): %s\n", err(lk(thr_fd, F_OFD_SETLK, F_WRLCK, SEEK_SET, 20, 1)));
+	printf("main flock EX: %s\n", err(sys(flock(thr_fd, LOCK_EX))));
+	pthread_t th;
+	if (pthread_create(&th, NULL, thread_main, NULL) || pthread_join(th, NULL))
+		return 1;
+	printf("thread WR [0,10) same fd: %s\n", err(thr_res[0]));
+	printf("thread WR [0,10) other fd: %s\n", err(thr_res[1]));
+	printf("thread OFD WR [20,21) other fd: %s\n", err(thr_res[2]));
+	printf("thread flock EX NB other fd: %s\n", err(thr_res[3]));
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -443,6 +541,10 @@ int main(int argc, char **argv)
 		r = test_deadlock();
 	else if (!strcmp(argv[1], "intr"))
 		r = test_intr();
+	else if (!strcmp(argv[1], "contend"))
+		r = test_contend();
+	else if (!strcmp(argv[1], "threads"))
+		r = test_threads();
 	unlink(FILE_NAME);
 	printf("done %s\n", argv[1]);
 	return r;

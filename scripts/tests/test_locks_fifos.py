@@ -27,7 +27,7 @@ def writable_tmp(root):
     return root
 
 
-LOCK_CASES = ["flock", "posix", "ofd", "deadlock", "intr"]
+LOCK_CASES = ["flock", "posix", "ofd", "deadlock", "intr", "contend", "threads"]
 
 
 @pytest.mark.parametrize("case", LOCK_CASES)
