@@ -2,7 +2,7 @@
  * waits for a writer, O_WRONLY for a reader or ENXIO under O_NONBLOCK,
  * O_RDWR never waits), EINTR in a waiting open, data between processes,
  * and a pipe reopened through /proc/self/fd/N.
- * Usage: lk_fifo DIR   (a directory to make FIFOs in; as init of a guest,
+ * Usage: lk_fifo DIR [noproc]  (a directory to make FIFOs in; as init of a guest,
  * "shm" means a tmpfs this program mounts on dev/shm, natively /dev/shm) */
 #include <errno.h>
 #include <fcntl.h>
@@ -202,7 +202,12 @@ int main(int argc, char **argv)
 	readall("", rw);
 	close(rw);
 
-	/* an anonymous pipe reopened through /proc/self/fd/N */
+	/* an anonymous pipe reopened through /proc/self/fd/N (not as a user
+	 * who could not mount the guest's /proc: "noproc") */
+	if (argc > 2 && !strcmp(argv[2], "noproc")) {
+		printf("done\n");
+		return 0;
+	}
 	if (access("/proc/self/fd", F_OK) && mount("proc", "/proc", "proc", 0, NULL) < 0)
 		perror("mount proc");
 	int p[2];

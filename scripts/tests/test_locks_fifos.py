@@ -97,7 +97,7 @@ def test_fifos_as_root(tmproot, where):
 
 def test_fifos_as_nobody(tmproot):
     fifo_root(tmproot)
-    g, n = as_nobody("lk_fifo", ["tmp"], tmproot)
+    g, n = as_nobody("lk_fifo", ["tmp", "noproc"], tmproot)
     assert_same(g, n, "lk_fifo as nobody")
     assert g.rc == 0, g
 
