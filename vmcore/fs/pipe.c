@@ -263,11 +263,6 @@ static long pipe_write(struct file *f, const void *src, size_t n, u64 *pos)
 
 /* ---- for splice.c: the pipe's bytes without a file's read/write ---- */
 
-struct pipe *file_pipe(struct file *f)
-{
-	return file_is_pipe(f) ? f->priv : NULL;
-}
-
 size_t pipe_len(struct pipe *p)
 {
 	return p->len;

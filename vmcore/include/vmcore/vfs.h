@@ -178,7 +178,6 @@ long pipe_set_size(struct file *f, u64 size);
 struct file *fget(struct file *f);
 void fput(struct file *f);
 /* a pipe's bytes, for splice.c (pipe.c) */
-struct pipe *file_pipe(struct file *f); /* NULL: not a pipe or FIFO */
 size_t pipe_len(struct pipe *p);
 size_t pipe_room(struct pipe *p);
 long pipe_wait_data(struct pipe *p, bool nonblock);
@@ -186,6 +185,12 @@ long pipe_wait_room(struct pipe *p, bool nonblock);
 size_t pipe_peek(struct pipe *p, size_t skip, void *dst, size_t n);
 void pipe_consume(struct pipe *p, size_t n);
 long pipe_store(struct pipe *p, const void *src, size_t n);
+/* The pipe of an open pipe or FIFO, else NULL: an open FIFO inode always
+ * has one (inline: files that are no pipes never enter pipe.c) */
+static inline struct pipe *file_pipe(struct file *f)
+{
+	return S_ISFIFO(f->inode->mode) && !(f->flags & O_PATH) && f->ops ? f->inode->pipe : NULL;
+}
 /* A FIFO's open (pipe.c): share the inode's pipe, waiting for the other
  * end as open(2) says; 0 or -errno */
 int fifo_open(struct inode *ino, struct file *f);
