@@ -60,7 +60,8 @@ def run_host_script_in_guest(script, d, timeout=60):
 def test_sqlite_wal_and_flock1_of_the_host(tmp_path):
     """sqlite3 in WAL mode (a second writer gets "database is locked", a
     reader keeps its snapshot while another process commits) and flock(1)
-    (-n conflicts, -s sharing, -E), the same in the guest as natively."""
+    (-n conflicts, -s sharing, -E), four sqlite3 writers at once, and a
+    FIFO between two shells, the same in the guest as natively."""
     from conftest import TESTCASES
     script = os.path.join(TESTCASES, "lk_hostprogs.sh")
     gd, nd = tmp_path / "g", tmp_path / "n"
@@ -72,7 +73,7 @@ def test_sqlite_wal_and_flock1_of_the_host(tmp_path):
     assert g.rc == 0, g
     assert g.out.replace("\r", "") == n.stdout, (g.out, n.stdout)
     assert "database is locked" in g.out and "inner-ex=1" in g.out and "shared-ex=7" in g.out
-    assert "locking protocol" not in g.out
+    assert "locking protocol" not in g.out and "40|100\nok\nvia-fifo\n" in g.out
 
 
 def fifo_root(root):
