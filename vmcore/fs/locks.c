@@ -32,7 +32,9 @@
  * sleeping, the chain "owner of the blocking lock waits for a lock of..."
  * is followed, and reaching the caller is EDEADLK (OFD locks have no
  * process to follow, as on Linux).  The number of locks is bounded
- * (ENOLCK): each is host memory. */
+ * (ENOLCK): each is host memory.  A POSIX lock taken while another thread
+ * closed the descriptor is dropped again, as Linux's fcntl_setlk does:
+ * the close had nothing to drop yet. */
 #include <vmcore/syscall.h>
 #include <vmcore/signal.h>
 #include <stdint.h>
@@ -386,7 +388,8 @@ static long posix_getlk(struct task *t, struct file *f, bool ofd, struct k_flock
 	return 0;
 }
 
-static long posix_setlk(struct task *t, struct file *f, bool ofd, bool wait, const struct k_flock *fl)
+static long posix_setlk(struct task *t, struct file *f, bool ofd, bool wait, const struct k_flock *fl,
+			s64 *pstart, s64 *pend)
 {
 	s64 start, end;
 	u32 acc = f->flags & O_ACCMODE;
@@ -409,6 +412,8 @@ static long posix_setlk(struct task *t, struct file *f, bool ofd, bool wait, con
 	long r = flock_range(f, fl, &start, &end);
 	if (r < 0)
 		return r;
+	*pstart = start;
+	*pend = end;
 	void *owner = ofd ? (void *)f : (void *)t->files;
 	struct inode *ino = f->inode;
 	for (;;) {
@@ -435,7 +440,7 @@ static long posix_setlk(struct task *t, struct file *f, bool ofd, bool wait, con
 	return posix_apply(ino, ofd ? FL_OFD : FL_POSIX, owner, t->tgid, fl->l_type, start, end);
 }
 
-long do_fcntl_lock(struct task *t, struct file *f, unsigned cmd, u64 uarg)
+long do_fcntl_lock(struct task *t, int fd, struct file *f, unsigned cmd, u64 uarg)
 {
 	struct k_flock fl;
 	if (f->flags & O_PATH)
@@ -443,6 +448,7 @@ long do_fcntl_lock(struct task *t, struct file *f, unsigned cmd, u64 uarg)
 	if (copy_from_user(t->mm, &fl, uarg, sizeof(fl)) < 0)
 		return -EFAULT;
 	bool ofd = cmd == F_OFD_GETLK || cmd == F_OFD_SETLK || cmd == F_OFD_SETLKW;
+	s64 start = 0, end = 0;
 	long r;
 	switch (cmd) {
 	case F_GETLK:
@@ -451,12 +457,16 @@ long do_fcntl_lock(struct task *t, struct file *f, unsigned cmd, u64 uarg)
 		if (r == 0 && copy_to_user(t->mm, uarg, &fl, sizeof(fl)) < 0)
 			r = -EFAULT;
 		return r;
-	case F_SETLK:
-	case F_OFD_SETLK:
-		return posix_setlk(t, f, ofd, false, &fl);
 	default:
-		return posix_setlk(t, f, ofd, true, &fl);
+		r = posix_setlk(t, f, ofd, cmd == F_SETLKW || cmd == F_OFD_SETLKW, &fl, &start, &end);
+		break;
 	}
+	/* another thread closed the descriptor while we waited: its close
+	 * found nothing to drop, so the lock just taken goes (Linux does so) */
+	struct files_struct *fs = t->files;
+	if (r == 0 && !ofd && fl.l_type != F_UNLCK && (fd >= fs->max || fs->fd[fd] != f))
+		posix_apply(f->inode, FL_POSIX, fs, t->tgid, F_UNLCK, start, end);
+	return r;
 }
 
 /* A process closed a descriptor of f: its POSIX locks on the inode go. */

@@ -986,7 +986,7 @@ SYSCALL_DEFINE(fcntl)
 	case F_OFD_GETLK:
 	case F_OFD_SETLK:
 	case F_OFD_SETLKW:
-		return do_fcntl_lock(t, f, a->a[1], a->a[2]);
+		return do_fcntl_lock(t, fd, f, a->a[1], a->a[2]);
 	default:
 		return -EINVAL;
 	}

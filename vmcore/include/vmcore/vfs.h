@@ -201,7 +201,7 @@ int fifo_open(struct inode *ino, struct file *f);
 struct files_struct;
 void locks_remove_posix(struct file *f, struct files_struct *owner);
 void locks_remove_file(struct file *f);
-long do_fcntl_lock(struct task *t, struct file *f, unsigned cmd, u64 uarg);
+long do_fcntl_lock(struct task *t, int fd, struct file *f, unsigned cmd, u64 uarg);
 /* Close one descriptor's reference on behalf of the table that held it. */
 void filp_close(struct file *f, struct files_struct *owner);
 
