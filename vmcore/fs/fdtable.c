@@ -78,7 +78,7 @@ int fd_install_at(struct task *t, struct file *f, int fd, bool cloexec)
 	fs->fd[fd] = f;
 	fd_set_cloexec(fs, fd, cloexec);
 	if (old)
-		fput(old);
+		filp_close(old, fs);
 	return fd;
 }
 
@@ -128,6 +128,14 @@ int fd_close(struct task *t, int fd)
 	struct file *f = fs->fd[fd];
 	fs->fd[fd] = NULL;
 	fd_set_cloexec(fs, fd, false);
-	fput(f);
+	filp_close(f, fs);
 	return 0;
+}
+
+/* Linux's filp_close: the closing table's POSIX locks on the file go
+ * with any of its descriptors (locks.c), then the reference. */
+void filp_close(struct file *f, struct files_struct *owner)
+{
+	locks_remove_posix(f, owner);
+	fput(f);
 }

@@ -171,6 +171,7 @@ void fput(struct file *f)
 {
 	if (!f || --f->refs)
 		return;
+	locks_remove_file(f);
 	if (f->ops && f->ops->release)
 		f->ops->release(f);
 	iput(f->inode);

@@ -529,7 +529,9 @@ int vfs_open_dentry(struct dentry *d, u32 flags, struct file **out)
 	if (!(flags & O_PATH)) {
 		if (S_ISCHR(ino->mode)) {
 			r = chrdev_open(ino, f);
-		} else if (S_ISBLK(ino->mode) || S_ISFIFO(ino->mode) || S_ISSOCK(ino->mode)) {
+		} else if (S_ISFIFO(ino->mode)) {
+			r = fifo_open(ino, f);
+		} else if (S_ISBLK(ino->mode) || S_ISSOCK(ino->mode)) {
 			r = -ENXIO;
 		} else {
 			r = ino->iops && ino->iops->open ? ino->iops->open(ino, f) : 0;

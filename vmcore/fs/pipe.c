@@ -22,7 +22,20 @@
  * Readers and writers sleep on the pipe's condition variable with the BKL
  * released.  Writes of at most PIPE_BUF bytes are atomic: they wait until
  * the whole write fits.  A read of an empty pipe with no writers is end of
- * file; a write with no readers is EPIPE and SIGPIPE. */
+ * file; a write with no readers is EPIPE and SIGPIPE.
+ *
+ * A pipe hangs off its inode (inode->pipe), so that opening the inode again
+ * reaches it: a FIFO (a named S_IFIFO inode of tmpfs or hostfs) gets its
+ * pipe at its first open and loses it when the last end closes; an
+ * anonymous pipe's inode (pipefs) reopened through /proc/PID/fd/N or
+ * /dev/fd/N gives a new end of the same pipe, as Linux.  A host FIFO is
+ * never opened by the kernel: its guest-side pipe is the FIFO, between
+ * guest processes only (a host process writing into the host FIFO is not
+ * seen, and opening the host FIFO from the kernel could block it).
+ * Opening a FIFO waits for the other end as fifo(7) says: O_RDONLY until a
+ * writer, O_WRONLY until a reader (ENXIO under O_NONBLOCK), O_RDWR never;
+ * counters of opens tell a sleeper that a partner came even if it has left
+ * again. */
 #include <vmcore/syscall.h>
 #include <vmcore/signal.h>
 #include <vmcore/mm.h>
@@ -53,11 +66,13 @@ struct pipe {
 	u32 nreserve;     /* pages held on the kernel's reserve, not commit */
 	size_t head, len; /* read position in the ring, bytes held */
 	int readers, writers;
+	u64 r_opens, w_opens; /* ends ever opened: a FIFO opener's partner came */
+	struct inode *inode;  /* whose ->pipe this is */
 	struct pipe_user *user;
 	pthread_cond_t cond;
 };
 
-static const struct file_ops pipe_read_fops, pipe_write_fops;
+static const struct file_ops pipe_read_fops, pipe_write_fops, pipe_rdwr_fops;
 
 static struct pipe_user *user_get(u32 uid)
 {
@@ -249,8 +264,112 @@ static long pipe_write(struct file *f, const void *src, size_t n, u64 *pos)
 	return done;
 }
 
+/* ---- for splice.c: the pipe's bytes without a file's read/write ---- */
+
+size_t pipe_len(struct pipe *p)
+{
+	return p->len;
+}
+
+size_t pipe_room(struct pipe *p)
+{
+	return pipe_cap(p) - p->len;
+}
+
+static void send_sigpipe(void)
+{
+	if (current) {
+		siginfo_t si = { .si_signo = SIGPIPE, .si_code = SI_USER };
+		si.si_pid = current->tgid;
+		send_signal(current, SIGPIPE, &si);
+	}
+}
+
+/* Wait until the pipe holds bytes: their number, 0 at end of file (no
+ * writers), -EAGAIN (nonblock), -ERESTARTSYS. */
+long pipe_wait_data(struct pipe *p, bool nonblock)
+{
+	while (!p->len) {
+		if (!p->writers)
+			return 0;
+		if (nonblock)
+			return -EAGAIN;
+		if (wait_interruptible(current, &p->cond, NULL) < 0)
+			return -ERESTARTSYS;
+	}
+	return p->len;
+}
+
+/* Wait until the pipe has room: how much; -EPIPE (and SIGPIPE) with no
+ * readers, -EAGAIN, -ERESTARTSYS. */
+long pipe_wait_room(struct pipe *p, bool nonblock)
+{
+	for (;;) {
+		if (!p->readers) {
+			send_sigpipe();
+			return -EPIPE;
+		}
+		if (p->len < pipe_cap(p))
+			return pipe_cap(p) - p->len;
+		if (nonblock)
+			return -EAGAIN;
+		if (wait_interruptible(current, &p->cond, NULL) < 0)
+			return -ERESTARTSYS;
+	}
+}
+
+/* Copy up to n unread bytes, from skip bytes in, leaving them there. */
+size_t pipe_peek(struct pipe *p, size_t skip, void *dst, size_t n)
+{
+	size_t done = 0, cap = pipe_cap(p);
+	if (skip >= p->len)
+		return 0;
+	n = MIN(n, p->len - skip);
+	while (done < n) {
+		size_t at = (p->head + skip + done) % cap;
+		size_t chunk = MIN(n - done, PAGE_SIZE - at % PAGE_SIZE);
+		memcpy((u8 *)dst + done, ring_ptr(p, at), chunk);
+		done += chunk;
+	}
+	return done;
+}
+
+/* Drop n bytes that were read (peeked). */
+void pipe_consume(struct pipe *p, size_t n)
+{
+	n = MIN(n, p->len);
+	p->head = (p->head + n) % pipe_cap(p);
+	p->len -= n;
+	pages_trim(p);
+	pthread_cond_broadcast(&p->cond);
+	poll_wake();
+}
+
+/* Store up to n bytes where there is room: how many, or -ENOMEM. */
+long pipe_store(struct pipe *p, const void *src, size_t n)
+{
+	size_t done = 0;
+	while (done < n && p->len < pipe_cap(p)) {
+		size_t cap = pipe_cap(p), room = cap - p->len;
+		size_t tail = (p->head + p->len) % cap;
+		size_t chunk = MIN(n - done, MIN(room, PAGE_SIZE - tail % PAGE_SIZE));
+		if (page_need(p, tail / PAGE_SIZE) < 0)
+			break;
+		memcpy(ring_ptr(p, tail), (const u8 *)src + done, chunk);
+		p->len += chunk;
+		done += chunk;
+	}
+	if (done) {
+		pthread_cond_broadcast(&p->cond);
+		poll_wake();
+	}
+	return done || !n ? (long)done : -ENOMEM;
+}
+
 static void pipe_free(struct pipe *p)
 {
+	if (p->inode && p->inode->pipe == p)
+		p->inode->pipe = NULL;
 	for (u32 i = 0; i < p->npages; i++)
 		page_drop(p, i);
 	if (p->user)
@@ -263,9 +382,10 @@ static void pipe_free(struct pipe *p)
 static void pipe_release(struct file *f)
 {
 	struct pipe *p = f->priv;
-	if (f->ops == &pipe_read_fops)
+	u32 acc = f->flags & O_ACCMODE;
+	if (acc != O_WRONLY)
 		p->readers--;
-	else
+	if (acc != O_RDONLY)
 		p->writers--;
 	pthread_cond_broadcast(&p->cond);
 	poll_wake();
@@ -276,18 +396,26 @@ static void pipe_release(struct file *f)
 static unsigned pipe_poll(struct file *f)
 {
 	struct pipe *p = f->priv;
+	unsigned m = 0;
+	/* a FIFO reader opened O_NONBLOCK sees no hangup until a writer came
+	 * (f->pos keeps the writers' open count it saw then: a pipe has no
+	 * position; Linux keeps it in f_pipe) */
 	if (f->ops->read)
-		return (p->len ? POLLIN | POLLRDNORM : 0) | (!p->writers ? POLLHUP : 0);
-	return (pipe_cap(p) - p->len >= PIPE_BUF_ATOMIC ? POLLOUT | POLLWRNORM : 0) |
-	       (!p->readers ? POLLERR : 0);
+		m |= (p->len ? POLLIN | POLLRDNORM : 0) | (!p->writers && f->pos != p->w_opens ? POLLHUP : 0);
+	if (f->ops->write)
+		m |= (pipe_cap(p) - p->len >= PIPE_BUF_ATOMIC ? POLLOUT | POLLWRNORM : 0) |
+		     (!p->readers ? POLLERR : 0);
+	return m;
 }
 
 static const struct file_ops pipe_read_fops = { .read = pipe_read, .release = pipe_release, .poll = pipe_poll };
 static const struct file_ops pipe_write_fops = { .write = pipe_write, .release = pipe_release, .poll = pipe_poll };
+static const struct file_ops pipe_rdwr_fops = { .read = pipe_read, .write = pipe_write, .release = pipe_release,
+						.poll = pipe_poll };
 
 bool file_is_pipe(struct file *f)
 {
-	return f->ops == &pipe_read_fops || f->ops == &pipe_write_fops;
+	return f->ops == &pipe_read_fops || f->ops == &pipe_write_fops || f->ops == &pipe_rdwr_fops;
 }
 
 long pipe_get_size(struct file *f)
@@ -365,20 +493,16 @@ long pipe_set_size(struct file *f, u64 size)
 
 static struct super_block pipefs_sb = { .dev = 0xc };
 
-static long do_pipe2(struct task *t, u64 ufds, int flags)
+/* An empty pipe of the default capacity, counted to uid; NULL: no memory. */
+static struct pipe *pipe_new(u32 uid)
 {
-	if (flags & ~(O_CLOEXEC | O_NONBLOCK | O_DIRECT))
-		return -EINVAL;
-	long nf = files_check(2);
-	if (nf < 0)
-		return nf;
 	struct pipe *p = kzalloc(sizeof(*p));
 	if (!p)
-		return -ENFILE;
-	p->user = user_get(t->uid);
+		return NULL;
+	p->user = user_get(uid);
 	if (!p->user) {
 		free(p);
-		return -ENOMEM;
+		return NULL;
 	}
 	p->npages = p->user->pages + PIPE_DEF_PAGES > PIPE_USER_PAGES_SOFT ? PIPE_MIN_PAGES : PIPE_DEF_PAGES;
 	user_account(p->user, p->npages);
@@ -386,11 +510,97 @@ static long do_pipe2(struct task *t, u64 ufds, int flags)
 	if (!p->frames) {
 		user_account(p->user, -(s64)p->npages);
 		free(p);
-		return -ENOMEM;
+		return NULL;
 	}
 	for (u32 i = 0; i < p->npages; i++)
 		p->frames[i] = NO_FRAME;
 	pthread_cond_init(&p->cond, NULL);
+	return p;
+}
+
+/* Sleep until *counter passes seen (a partner opened); -ERESTARTSYS. */
+static int wait_partner(struct pipe *p, u64 *counter, u64 seen)
+{
+	while (*counter == seen)
+		if (wait_interruptible(current, &p->cond, NULL) < 0)
+			return -ERESTARTSYS;
+	return 0;
+}
+
+/* Linux's fifo_open, for FIFOs and reopened pipes alike. */
+int fifo_open(struct inode *ino, struct file *f)
+{
+	bool is_pipe = ino->sb == &pipefs_sb; /* a reopened anonymous pipe: never waits */
+	struct pipe *p = ino->pipe;
+	if (!p) {
+		if (is_pipe)
+			return -ENXIO;
+		p = pipe_new(current ? current->uid : 0);
+		if (!p)
+			return -ENOMEM;
+		p->inode = ino;
+		ino->pipe = p;
+	}
+	u32 acc = f->flags & O_ACCMODE;
+	bool nb = f->flags & O_NONBLOCK;
+	int r = 0;
+	f->priv = p;
+	switch (acc) {
+	case O_RDONLY:
+		f->ops = &pipe_read_fops;
+		p->r_opens++;
+		p->readers++;
+		pthread_cond_broadcast(&p->cond);
+		if (!is_pipe && !p->writers && nb)
+			f->pos = p->w_opens;
+		else
+			f->pos = (u64)-1; /* no count matches */
+		if (!is_pipe && !p->writers && !nb && (r = wait_partner(p, &p->w_opens, p->w_opens)) < 0)
+			p->readers--;
+		break;
+	case O_WRONLY:
+		if (!is_pipe && nb && !p->readers) {
+			r = -ENXIO;
+			break;
+		}
+		f->ops = &pipe_write_fops;
+		p->w_opens++;
+		p->writers++;
+		pthread_cond_broadcast(&p->cond);
+		if (!is_pipe && !p->readers && (r = wait_partner(p, &p->r_opens, p->r_opens)) < 0)
+			p->writers--;
+		break;
+	default:
+		f->ops = &pipe_rdwr_fops;
+		p->r_opens++;
+		p->w_opens++;
+		p->readers++;
+		p->writers++;
+		pthread_cond_broadcast(&p->cond);
+		break;
+	}
+	if (r < 0) {
+		f->priv = NULL;
+		pthread_cond_broadcast(&p->cond);
+		poll_wake();
+		if (!p->readers && !p->writers)
+			pipe_free(p);
+		return r;
+	}
+	poll_wake();
+	return 0;
+}
+
+static long do_pipe2(struct task *t, u64 ufds, int flags)
+{
+	if (flags & ~(O_CLOEXEC | O_NONBLOCK | O_DIRECT))
+		return -EINVAL;
+	long nf = files_check(2);
+	if (nf < 0)
+		return nf;
+	struct pipe *p = pipe_new(t->uid);
+	if (!p)
+		return -ENOMEM;
 	struct inode *ino = inode_new(&pipefs_sb, S_IFIFO | 0600);
 	struct file *r = ino ? file_alloc(ino, NULL, O_RDONLY | (flags & O_NONBLOCK)) : NULL;
 	struct file *w = ino ? file_alloc(ino, NULL, O_WRONLY | (flags & O_NONBLOCK)) : NULL;
@@ -406,6 +616,9 @@ static long do_pipe2(struct task *t, u64 ufds, int flags)
 	w->ops = &pipe_write_fops;
 	r->priv = w->priv = p;
 	p->readers = p->writers = 1;
+	p->r_opens = p->w_opens = 1;
+	p->inode = ino;
+	ino->pipe = p;
 	int fds[2];
 	fds[0] = fd_install(t, r, flags & O_CLOEXEC, 0);
 	if (fds[0] < 0) {

@@ -1034,7 +1034,7 @@ SYSCALL_DEFINE(fcntl)
 	case F_OFD_GETLK:
 	case F_OFD_SETLK:
 	case F_OFD_SETLKW:
-		return 0; /* advisory locks: a single-kernel guest; honoured later */
+		return do_fcntl_lock(t, fd, f, a->a[1], a->a[2]);
 	default:
 		return -EINVAL;
 	}

@@ -648,7 +648,7 @@ again:
 	/* close-on-exec descriptors */
 	for (int fd = 0; t->files && fd < t->files->max; fd++)
 		if (t->files->fd[fd] && (t->files->cloexec[fd / 64] & (1UL << (fd % 64)))) {
-			fput(t->files->fd[fd]);
+			filp_close(t->files->fd[fd], t->files);
 			t->files->fd[fd] = NULL;
 			t->files->cloexec[fd / 64] &= ~(1UL << (fd % 64));
 		}

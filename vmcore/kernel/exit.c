@@ -38,7 +38,7 @@ void files_put(struct files_struct *fs)
 		return;
 	for (int i = 0; i < fs->max; i++)
 		if (fs->fd[i])
-			fput(fs->fd[i]);
+			filp_close(fs->fd[i], fs);
 	free(fs->fd);
 	free(fs->cloexec);
 	free(fs);

@@ -27,6 +27,8 @@ struct inode;
 struct file;
 struct super_block;
 struct dentry;
+struct pipe;
+struct file_lock;
 
 struct kstat {
 	u64 dev, ino, nlink, size, blocks, rdev;
@@ -112,6 +114,8 @@ struct inode {
 	void *priv;
 	struct inode *hash_next; /* file system's inode cache */
 	u32 seals;               /* F_SEAL_* of a memfd (MEMFD_SEALABLE: it is one) */
+	struct file_lock *flocks, *posix_locks; /* locks.c: flock, POSIX and OFD */
+	struct pipe *pipe;       /* pipe.c: a pipe's or an open FIFO's buffer */
 };
 #define MEMFD_SEALABLE (1U << 31)
 /* memfd seals (fs/memfd.c): 0 or -EPERM */
@@ -204,6 +208,33 @@ long pipe_get_size(struct file *f);
 long pipe_set_size(struct file *f, u64 size);
 struct file *fget(struct file *f);
 void fput(struct file *f);
+/* a pipe's bytes, for splice.c (pipe.c) */
+size_t pipe_len(struct pipe *p);
+size_t pipe_room(struct pipe *p);
+long pipe_wait_data(struct pipe *p, bool nonblock);
+long pipe_wait_room(struct pipe *p, bool nonblock);
+size_t pipe_peek(struct pipe *p, size_t skip, void *dst, size_t n);
+void pipe_consume(struct pipe *p, size_t n);
+long pipe_store(struct pipe *p, const void *src, size_t n);
+/* The pipe of an open pipe or FIFO, else NULL: an open FIFO inode always
+ * has one (inline: files that are no pipes never enter pipe.c) */
+static inline struct pipe *file_pipe(struct file *f)
+{
+	return S_ISFIFO(f->inode->mode) && !(f->flags & O_PATH) && f->ops ? f->inode->pipe : NULL;
+}
+/* A FIFO's open (pipe.c): share the inode's pipe, waiting for the other
+ * end as open(2) says; 0 or -errno */
+int fifo_open(struct inode *ino, struct file *f);
+
+/* File locks (locks.c).  A descriptor closed by a process drops that
+ * process's POSIX locks on the file (files_struct is the owner); the last
+ * reference to an open file drops its flock and OFD locks. */
+struct files_struct;
+void locks_remove_posix(struct file *f, struct files_struct *owner);
+void locks_remove_file(struct file *f);
+long do_fcntl_lock(struct task *t, int fd, struct file *f, unsigned cmd, u64 uarg);
+/* Close one descriptor's reference on behalf of the table that held it. */
+void filp_close(struct file *f, struct files_struct *owner);
 
 /* The per-task view: root and working directory. */
 struct fs_struct {
