@@ -1,4 +1,5 @@
 /* Inodes, dentries and open files (the page cache is pagecache.c). */
+#include <vmcore/cred.h>
 #include <vmcore/vfs.h>
 #include <vmcore/task.h>
 #include <vmcore/mm.h>
@@ -140,7 +141,7 @@ int files_check(int n)
 {
 	if (nr_files + n > files_ceiling)
 		return -ENFILE;
-	if (nr_files + n > files_max && !(current && current->euid == 0))
+	if (nr_files + n > files_max && !(current && capable(current, CAP_SYS_ADMIN)))
 		return -ENFILE;
 	return 0;
 }

@@ -3,6 +3,7 @@
  * hostfs=DIR, never any other host path: without hostfs= the guest gets
  * EPERM, as a Linux container's root does for a file system its namespace
  * may not mount.  MS_RDONLY makes the mount read-only (EROFS on writes). */
+#include <vmcore/cred.h>
 #include <vmcore/syscall.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -12,7 +13,7 @@ SYSCALL_DEFINE(mount)
 	char source[4096] = "", target[4096], type[64] = "", data[256] = "";
 	u64 flags = a->a[3];
 	long r;
-	if (t->euid != 0)
+	if (!capable(t, CAP_SYS_ADMIN))
 		return -EPERM;
 	if (a->a[0] && (r = strncpy_from_user(t->mm, source, a->a[0], sizeof(source))) < 0)
 		return r;
@@ -43,7 +44,7 @@ SYSCALL_DEFINE(umount2)
 {
 	char target[4096];
 	long r;
-	if (t->euid != 0)
+	if (!capable(t, CAP_SYS_ADMIN))
 		return -EPERM;
 	if ((r = strncpy_from_user(t->mm, target, a->a[0], sizeof(target))) < 0)
 		return r;

@@ -12,6 +12,8 @@
  * that can store nothing fails with it, a write that stored some returns
  * the count stored, and nothing written is lost.  Shared anonymous memory
  * (no super block) is charged with its mapping instead. */
+#include <vmcore/cred.h>
+#include <vmcore/task.h>
 #include <vmcore/vfs.h>
 #include <vmcore/mm.h>
 #include <dirent.h>
@@ -114,9 +116,14 @@ static int ramfs_create(struct inode *dir, const char *name, u32 mode, u64 rdev,
 {
 	if (find(dir, name))
 		return -EEXIST;
+	/* owned by the creator's fs ids (or a set-gid directory's group) */
+	u32 uid, gid;
+	new_inode_owner(current, dir, &mode, &uid, &gid);
 	struct inode *ino = ramfs_new_inode(dir->sb, mode);
 	if (!ino)
 		return -ENOSPC; /* the inode limit (or no host memory for one) */
+	ino->uid = uid;
+	ino->gid = gid;
 	ino->rdev = rdev;
 	if (S_ISDIR(mode)) {
 		((struct rinfo *)ino->priv)->parent = dir;
@@ -263,6 +270,14 @@ static int ramfs_truncate(struct inode *ino, u64 size)
 static int ramfs_chmod(struct inode *ino, u32 mode)
 {
 	ino->mode = (ino->mode & S_IFMT) | (mode & 07777);
+	return 0;
+}
+
+/* the VFS has checked the caller's right and says which ids (attr.c) */
+static int ramfs_chown(struct inode *ino, u32 uid, u32 gid)
+{
+	ino->uid = uid;
+	ino->gid = gid;
 	return 0;
 }
 
@@ -432,6 +447,7 @@ static const struct inode_ops ramfs_iops = {
 	.readlink = ramfs_readlink,
 	.truncate = ramfs_truncate,
 	.chmod = ramfs_chmod,
+	.chown = ramfs_chown,
 	.evict = ramfs_evict,
 	.account = ramfs_account,
 };
@@ -467,9 +483,9 @@ static int parse_size(const char *v, u64 *out)
 	return 0;
 }
 
-/* tmpfs's options: size=, nr_blocks=, nr_inodes=, mode=; others (uid=,
- * gid=, huge=, mpol=...) are accepted and ignored. */
-static int parse_opts(struct rsb *rs, const char *opts, u32 *mode)
+/* tmpfs's options: size=, nr_blocks=, nr_inodes=, mode=, uid=, gid= (of
+ * the root directory); others (huge=, mpol=...) are accepted and ignored. */
+static int parse_opts(struct rsb *rs, const char *opts, u32 *mode, u32 *uid, u32 *gid)
 {
 	char buf[256];
 	if (!opts)
@@ -492,6 +508,12 @@ static int parse_opts(struct rsb *rs, const char *opts, u32 *mode)
 				rs->max_inodes = n;
 		} else if (!strcmp(o, "mode")) {
 			*mode = strtoul(v, NULL, 8) & 07777;
+		} else if (!strcmp(o, "uid") || !strcmp(o, "gid")) {
+			char *end;
+			unsigned long id = strtoul(v, &end, 10);
+			if (*end || !*v || id >= 0xffffffffUL)
+				return -EINVAL;
+			*(o[0] == 'u' ? uid : gid) = id;
 		}
 	}
 	return 0;
@@ -507,7 +529,9 @@ static int mount_common(struct super_block *sb, const char *opts, bool tmpfs)
 	rs->max_pages = tmpfs ? physmem_frames / 2 : 0;
 	rs->max_inodes = physmem_frames / 2;
 	u32 mode = tmpfs ? 01777 : 0755;
-	int r = tmpfs ? parse_opts(rs, opts, &mode) : 0;
+	/* the root is the mounter's, as Linux's tmpfs */
+	u32 uid = current ? current->fsuid : 0, gid = current ? current->fsgid : 0;
+	int r = tmpfs ? parse_opts(rs, opts, &mode, &uid, &gid) : 0;
 	if (r < 0) {
 		free(rs);
 		return r;
@@ -524,6 +548,8 @@ static int mount_common(struct super_block *sb, const char *opts, bool tmpfs)
 		sb->priv = NULL;
 		return -ENOMEM;
 	}
+	sb->root->uid = uid;
+	sb->root->gid = gid;
 	return 0;
 }
 

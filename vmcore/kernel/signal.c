@@ -12,6 +12,7 @@
  * host signal to its stub thread, which its tracer swallows.  A system call
  * interrupted by a signal returns one of the -ERESTART* codes, turned here
  * into -EINTR or into a restart of the call, as Linux does. */
+#include <vmcore/cred.h>
 #include <vmcore/signal.h>
 #include <vmcore/gdb.h>
 #include <vmcore/syscall.h>
