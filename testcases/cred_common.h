@@ -50,7 +50,8 @@ static __attribute__((unused)) int set_caps(uint64_t eff, uint64_t perm, uint64_
 }
 
 /* Capability masks are printed relative to the bounding set the program
- * started with ("all", "none", "all-X" for all but X), since the host's
+ * started with ("all", "none", "all-X" for all but X; a small set as
+ * itself), since the host's
  * root may lack some capabilities the guest's root has. */
 #include <sys/prctl.h>
 static uint64_t cap_base(void)
@@ -73,7 +74,7 @@ static const char *capfmt(uint64_t c, char *buf)
 		return "all";
 	if (!c)
 		return "none";
-	if (!(c & ~b))
+	if (!(c & ~b) && __builtin_popcountll(c) > __builtin_popcountll(b) / 2)
 		sprintf(buf, "all-%llx", (unsigned long long)(b & ~c));
 	else
 		sprintf(buf, "%llx", (unsigned long long)c);
