@@ -738,6 +738,8 @@ static long do_linkat(struct task *t, int odfd, u64 opath, int ndfd, u64 npath, 
 	}
 	if (old->inode->sb != dir->inode->sb)
 		r = -EXDEV;
+	else if (dir->inode->sb->readonly)
+		r = -EROFS;
 	else if ((r = may_linkat(t, old->inode)) < 0 || (r = may_create(t, dir->inode)) < 0)
 		;
 	else
