@@ -2,7 +2,8 @@
  * question, as root and as nobody.  DIR is a read-only mount of a
  * directory holding "file" (0666) and "sub/" (0777): natively the test
  * bind-mounts it read-only; in the guest ("cred_ro DIR mount") the
- * program mounts hostfs=DIR's directory there itself. */
+ * program mounts hostfs=DIR's directory there itself.  Both mounts are
+ * nosuid: the set-user-ID "suid_1234" there runs with the caller's ids. */
 #include "cred_common.h"
 #include <fcntl.h>
 #include <sys/mount.h>
@@ -52,7 +53,7 @@ int main(int argc, char **argv)
 	if (argc < 2)
 		return 2;
 	dir = argv[1];
-	if (argc > 2 && !strcmp(argv[2], "mount") && mount("hostfs", dir, "hostfs", MS_RDONLY, NULL) < 0) {
+	if (argc > 2 && !strcmp(argv[2], "mount") && mount("hostfs", dir, "hostfs", MS_RDONLY | MS_NOSUID, NULL) < 0) {
 		printf("mount: %s\n", ename(errno));
 		return 1;
 	}
@@ -63,6 +64,10 @@ int main(int argc, char **argv)
 		if (drop_to_nobody() < 0)
 			printf("drop: %s\n", ename(errno));
 		checks();
+		/* a set-user-ID program of uid 1234 on a nosuid mount */
+		fflush(stdout);
+		execl(P("suid_1234"), "cred_showid", "nosuid mount", (char *)NULL);
+		printf("exec: %s\n", ename(errno));
 		fflush(stdout);
 		_exit(0);
 	}

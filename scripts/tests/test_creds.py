@@ -163,7 +163,8 @@ def test_kill_permission(tmproot):
 
 def test_read_only_mount_is_erofs(tmproot):
     """Natively a read-only bind mount, in the guest a read-only hostfs
-    mount of the same directory (hostfs=); root and nobody alike."""
+    mount of the same directory (hostfs=); root and nobody alike.  Both
+    are nosuid too: a set-user-ID program there does not change ids."""
     src, mnt = os.path.join(tmproot, "rosrc"), os.path.join(tmproot, "romnt")
     os.makedirs(os.path.join(src, "sub"))
     os.mkdir(mnt)
@@ -171,7 +172,11 @@ def test_read_only_mount_is_erofs(tmproot):
         f.write("data\n")
     os.chmod(os.path.join(src, "file"), 0o666)
     os.chmod(os.path.join(src, "sub"), 0o777)
-    if subprocess.run(["mount", "--bind", "-o", "ro", src, mnt]).returncode:
+    suid = os.path.join(src, "suid_1234")
+    shutil.copy(os.path.join(tmproot, "cred_showid"), suid)
+    os.chown(suid, 1234, 1234)
+    os.chmod(suid, 0o4755)
+    if subprocess.run(["mount", "--bind", "-o", "ro,nosuid", src, mnt]).returncode:
         pytest.skip("no bind mounts here")
     try:
         n = run_native("cred_ro", ["romnt"], root=tmproot)
@@ -182,7 +187,8 @@ def test_read_only_mount_is_erofs(tmproot):
     out = n.out.splitlines()
     assert out.count("open file w: EROFS") == 2 and out.count("access w: EROFS") == 2, n
     assert out.count("open file r: OK") == 2 and out.count("create in sub: EROFS") == 2, n
-    assert sorted(os.listdir(src)) == ["file", "sub"]
+    assert "nosuid mount: uid=65534,65534,65534 gid=65534,65534,65534 fsuid=65534 fsgid=65534" in out, n
+    assert sorted(os.listdir(src)) == ["file", "sub", "suid_1234"]
 
 
 @pytest.mark.parametrize("who", WHO)

@@ -37,7 +37,16 @@ SYSCALL_DEFINE(mount)
 	const char *opts = (flags & MS_RDONLY) ? "ro" : NULL;
 	if (!strcmp(type, "tmpfs"))
 		opts = data; /* size=, nr_inodes=, mode= */
-	return vfs_mount(t->fs, type, src, target, opts);
+	r = vfs_mount(t->fs, type, src, target, opts);
+	if (r == 0 && (flags & MS_NOSUID)) {
+		/* the walk to the target now ends on the new mount's root */
+		struct dentry *d;
+		if (path_walk(t->fs, NULL, target, LOOKUP_FOLLOW, &d, NULL) == 0) {
+			d->inode->sb->nosuid = true;
+			dput(d);
+		}
+	}
+	return r;
 }
 
 SYSCALL_DEFINE(umount2)

@@ -570,7 +570,7 @@ again:
 	/* Point of no return: the old image goes. */
 	kill_other_threads(t);
 	/* the new credentials: set-id bits, root's capabilities (capability.c) */
-	bool secure = cred_exec(t, f->inode->mode, f->inode->uid, f->inode->gid, false);
+	bool secure = cred_exec(t, f->inode->mode, f->inode->uid, f->inode->gid, f->inode->sb && f->inode->sb->nosuid);
 	r = exec_unshare(t);
 	if (r < 0)
 		goto fatal;

@@ -110,6 +110,7 @@ struct super_block {
 	const struct fs_type *type;
 	u64 dev;
 	bool readonly;
+	bool nosuid;        /* MS_NOSUID: exec ignores set-id bits (cred.h) */
 	struct inode *root;
 	void *priv;
 };
