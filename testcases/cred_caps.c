@@ -95,6 +95,16 @@ static void exec_showid(const char *tag)
 	waitpid(p, &st, 0);
 }
 
+/* effective uid not the real one: a "set-id" exec for Linux (AT_SECURE),
+ * and under no_new_privs the effective uid falls back to the real one */
+static void exec_euid_not_ruid(void)
+{
+	setresuid(0, 1000, 0);
+	exec_showid("ruid 0 euid 1000");
+	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	exec_showid("ruid 0 euid 1000 nnp");
+}
+
 static void exec_after_bset(void)
 {
 	prctl(PR_CAPBSET_DROP, CAP_CHOWN, 0, 0, 0);
@@ -149,6 +159,17 @@ static void ambient(void)
 	SHOW("capset eff=kill", set_caps(1ULL << CAP_KILL, c.perm, c.inh));
 	SHOW("ambient raise kill as 1000", prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP_KILL, 0, 0));
 	exec_showid("user 1000 with ambient kill");
+	/* effective uid other than the real one: is the ambient set kept? */
+	fflush(stdout);
+	pid_t p = fork();
+	if (p == 0) {
+		SHOW("capset eff=kill,setuid", set_caps(1ULL << CAP_KILL | 1ULL << CAP_SETUID, c.perm, c.inh));
+		SHOW("setresuid -1,2000,-1", setresuid(-1, 2000, -1));
+		SHOWV("ambient is_set kill", prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, CAP_KILL, 0, 0));
+		exec_showid("ruid 1000 euid 2000 with ambient kill");
+		_exit(0);
+	}
+	waitpid(p, NULL, 0);
 	SHOW("capset drop kill from inh", set_caps(1ULL << CAP_KILL, c.perm, 1ULL << CAP_CHOWN));
 	SHOWV("ambient is_set kill", prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, CAP_KILL, 0, 0));
 	exec_showid("user 1000 without ambient");
@@ -223,6 +244,7 @@ int main(int argc, char **argv)
 	exec_showid("plain");
 	if (geteuid() == 0) {
 		in_child(ambient);
+		in_child(exec_euid_not_ruid);
 		keepcaps_reset_by_exec();
 		in_child(no_caps);
 	}

@@ -68,7 +68,6 @@ void cap_fix_setfsuid(struct task *t, u32 old_fs)
 
 bool cred_exec(struct task *t, u32 mode, u32 fuid, u32 fgid, bool nosuid)
 {
-	u32 old_uid = t->euid, old_gid = t->egid;
 	u64 old_perm = t->cap_permitted;
 	u32 neuid = t->euid, negid = t->egid;
 	if (!nosuid && !t->no_new_privs) {
@@ -77,7 +76,8 @@ bool cred_exec(struct task *t, u32 mode, u32 fuid, u32 fgid, bool nosuid)
 		if ((mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP))
 			negid = fgid;
 	}
-	bool is_setid = neuid != old_uid || negid != old_gid;
+	/* a set-id exec: the file changed an effective id */
+	bool is_setid = neuid != t->euid || negid != t->egid;
 	/* no file capabilities: the permitted set is rebuilt from nothing */
 	u64 perm = 0;
 	bool effective = false;
@@ -88,7 +88,8 @@ bool cred_exec(struct task *t, u32 mode, u32 fuid, u32 fgid, bool nosuid)
 			effective = true;
 	}
 	if ((is_setid || (perm & ~old_perm)) && t->no_new_privs) {
-		/* no_new_privs: nothing more than before */
+		/* no_new_privs: nothing more than before, and the effective
+		 * ids fall back to the real ones */
 		neuid = t->uid;
 		negid = t->gid;
 		perm &= old_perm;
@@ -101,7 +102,10 @@ bool cred_exec(struct task *t, u32 mode, u32 fuid, u32 fgid, bool nosuid)
 	t->cap_permitted = perm;
 	t->cap_effective = effective ? perm : t->cap_ambient;
 	t->securebits &= ~SECBIT_KEEP_CAPS;
-	return is_setid || (t->uid != 0 && (effective || (perm & ~old_perm)));
+	/* AT_SECURE: set-id, effective ids not the real ones, or a non-root
+	 * caller that gained capabilities beyond its ambient set */
+	return is_setid || t->euid != t->uid || t->egid != t->gid ||
+	       (t->uid != 0 && (effective || (perm & ~t->cap_ambient)));
 }
 
 /* ---- capget, capset ---- */
