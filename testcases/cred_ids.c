@@ -46,6 +46,12 @@ static void child_groups(void)
 	groups_show("child groups");
 }
 
+static void exec_keeps_groups(void)
+{
+	execl("./cred_showid", "cred_showid", "exec after setgroups", (char *)NULL);
+	printf("exec: %s\n", ename(errno));
+}
+
 static void fsuid_test(void)
 {
 	SHOWV("setfsuid 1234", syscall(SYS_setfsuid, 1234));
@@ -129,6 +135,7 @@ int main(void)
 	}
 	groups_test();
 	in_child(child_groups);
+	in_child(exec_keeps_groups);
 	in_child(fsuid_test);
 	in_child(transitions);
 	in_child(keepcaps);

@@ -42,13 +42,25 @@ def test_ids_groups_fsuid(tmproot, who):
     assert_same(g, n, "cred_ids as " + who)
     assert n.rc == 0
     if who == "root":
-        has(n, "groups: n=3 100 200 300", "child groups: n=3 100 200 300", "setgroups 65537: EINVAL",
+        has(n, "groups: n=3 100 200 300", "child groups: n=3 100 200 300", "groups: 100 200 300",
+            "setgroups 65537: EINVAL",
             "getgroups(0) after: 65536", "setfsuid 1234: 0", "setfsuid -1: 1234",
             "caps (saved uid 0): eff=none perm=all inh=none", "caps (euid back to 0): eff=all perm=all inh=none",
             "caps (all nonzero): eff=none perm=none inh=none", "caps (keepcaps): eff=none perm=all inh=none",
             "setuid 0: EPERM")
     else:
         has(n, "setuid 0: EPERM", "setgroups 0: EPERM", "setfsuid 0: 65534", "setfsuid -1: 65534")
+
+
+def test_setuid_reaches_every_thread(tmproot):
+    """Credentials are per thread; the C library's setuid, setgroups...
+    make every thread of the process change (its SIGSETXID broadcast)."""
+    g, n = both("root", "cred_thread", [], tmproot)
+    assert_same(g, n, "cred_thread")
+    has(n, "thread before: uid=0,0,0 gid=0,0,0 groups=0", "raw setresgid: OK",
+        "thread after raw: uid=0,0,0 gid=0,0,0 groups=0",
+        "thread after: uid=1000,1000,1000 gid=2000,2000,2000 groups=2",
+        "main: uid=1000,1000,1000 gid=2000,2000,2000 groups=2")
 
 
 def caps_scratch(root):

@@ -134,7 +134,7 @@ static int proc_lookup(struct inode *dir, const char *name, struct inode **out)
 		return -ENOENT;
 	struct task *t = pi->pid ? task_find(pi->pid) : NULL;
 	if (t)
-		ino->uid = t->uid, ino->gid = t->gid;
+		ino->uid = t->euid, ino->gid = t->egid; /* as Linux: the effective ids */
 	*out = ino;
 	return 0;
 }
