@@ -345,7 +345,7 @@ static int give_to_creator(int dfd, const char *name, u32 mode, u32 uid, u32 gid
 		return 0;
 	if (fchownat(dfd, name, uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
 		return errno == EPERM ? 0 : -errno; /* a kernel not run as host root: its own */
-	if (!S_ISLNK(mode) && (mode & (S_ISUID | S_ISGID)) && fchmodat(dfd, name, mode & 07777, 0) < 0)
+	if (!S_ISLNK(mode) && (mode & (S_ISUID | S_ISGID)) && fchmodat(dfd, name, mode & 07777, AT_SYMLINK_NOFOLLOW) < 0)
 		return -errno;
 	return 0;
 }
@@ -374,7 +374,7 @@ static int hostfs_create(struct inode *dir, const char *name, u32 mode, u64 rdev
 		return -errno;
 	/* mkdir ignores S_ISUID/S_ISGID of its mode: the guest's say */
 	if (S_ISDIR(mode) && (mode & (S_ISUID | S_ISGID)))
-		(void)fchmodat(dfd, name, mode & 07777, 0);
+		(void)fchmodat(dfd, name, mode & 07777, AT_SYMLINK_NOFOLLOW);
 	if ((r = give_to_creator(dfd, name, mode, uid, gid)) < 0) {
 		unlinkat(dfd, name, S_ISDIR(mode) ? AT_REMOVEDIR : 0);
 		return r;
