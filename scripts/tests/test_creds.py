@@ -143,6 +143,27 @@ def test_vfs_permissions(tmproot, who):
 
 
 @pytest.mark.parametrize("who", WHO)
+def test_vfs_permissions_on_tmpfs(tmproot, who):
+    """The same on a tmpfs (owner, group and mode kept per inode): in the
+    guest a tmpfs the program mounts, natively one the test mounts."""
+    ct = os.path.join(tmproot, "ct")
+    os.mkdir(ct)
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "mode=0755", "none", ct]).returncode:
+        pytest.skip("no tmpfs mounts here")
+    try:
+        n = run_native("cred_tmpfs", ["ct", who], root=tmproot)
+    finally:
+        subprocess.run(["umount", ct], check=True)
+    g = run_guest("cred_tmpfs", ["ct", who, "mount"], root=tmproot)
+    assert_same(g, n, "cred_tmpfs as " + who)
+    has(n, "setup: status 0", "check: status 0", "stat sgid_dir: 42777 0:1234", "exec exec_nox: EACCES")
+    if who == "nobody":
+        has(n, "unlink sticky/rootfile: EPERM", "stat wdir/new0: 100000 65534:65534", "chown mine to root: EPERM",
+            "stat suid_mine: 100775 65534:65534", "mknod char in wdir: EPERM")
+    assert os.listdir(ct) == []
+
+
+@pytest.mark.parametrize("who", WHO)
 def test_setid_programs(tmproot, who):
     runs = []
     for side in ("native", "guest"):
