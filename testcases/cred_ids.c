@@ -4,6 +4,7 @@
  * capability masks, to be compared with a native run. */
 #include "cred_common.h"
 #include <grp.h>
+#include <signal.h>
 #include <sys/prctl.h>
 
 static void groups_show(const char *what)
@@ -67,7 +68,14 @@ static void fsuid_test(void)
 
 static void transitions(void)
 {
+	SHOW("set pdeathsig", prctl(PR_SET_PDEATHSIG, SIGUSR1, 0, 0, 0));
+	SHOW("setresuid 0,0,0 (no change)", setresuid(0, 0, 0));
+	int sig = -1;
+	prctl(PR_GET_PDEATHSIG, &sig, 0, 0, 0);
+	printf("pdeathsig kept: %d\n", sig);
 	SHOW("setresuid 1000,1000,0", setresuid(1000, 1000, 0));
+	prctl(PR_GET_PDEATHSIG, &sig, 0, 0, 0);
+	printf("pdeathsig after euid change: %d\n", sig);
 	show_ids("ids");
 	show_caps("caps (saved uid 0)");
 	SHOW("seteuid 0", seteuid(0));

@@ -130,6 +130,8 @@ static void opens(void)
 	SHOW("open ro_file rw", open(P("ro_file"), O_RDWR));
 	SHOW("open ro_file r trunc", open(P("ro_file"), O_RDONLY | O_TRUNC));
 	SHOW("open ro_file path", open(P("ro_file"), O_PATH));
+	SHOW("open ro_file noatime", open(P("ro_file"), O_RDONLY | O_NOATIME));
+	SHOW("open mine noatime", open(P("mine"), O_RDONLY | O_NOATIME));
 	SHOW("open rw_other rw", open(P("rw_other"), O_RDWR));
 	SHOW("open secret r", open(P("secret"), O_RDONLY));
 	SHOW("open zero r", open(P("zero"), O_RDONLY));

@@ -46,7 +46,8 @@ def test_ids_groups_fsuid(tmproot, who):
             "setgroups 65537: EINVAL",
             "getgroups(0) after: 65536", "setfsuid 1234: 0", "setfsuid -1: 1234",
             "caps (saved uid 0): eff=none perm=all inh=none", "caps (euid back to 0): eff=all perm=all inh=none",
-            "caps (all nonzero): eff=none perm=none inh=none", "caps (keepcaps): eff=none perm=all inh=none",
+            "caps (all nonzero): eff=none perm=none inh=none", "pdeathsig kept: 10",
+            "pdeathsig after euid change: 0", "caps (keepcaps): eff=none perm=all inh=none",
             "setuid 0: EPERM")
     else:
         has(n, "setuid 0: EPERM", "setgroups 0: EPERM", "setfsuid 0: 65534", "setfsuid -1: 65534")
@@ -135,7 +136,7 @@ def test_vfs_permissions(tmproot, who):
             "suppl group: open grp_file r: OK", "stat suid_chown: 100755 0:0", "stat suid_root: 106775 0:0",
             "chroot wdir: OK")
     else:
-        has(nc, "open secret r: EACCES", "stat nosearch/inner: EACCES", "unlink sticky/rootfile: EPERM",
+        has(nc, "open ro_file noatime: EPERM", "open mine noatime: OK", "open secret r: EACCES", "stat nosearch/inner: EACCES", "unlink sticky/rootfile: EPERM",
             "link secret into wdir: EPERM", "mknod char in wdir: EPERM", "chmod ro_file: EPERM",
             "chown mine to root: EPERM", "stat suid_mine: 100775 65534:65534", "stat sgid_dir/f: 100755 65534:1234",
             "stat sgid_dir/d: 42755 65534:1234", "chmod mine_sgid 02755 (gid 0): OK",

@@ -428,6 +428,11 @@ static int open_dentry(struct dentry *d, u32 flags, struct file **out, bool crea
 			return r;
 		}
 	}
+	/* O_NOATIME: the owner's, or CAP_FOWNER's */
+	if ((flags & O_NOATIME) && !(flags & O_PATH) && !owner_or_capable(current, ino)) {
+		dput(d);
+		return -EPERM;
+	}
 	/* fs.file-max binds the unprivileged, as Linux's alloc_empty_file */
 	long nf = files_check(1);
 	if (nf < 0) {

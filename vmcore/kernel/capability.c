@@ -104,8 +104,12 @@ bool cred_exec(struct task *t, u32 mode, u32 fuid, u32 fgid, bool nosuid)
 	t->securebits &= ~SECBIT_KEEP_CAPS;
 	/* AT_SECURE: set-id, effective ids not the real ones, or a non-root
 	 * caller that gained capabilities beyond its ambient set */
-	return is_setid || t->euid != t->uid || t->egid != t->gid ||
-	       (t->uid != 0 && (effective || (perm & ~t->cap_ambient)));
+	bool secure = is_setid || t->euid != t->uid || t->egid != t->gid ||
+		      (t->uid != 0 && (effective || (perm & ~t->cap_ambient)));
+	/* a new identity is not told of its parent's death (as Linux) */
+	if (secure || (perm & ~old_perm))
+		t->pdeath_signal = 0;
+	return secure;
 }
 
 /* ---- capget, capset ---- */

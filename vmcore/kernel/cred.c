@@ -37,16 +37,44 @@ static long set_res(u32 *r, u32 *e, u32 *s, u32 *fs, u32 nr, u32 ne, u32 ns, boo
 	return 0;
 }
 
+/* What Linux's commit_creds looks at: a change of the effective or fs
+ * ids, or new permitted capabilities, clears the parent-death signal (a
+ * process that changed identity is not signalled by its parent's death,
+ * prctl(2)). */
+struct cred_snap {
+	u32 euid, egid, fsuid, fsgid;
+	u64 perm;
+};
+
+static struct cred_snap snap(struct task *t)
+{
+	return (struct cred_snap){ t->euid, t->egid, t->fsuid, t->fsgid, t->cap_permitted };
+}
+
+static long committed(struct task *t, struct cred_snap o, long r)
+{
+	if (r == 0 && (o.euid != t->euid || o.egid != t->egid || o.fsuid != t->fsuid || o.fsgid != t->fsgid ||
+		       (t->cap_permitted & ~o.perm)))
+		t->pdeath_signal = 0;
+	return r;
+}
+
 /* Run a uid change and then the capability fixups against the old ids. */
 #define UID_CHANGE(t, call)                                                   \
 	({                                                                    \
 		u32 or_ = (t)->uid, oe_ = (t)->euid, os_ = (t)->suid, of_ = (t)->fsuid; \
+		struct cred_snap o_ = snap(t);                                \
 		long r_ = (call);                                             \
 		if (r_ == 0) {                                                \
 			cap_fix_setuid((t), or_, oe_, os_);                   \
 			cap_fix_setfsuid((t), of_);                           \
 		}                                                             \
-		r_;                                                           \
+		committed((t), o_, r_);                                       \
+	})
+#define GID_CHANGE(t, call)                                                   \
+	({                                                                    \
+		struct cred_snap o_ = snap(t);                                \
+		committed((t), o_, (call));                                   \
 	})
 
 SYSCALL_DEFINE(setresuid)
@@ -57,7 +85,8 @@ SYSCALL_DEFINE(setresuid)
 
 SYSCALL_DEFINE(setresgid)
 {
-	return set_res(&t->gid, &t->egid, &t->sgid, &t->fsgid, a->a[0], a->a[1], a->a[2], capable(t, CAP_SETGID));
+	return GID_CHANGE(t, set_res(&t->gid, &t->egid, &t->sgid, &t->fsgid, a->a[0], a->a[1], a->a[2],
+				     capable(t, CAP_SETGID)));
 }
 
 /* setreuid: the saved id becomes the new effective one when the real id is
@@ -86,7 +115,7 @@ SYSCALL_DEFINE(setreuid)
 
 SYSCALL_DEFINE(setregid)
 {
-	return set_re(&t->gid, &t->egid, &t->sgid, &t->fsgid, a->a[0], a->a[1], capable(t, CAP_SETGID));
+	return GID_CHANGE(t, set_re(&t->gid, &t->egid, &t->sgid, &t->fsgid, a->a[0], a->a[1], capable(t, CAP_SETGID)));
 }
 
 /* setuid: privileged, all three ids; otherwise only the effective one, to
@@ -110,7 +139,7 @@ SYSCALL_DEFINE(setuid)
 
 SYSCALL_DEFINE(setgid)
 {
-	return set_one(&t->gid, &t->egid, &t->sgid, &t->fsgid, a->a[0], capable(t, CAP_SETGID));
+	return GID_CHANGE(t, set_one(&t->gid, &t->egid, &t->sgid, &t->fsgid, a->a[0], capable(t, CAP_SETGID)));
 }
 
 /* setfsuid/setfsgid always return the old id; the change happens only to
@@ -123,8 +152,10 @@ SYSCALL_DEFINE(setfsuid)
 		return old;
 	if (one_of(id, t->uid, t->euid, t->suid) || id == t->fsuid || capable(t, CAP_SETUID)) {
 		if (id != old) {
+			struct cred_snap o = snap(t);
 			t->fsuid = id;
 			cap_fix_setfsuid(t, old);
+			committed(t, o, 0);
 		}
 	}
 	return old;
@@ -135,8 +166,11 @@ SYSCALL_DEFINE(setfsgid)
 	u32 old = t->fsgid, id = a->a[0];
 	if (id == KEEP)
 		return old;
-	if (one_of(id, t->gid, t->egid, t->sgid) || id == t->fsgid || capable(t, CAP_SETGID))
+	if (one_of(id, t->gid, t->egid, t->sgid) || id == t->fsgid || capable(t, CAP_SETGID)) {
+		struct cred_snap o = snap(t);
 		t->fsgid = id;
+		committed(t, o, 0);
+	}
 	return old;
 }
 
