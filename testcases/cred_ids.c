@@ -58,6 +58,9 @@ static void fsuid_test(void)
 	SHOWV("setfsuid 1234", syscall(SYS_setfsuid, 1234));
 	SHOWV("setfsuid -1", syscall(SYS_setfsuid, -1));
 	show_caps("after setfsuid 1234");
+	SHOW("setresuid 0,0,0 with fsuid 1234", setresuid(0, 0, 0));
+	show_caps("after setresuid (fsuid back to 0)");
+	SHOWV("setfsuid 1234 again", syscall(SYS_setfsuid, 1234));
 	SHOWV("setfsuid 0", syscall(SYS_setfsuid, 0));
 	show_caps("after setfsuid 0");
 	SHOWV("setfsgid 77", syscall(SYS_setfsgid, 77));

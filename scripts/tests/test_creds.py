@@ -45,6 +45,7 @@ def test_ids_groups_fsuid(tmproot, who):
         has(n, "groups: n=3 100 200 300", "child groups: n=3 100 200 300", "groups: 100 200 300",
             "setgroups 65537: EINVAL",
             "getgroups(0) after: 65536", "setfsuid 1234: 0", "setfsuid -1: 1234",
+            "after setresuid (fsuid back to 0): eff=all-10800021f perm=all inh=none",
             "caps (saved uid 0): eff=none perm=all inh=none", "caps (euid back to 0): eff=all perm=all inh=none",
             "caps (all nonzero): eff=none perm=none inh=none", "pdeathsig kept: 10",
             "pdeathsig after euid change: 0", "caps (keepcaps): eff=none perm=all inh=none",

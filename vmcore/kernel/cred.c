@@ -59,16 +59,16 @@ static long committed(struct task *t, struct cred_snap o, long r)
 	return r;
 }
 
-/* Run a uid change and then the capability fixups against the old ids. */
+/* Run a uid change and then the capability fixups against the old ids
+ * (those of the real/effective/saved ids only: the fs uid following the
+ * effective one restores nothing, as on Linux). */
 #define UID_CHANGE(t, call)                                                   \
 	({                                                                    \
-		u32 or_ = (t)->uid, oe_ = (t)->euid, os_ = (t)->suid, of_ = (t)->fsuid; \
+		u32 or_ = (t)->uid, oe_ = (t)->euid, os_ = (t)->suid;         \
 		struct cred_snap o_ = snap(t);                                \
 		long r_ = (call);                                             \
-		if (r_ == 0) {                                                \
+		if (r_ == 0)                                                  \
 			cap_fix_setuid((t), or_, oe_, os_);                   \
-			cap_fix_setfsuid((t), of_);                           \
-		}                                                             \
 		committed((t), o_, r_);                                       \
 	})
 #define GID_CHANGE(t, call)                                                   \
