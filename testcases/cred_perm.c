@@ -132,6 +132,9 @@ static void opens(void)
 	SHOW("open ro_file path", open(P("ro_file"), O_PATH));
 	SHOW("open ro_file noatime", open(P("ro_file"), O_RDONLY | O_NOATIME));
 	SHOW("open mine noatime", open(P("mine"), O_RDONLY | O_NOATIME));
+	int nfd = open(P("ro_file"), O_RDONLY);
+	SHOW("setfl noatime ro_file", fcntl(nfd, F_SETFL, O_NOATIME));
+	close(nfd);
 	SHOW("open rw_other rw", open(P("rw_other"), O_RDWR));
 	SHOW("open secret r", open(P("secret"), O_RDONLY));
 	SHOW("open zero r", open(P("zero"), O_RDONLY));

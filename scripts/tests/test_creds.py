@@ -137,7 +137,8 @@ def test_vfs_permissions(tmproot, who):
             "suppl group: open grp_file r: OK", "stat suid_chown: 100755 0:0", "stat suid_root: 106775 0:0",
             "chroot wdir: OK")
     else:
-        has(nc, "open ro_file noatime: EPERM", "open mine noatime: OK", "open secret r: EACCES", "stat nosearch/inner: EACCES", "unlink sticky/rootfile: EPERM",
+        has(nc, "open ro_file noatime: EPERM", "open mine noatime: OK",
+            "setfl noatime ro_file: EPERM", "open secret r: EACCES", "stat nosearch/inner: EACCES", "unlink sticky/rootfile: EPERM",
             "link secret into wdir: EPERM", "mknod char in wdir: EPERM", "chmod ro_file: EPERM",
             "chown mine to root: EPERM", "stat suid_mine: 100775 65534:65534", "stat sgid_dir/f: 100755 65534:1234",
             "stat sgid_dir/d: 42755 65534:1234", "chmod mine_sgid 02755 (gid 0): OK",

@@ -931,6 +931,8 @@ SYSCALL_DEFINE(fcntl)
 		return f->flags | ((f->flags & O_PATH) ? 0 : 0) | 0100000 /* O_LARGEFILE */;
 	case F_SETFL: {
 		u32 mask = O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME;
+		if ((a->a[2] & O_NOATIME) && !(f->flags & O_NOATIME) && !owner_or_capable(t, f->inode))
+			return -EPERM; /* as open's O_NOATIME (permission.c) */
 		f->flags = (f->flags & ~mask) | (a->a[2] & mask);
 		return 0;
 	}
