@@ -30,10 +30,20 @@
  * file mappings of one host file share one page cache.  Reads and writes go
  * to the host file, through the cached page where one exists (pages a
  * shared mapping may have changed); dirty shared pages are written back when
- * the mapping goes. */
+ * the mapping goes; an inode going away writes back only pages a shared
+ * writable mapping may have changed, so reading or executing a file never
+ * writes to it (nor changes its modification time).
+ *
+ * Owners and modes (docs/permissions.md): the host's owner, group and mode
+ * are the guest's.  The kernel runs as host root, so it can give a new
+ * file the creator's guest fs ids (the creating host call makes it root's)
+ * and carry out chown; the host's umask is 0 for the kernel (mount_fd) so
+ * that the guest's umask, applied by the VFS, is the only one. */
+#include <vmcore/cred.h>
 #include <vmcore/vfs.h>
 #include <vmcore/mm.h>
 #include <vmcore/hostfd.h>
+#include <vmcore/task.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -304,7 +314,10 @@ static void hostfs_evict(struct inode *ino)
 			*pp = ino->hash_next;
 			break;
 		}
-	pagecache_writeback(ino);
+	/* only a shared writable mapping can have changed cached pages:
+	 * writing back anything else would change the host file's times */
+	if (ino->pc.may_dirty)
+		pagecache_writeback(ino);
 	hinfo_close_all(hi);
 	free(hi->path);
 	free(hi);
@@ -323,6 +336,23 @@ static int hostfs_lookup(struct inode *dir, const char *name, struct inode **out
 	return hostfs_iget(dir->sb, fd, path_join(HI(dir)->path, name), out);
 }
 
+/* A new host object (dfd/name, made by host root) becomes the guest
+ * creator's: its owner, then the mode again (a chown by host root drops
+ * the set-id bits of a file). */
+static int give_to_creator(int dfd, const char *name, u32 mode, u32 uid, u32 gid)
+{
+	struct stat st;
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return -errno;
+	if (st.st_uid == uid && st.st_gid == gid)
+		return 0;
+	if (fchownat(dfd, name, uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == EPERM ? 0 : -errno; /* a kernel not run as host root: its own */
+	if (!S_ISLNK(mode) && (mode & (S_ISUID | S_ISGID)) && fchmodat(dfd, name, mode & 07777, AT_SYMLINK_NOFOLLOW) < 0)
+		return -errno;
+	return 0;
+}
+
 static int hostfs_create(struct inode *dir, const char *name, u32 mode, u64 rdev, struct inode **out)
 {
 	if (dir->sb->readonly)
@@ -330,6 +360,8 @@ static int hostfs_create(struct inode *dir, const char *name, u32 mode, u64 rdev
 	int dfd = ipath(dir), r;
 	if (dfd < 0)
 		return dfd;
+	u32 uid, gid;
+	new_inode_owner(current, dir, &mode, &uid, &gid);
 	if (S_ISDIR(mode))
 		r = mkdirat(dfd, name, mode & 07777);
 	else if (S_ISREG(mode)) {
@@ -343,6 +375,13 @@ static int hostfs_create(struct inode *dir, const char *name, u32 mode, u64 rdev
 		return -EPERM; /* no host device nodes */
 	if (r < 0)
 		return -errno;
+	/* mkdir ignores S_ISUID/S_ISGID of its mode: the guest's say */
+	if (S_ISDIR(mode) && (mode & (S_ISUID | S_ISGID)))
+		(void)fchmodat(dfd, name, mode & 07777, AT_SYMLINK_NOFOLLOW);
+	if ((r = give_to_creator(dfd, name, mode, uid, gid)) < 0) {
+		unlinkat(dfd, name, S_ISDIR(mode) ? AT_REMOVEDIR : 0);
+		return r;
+	}
 	if (!out)
 		return 0;
 	return hostfs_lookup(dir, name, out);
@@ -375,7 +414,14 @@ static int hostfs_symlink(struct inode *dir, const char *name, const char *targe
 	int dfd = ipath(dir);
 	if (dfd < 0)
 		return dfd;
-	return symlinkat(target, dfd, name) < 0 ? -errno : 0;
+	u32 mode = S_IFLNK | 0777, uid, gid;
+	new_inode_owner(current, dir, &mode, &uid, &gid);
+	if (symlinkat(target, dfd, name) < 0)
+		return -errno;
+	int r = give_to_creator(dfd, name, mode, uid, gid);
+	if (r < 0)
+		unlinkat(dfd, name, 0);
+	return r;
 }
 
 static int hostfs_link(struct inode *old, struct inode *dir, const char *name)
@@ -491,7 +537,30 @@ static int hostfs_chmod(struct inode *ino, u32 mode)
 		return fd;
 	char p[64];
 	snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
-	return chmod(p, mode & 07777) < 0 ? -errno : 0;
+	if (chmod(p, mode & 07777) < 0)
+		return -errno;
+	ino->mode = (ino->mode & S_IFMT) | (mode & 07777);
+	return 0;
+}
+
+/* The VFS has checked the guest's right (attr.c); the host call is on the
+ * object itself (its O_PATH descriptor), never following a link. */
+static int hostfs_chown(struct inode *ino, u32 uid, u32 gid)
+{
+	if (ino->sb->readonly)
+		return -EROFS;
+	int fd = ipath(ino);
+	if (fd < 0)
+		return fd;
+	if (fchownat(fd, "", uid, gid, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) < 0)
+		return -errno;
+	struct stat st;
+	if (fstatat(fd, "", &st, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) == 0) {
+		ino->mode = st.st_mode;
+		ino->uid = st.st_uid;
+		ino->gid = st.st_gid;
+	}
+	return 0;
 }
 
 /* ---- metadata through the host (the VFS has checked permissions) ---- */
@@ -798,6 +867,7 @@ static const struct inode_ops hostfs_iops = {
 	.getattr = hostfs_getattr,
 	.truncate = hostfs_truncate,
 	.chmod = hostfs_chmod,
+	.chown = hostfs_chown,
 	.open = hostfs_open,
 	.evict = hostfs_evict,
 	.readpage = hostfs_readpage,
@@ -826,6 +896,9 @@ static const struct file_ops hostfs_dir_fops = {
 /* Mount the host directory open as fd (consumed). */
 static int mount_fd(struct super_block *sb, int fd, const char *opts)
 {
+	/* the guest's umask is applied by the VFS; the host must add none
+	 * (a umask is the whole process's: set at the first mount, boot) */
+	umask(0);
 	sb->readonly = opts && strcmp(opts, "ro") == 0;
 	struct hsb *hs = kzalloc(sizeof(struct hsb));
 	int dfd = fcntl(fd, F_DUPFD_CLOEXEC, 0);

@@ -2,13 +2,15 @@
  * of the guest.  A hostfs source is a directory under the command line's
  * hostfs=DIR, never any other host path: without hostfs= the guest gets
  * EPERM, as a Linux container's root does for a file system its namespace
- * may not mount.  MS_RDONLY makes the mount read-only (EROFS on writes).
+ * may not mount.  MS_RDONLY makes the mount read-only (EROFS on writes),
+ * MS_NOSUID makes exec ignore set-id bits (sb->nosuid).
  *
  * The mount table's text is here too: /proc/mounts and /proc/PID/mounts
  * ("SOURCE TARGET TYPE OPTIONS 0 0") and /proc/PID/mountinfo (Linux's
  * proc(5) layout: ID PARENT MAJ:MIN ROOT TARGET OPTIONS - TYPE SOURCE
  * SUPER-OPTIONS).  The per-mount options are the flags mount(2) was given;
- * vmcore enforces ro, and keeps nosuid, nodev, noexec as it was asked. */
+ * vmcore enforces ro and nosuid, and keeps nodev, noexec as it was asked. */
+#include <vmcore/cred.h>
 #include <vmcore/syscall.h>
 #include <vmcore/strbuf.h>
 #include <stdio.h>
@@ -20,7 +22,7 @@ SYSCALL_DEFINE(mount)
 	char source[4096] = "", target[4096], type[64] = "", data[256] = "";
 	u64 flags = a->a[3];
 	long r;
-	if (t->euid != 0)
+	if (!capable(t, CAP_SYS_ADMIN))
 		return -EPERM;
 	if (a->a[0] && (r = strncpy_from_user(t->mm, source, a->a[0], sizeof(source))) < 0)
 		return r;
@@ -46,22 +48,31 @@ SYSCALL_DEFINE(mount)
 	const char *opts = (flags & MS_RDONLY) ? "ro" : NULL;
 	char tmpfs_opts[sizeof(data) + 4];
 	if (!strcmp(type, "tmpfs")) {
-		/* size=, nr_inodes=, mode=, and ro for MS_RDONLY */
+		/* size=, nr_inodes=, mode=, uid=, gid=, and ro for MS_RDONLY */
 		snprintf(tmpfs_opts, sizeof(tmpfs_opts), "%s%s%s", data, data[0] && (flags & MS_RDONLY) ? "," : "",
 			 (flags & MS_RDONLY) ? "ro" : "");
 		opts = tmpfs_opts;
 	}
-	return vfs_mount_flags(t->fs, type, src, target, opts,
-			       flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME |
-					MS_NODIRATIME | MS_STRICTATIME | MS_SYNCHRONOUS | MS_DIRSYNC),
-			       data);
+	r = vfs_mount_flags(t->fs, type, src, target, opts,
+			    flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME |
+				     MS_NODIRATIME | MS_STRICTATIME | MS_SYNCHRONOUS | MS_DIRSYNC),
+			    data);
+	if (r == 0 && (flags & MS_NOSUID)) {
+		/* the walk to the target now ends on the new mount's root */
+		struct dentry *d;
+		if (path_walk(t->fs, NULL, target, LOOKUP_FOLLOW, &d, NULL) == 0) {
+			d->inode->sb->nosuid = true;
+			dput(d);
+		}
+	}
+	return r;
 }
 
 SYSCALL_DEFINE(umount2)
 {
 	char target[4096];
 	long r;
-	if (t->euid != 0)
+	if (!capable(t, CAP_SYS_ADMIN))
 		return -EPERM;
 	if ((r = strncpy_from_user(t->mm, target, a->a[0], sizeof(target))) < 0)
 		return r;

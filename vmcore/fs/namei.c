@@ -7,6 +7,7 @@
  * walk, as Linux), relative to the directory that holds them or, for
  * absolute targets, to the task's root.  A file system never resolves more
  * than one name at a time, so none of this can leave the guest's root. */
+#include <vmcore/cred.h>
 #include <vmcore/vfs.h>
 #include <vmcore/mm.h>
 #include <vmcore/task.h>
@@ -258,6 +259,7 @@ struct walkstate {
 
 static int walk(struct fs_struct *fs, struct dentry *start, const char *path, unsigned flags,
 		struct dentry **out, char *last, struct walkstate *ws);
+static int open_dentry(struct dentry *d, u32 flags, struct file **out, bool created);
 
 /* Follow the symlink d (whose parent is dir); returns the target dentry. */
 static int follow(struct fs_struct *fs, struct dentry *d, unsigned flags, struct dentry **out,
@@ -342,6 +344,13 @@ static int walk(struct fs_struct *fs, struct dentry *start, const char *path, un
 		if (!S_ISDIR(cur->inode->mode)) {
 			dput(cur);
 			return -ENOTDIR;
+		}
+		/* search permission on every directory a name is looked up in
+		 * (Linux's may_lookup), including the last one's */
+		int pr = inode_permission(current, cur->inode, MAY_EXEC);
+		if (pr < 0) {
+			dput(cur);
+			return pr;
 		}
 		if ((flags & LOOKUP_PARENT) && is_last) {
 			if (!strcmp(name, ".") || !strcmp(name, "..")) {
@@ -474,6 +483,10 @@ int vfs_open_how(struct fs_struct *fs, struct dentry *start, const char *path, u
 				dput(dir);
 				return -EROFS;
 			}
+			if ((r = may_create(current, dir->inode)) < 0) {
+				dput(dir);
+				return r;
+			}
 			r = dir->inode->iops->create(dir->inode, last, S_IFREG | (mode & 07777 & ~fs->umask),
 						     0, &ino);
 			if (r < 0) {
@@ -484,7 +497,8 @@ int vfs_open_how(struct fs_struct *fs, struct dentry *start, const char *path, u
 			dput(dir);
 			if (!d)
 				return -ENOMEM;
-			flags &= ~O_TRUNC;
+			/* the creator may open what it made, whatever its mode */
+			return open_dentry(d, flags & ~O_TRUNC, out, true);
 		} else {
 			dput(dir);
 			return r;
@@ -497,8 +511,14 @@ int vfs_open_how(struct fs_struct *fs, struct dentry *start, const char *path, u
 	return vfs_open_dentry(d, flags, out);
 }
 
-/* Open what a walk found (consumes the dentry reference). */
 int vfs_open_dentry(struct dentry *d, u32 flags, struct file **out)
+{
+	return open_dentry(d, flags, out, false);
+}
+
+/* Open what a walk found (consumes the dentry reference); the mode bits
+ * are checked unless the open just created the file or is execve's. */
+static int open_dentry(struct dentry *d, u32 flags, struct file **out, bool created)
 {
 	int r;
 	u32 acc = flags & O_ACCMODE;
@@ -515,6 +535,18 @@ int vfs_open_dentry(struct dentry *d, u32 flags, struct file **out)
 		dput(d);
 		return -EISDIR;
 	}
+	if (!(flags & O_PATH) && !created && !(flags & O_FOR_EXEC)) {
+		int mask = (acc != O_WRONLY ? MAY_READ : 0) | (acc != O_RDONLY || (flags & O_TRUNC) ? MAY_WRITE : 0);
+		if ((r = inode_permission(current, ino, mask)) < 0) {
+			dput(d);
+			return r;
+		}
+	}
+	/* O_NOATIME: the owner's, or CAP_FOWNER's */
+	if ((flags & O_NOATIME) && !(flags & O_PATH) && !owner_or_capable(current, ino)) {
+		dput(d);
+		return -EPERM;
+	}
 	/* fs.file-max binds the unprivileged, as Linux's alloc_empty_file */
 	long nf = files_check(1);
 	if (nf < 0) {
@@ -522,7 +554,7 @@ int vfs_open_dentry(struct dentry *d, u32 flags, struct file **out)
 		return nf;
 	}
 	/* the open hooks see O_NOCTTY (a terminal's); the file keeps none of these */
-	struct file *f = file_alloc(ino, d, flags & ~(O_CREAT | O_EXCL | O_TRUNC));
+	struct file *f = file_alloc(ino, d, flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_FOR_EXEC));
 	dput(d);
 	if (!f)
 		return -ENFILE;
@@ -539,6 +571,8 @@ int vfs_open_dentry(struct dentry *d, u32 flags, struct file **out)
 		if (r == 0 && (flags & O_TRUNC) && S_ISREG(ino->mode) && acc != O_RDONLY) {
 			/* synthetic files (procfs, tracefs) ignore O_TRUNC, as on Linux */
 			r = ino->iops && ino->iops->truncate ? ino->iops->truncate(ino, 0) : 0;
+			if (r == 0)
+				file_remove_privs(current, ino);
 		}
 		if (r < 0) {
 			f->ops = NULL;

@@ -5,6 +5,7 @@
  * sets are derived from euid as Linux's root rule does (euid 0: the full
  * set, CAP_LAST_CAP 40; anyone else: empty), and the bounding set is full.
  * When struct task gains real sets, print them here instead. */
+#include <vmcore/cred.h>
 #include <vmcore/mm.h>
 #include <vmcore/signal.h>
 #include <vmcore/vfs.h>
@@ -67,14 +68,16 @@ void proc_gen_status(struct buf *b, struct task *t)
 			sigcgt |= 1UL << i;
 	}
 	int ppid = t->parent ? t->parent->tgid : 0;
-	/* Groups: empty until the credentials carry supplementary groups
-	 * (TODO(h-cred merge): print them, space-separated, as Linux) */
 	bprintf(b, "Name:\t%s\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\n"
 		   "TracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\nFDSize:\t%d\n"
-		   "Groups:\t\n",
+		   "Groups:\t",
 		t->comm, t->fs ? t->fs->umask : 022, state_name(t), t->tgid, t->tid, ppid, t->uid,
 		t->euid, t->suid, t->fsuid, t->gid, t->egid, t->sgid, t->fsgid,
 		t->files ? MAX(t->files->max, 64) : 0);
+	/* supplementary groups, each followed by a space, as Linux prints them */
+	for (int i = 0; t->group_info && i < t->group_info->n; i++)
+		bprintf(b, "%u ", t->group_info->gid[i]);
+	bprintf(b, "\n");
 	/* one pid namespace: the ids in it are the ids */
 	bprintf(b, "NStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\nKthread:\t0\n", t->tgid, t->tid,
 		t->pgid, t->sid);
@@ -101,11 +104,11 @@ void proc_gen_status(struct buf *b, struct task *t)
 		nthreads(t), queued, (unsigned long long)t->rlimits[RLIMIT_SIGPENDING][0],
 		(unsigned long long)t->pending, (unsigned long long)t->sigmask,
 		(unsigned long long)sigign, (unsigned long long)sigcgt);
-	/* TODO(h-cred merge): the task's own capability sets */
-	unsigned long long caps = t->euid == 0 ? CAP_FULL : 0;
 	bprintf(b, "CapInh:\t%016llx\nCapPrm:\t%016llx\nCapEff:\t%016llx\nCapBnd:\t%016llx\n"
-		   "CapAmb:\t%016llx\nNoNewPrivs:\t0\nSeccomp:\t0\nSeccomp_filters:\t0\n",
-		0ULL, caps, caps, CAP_FULL, 0ULL);
+		   "CapAmb:\t%016llx\nNoNewPrivs:\t%d\nSeccomp:\t0\nSeccomp_filters:\t0\n",
+		(unsigned long long)t->cap_inheritable, (unsigned long long)t->cap_permitted,
+		(unsigned long long)t->cap_effective, (unsigned long long)t->cap_bset,
+		(unsigned long long)t->cap_ambient, t->no_new_privs);
 	bprintf(b, "Speculation_Store_Bypass:\tvulnerable\n"
 		   "SpeculationIndirectBranch:\talways enabled\n");
 	int n = nr_vcpus > 0 ? nr_vcpus : 1;

@@ -154,7 +154,7 @@ static int proc_lookup(struct inode *dir, const char *name, struct inode **out)
 		return -ENOENT;
 	struct task *t = pi->pid ? task_find(pi->pid) : NULL;
 	if (t)
-		ino->uid = t->uid, ino->gid = t->gid;
+		ino->uid = t->euid, ino->gid = t->egid; /* as Linux: the effective ids */
 	*out = ino;
 	return 0;
 }
@@ -532,7 +532,8 @@ static int proc_open(struct inode *ino, struct file *f)
 	if (S_ISDIR(ino->mode))
 		return 0;
 	/* sysctls: written by root where the mode allows (Linux's
-	 * sysctl_perm, root's rights being the owner's) */
+	 * sysctl_perm: an effective uid of 0, not a capability, has the
+	 * owner's rights) */
 	if ((f->flags & O_ACCMODE) != O_RDONLY && pi->kind != P_PID_COMM &&
 	    !(pi->kind == P_SYS && (ino->mode & 0200) && current && current->euid == 0))
 		return -EACCES;

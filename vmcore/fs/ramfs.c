@@ -12,6 +12,8 @@
  * that can store nothing fails with it, a write that stored some returns
  * the count stored, and nothing written is lost.  Shared anonymous memory
  * (no super block) is charged with its mapping instead. */
+#include <vmcore/cred.h>
+#include <vmcore/task.h>
 #include <vmcore/vfs.h>
 #include <vmcore/mm.h>
 #include <vmcore/xattr.h>
@@ -158,9 +160,14 @@ static int ramfs_create(struct inode *dir, const char *name, u32 mode, u64 rdev,
 		return -EROFS;
 	if (find(dir, name))
 		return -EEXIST;
+	/* owned by the creator's fs ids (or a set-gid directory's group) */
+	u32 uid, gid;
+	new_inode_owner(current, dir, &mode, &uid, &gid);
 	struct inode *ino = ramfs_new_inode(dir->sb, mode);
 	if (!ino)
 		return -ENOSPC; /* the inode limit (or no host memory for one) */
+	ino->uid = uid;
+	ino->gid = gid;
 	ino->rdev = rdev;
 	if (S_ISDIR(mode)) {
 		((struct rinfo *)ino->priv)->parent = dir;
@@ -495,6 +502,14 @@ static int ramfs_fallocate(struct inode *ino, int mode, u64 off, u64 len)
 	return 0;
 }
 
+/* the VFS has checked the caller's right and says which ids (attr.c) */
+static int ramfs_chown(struct inode *ino, u32 uid, u32 gid)
+{
+	ino->uid = uid;
+	ino->gid = gid;
+	return 0;
+}
+
 static void ramfs_evict(struct inode *ino)
 {
 	struct rinfo *ri = ino->priv;
@@ -674,6 +689,7 @@ static const struct inode_ops ramfs_iops = {
 	.truncate = ramfs_truncate,
 	.chmod = ramfs_chmod,
 	.open = ramfs_open,
+	.chown = ramfs_chown,
 	.evict = ramfs_evict,
 	.account = ramfs_account,
 	.set_times = ramfs_set_times,
@@ -716,9 +732,11 @@ static int parse_size(const char *v, u64 *out)
 	return 0;
 }
 
-/* tmpfs's options: size=, nr_blocks=, nr_inodes=, mode=; others (uid=,
- * gid=, huge=, mpol=...) are accepted and ignored. */
-static int parse_opts(struct rsb *rs, const char *opts, u32 *mode, bool *readonly)
+/* tmpfs's options: size=, nr_blocks=, nr_inodes=, mode=, uid=, gid= (of
+ * the root directory), ro; others (huge=, mpol=...) are accepted and
+ * ignored. */
+static int parse_opts(struct rsb *rs, const char *opts, u32 *mode, u32 *uid, u32 *gid,
+		      bool *readonly)
 {
 	char buf[256];
 	if (!opts)
@@ -743,6 +761,12 @@ static int parse_opts(struct rsb *rs, const char *opts, u32 *mode, bool *readonl
 				rs->max_inodes = n;
 		} else if (!strcmp(o, "mode")) {
 			*mode = strtoul(v, NULL, 8) & 07777;
+		} else if (!strcmp(o, "uid") || !strcmp(o, "gid")) {
+			char *end;
+			unsigned long id = strtoul(v, &end, 10);
+			if (*end || !*v || id >= 0xffffffffUL)
+				return -EINVAL;
+			*(o[0] == 'u' ? uid : gid) = id;
 		}
 	}
 	return 0;
@@ -758,7 +782,9 @@ static int mount_common(struct super_block *sb, const char *opts, bool tmpfs)
 	rs->max_pages = tmpfs ? physmem_frames / 2 : 0;
 	rs->max_inodes = physmem_frames / 2;
 	u32 mode = tmpfs ? 01777 : 0755;
-	int r = tmpfs ? parse_opts(rs, opts, &mode, &sb->readonly) : 0;
+	/* the root is the mounter's, as Linux's tmpfs */
+	u32 uid = current ? current->fsuid : 0, gid = current ? current->fsgid : 0;
+	int r = tmpfs ? parse_opts(rs, opts, &mode, &uid, &gid, &sb->readonly) : 0;
 	if (r < 0) {
 		free(rs);
 		return r;
@@ -775,6 +801,8 @@ static int mount_common(struct super_block *sb, const char *opts, bool tmpfs)
 		sb->priv = NULL;
 		return -ENOMEM;
 	}
+	sb->root->uid = uid;
+	sb->root->gid = gid;
 	return 0;
 }
 

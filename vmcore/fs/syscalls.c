@@ -1,4 +1,5 @@
 /* File system calls: open, read, write, seek, stat, directories, links. */
+#include <vmcore/cred.h>
 #include <vmcore/syscall.h>
 #include <vmcore/fs_at.h>
 #include <dirent.h>
@@ -85,6 +86,8 @@ static long do_rw(struct task *t, struct file *f, u64 ubuf, size_t len, u64 *pos
 {
 	size_t done = 0;
 	bool direct = S_ISREG(f->inode->mode);
+	if (write && direct)
+		file_remove_privs(t, f->inode); /* S_ISUID goes on a write (permission.c) */
 	if ((s64)len < 0)
 		len = (size_t)0x7ffff000;
 	len = MIN(len, (size_t)0x7ffff000);
@@ -527,6 +530,10 @@ SYSCALL_DEFINE(chdir)
 	r = path_walk(t->fs, NULL, path, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &d, NULL);
 	if (r < 0)
 		return r;
+	if ((r = inode_permission(t, d->inode, MAY_EXEC)) < 0) {
+		dput(d);
+		return r;
+	}
 	dput(t->fs->cwd);
 	t->fs->cwd = d;
 	return 0;
@@ -539,6 +546,9 @@ SYSCALL_DEFINE(fchdir)
 		return -EBADF;
 	if (!f->dentry || !S_ISDIR(f->inode->mode))
 		return -ENOTDIR;
+	long r = inode_permission(t, f->inode, MAY_EXEC);
+	if (r < 0)
+		return r;
 	dput(t->fs->cwd);
 	t->fs->cwd = dget(f->dentry);
 	return 0;
@@ -572,47 +582,6 @@ SYSCALL_DEFINE(readlink)
 SYSCALL_DEFINE(readlinkat)
 {
 	return do_readlinkat(t, a->a[0], a->a[1], a->a[2], a->a[3]);
-}
-
-static long do_faccessat(struct task *t, int dirfd, u64 upath, int mode, int flags)
-{
-	struct dentry *d;
-	if (mode & ~7)
-		return -EINVAL;
-	if (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
-		return -EINVAL;
-	long r = lookup_at(t, dirfd, upath, flags, &d);
-	if (r < 0)
-		return r;
-	struct kstat k;
-	r = vfs_getattr(d->inode, &k);
-	dput(d);
-	if (r < 0)
-		return r;
-	/* root: read and write always; execute if any x bit (or a directory) */
-	if ((mode & X_OK) && !S_ISDIR(k.mode) && !(k.mode & 0111))
-		return -EACCES;
-	if (t->fsuid != 0) {
-		u32 bits = k.uid == t->fsuid ? (k.mode >> 6) & 7 : k.gid == t->fsgid ? (k.mode >> 3) & 7 : k.mode & 7;
-		if ((bits & mode) != (u32)mode)
-			return -EACCES;
-	}
-	return 0;
-}
-
-SYSCALL_DEFINE(access)
-{
-	return do_faccessat(t, AT_FDCWD, a->a[0], a->a[1], 0);
-}
-
-SYSCALL_DEFINE(faccessat)
-{
-	return do_faccessat(t, a->a[0], a->a[1], a->a[2], 0);
-}
-
-SYSCALL_DEFINE(faccessat2)
-{
-	return do_faccessat(t, a->a[0], a->a[1], a->a[2], a->a[3]);
 }
 
 SYSCALL_DEFINE(ioctl)
@@ -669,9 +638,9 @@ static long do_mkdirat(struct task *t, int dirfd, u64 upath, u32 mode)
 		iput(ino);
 		r = -EEXIST;
 	} else {
-		r = dir->inode->iops->create ?
-			    dir->inode->iops->create(dir->inode, last, S_IFDIR | (mode & 07777 & ~t->fs->umask), 0, NULL) :
-			    -EROFS;
+		r = !dir->inode->iops->create ? -EROFS : may_create(t, dir->inode);
+		if (r == 0)
+			r = dir->inode->iops->create(dir->inode, last, S_IFDIR | (mode & 07777 & ~t->fs->umask), 0, NULL);
 	}
 	dput(dir);
 	return r;
@@ -702,9 +671,13 @@ static long do_mknodat(struct task *t, int dirfd, u64 upath, u32 mode, u64 dev)
 	if (dir->inode->iops->lookup(dir->inode, last, &ino) == 0) {
 		iput(ino);
 		r = -EEXIST;
-	} else {
-		r = dir->inode->iops->create(dir->inode, last, (mode & S_IFMT) | (mode & 07777 & ~t->fs->umask),
-					     dev, NULL);
+	} else if (!(r = may_create(t, dir->inode))) {
+		/* device nodes need CAP_MKNOD */
+		if ((S_ISCHR(mode) || S_ISBLK(mode)) && !capable(t, CAP_MKNOD))
+			r = -EPERM;
+		else
+			r = dir->inode->iops->create(dir->inode, last, (mode & S_IFMT) | (mode & 07777 & ~t->fs->umask),
+						     dev, NULL);
 	}
 	dput(dir);
 	return r;
@@ -731,7 +704,9 @@ static long do_unlinkat(struct task *t, int dirfd, u64 upath, int flags)
 		return (flags & AT_REMOVEDIR) ? -EBUSY : -EISDIR;
 	if (r < 0)
 		return r;
-	r = dir->inode->iops->unlink ? dir->inode->iops->unlink(dir->inode, last, flags & AT_REMOVEDIR) : -EROFS;
+	r = dir->inode->iops->unlink ? may_unlink_name(t, dir->inode, last) : -EROFS;
+	if (r == 0)
+		r = dir->inode->iops->unlink(dir->inode, last, flags & AT_REMOVEDIR);
 	dput(dir);
 	return r;
 }
@@ -768,7 +743,7 @@ static long do_symlinkat(struct task *t, u64 utarget, int dirfd, u64 upath)
 	if (dir->inode->iops->lookup(dir->inode, last, &ino) == 0) {
 		iput(ino);
 		r = -EEXIST;
-	} else {
+	} else if (!(r = may_create(t, dir->inode))) {
 		r = dir->inode->iops->symlink ? dir->inode->iops->symlink(dir->inode, last, target) : -EPERM;
 	}
 	dput(dir);
@@ -805,6 +780,10 @@ static long do_linkat(struct task *t, int odfd, u64 opath, int ndfd, u64 npath, 
 	}
 	if (old->inode->sb != dir->inode->sb)
 		r = -EXDEV;
+	else if (dir->inode->sb->readonly)
+		r = -EROFS;
+	else if ((r = may_linkat(t, old->inode)) < 0 || (r = may_create(t, dir->inode)) < 0)
+		;
 	else
 		r = dir->inode->iops->link ? dir->inode->iops->link(old->inode, dir->inode, last) : -EPERM;
 	dput(dir);
@@ -831,7 +810,7 @@ static long do_renameat2(struct task *t, int odfd, u64 opath, int ndfd, u64 npat
 	/* the file system says which it supports (EINVAL for the others) */
 	if ((flags & RENAME_EXCHANGE) && (flags & (RENAME_NOREPLACE | RENAME_WHITEOUT)))
 		return -EINVAL;
-	if ((flags & RENAME_WHITEOUT) && t->euid != 0) /* CAP_MKNOD */
+	if ((flags & RENAME_WHITEOUT) && !capable(t, CAP_MKNOD))
 		return -EPERM;
 	long r = parent_at(t, odfd, opath, &od, olast);
 	if (r < 0)
@@ -860,6 +839,8 @@ static long do_renameat2(struct task *t, int odfd, u64 opath, int ndfd, u64 npat
 			}
 			iput(src);
 		}
+		if (r == 0)
+			r = may_rename(t, od->inode, olast, nd->inode, nlast);
 		if (r == 0)
 			r = od->inode->iops->rename(od->inode, olast, nd->inode, nlast, flags);
 	}
@@ -892,7 +873,10 @@ SYSCALL_DEFINE(ftruncate)
 		return -EINVAL;
 	if (!S_ISREG(f->inode->mode) || (f->flags & O_ACCMODE) == O_RDONLY)
 		return -EINVAL;
-	return f->inode->iops && f->inode->iops->truncate ? f->inode->iops->truncate(f->inode, a->a[1]) : -EINVAL;
+	long r = f->inode->iops && f->inode->iops->truncate ? f->inode->iops->truncate(f->inode, a->a[1]) : -EINVAL;
+	if (r == 0)
+		file_remove_privs(t, f->inode);
+	return r;
 }
 
 SYSCALL_DEFINE(truncate)
@@ -907,39 +891,13 @@ SYSCALL_DEFINE(truncate)
 		r = -EISDIR;
 	else if (!S_ISREG(d->inode->mode))
 		r = -EINVAL;
-	else
+	else if ((r = inode_permission(t, d->inode, MAY_WRITE)) == 0) {
 		r = d->inode->iops->truncate ? d->inode->iops->truncate(d->inode, a->a[1]) : -EINVAL;
+		if (r == 0)
+			file_remove_privs(t, d->inode);
+	}
 	dput(d);
 	return r;
-}
-
-static long do_fchmodat(struct task *t, int dirfd, u64 upath, u32 mode, int flags)
-{
-	struct dentry *d;
-	long r = lookup_at(t, dirfd, upath, flags, &d);
-	if (r < 0)
-		return r;
-	r = d->inode->iops && d->inode->iops->chmod ? d->inode->iops->chmod(d->inode, mode) : -EPERM;
-	dput(d);
-	return r;
-}
-
-SYSCALL_DEFINE(chmod)
-{
-	return do_fchmodat(t, AT_FDCWD, a->a[0], a->a[1], 0);
-}
-
-SYSCALL_DEFINE(fchmodat)
-{
-	return do_fchmodat(t, a->a[0], a->a[1], a->a[2], 0);
-}
-
-SYSCALL_DEFINE(fchmod)
-{
-	struct file *f = fd_get(t, a->a[0]);
-	if (!f || (f->flags & O_PATH))
-		return -EBADF;
-	return f->inode->iops && f->inode->iops->chmod ? f->inode->iops->chmod(f->inode, a->a[1]) : -EPERM;
 }
 
 SYSCALL_DEFINE(umask)
@@ -1018,6 +976,8 @@ SYSCALL_DEFINE(fcntl)
 		return f->flags | ((f->flags & O_PATH) ? 0 : 0) | 0100000 /* O_LARGEFILE */;
 	case F_SETFL: {
 		u32 mask = O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME;
+		if ((a->a[2] & O_NOATIME) && !(f->flags & O_NOATIME) && !owner_or_capable(t, f->inode))
+			return -EPERM; /* as open's O_NOATIME (permission.c) */
 		f->flags = (f->flags & ~mask) | (a->a[2] & mask);
 		return 0;
 	}

@@ -5,6 +5,7 @@
  * oversized arguments) is checked before the old image is torn down, so such
  * an exec returns an error to the caller.  Past the point of no return a
  * failure kills the task with SIGSEGV, as in Linux. */
+#include <vmcore/cred.h>
 #include <vmcore/syscall.h>
 #include <vmcore/signal.h>
 #include <vmcore/gdb.h>
@@ -413,10 +414,10 @@ static int open_exec(struct task *t, struct dentry *start, const char *path, int
 	int r;
 	if (!*path && (flags & AT_EMPTY_PATH) && start) {
 		/* execveat(fd, "", AT_EMPTY_PATH): the file itself */
-		r = vfs_open_dentry(dget(start), O_RDONLY, &f);
+		r = vfs_open_dentry(dget(start), O_RDONLY | O_FOR_EXEC, &f);
 	} else {
-		r = vfs_open(t->fs, start, path, O_RDONLY | ((flags & AT_SYMLINK_NOFOLLOW) ? O_NOFOLLOW : 0),
-			     0, &f);
+		r = vfs_open(t->fs, start, path,
+			     O_RDONLY | O_FOR_EXEC | ((flags & AT_SYMLINK_NOFOLLOW) ? O_NOFOLLOW : 0), 0, &f);
 	}
 	if (r == -ELOOP && (flags & AT_SYMLINK_NOFOLLOW))
 		return -ELOOP;
@@ -426,9 +427,11 @@ static int open_exec(struct task *t, struct dentry *start, const char *path, int
 		fput(f);
 		return S_ISDIR(f->inode->mode) ? -EACCES : -EACCES;
 	}
-	if (!(f->inode->mode & 0111)) {
+	/* search and execute permission, not read; root needs an x bit */
+	r = inode_permission(t, f->inode, MAY_EXEC);
+	if (r < 0) {
 		fput(f);
-		return -EACCES;
+		return r;
 	}
 	*out = f;
 	return 0;
@@ -566,6 +569,8 @@ again:
 
 	/* Point of no return: the old image goes. */
 	kill_other_threads(t);
+	/* the new credentials: set-id bits, root's capabilities (capability.c) */
+	bool secure = cred_exec(t, f->inode->mode, f->inode->uid, f->inode->gid, f->inode->sb && f->inode->sb->nosuid);
 	r = exec_unshare(t);
 	if (r < 0)
 		goto fatal;
@@ -603,7 +608,7 @@ again:
 	AUX(AT_EUID, t->euid);
 	AUX(AT_GID, t->gid);
 	AUX(AT_EGID, t->egid);
-	AUX(AT_SECURE, 0);
+	AUX(AT_SECURE, secure);
 	rslot = na * 2 + 1;
 	AUX(AT_RANDOM, 0);
 	AUX(AT_HWCAP2, host_hwcap(AT_HWCAP2));

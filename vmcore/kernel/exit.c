@@ -5,6 +5,7 @@
  * zombie holding its wait status until its parent reaps it with wait4 or
  * waitid.  Waiters sleep on one condition variable with the BKL released;
  * every change of a child's state broadcasts on it. */
+#include <vmcore/cred.h>
 #include <vmcore/syscall.h>
 #include <vmcore/signal.h>
 #include <vmcore/gdb.h>
@@ -66,6 +67,7 @@ static void release_task(struct task *t)
 	free(t->trace_pending);
 	free(t->held);
 	trace_task_free(t);
+	cred_release(t);
 	free(t);
 }
 

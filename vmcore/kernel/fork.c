@@ -7,6 +7,7 @@
  * ptrace tracer must be the thread that traces: it asks the host for a fresh
  * address space, loads the registers, pins itself and enters the task loop.
  * The child's pages arrive by demand faults from the shared page table. */
+#include <vmcore/cred.h>
 #include <vmcore/syscall.h>
 #include <vmcore/signal.h>
 #include <vmcore/gdb.h>
@@ -178,8 +179,7 @@ long do_fork(struct task *p, u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls)
 	}
 	t->group_leader->nr_threads++;
 	memcpy(t->comm, p->comm, sizeof(t->comm));
-	t->uid = p->uid; t->gid = p->gid; t->euid = p->euid; t->egid = p->egid;
-	t->suid = p->suid; t->sgid = p->sgid; t->fsuid = p->fsuid; t->fsgid = p->fsgid;
+	cred_copy(t, p);
 	t->sigmask = p->sigmask;
 	if (!thread) {
 		t->altstack_sp = p->altstack_sp;
@@ -286,6 +286,7 @@ fail:
 	fs_put(t->fs);
 	if (t->sighand && --t->sighand->refs == 0)
 		free(t->sighand);
+	cred_release(t);
 	free(t);
 	return r;
 }

@@ -6,6 +6,7 @@
  * again by a later process is never taken for it.  poll() reports it
  * readable (POLLIN) once the process has exited (a zombie, or reaped);
  * the exit path wakes pollers.  Always close-on-exec, as Linux's. */
+#include <vmcore/cred.h>
 #include <vmcore/signal.h>
 #include <vmcore/syscall.h>
 #include <poll.h>
@@ -168,7 +169,7 @@ SYSCALL_DEFINE(pidfd_getfd)
 		return -ESRCH;
 	/* Linux asks for PTRACE_MODE_ATTACH_REALCREDS: the same real ids, or
 	 * CAP_SYS_PTRACE (guest root here) */
-	if (t->euid != 0 && (p->uid != t->uid || p->suid != t->uid || p->euid != t->uid ||
+	if (!capable(t, CAP_SYS_PTRACE) && (p->uid != t->uid || p->suid != t->uid || p->euid != t->uid ||
 			     p->gid != t->gid))
 		return -EPERM;
 	struct file *target = p->files ? fd_get(p, a->a[1]) : NULL;

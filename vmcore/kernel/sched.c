@@ -7,6 +7,7 @@
  * niceness is also given to the task's host thread, but only upward from
  * 0: a guest may yield the host's CPU, never take it from the host's other
  * work.  Real-time policies are recorded, never passed to the host. */
+#include <vmcore/cred.h>
 #include <vmcore/host.h>
 #include <vmcore/syscall.h>
 #include <sched.h>
@@ -16,10 +17,9 @@
 #define NICE_MAX 19
 #define MAX_RT_PRIO 99
 
-/* TODO(cred): capable(t, CAP_SYS_NICE) once credentials carry capabilities */
 static bool cap_sys_nice(struct task *t)
 {
-	return t->euid == 0;
+	return capable(t, CAP_SYS_NICE);
 }
 
 /* May T change the scheduling of P at all (its owner, or CAP_SYS_NICE)? */

@@ -12,6 +12,7 @@
  * host signal to its stub thread, which its tracer swallows.  A system call
  * interrupted by a signal returns one of the -ERESTART* codes, turned here
  * into -EINTR or into a restart of the call, as Linux does. */
+#include <vmcore/cred.h>
 #include <vmcore/signal.h>
 #include <vmcore/gdb.h>
 #include <vmcore/syscall.h>
@@ -580,6 +581,8 @@ struct task *process_target(struct task *p, int sig)
 
 static int kill_one(struct task *t, struct task *p, int sig, const siginfo_t *si)
 {
+	if (!kill_permitted(t, p, sig)) /* ids or CAP_KILL (capability.c) */
+		return -EPERM;
 	if (!sig)
 		return 0;
 	return send_signal(p, sig, si);
@@ -620,16 +623,25 @@ SYSCALL_DEFINE(kill)
 		return kill_one(t, process_target(p, sig), sig, &si);
 	}
 	int pgid = pid == 0 ? t->pgid : -pid;
-	bool found = false;
+	bool found = false, sent = false;
+	int err = 0;
 	for (struct task *p = all_tasks; p; p = p->next_task) {
 		if (p->state != TASK_RUNNING || p->tid != p->tgid)
 			continue;
 		if (pid == -1 ? (p->tgid == 1 || p == t) : p->pgid != pgid)
 			continue;
 		found = true;
-		kill_one(t, process_target(p, sig), sig, &si);
+		int e = kill_one(t, process_target(p, sig), sig, &si);
+		/* as Linux: a group succeeds if one member got it; kill(-1)
+		 * reports only errors other than EPERM */
+		if (e == 0)
+			sent = true;
+		else if (pid != -1 || e != -EPERM)
+			err = e;
 	}
-	return found ? 0 : -ESRCH;
+	if (!found)
+		return -ESRCH;
+	return pid == -1 ? err : sent ? 0 : err;
 }
 
 static long do_tkill(struct task *t, int tgid, int tid, int sig)
@@ -669,6 +681,8 @@ static long queueinfo(struct task *t, int tgid, int tid, int sig, u64 uinfo)
 		return -ESRCH;
 	/* only the kernel may claim kernel-generated codes, except to oneself */
 	if ((si.si_code >= 0 || si.si_code == SI_TKILL) && p != t)
+		return -EPERM;
+	if (!kill_permitted(t, p, sig))
 		return -EPERM;
 	si.si_signo = sig;
 	return send_signal(p, sig, &si);

@@ -1,5 +1,6 @@
 /* Identity, time, limits, and the other small system calls of a
  * single-threaded static program. */
+#include <vmcore/cred.h>
 #include <vmcore/syscall.h>
 #include <vmcore/signal.h>
 #include <vmcore/uts.h>
@@ -35,8 +36,8 @@ SYSCALL_DEFINE(uname)
 
 SYSCALL_DEFINE(sethostname)
 {
-	if (t->euid != 0)
-		return -EPERM; /* CAP_SYS_ADMIN, as setdomainname (uts.c) */
+	if (!capable(t, CAP_SYS_ADMIN))
+		return -EPERM; /* as setdomainname (uts.c) */
 	if (a->a[1] > 64)
 		return -EINVAL;
 	char buf[65] = { 0 };
@@ -80,11 +81,6 @@ SYSCALL_DEFINE(getresgid)
 	if (copy_to_user(t->mm, a->a[0], &t->gid, 4) || copy_to_user(t->mm, a->a[1], &t->egid, 4) ||
 	    copy_to_user(t->mm, a->a[2], &t->sgid, 4))
 		return -EFAULT;
-	return 0;
-}
-
-SYSCALL_DEFINE(getgroups)
-{
 	return 0;
 }
 
@@ -342,7 +338,7 @@ SYSCALL_DEFINE(prlimit64)
 		p = task_find(a->a[0]);
 		if (!p || p->tgid != (int)a->a[0] || p->state != TASK_RUNNING)
 			return -ESRCH;
-		if (t->euid != 0 && (p->uid != t->uid || p->euid != t->uid || p->suid != t->uid ||
+		if (!capable(t, CAP_SYS_RESOURCE) && (p->uid != t->uid || p->euid != t->uid || p->suid != t->uid ||
 				     p->gid != t->gid || p->egid != t->gid || p->sgid != t->gid))
 			return -EPERM;
 	}
@@ -358,7 +354,7 @@ SYSCALL_DEFINE(prlimit64)
 		if (res == RLIMIT_NOFILE && n[1] > NR_OPEN_MAX)
 			return -EPERM;
 		/* raising a hard limit needs CAP_SYS_RESOURCE */
-		if (n[1] > p->rlimits[res][1] && t->euid != 0)
+		if (n[1] > p->rlimits[res][1] && !capable(t, CAP_SYS_RESOURCE))
 			return -EPERM;
 		for (struct task *q = all_tasks; q; q = q->next_task)
 			if (q->tgid == p->tgid) {
@@ -500,8 +496,11 @@ SYSCALL_DEFINE(prctl)
 		return 1;
 	case PR_SET_DUMPABLE:
 		return 0;
-	default:
-		return -EINVAL;
+	default: {
+		/* capabilities, securebits, no_new_privs (capability.c) */
+		long r = cap_prctl(t, a->a[0], a->a[1], a->a[2], a->a[3], a->a[4]);
+		return r == -ENOSYS ? -EINVAL : r;
+	}
 	}
 }
 
@@ -521,7 +520,7 @@ SYSCALL_DEFINE(reboot)
 	    (a->a[1] != LINUX_REBOOT_MAGIC2 && a->a[1] != LINUX_REBOOT_MAGIC2A &&
 	     a->a[1] != LINUX_REBOOT_MAGIC2B && a->a[1] != LINUX_REBOOT_MAGIC2C))
 		return -EINVAL;
-	if (t->euid != 0)
+	if (!capable(t, CAP_SYS_BOOT))
 		return -EPERM;
 	unsigned cmd = a->a[2];
 	if (cmd == LINUX_REBOOT_CMD_POWER_OFF || cmd == LINUX_REBOOT_CMD_HALT ||

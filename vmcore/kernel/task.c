@@ -4,6 +4,7 @@
  * thread loop is the kernel's "return to user mode": flush pending host
  * mapping changes, drop the BKL, let the guest run until its next event
  * (syscall, fault, signal), take the BKL and handle the event. */
+#include <vmcore/cred.h>
 #include <vmcore/syscall.h>
 #include <vmcore/mm.h>
 #include <vmcore/signal.h>
@@ -293,6 +294,7 @@ static struct task *task_alloc_fresh(int pid)
 	t->group_leader = t;
 	t->nr_threads = 1;
 	t->exit_signal = SIGCHLD;
+	cred_init_root(t);
 	t->sighand = kzalloc(sizeof(*t->sighand));
 	t->sighand->refs = 1;
 	t->fs = kzalloc(sizeof(*t->fs));

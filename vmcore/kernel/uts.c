@@ -2,12 +2,13 @@
  * bytes, EPERM without privilege (euid 0 stands for CAP_SYS_ADMIN until
  * the credentials carry capabilities). */
 #include <vmcore/syscall.h>
+#include <vmcore/cred.h>
 #include <vmcore/uts.h>
 #include <string.h>
 
 SYSCALL_DEFINE(setdomainname)
 {
-	if (t->euid != 0)
+	if (!capable(t, CAP_SYS_ADMIN))
 		return -EPERM;
 	if ((s64)a->a[1] < 0 || a->a[1] > UTS_LEN)
 		return -EINVAL;

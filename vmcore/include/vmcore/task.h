@@ -57,6 +57,10 @@ struct task {
 	pthread_t thread;
 	int cpu;
 	u32 uid, gid, euid, egid, suid, sgid, fsuid, fsgid;
+	struct group_info *group_info; /* supplementary groups (vmcore/cred.h) */
+	u64 cap_inheritable, cap_permitted, cap_effective, cap_bset, cap_ambient;
+	u32 securebits;
+	bool no_new_privs;
 	u64 sigmask;
 	struct sighand_struct *sighand;
 	u64 clear_child_tid;

@@ -56,6 +56,8 @@ struct inode_ops {
 	int (*getattr)(struct inode *ino, struct kstat *st);
 	int (*truncate)(struct inode *ino, u64 size);
 	int (*chmod)(struct inode *ino, u32 mode);
+	/* set both ids (the VFS resolves -1 and checks the caller's right) */
+	int (*chown)(struct inode *ino, u32 uid, u32 gid);
 	int (*open)(struct inode *ino, struct file *f);
 	void (*evict)(struct inode *ino);
 	/* page cache: fill one page (zero past the end), write one back */
@@ -140,6 +142,7 @@ struct super_block {
 	const struct fs_type *type;
 	u64 dev;
 	bool readonly;
+	bool nosuid;        /* MS_NOSUID: exec ignores set-id bits (cred.h) */
 	struct inode *root;
 	void *priv;
 };
@@ -272,6 +275,9 @@ int path_walk(struct fs_struct *fs, struct dentry *start, const char *path,
 int vfs_open(struct fs_struct *fs, struct dentry *start, const char *path, u32 flags,
 	     u32 mode, struct file **out);
 int vfs_open_dentry(struct dentry *d, u32 flags, struct file **out);
+/* vfs_open's flag for execve's opens: execute permission checked by the
+ * caller instead of read (Linux's __FMODE_EXEC; a bit open(2) does not use) */
+#define O_FOR_EXEC 040
 long vfs_read(struct file *f, void *buf, size_t len, u64 *pos);
 long vfs_write(struct file *f, const void *buf, size_t len, u64 *pos);
 /* Read a whole file into a malloc'ed buffer (exec); at most max bytes. */
