@@ -93,16 +93,7 @@ def run_step(name, where):
 # Steps that fail today, and why: each is a strict expected failure (it
 # must fail; one that starts to pass must leave this list).
 KNOWN = {
-    "touch_date": "utimensat", "touch_ref": "utimensat", "touch_omit_atime": "utimensat",
-    "cp_a": "utimensat, fchownat", "cp_preserve_fails_gracefully": "utimensat",
-    "tar_xp": "utimensat, fchownat", "tar_z": "utimensat, fchownat",
-    "gzip_keep": "utimensat, fchown", "xz": "fchown", "chown_root": "fchownat",
-    "df": "statfs", "stat_f": "statfs", "mkfifo": "FIFOs", "flock": "flock(2)",
-    "stdin_of_pipe": "reopening a pipe through /dev/stdin", "process_substitution":
-    "reopening a pipe through /dev/fd", "chroot": "chroot",
-    "ls_l": "xattrs", "su_c": "setgroups", "runuser": "setgroups", "runuser_eacces": "setgroups",
-    "setpriv_caps": "PR_SET_KEEPCAPS", "script_pty": "signalfd (script waits on one)", "sqlite_wal": "POSIX locks",
-    "python_copy2": "utimensat",
+    "script_pty": "signalfd (script waits on one; issue 13)",
 }
 
 

@@ -12,7 +12,6 @@ def test_nice_and_policies_as_root():
     assert "SCHED_FIFO 10: ok" in g.out, g
 
 
-@pytest.mark.xfail(strict=True, reason="setgroups (asuser) comes with the credentials work")
 def test_nice_and_policies_as_nobody():
     """RLIMIT_NICE 0 and no CAP_SYS_NICE: lowering the niceness is EACCES,
     a real-time policy EPERM, leaving SCHED_IDLE EPERM."""

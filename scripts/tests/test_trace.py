@@ -386,6 +386,7 @@ TERMIOS_SET = ("{c_iflag=ICRNL|IXON, c_oflag=NL0|CR0|TAB0|BS0|VT0|FF0|OPOST|ONLC
                "c_cflag=B38400|CS8|CREAD|HUPCL, c_lflag=ISIG|ICANON|IEXTEN|ECHOCTL, ...}")
 WINSIZE = "{ws_row=24, ws_col=80, ws_xpixel=0, ws_ypixel=0}"
 ENOSYS = "-1 ENOSYS (Function not implemented)"
+EAFNOSUPPORT = "-1 EAFNOSUPPORT (Address family not supported by protocol)"
 ENOTTY = "-1 ENOTTY (Inappropriate ioctl for device)"
 INET_80 = '{sa_family=AF_INET, sin_port=htons(80), sin_addr=inet_addr("127.0.0.1")}'
 THREAD_FLAGS = ("CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM|CLONE_SETTLS|"
@@ -404,22 +405,22 @@ GUEST_STRUCT_LINES = [
     "ioctl(0, TIOCSCTTY, 0) = 0",
     "ioctl(0, TIOCGPGRP, [1]) = 0",
     "ioctl(0, TIOCSPGRP, [1]) = 0",
-    "socket(AF_UNIX, SOCK_STREAM|SOCK_CLOEXEC, 0) = " + ENOSYS,
+    "socket(AF_UNIX, SOCK_STREAM|SOCK_CLOEXEC, 0) = " + EAFNOSUPPORT,
     'connect(-1, {sa_family=AF_UNIX, sun_path="tracestructs.sock"}, 20) = ' + ENOSYS,
     'bind(-1, {sa_family=AF_UNIX, sun_path="tracestructs.sock"}, 20) = ' + ENOSYS,
     "getsockname(-1, ADDR, [110]) = " + ENOSYS,
     'connect(-1, {sa_family=AF_UNIX, sun_path=@"tracestructs"}, 15) = ' + ENOSYS,
     "accept4(-1, NULL, NULL, SOCK_CLOEXEC) = " + ENOSYS,
-    "socket(AF_INET, SOCK_DGRAM|SOCK_NONBLOCK, IPPROTO_UDP) = " + ENOSYS,
+    "socket(AF_INET, SOCK_DGRAM|SOCK_NONBLOCK, IPPROTO_UDP) = " + EAFNOSUPPORT,
     "connect(-1, %s, 16) = %s" % (INET_80, ENOSYS),
     'sendto(-1, "x", 1, MSG_DONTWAIT|MSG_NOSIGNAL, %s, 16) = %s' % (INET_80, ENOSYS),
     'sendto(-1, "y", 1, 0, NULL, 0) = ' + ENOSYS,
-    "socket(AF_INET6, SOCK_DGRAM, IPPROTO_UDP) = " + ENOSYS,
+    "socket(AF_INET6, SOCK_DGRAM, IPPROTO_UDP) = " + EAFNOSUPPORT,
     'connect(-1, {sa_family=AF_INET6, sin6_port=htons(443), sin6_flowinfo=htonl(5), '
     'inet_pton(AF_INET6, "::1", &sin6_addr), sin6_scope_id=0}, 28) = ' + ENOSYS,
     'connect(-1, {sa_family=0x3039 /* AF_??? */, sa_data="abc\\1\\0\\0"}, 8) = ' + ENOSYS,
     "bind(-1, {sa_family=AF_NETLINK, nl_pid=1234, nl_groups=0x000005}, 12) = " + ENOSYS,
-    "socketpair(AF_UNIX, SOCK_STREAM, 0, ADDR) = " + ENOSYS,
+    "socketpair(AF_UNIX, SOCK_STREAM, 0, ADDR) = " + EAFNOSUPPORT,
     "shutdown(-1, SHUT_RDWR) = " + ENOSYS,
     "listen(-1, 5) = " + ENOSYS,
     "clone3({flags=%s, child_tid=ADDR, parent_tid=ADDR, exit_signal=0, stack=ADDR, stack_size=0x40300, "

@@ -98,7 +98,7 @@ SYSCALL_DEFINE(faccessat2)
 
 /* ---- chmod ---- */
 
-static long inode_chmod(struct task *t, struct inode *ino, u32 mode)
+long inode_chmod(struct task *t, struct inode *ino, u32 mode)
 {
 	if (ino->sb && ino->sb->readonly)
 		return -EROFS;

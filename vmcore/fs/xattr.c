@@ -14,11 +14,15 @@
  * with no other security module); otherwise the file's mode bits decide
  * (EACCES).
  *
+ * system.posix_acl_access and _default are the mode bits (posix_acl.c);
+ * other system.* names are EOPNOTSUPP.
+ *
  * Storage is the file system's (iops->*xattr): tmpfs keeps them per inode
  * charged to its inode space; hostfs passes user.* to the host file and
  * refuses the rest; a file system without them says EOPNOTSUPP. */
 #include <vmcore/fs_at.h>
 #include <vmcore/fs_attr.h>
+#include <vmcore/posix_acl.h>
 #include <vmcore/xattr.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,11 +122,18 @@ static long do_setxattr(struct task *t, int kind, const struct syscall_args *a)
 		free(val);
 		return r;
 	}
+	int acl = posix_acl_kind(name);
 	if ((r = inode_want_write(ino)) == 0 && (r = inode_refresh(ino)) == 0 &&
 	    (r = xattr_permission(t, ino, name, MAY_WRITE)) == 0 && (r = security_check(t, name)) == 0 &&
-	    (r = check_namespace(name)) == 0)
-		r = ino->iops && ino->iops->setxattr ? ino->iops->setxattr(ino, name, val, size, flags)
-						     : -EOPNOTSUPP;
+	    (r = check_namespace(name)) == 0) {
+		if (acl == ACL_OTHER_SYSTEM)
+			r = -EOPNOTSUPP;
+		else if (acl != ACL_NOT_SYSTEM)
+			r = posix_acl_set(t, ino, acl, val, size); /* the mode bits (posix_acl.c) */
+		else
+			r = ino->iops && ino->iops->setxattr ? ino->iops->setxattr(ino, name, val, size, flags)
+							     : -EOPNOTSUPP;
+	}
 	free(val);
 	dput(d);
 	return r;
@@ -140,9 +151,12 @@ static long do_getxattr(struct task *t, int kind, const struct syscall_args *a)
 	if ((r = target(t, kind, a->a[0], &d, &ino)) < 0)
 		return r;
 	void *buf = NULL;
+	int acl = posix_acl_kind(name);
 	if ((r = inode_refresh(ino)) == 0 && (r = xattr_permission(t, ino, name, MAY_READ)) == 0 &&
 	    (r = check_namespace(name)) == 0) {
-		if (!ino->iops || !ino->iops->getxattr)
+		if (acl != ACL_NOT_SYSTEM)
+			r = acl == ACL_OTHER_SYSTEM ? -EOPNOTSUPP : -ENODATA; /* the mode is the ACL */
+		else if (!ino->iops || !ino->iops->getxattr)
 			r = -EOPNOTSUPP;
 		else if (size && !(buf = malloc(size)))
 			r = -ENOMEM;
@@ -218,8 +232,16 @@ static long do_removexattr(struct task *t, int kind, const struct syscall_args *
 		return r;
 	if ((r = inode_want_write(ino)) == 0 && (r = inode_refresh(ino)) == 0 &&
 	    (r = xattr_permission(t, ino, name, MAY_WRITE)) == 0 && (r = security_check(t, name)) == 0 &&
-	    (r = check_namespace(name)) == 0)
-		r = ino->iops && ino->iops->removexattr ? ino->iops->removexattr(ino, name) : -EOPNOTSUPP;
+	    (r = check_namespace(name)) == 0) {
+		int acl = posix_acl_kind(name);
+		if (acl == ACL_OTHER_SYSTEM)
+			r = -EOPNOTSUPP;
+		else if (acl != ACL_NOT_SYSTEM) /* there is none beyond the mode */
+			r = inode_owner_or_capable(t, ino) ? -ENODATA : -EPERM;
+		else
+			r = ino->iops && ino->iops->removexattr ? ino->iops->removexattr(ino, name)
+								: -EOPNOTSUPP;
+	}
 	dput(d);
 	return r;
 }

@@ -18,6 +18,8 @@ static inline bool inode_owner_or_capable(struct task *t, struct inode *ino)
 {
 	return owner_or_capable(t, ino);
 }
+/* chmod(2) of ino by t, with its rules (fs/attr.c) */
+long inode_chmod(struct task *t, struct inode *ino, u32 mode);
 /* 0 or -EROFS for a change to an inode of a read-only mount */
 static inline int inode_want_write(struct inode *ino)
 {
