@@ -136,7 +136,10 @@ def guest(module, timeout, mem, logdir):
 
 
 def native(module, timeout, logdir):
-    argv = ["unshare", "-m", "--propagation", "private", "/bin/sh", "-c", SCRIPT % module]
+    # a private mount namespace (/ made private where it can be: in a
+    # chroot it is no mount point, and unshare's --propagation fails)
+    argv = ["unshare", "-m", "--propagation", "unchanged", "/bin/sh", "-c",
+            "mount --make-rprivate / 2>/dev/null; " + SCRIPT % module]
     out, killed, secs = run(argv, timeout)
     if logdir:
         with open(os.path.join(logdir, module + ".native.log"), "w") as f:

@@ -116,6 +116,14 @@ def run_native(prog, args=(), root=None, timeout=20, chroot=False):
                p.stderr.decode(errors="replace"), time.monotonic() - t0)
 
 
+# A private mount namespace for a native run that mounts things, as the
+# guest's init does: unshare -m, then / made private where it can be (in a
+# chroot, such as fresh-check's, / is no mount point and unshare's own
+# --propagation private fails; the host's / is private on these machines,
+# so nothing made inside reaches it).
+PRIVATE_MOUNTS = ["unshare", "-m", "--propagation", "unchanged", "/bin/sh", "-c",
+                  'mount --make-rprivate / 2>/dev/null; exec "$@"', "sh"]
+
 NOBODY = (65534, 65534)
 
 

@@ -123,7 +123,8 @@ def test_host_programs(tmp_path):
     nscript.write_text(HOST_SCRIPT % {"hostmount": "mount --bind %s /srv || exit 5" % hdir})
     for f in hdir.iterdir():
         f.unlink()
-    n = subprocess.run(["unshare", "-m", "--propagation", "private", "sh", str(nscript)],
+    from conftest import PRIVATE_MOUNTS
+    n = subprocess.run(PRIVATE_MOUNTS + ["sh", str(nscript)],
                        capture_output=True, text=True, timeout=30)
     gout = "\n".join(l for l in g.out.splitlines() if "vmcore:" not in l and "root type" not in l)
     assert gout.strip() == n.stdout.strip(), (g, n.stdout, n.stderr)

@@ -14,7 +14,7 @@ import subprocess
 
 import pytest
 
-from conftest import LINUX, run_linux
+from conftest import PRIVATE_MOUNTS, run_linux
 
 # (the guest's init, pid 1, also mounts devpts as an init does; natively a
 # new devpts instance would not be the host's /dev/ptmx's)
@@ -85,7 +85,7 @@ def run_step(name, where):
         r = run_linux(["quiet", "mem=512M", "ro", "root=/", "rootfstype=hostfs", "init=/bin/sh",
                        "--", "-c", script], timeout=120)
         return r.out, r.rc
-    p = subprocess.run(["unshare", "-m", "--propagation", "private", "/bin/sh", "-c", script],
+    p = subprocess.run(PRIVATE_MOUNTS + ["/bin/sh", "-c", script],
                        stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120)
     return p.stdout, p.returncode
 
