@@ -3,6 +3,9 @@
  * Only ever changes itself and its own child: run natively as root, a
  * call on another process would change the host's. */
 #include <errno.h>
+#include <pthread.h>
+#include <sys/syscall.h>
+#include <time.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
@@ -87,5 +90,31 @@ int main(void)
 	       sched_get_priority_max(42));
 	printf("min FIFO %d OTHER %d\n", sched_get_priority_min(SCHED_FIFO),
 	       sched_get_priority_min(SCHED_OTHER));
+
+	/* CPU affinity: our own, set and read back (only ever ourselves) */
+	cpu_set_t set, got;
+	CPU_ZERO(&set);
+	show("sched_getaffinity", sched_getaffinity(0, sizeof(set), &set));
+	printf("affinity has cpu 0: %d\n", CPU_ISSET(0, &set));
+	show("sched_getaffinity -1", sched_getaffinity(-1, sizeof(set), &set));
+	show("sched_getaffinity len 1", syscall(SYS_sched_getaffinity, 0, 1, &set));
+	CPU_ZERO(&set);
+	CPU_SET(0, &set);
+	show("sched_setaffinity {0}", sched_setaffinity(0, sizeof(set), &set));
+	sched_getaffinity(0, sizeof(got), &got);
+	printf("affinity now {0}: %d\n", CPU_EQUAL(&set, &got));
+	CPU_ZERO(&set);
+	show("sched_setaffinity {}", sched_setaffinity(0, sizeof(set), &set));
+	show("sched_setaffinity no such pid", sched_setaffinity(999999, sizeof(got), &got));
+
+	/* CPU-time clocks of a thread and of a process */
+	clockid_t cid;
+	struct timespec ts;
+	printf("pthread_getcpuclockid: %d\n", pthread_getcpuclockid(pthread_self(), &cid));
+	show("clock_gettime(thread clock)", clock_gettime(cid, &ts));
+	show("clock_getres(thread clock)", clock_getres(cid, &ts));
+	printf("clock_getcpuclockid: %d\n", clock_getcpuclockid(getpid(), &cid));
+	show("clock_gettime(process clock)", clock_gettime(cid, &ts));
+	show("clock_gettime(no such process)", clock_gettime((clockid_t)(((unsigned)~999999 << 3) | 2), &ts));
 	return 0;
 }

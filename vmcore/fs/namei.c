@@ -468,6 +468,13 @@ int vfs_open_how(struct fs_struct *fs, struct dentry *start, const char *path, u
 		}
 		if (r < 0)
 			return r;
+		size_t pl = strlen(path);
+		if (pl && path[pl - 1] == '/') {
+			/* "name/" is a directory's name, and O_CREAT makes none:
+			 * EISDIR whatever is there, as Linux's open_last_lookups */
+			dput(dir);
+			return -EISDIR;
+		}
 		struct inode *ino;
 		r = dir->inode->iops->lookup(dir->inode, last, &ino);
 		if (r == 0) {

@@ -690,3 +690,13 @@ static int proc_mount(struct super_block *sb, const char *source, const char *op
 }
 
 const struct fs_type proc_type = { "proc", proc_mount };
+
+/* The process a /proc/PID directory file names (pidfd_send_signal takes
+ * those as pidfds, as Linux does), or 0. */
+int proc_pid_of_dir(struct file *f)
+{
+	if (f->ops != &proc_dir_fops || !f->inode->priv)
+		return 0;
+	struct pinfo *pi = f->inode->priv;
+	return pi->kind == P_PID ? pi->pid : 0;
+}

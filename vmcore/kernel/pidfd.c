@@ -116,8 +116,18 @@ SYSCALL_DEFINE(pidfd_send_signal)
 	long err;
 	int sig = a->a[1];
 	struct file *f = pidfd_get(t, a->a[0], &err);
-	if (!f)
-		return err;
+	struct pidfd procdir; /* a /proc/PID directory stands for the process, as on Linux */
+	struct file pf;
+	if (!f) {
+		struct file *d = fd_get(t, a->a[0]);
+		struct task *q = d ? task_find(proc_pid_of_dir(d)) : NULL;
+		if (!q || !proc_pid_of_dir(d))
+			return err;
+		procdir.tgid = q->tgid;
+		procdir.start_time_ns = q->start_time_ns;
+		pf.priv = &procdir;
+		f = &pf;
+	}
 	u64 flags = a->a[3];
 	/* at most one of PIDFD_SIGNAL_THREAD (the leader thread alone),
 	 * _THREAD_GROUP (the process: the default) and _PROCESS_GROUP */

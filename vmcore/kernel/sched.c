@@ -6,7 +6,9 @@
  * Linux) and reported back; vmcore's scheduler is the host's, so a
  * niceness is also given to the task's host thread, but only upward from
  * 0: a guest may yield the host's CPU, never take it from the host's other
- * work.  Real-time policies are recorded, never passed to the host. */
+ * work.  Real-time policies are recorded, never passed to the host; so is
+ * a CPU affinity mask (of the guest's vCPUs), which sched_getaffinity
+ * reports back. */
 #include <vmcore/cred.h>
 #include <vmcore/host.h>
 #include <vmcore/syscall.h>
@@ -223,4 +225,45 @@ SYSCALL_DEFINE(sched_rr_get_interval)
 	 * others report none of their own */
 	struct timespec ts = { 0, p->policy == SCHED_RR ? 100000000L : 0 };
 	return copy_to_user(t->mm, a->a[1], &ts, sizeof(ts)) < 0 ? -EFAULT : 0;
+}
+
+/* ---- CPU affinity ---- */
+
+static u64 online_mask(void)
+{
+	return nr_vcpus >= 64 ? ~0UL : (1UL << nr_vcpus) - 1;
+}
+
+SYSCALL_DEFINE(sched_getaffinity)
+{
+	u64 len = a->a[1];
+	if (len * 8 < (u64)nr_vcpus || (len & 7))
+		return -EINVAL;
+	if ((long)a->a[0] < 0)
+		return -ESRCH;
+	struct task *p = sched_target(t, (long)a->a[0]);
+	if (!p)
+		return -ESRCH;
+	u64 mask = online_mask() & (p->cpus_allowed ? p->cpus_allowed : ~0UL);
+	if (copy_to_user(t->mm, a->a[2], &mask, 8) < 0)
+		return -EFAULT;
+	return 8;
+}
+
+SYSCALL_DEFINE(sched_setaffinity)
+{
+	u64 len = a->a[1], mask = 0;
+	if ((long)a->a[0] < 0)
+		return -ESRCH;
+	struct task *p = sched_target(t, (long)a->a[0]);
+	if (!p)
+		return -ESRCH;
+	if (copy_from_user(t->mm, &mask, a->a[2], MIN(len, (u64)8)) < 0)
+		return -EFAULT;
+	if (!may_change(t, p))
+		return -EPERM;
+	if (!(mask & online_mask()))
+		return -EINVAL; /* no CPU the guest has */
+	p->cpus_allowed = mask & online_mask();
+	return 0;
 }

@@ -345,6 +345,8 @@ int tty_open_vt(struct file *f);
 int tty_open_current(struct file *f);
 /* Wake every poll/select sleeper: some file's readiness changed. */
 void poll_wake(void);
+/* The pid of a /proc/PID directory's file, or 0 (fs/procfs.c). */
+int proc_pid_of_dir(struct file *f);
 extern pthread_cond_t poll_cond;
 void console_input_loop(void) __attribute__((noreturn));
 extern const struct file_ops console_fops;
