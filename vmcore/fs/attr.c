@@ -12,47 +12,14 @@
  *   but a directory drops S_ISUID, and S_ISGID when group-executable (or
  *   when the caller may not keep it), as Linux's notify_change.
  * - A read-only mount gives EROFS before any permission question. */
+#include <vmcore/fs_at.h>
 #include <vmcore/syscall.h>
 #include <vmcore/cred.h>
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 
-#define PATH_MAX_ 4096
 #define KEEP ((u32)-1)
-
-/* (dirfd, path, AT_ flags) to a dentry, as the stat family resolves it */
-static long attr_lookup(struct task *t, int dirfd, u64 upath, int atflags, struct dentry **d)
-{
-	char path[PATH_MAX_];
-	long r = strncpy_from_user(t->mm, path, upath, PATH_MAX_);
-	if (r < 0)
-		return r;
-	struct dentry *start = NULL;
-	if (!path[0]) {
-		if (!(atflags & AT_EMPTY_PATH))
-			return -ENOENT;
-		if (dirfd == AT_FDCWD) {
-			*d = dget(t->fs->cwd);
-			return 0;
-		}
-		struct file *f = fd_get(t, dirfd);
-		if (!f)
-			return -EBADF;
-		/* an anonymous file (a pipe): a detached dentry */
-		*d = f->dentry ? dget(f->dentry) : dentry_new(NULL, "", iget(f->inode));
-		return *d ? 0 : -ENOMEM;
-	}
-	if (path[0] != '/' && dirfd != AT_FDCWD) {
-		struct file *f = fd_get(t, dirfd);
-		if (!f)
-			return -EBADF;
-		if (!f->dentry || !S_ISDIR(f->inode->mode))
-			return -ENOTDIR;
-		start = f->dentry;
-	}
-	return path_walk(t->fs, start, path, (atflags & AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW, d, NULL);
-}
 
 static long do_faccessat(struct task *t, int dirfd, u64 upath, int mode, int flags)
 {
@@ -70,7 +37,7 @@ static long do_faccessat(struct task *t, int dirfd, u64 upath, int mode, int fla
 			t->cap_effective = t->uid == 0 ? t->cap_permitted : 0;
 	}
 	struct dentry *d;
-	long r = attr_lookup(t, dirfd, upath, flags, &d);
+	long r = lookup_at(t, dirfd, upath, flags, &d);
 	if (r == 0) {
 		r = inode_permission(t, d->inode, mode);
 		dput(d);
@@ -118,7 +85,7 @@ long inode_chmod(struct task *t, struct inode *ino, u32 mode)
 static long do_fchmodat(struct task *t, int dirfd, u64 upath, u32 mode, int flags)
 {
 	struct dentry *d;
-	long r = attr_lookup(t, dirfd, upath, flags, &d);
+	long r = lookup_at(t, dirfd, upath, flags, &d);
 	if (r < 0)
 		return r;
 	r = inode_chmod(t, d->inode, mode);
@@ -186,7 +153,7 @@ static long do_fchownat(struct task *t, int dirfd, u64 upath, u32 uid, u32 gid, 
 	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
 	struct dentry *d;
-	long r = attr_lookup(t, dirfd, upath, flags, &d);
+	long r = lookup_at(t, dirfd, upath, flags, &d);
 	if (r < 0)
 		return r;
 	r = inode_chown(t, d->inode, uid, gid);
