@@ -32,7 +32,8 @@ STEPS = {
     "touch_omit_atime": "touch -d '2001-01-01' f && touch -m -d '2002-02-02' f && "
                         "stat -c '%X %Y' f",
     "cp_a": "mkdir d && echo x > d/f && chmod 640 d/f && touch -d '2020-01-02' d/f && "
-            "chown 1:2 d/f && ln -s f d/l && cp -a d e && stat -c '%a %u %g %Y %N' e/f e/l",
+            "chown 1:2 d/f && ln -s f d/l && cp -a d e && stat -c '%a %u %g %Y %N' e/f && "
+            "stat -c '%a %u %g %N' e/l",
     "cp_preserve_fails_gracefully": "echo x > f && cp --preserve=all f g && cmp f g && echo same",
     "tar_xp": "mkdir d && echo x > d/f && chmod 750 d/f && chown 3:4 d/f && "
               "touch -d '2018-03-04' d/f && tar cf a.tar d && mkdir x && tar xpf a.tar -C x && "
