@@ -98,7 +98,8 @@ static void release_deferred(struct host_as *as, int n)
 {
 	for (int i = 0; i < n; i++)
 		frame_put(as->deferred[i]);
-	memmove(as->deferred, as->deferred + n, (as->ndeferred - n) * sizeof(u64));
+	if (as->ndeferred > n) /* (deferred is NULL before the first one) */
+		memmove(as->deferred, as->deferred + n, (as->ndeferred - n) * sizeof(u64));
 	as->ndeferred -= n;
 	as->nsealed = as->nsealed > n ? as->nsealed - n : 0;
 }
