@@ -1,6 +1,7 @@
 /* getdents: the original directory-reading call, before getdents64.  Its
  * record has a long inode number and offset, the name, and the type in
  * the record's last byte (after the name's NUL and padding). */
+#include <vmcore/fs_at.h>
 #include <vmcore/syscall.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,20 +34,5 @@ static int fill_old(struct dirent_sink *s, const char *name, size_t namelen, u64
 
 SYSCALL_DEFINE(getdents)
 {
-	struct file *f = fd_get(t, a->a[0]);
-	if (!f)
-		return -EBADF;
-	if (!S_ISDIR(f->inode->mode) || !f->ops || !f->ops->iterate)
-		return -ENOTDIR;
-	size_t len = MIN(a->a[2], (u64)1 << 20);
-	struct dirent_sink s = { malloc(len ? len : 1), len, 0, 0 };
-	if (!s.buf)
-		return -ENOMEM;
-	long r = f->ops->iterate(f, &s, fill_old);
-	if (r == 0)
-		r = s.error;
-	if (r == 0 && s.used && copy_to_user(t->mm, a->a[1], s.buf, s.used) < 0)
-		r = -EFAULT;
-	free(s.buf);
-	return r < 0 ? r : (long)s.used;
+	return getdents_with(t, a, fill_old);
 }

@@ -487,7 +487,7 @@ static int fill64(struct dirent_sink *s, const char *name, size_t namelen, u64 i
 	return 0;
 }
 
-SYSCALL_DEFINE(getdents64)
+long getdents_with(struct task *t, const struct syscall_args *a, filldir_t fill)
 {
 	struct file *f = fd_get(t, a->a[0]);
 	if (!f)
@@ -498,13 +498,18 @@ SYSCALL_DEFINE(getdents64)
 	struct dirent_sink s = { malloc(len ? len : 1), len, 0, 0 };
 	if (!s.buf)
 		return -ENOMEM;
-	long r = f->ops->iterate(f, &s, fill64);
+	long r = f->ops->iterate(f, &s, fill);
 	if (r == 0)
 		r = s.error;
 	if (r == 0 && s.used && copy_to_user(t->mm, a->a[1], s.buf, s.used) < 0)
 		r = -EFAULT;
 	free(s.buf);
 	return r < 0 ? r : (long)s.used;
+}
+
+SYSCALL_DEFINE(getdents64)
+{
+	return getdents_with(t, a, fill64);
 }
 
 SYSCALL_DEFINE(getcwd)

@@ -18,5 +18,8 @@ long dirfd_start(struct task *t, int dirfd, const char *path, struct dentry **st
 long lookup_at(struct task *t, int dirfd, u64 upath, int atflags, struct dentry **d);
 /* the parent directory (referenced) and the last component's name */
 long parent_at(struct task *t, int dirfd, u64 upath, struct dentry **dir, char *last);
+/* getdents64 and the old getdents: the directory read into guest memory
+ * through FILL, the record layout of either */
+long getdents_with(struct task *t, const struct syscall_args *a, filldir_t fill);
 
 #endif
