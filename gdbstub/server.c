@@ -85,7 +85,7 @@ static void thread_id(struct sbuf *b, int pid, int tid)
 static struct task *task_of(int tid)
 {
 	struct task *t = tid > 0 ? task_find(tid) : NULL;
-	if (t && t->gdb && t->state == TASK_RUNNING && !t->exiting)
+	if (t && t->gdb && !t->gdb->detach && t->state == TASK_RUNNING && !t->exiting)
 		return t;
 	return NULL;
 }

@@ -93,6 +93,14 @@ static void gtask_free(struct task *t)
 	free(g);
 }
 
+/* The debugger's: it has gdb state and is not on its way out of it (a
+ * detached task frees its state when it next runs; until then the stub
+ * must not list it, report for it or wait for it). */
+static bool debugged(const struct task *t)
+{
+	return t->gdb && !t->gdb->detach;
+}
+
 bool gdb_stop_wanted(struct task *t)
 {
 	return t->gdb && (t->gdb->stop_req || t->gdb->detach);
@@ -430,7 +438,16 @@ int kd_attach(int pid)
 		return -ENOMEM;
 	gdb_active = true;
 	for (struct task *t = all_tasks; t; t = t->next_task) {
-		if (t->tgid != pid || !live(t) || t->gdb)
+		if (t->tgid != pid || !live(t))
+			continue;
+		if (t->gdb && t->gdb->detach) {
+			/* detached but not yet gone from the debugger: it stays */
+			t->gdb->detach = false;
+			t->gdb->stop_req = true;
+			wake_task(t);
+			continue;
+		}
+		if (t->gdb)
 			continue;
 		if (!(t->gdb = gtask_new()))
 			continue;
@@ -483,7 +500,7 @@ void kd_stop_all(void)
 {
 	for (struct task *t = all_tasks; t; t = t->next_task) {
 		struct gdb_task *g = t->gdb;
-		if (!g || g->parked || !live(t))
+		if (!debugged(t) || g->parked || !live(t))
 			continue;
 		g->stop_req = true;
 		wake_task(t);
@@ -494,7 +511,7 @@ void kd_stop_all(void)
 	for (;;) {
 		bool all = true;
 		for (struct task *t = all_tasks; t; t = t->next_task)
-			if (t->gdb && live(t) && !t->gdb->parked)
+			if (debugged(t) && live(t) && !t->gdb->parked)
 				all = false;
 		if (all)
 			break;
@@ -506,7 +523,7 @@ void kd_stop_all(void)
 struct task *kd_next_event(void)
 {
 	for (struct task *t = all_tasks; t; t = t->next_task)
-		if (t->gdb && t->gdb->parked && t->gdb->has_event && t->gdb->ev.kind != KD_STOPPED)
+		if (debugged(t) && t->gdb->parked && t->gdb->has_event && t->gdb->ev.kind != KD_STOPPED)
 			return t;
 	return NULL;
 }
@@ -523,7 +540,7 @@ bool kd_take_exit(struct kd_event *ev)
 void kd_resume(struct task *t, bool step, int sig)
 {
 	struct gdb_task *g = t->gdb;
-	if (!g)
+	if (!debugged(t))
 		return;
 	g->stop_req = false;
 	g->has_event = false;
@@ -543,7 +560,7 @@ struct task *kd_task_next(struct task *prev)
 	struct task *best = NULL;
 	int after = prev ? prev->tid : 0;
 	for (struct task *t = all_tasks; t; t = t->next_task)
-		if (t->gdb && live(t) && t->tid > after && (!best || t->tid < best->tid))
+		if (debugged(t) && live(t) && t->tid > after && (!best || t->tid < best->tid))
 			best = t;
 	return best;
 }

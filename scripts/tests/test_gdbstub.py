@@ -346,3 +346,27 @@ def test_catch_fork(tmp_path, guests):
     assert re.search(r"\[Inferior 1 \(process 1\) exited normally\]", out), out
     assert g.wait(20) == 0
     assert "parent saw child exit 7" in g.output(), g.output()
+
+
+def test_detached_parent_not_listed(tmp_path, guests):
+    """D;PID then a thread query in the same write: the detached process is
+    gone from the stub's lists at once, not when its task next runs (gdb
+    saw '[New Thread 1.1]' after following a fork child, and took the
+    child's breakpoint for a stop of the parent)."""
+    g = Guest(tmp_path, "fork")
+    guests.append(g)
+    c = Rsp(g.port)
+    assert b"multiprocess+" in c.packet(b"qSupported:multiprocess+;fork-events+")
+    assert c.packet(b"?").startswith(b"T05")
+    stop = c.packet(b"vCont;c")
+    m = re.match(rb"T05fork:p2\.2;.*thread:p1\.1;", stop)
+    assert m, stop
+    c.send_raw(frame(b"D;1") + frame(b"qfThreadInfo") + frame(b"Hgp1.1") + frame(b"qC"))
+    assert c.ack() == b"+" and c.reply() == b"OK"
+    assert c.ack() == b"+"
+    assert c.reply() == b"mp2.2", "a detached process is still listed"
+    assert c.ack() == b"+" and c.reply().startswith(b"E"), "Hg took a detached thread"
+    assert c.ack() == b"+" and c.reply() == b"QCp2.2", "the current thread is the detached one's"
+    assert re.match(rb"W07;process:2", c.packet(b"vCont;c")), "the child's exit"
+    assert g.wait(20) == 0
+    assert "parent saw child exit 7" in g.output(), g.output()
