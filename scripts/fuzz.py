@@ -171,7 +171,8 @@ def main():
             spent += max(1, int(time.monotonic() - t0))
             boots += 1
             peak = max(peak, mem)
-            bad = [l for l in err.splitlines() if "Oops" in l or "panic" in l.lower()]
+            bad = [l for l in err.splitlines() if "Oops" in l or "panic" in l.lower()
+                   or "runtime error:" in l or "ERROR: AddressSanitizer" in l or "ERROR: LeakSanitizer" in l]
             if bad:
                 oopses += 1
                 log = os.path.join(REPO, "build", "fuzz-%s-seed%d.log" % (stage, seed))

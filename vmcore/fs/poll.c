@@ -4,6 +4,7 @@
  * always ready, as regular files are).  A sleeper waits on one global
  * condition that every change of readiness broadcasts (poll_wake): simple,
  * and with the BKL no wake-up can be lost between the check and the sleep. */
+#include <vmcore/ktime.h>
 #include <vmcore/signal.h>
 #include <vmcore/syscall.h>
 #include <poll.h>
@@ -22,13 +23,8 @@ static unsigned file_poll(struct file *f)
 static int deadline(s64 ms_or_ns, bool ns, struct timespec *abs)
 {
 	clock_gettime(CLOCK_MONOTONIC, abs);
-	s64 add = ns ? ms_or_ns : ms_or_ns * 1000000LL;
-	abs->tv_sec += add / 1000000000LL;
-	abs->tv_nsec += add % 1000000000LL;
-	if (abs->tv_nsec >= 1000000000L) {
-		abs->tv_sec++;
-		abs->tv_nsec -= 1000000000L;
-	}
+	s64 add = ns ? ms_or_ns : ms_or_ns * 1000000LL; /* poll's ms: an int */
+	*abs = ts_add_ktime(*abs, add);
 	return 0;
 }
 
@@ -36,7 +32,7 @@ static s64 ns_left(const struct timespec *abs)
 {
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	s64 l = (abs->tv_sec - now.tv_sec) * 1000000000LL + (abs->tv_nsec - now.tv_nsec);
+	s64 l = ts_sub_ktime(abs, &now);
 	return l > 0 ? l : 0;
 }
 
@@ -135,7 +131,7 @@ SYSCALL_DEFINE(ppoll)
 		if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
 			return -EINVAL;
 		once = !ts.tv_sec && !ts.tv_nsec;
-		deadline(ts.tv_sec * 1000000000LL + ts.tv_nsec, true, &abs);
+		deadline(ts_to_ktime(&ts), true, &abs);
 	}
 	u64 saved;
 	long r = set_tmp_mask(t, a->a[3], a->a[4], &saved);
@@ -232,7 +228,7 @@ SYSCALL_DEFINE(select)
 			return -EFAULT;
 		if (tv.tv_sec < 0 || tv.tv_usec < 0)
 			return -EINVAL;
-		s64 ns = tv.tv_sec * 1000000000LL + (s64)tv.tv_usec * 1000;
+		s64 ns = tv_to_ktime(&tv);
 		once = ns == 0;
 		deadline(ns, true, &abs);
 	}
@@ -255,7 +251,7 @@ SYSCALL_DEFINE(pselect6)
 		if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
 			return -EINVAL;
 		once = !ts.tv_sec && !ts.tv_nsec;
-		deadline(ts.tv_sec * 1000000000LL + ts.tv_nsec, true, &abs);
+		deadline(ts_to_ktime(&ts), true, &abs);
 	}
 	u64 saved, sig[2] = { 0, 0 };
 	if (a->a[5] && copy_from_user(t->mm, sig, a->a[5], sizeof(sig)) < 0)

@@ -5,6 +5,7 @@
  * processes while a private one survives copy-on-write, as in Linux.
  * Waiters sit on one list and sleep on their task's sleep_cond; a wake
  * marks them and signals that condition.  Robust lists are walked at exit. */
+#include <vmcore/ktime.h>
 #include <vmcore/signal.h>
 #include <vmcore/syscall.h>
 #include <linux/futex.h>
@@ -91,18 +92,10 @@ static int abs_timeout(struct task *t, u64 uts, bool absolute, bool realtime, st
 	if (absolute) {
 		struct timespec base;
 		clock_gettime(realtime ? CLOCK_REALTIME : CLOCK_MONOTONIC, &base);
-		s64 ns = (ts.tv_sec - base.tv_sec) * 1000000000LL + (ts.tv_nsec - base.tv_nsec);
-		if (ns < 0)
-			ns = 0;
-		ts.tv_sec = ns / 1000000000LL;
-		ts.tv_nsec = ns % 1000000000LL;
+		*abs = ts_add_ktime(now, ts_sub_ktime(&ts, &base));
+		return 0;
 	}
-	abs->tv_sec = now.tv_sec + ts.tv_sec;
-	abs->tv_nsec = now.tv_nsec + ts.tv_nsec;
-	if (abs->tv_nsec >= 1000000000) {
-		abs->tv_sec++;
-		abs->tv_nsec -= 1000000000;
-	}
+	*abs = ts_add_ktime(now, ts_to_ktime(&ts));
 	return 0;
 }
 

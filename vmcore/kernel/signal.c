@@ -12,6 +12,7 @@
  * host signal to its stub thread, which its tracer swallows.  A system call
  * interrupted by a signal returns one of the -ERESTART* codes, turned here
  * into -EINTR or into a restart of the call, as Linux does. */
+#include <vmcore/ktime.h>
 #include <vmcore/cred.h>
 #include <vmcore/signal.h>
 #include <vmcore/gdb.h>
@@ -567,11 +568,12 @@ static int sender_info(struct task *t, int sig, siginfo_t *si)
 struct task *process_target(struct task *p, int sig)
 {
 	struct task *l = p->group_leader;
-	if (!l->thread_exited && !(l->sigmask & sigmask_of(sig)))
+	u64 bit = sig > 0 ? sigmask_of(sig) : 0; /* 0: kill(pid, 0), a probe */
+	if (!l->thread_exited && !(l->sigmask & bit))
 		return l;
 	for (struct task *q = all_tasks; q; q = q->next_task)
 		if (q->tgid == l->tgid && q->state == TASK_RUNNING && !q->exiting && !q->thread_exited &&
-		    !(q->sigmask & sigmask_of(sig)))
+		    !(q->sigmask & bit))
 			return q;
 	for (struct task *q = all_tasks; q; q = q->next_task)
 		if (q->tgid == l->tgid && q->state == TASK_RUNNING && !q->exiting && !q->thread_exited)
@@ -744,12 +746,7 @@ SYSCALL_DEFINE(rt_sigtimedwait)
 		if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
 			return -EINVAL;
 		clock_gettime(CLOCK_MONOTONIC, &abs);
-		abs.tv_sec += ts.tv_sec;
-		abs.tv_nsec += ts.tv_nsec;
-		if (abs.tv_nsec >= 1000000000) {
-			abs.tv_sec++;
-			abs.tv_nsec -= 1000000000;
-		}
+		abs = ts_add_ktime(abs, ts_to_ktime(&ts));
 		absp = &abs;
 	}
 	for (;;) {

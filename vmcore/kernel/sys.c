@@ -1,5 +1,6 @@
 /* Identity, time, limits, and the other small system calls of a
  * single-threaded static program. */
+#include <vmcore/ktime.h>
 #include <vmcore/cred.h>
 #include <vmcore/syscall.h>
 #include <vmcore/signal.h>
@@ -257,10 +258,7 @@ static long sleep_until(struct task *t, const struct timespec *abs, u64 urem, bo
 		if (urem) {
 			struct timespec now;
 			clock_gettime(CLOCK_MONOTONIC, &now);
-			s64 left = (abs->tv_sec - now.tv_sec) * 1000000000LL + (abs->tv_nsec - now.tv_nsec);
-			if (left < 0)
-				left = 0;
-			struct timespec rem = { left / 1000000000LL, left % 1000000000LL };
+			struct timespec rem = ktime_to_ts(ts_sub_ktime(abs, &now));
 			if (copy_to_user(t->mm, urem, &rem, sizeof(rem)) < 0)
 				return -EFAULT;
 		}
@@ -277,20 +275,14 @@ static long do_sleep(struct task *t, clockid_t clock, int flags, const struct ti
 	clock_gettime(clock, &now);
 	if (flags & TIMER_ABSTIME) {
 		/* convert the deadline on its clock to the monotonic one */
-		s64 ns = (req->tv_sec - now.tv_sec) * 1000000000LL + (req->tv_nsec - now.tv_nsec);
+		s64 ns = ts_sub_ktime(req, &now);
 		if (ns <= 0)
 			return 0;
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		abs.tv_sec = now.tv_sec + ns / 1000000000LL;
-		abs.tv_nsec = now.tv_nsec + ns % 1000000000LL;
+		abs = ts_add_ktime(now, ns);
 	} else {
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		abs.tv_sec = now.tv_sec + req->tv_sec;
-		abs.tv_nsec = now.tv_nsec + req->tv_nsec;
-	}
-	if (abs.tv_nsec >= 1000000000) {
-		abs.tv_sec++;
-		abs.tv_nsec -= 1000000000;
+		abs = ts_add_ktime(now, ts_to_ktime(req));
 	}
 	return sleep_until(t, &abs, urem, !(flags & TIMER_ABSTIME));
 }

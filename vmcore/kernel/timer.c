@@ -6,6 +6,7 @@
  * CLOCK_REALTIME is converted when it is armed.  The CPU-time clocks
  * (ITIMER_VIRTUAL/PROF, CLOCK_*_CPUTIME_ID) are sampled from the host
  * thread's run time every few milliseconds while such a timer is armed. */
+#include <vmcore/ktime.h>
 #include <vmcore/signal.h>
 #include <vmcore/syscall.h>
 #include <stdio.h>
@@ -94,9 +95,11 @@ static void *timer_thread(void *arg)
 			if (k->expires <= tnow) {
 				fire(k);
 				if (k->interval) {
-					u64 missed = (tnow - k->expires) / k->interval;
+					u64 missed = (tnow - k->expires) / k->interval, step;
 					k->overrun += missed;
-					k->expires += (missed + 1) * k->interval;
+					if (__builtin_mul_overflow(missed + 1, k->interval, &step) ||
+					    __builtin_add_overflow(k->expires, step, &k->expires) || k->expires > KTIME_MAX)
+						k->expires = KTIME_MAX; /* an interval of centuries */
 				} else {
 					k->expires = 0;
 				}
@@ -184,7 +187,7 @@ void exit_timers(struct task *t, bool exec)
 
 static u64 ts_ns(const struct timespec *ts)
 {
-	return ts->tv_sec * 1000000000ULL + ts->tv_nsec;
+	return ts_to_ktime(ts); /* validated: >= 0 */
 }
 
 static struct timespec ns_ts(u64 ns)
@@ -219,7 +222,7 @@ static long do_setitimer(struct task *t, int which, const struct itimerval *nv, 
 	if (nv->it_value.tv_usec < 0 || nv->it_value.tv_usec >= 1000000 || nv->it_interval.tv_usec < 0 ||
 	    nv->it_interval.tv_usec >= 1000000 || nv->it_value.tv_sec < 0 || nv->it_interval.tv_sec < 0)
 		return -EINVAL;
-	u64 val = nv->it_value.tv_sec * 1000000000ULL + nv->it_value.tv_usec * 1000ULL;
+	u64 val = tv_to_ktime(&nv->it_value);
 	if (!k && !val)
 		return 0;
 	if (!k && !(k = new_timer(t, -1 - which)))
@@ -227,7 +230,7 @@ static long do_setitimer(struct task *t, int which, const struct itimerval *nv, 
 	k->sig = sigs[which];
 	k->notify = SIGEV_SIGNAL;
 	k->cpu = which != 0;
-	k->interval = nv->it_interval.tv_sec * 1000000000ULL + nv->it_interval.tv_usec * 1000ULL;
+	k->interval = tv_to_ktime(&nv->it_interval);
 	k->expires = val ? timer_now(k) + val : 0;
 	timers_changed();
 	return 0;
