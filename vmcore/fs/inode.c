@@ -19,7 +19,7 @@ struct inode *inode_new(struct super_block *sb, u32 mode)
 	ino->mode = mode;
 	ino->ino = next_ino++;
 	ino->nlink = 1;
-	clock_gettime(CLOCK_REALTIME, &ino->mtime);
+	guest_realtime(&ino->mtime);
 	ino->atime = ino->ctime = ino->mtime;
 	return ino;
 }

@@ -61,13 +61,13 @@ static const struct file_ops ramfs_file_fops, ramfs_dir_fops;
  * count, rename) ctime, a read atime "relatime"-style. */
 static void touch(struct inode *ino)
 {
-	clock_gettime(CLOCK_REALTIME, &ino->mtime);
+	guest_realtime(&ino->mtime);
 	ino->ctime = ino->mtime;
 }
 
 static void changed(struct inode *ino)
 {
-	clock_gettime(CLOCK_REALTIME, &ino->ctime);
+	guest_realtime(&ino->ctime);
 }
 
 static bool ts_le(struct timespec a, struct timespec b)
@@ -83,7 +83,7 @@ static void accessed(struct file *f)
 	struct timespec now;
 	if ((f->flags & O_NOATIME) || (ino->sb && ino->sb->readonly))
 		return;
-	clock_gettime(CLOCK_REALTIME, &now);
+	guest_realtime(&now);
 	if (ts_le(ino->atime, ino->mtime) || ts_le(ino->atime, ino->ctime) ||
 	    now.tv_sec - ino->atime.tv_sec >= 24 * 3600)
 		ino->atime = now;

@@ -42,7 +42,7 @@ static long vfs_utimes(struct task *t, struct inode *ino, const struct timespec 
 	} else if (!inode_owner_or_capable(t, ino)) {
 		return -EPERM;
 	}
-	clock_gettime(CLOCK_REALTIME, &now);
+	guest_realtime(&now);
 	at = mt = now;
 	if (times) {
 		if (times[0].tv_nsec == UTIME_OMIT)
@@ -62,7 +62,7 @@ static long vfs_utimes(struct task *t, struct inode *ino, const struct timespec 
 		ino->atime = *pa;
 	if (pm)
 		ino->mtime = *pm;
-	clock_gettime(CLOCK_REALTIME, &ino->ctime);
+	guest_realtime(&ino->ctime);
 	return 0;
 }
 

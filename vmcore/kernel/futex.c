@@ -91,7 +91,7 @@ static int abs_timeout(struct task *t, u64 uts, bool absolute, bool realtime, st
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	if (absolute) {
 		struct timespec base;
-		clock_gettime(realtime ? CLOCK_REALTIME : CLOCK_MONOTONIC, &base);
+		guest_clock_now(realtime ? CLOCK_REALTIME : CLOCK_MONOTONIC, &base);
 		*abs = ts_add_ktime(now, ts_sub_ktime(&ts, &base));
 		return 0;
 	}

@@ -183,11 +183,7 @@ static int guest_clock(clockid_t c, struct timespec *ts)
 		ts->tv_nsec = ns % 1000000000;
 		return 0;
 	}
-	if (c == CLOCK_REALTIME_ALARM)
-		c = CLOCK_REALTIME;
-	if (c == CLOCK_BOOTTIME_ALARM)
-		c = CLOCK_BOOTTIME;
-	return clock_gettime(c, ts) < 0 ? -errno : 0;
+	return guest_clock_now(c, ts);
 }
 
 SYSCALL_DEFINE(clock_gettime)
@@ -212,8 +208,9 @@ SYSCALL_DEFINE(clock_getres)
 
 SYSCALL_DEFINE(gettimeofday)
 {
-	struct timeval tv;
-	gettimeofday(&tv, NULL);
+	struct timespec now;
+	guest_realtime(&now);
+	struct timeval tv = { now.tv_sec, now.tv_nsec / 1000 };
 	if (a->a[0] && copy_to_user(t->mm, a->a[0], &tv, sizeof(tv)) < 0)
 		return -EFAULT;
 	if (a->a[1]) {
@@ -226,7 +223,9 @@ SYSCALL_DEFINE(gettimeofday)
 
 SYSCALL_DEFINE(time)
 {
-	s64 now = time(NULL);
+	struct timespec ts;
+	guest_realtime(&ts);
+	s64 now = ts.tv_sec;
 	if (a->a[0] && copy_to_user(t->mm, a->a[0], &now, 8) < 0)
 		return -EFAULT;
 	return now;
@@ -272,7 +271,7 @@ static long sleep_until(struct task *t, const struct timespec *abs, u64 urem, bo
 static long do_sleep(struct task *t, clockid_t clock, int flags, const struct timespec *req, u64 urem)
 {
 	struct timespec now, abs;
-	clock_gettime(clock, &now);
+	guest_clock_now(clock, &now);
 	if (flags & TIMER_ABSTIME) {
 		/* convert the deadline on its clock to the monotonic one */
 		s64 ns = ts_sub_ktime(req, &now);

@@ -335,8 +335,7 @@ SYSCALL_DEFINE(timer_settime)
 		k->expires = 0;
 	} else if (a->a[1] & TIMER_ABSTIME) {
 		struct timespec now;
-		clock_gettime(k->cpu ? CLOCK_MONOTONIC : k->clock == CLOCK_REALTIME_ALARM ? CLOCK_REALTIME :
-			      k->clock == CLOCK_BOOTTIME_ALARM ? CLOCK_BOOTTIME : k->clock, &now);
+		guest_clock_now(k->cpu ? CLOCK_MONOTONIC : k->clock, &now);
 		u64 n = ts_ns(&now);
 		u64 base = timer_now(k);
 		k->expires = val > n ? base + (val - n) : base;

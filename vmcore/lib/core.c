@@ -44,13 +44,6 @@ u64 ktime_ns(void)
 	return now - mono_base;
 }
 
-u64 krealtime_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
 void *kzalloc(size_t n)
 {
 	return calloc(1, n);

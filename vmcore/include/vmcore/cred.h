@@ -34,6 +34,7 @@ struct inode;
 #define CAP_SYS_BOOT 22
 #define CAP_SYS_NICE 23
 #define CAP_SYS_RESOURCE 24
+#define CAP_SYS_TIME 25
 #define CAP_MKNOD 27
 #define CAP_MAC_OVERRIDE 32
 /* the last capability of the host's kernel (Linux 5.9+: CAP_CHECKPOINT_RESTORE) */

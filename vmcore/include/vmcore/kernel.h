@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdbool.h>
 #include <errno.h>
+#include <time.h>
 
 typedef uint8_t u8;
 typedef uint16_t u16;
@@ -75,7 +76,9 @@ pthread_mutex_t *bkl_mutex(void);
 
 /* Monotonic nanoseconds since boot and the realtime clock. */
 u64 ktime_ns(void);
-u64 krealtime_ns(void);
+u64 krealtime_ns(void);           /* the guest's wall clock (kernel/time.c) */
+void guest_realtime(struct timespec *ts);
+int guest_clock_now(clockid_t c, struct timespec *ts);
 
 void *kzalloc(size_t n);
 char *kstrdup(const char *s);
