@@ -10,7 +10,8 @@ from conftest import TESTCASES, assert_same, run_guest, run_linux, run_native
 
 @pytest.mark.parametrize("v", ["", "-pie"])
 @pytest.mark.parametrize("prog", ["signals", "threads", "timers", "threads8", "sigactions",
-                                  "orphans", "time_huge"])
+                                  "orphans", "time_huge",
+                                  "vfork_gone"])
 def test_against_native(prog, v):
     g = run_guest(prog + v)
     n = run_native(prog + v)

@@ -27,8 +27,9 @@ void wake_child_waiters(void)
 
 void vfork_release(struct task *t)
 {
-	if (t->vfork_pending) {
-		t->vfork_pending = false;
+	if (t->vfork_done) {
+		*t->vfork_done = true;
+		t->vfork_done = NULL;
 		pthread_cond_broadcast(&vfork_cond);
 	}
 }

@@ -253,7 +253,8 @@ long do_fork(struct task *p, u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls)
 	if (flags & CLONE_CHILD_CLEARTID)
 		t->clear_child_tid = ctid;
 	t->exit_signal = thread ? -1 : (int)(flags & 0xff);
-	t->vfork_pending = flags & CLONE_VFORK;
+	bool vfork_done = false;
+	t->vfork_done = (flags & CLONE_VFORK) ? &vfork_done : NULL;
 	t->next_task = all_tasks;
 	all_tasks = t;
 	int tid = t->tid;
@@ -263,13 +264,15 @@ long do_fork(struct task *p, u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls)
 		task_release_unstarted(t);
 		t->state = TASK_ZOMBIE;
 		t->exit_code = SIGKILL;
-		t->vfork_pending = false;
+		t->vfork_done = NULL;
 		return -EAGAIN;
 	}
 	if (unlikely(gdb_active))
 		gdb_fork(p, t, thread, flags & CLONE_VFORK);
 	if (flags & CLONE_VFORK) {
-		while (t->vfork_pending)
+		/* t may be reaped (or a thread, freed) before this wakes: only
+		 * the flag in this frame is ours to read */
+		while (!vfork_done)
 			bkl_wait(&vfork_cond);
 		if (unlikely(gdb_active))
 			gdb_vfork_done(p);

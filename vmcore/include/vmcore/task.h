@@ -100,7 +100,8 @@ struct task {
 	bool stopped;           /* job-control stop */
 	int stop_sig;
 	bool stop_reported, cont_reported;
-	bool vfork_pending;     /* a vfork parent waits until we exec or exit */
+	bool *vfork_done;       /* a vfork parent waits until we exec or exit: its flag
+				 * (in its own frame: this task may be freed first) */
 	void *fpstate;          /* xstate handed to a new task's thread */
 	int fpstate_len;
 	u64 start_time_ns;
