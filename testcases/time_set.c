@@ -6,6 +6,7 @@
  *                     guest's clock a day ahead and checks that every way
  *                     of reading it, and new files' times, follow */
 #include <errno.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -106,6 +107,16 @@ static int step(void)
 	tx.time.tv_usec = 0;
 	CHECK(adjtimex(&tx) >= 0);
 	clock_gettime(CLOCK_REALTIME, &now);
+	/* offsets that do not fit: refused, nothing moves */
+	memset(&tx, 0, sizeof(tx));
+	tx.modes = ADJ_SETOFFSET;
+	tx.time.tv_sec = INT64_MAX / 2;
+	CHECK(adjtimex(&tx) == -1 && errno == EINVAL);
+	tx.time.tv_sec = 0;
+	tx.time.tv_usec = 1000000;
+	CHECK(adjtimex(&tx) == -1 && errno == EINVAL);
+	tx.time.tv_usec = INT64_MAX / 10;
+	CHECK(adjtimex(&tx) == -1 && errno == EINVAL);
 	CHECK(near(now.tv_sec, before.tv_sec));
 	/* settimeofday ahead, then back */
 	gettimeofday(&tv, NULL);

@@ -152,12 +152,15 @@ static long do_adjtimex(struct task *t, struct timex *tx)
 	if (!single && (modes & ADJ_TICK) && (tx->tick < 9000 || tx->tick > 11000))
 		return -EINVAL;
 	if (!single && (modes & ADJ_SETOFFSET)) {
-		s64 nsec = (modes & ADJ_NANO) ? tx->time.tv_usec : (s64)tx->time.tv_usec * 1000;
-		if (nsec < 0 || nsec >= NSEC_PER_SEC)
+		s64 frac = tx->time.tv_usec;
+		if (frac < 0 || frac >= ((modes & ADJ_NANO) ? NSEC_PER_SEC : 1000000))
 			return -EINVAL;
-		struct timespec now, delta = { tx->time.tv_sec, nsec };
+		struct timespec now, delta = { tx->time.tv_sec, (modes & ADJ_NANO) ? frac : frac * 1000 };
 		guest_realtime(&now);
-		struct timespec to = ktime_to_ts(ts_to_ktime(&now) + ts_to_ktime(&delta));
+		s64 to_ns;
+		if (__builtin_add_overflow(ts_to_ktime(&now), ts_to_ktime(&delta), &to_ns) || to_ns < 0)
+			return -EINVAL;
+		struct timespec to = ktime_to_ts(to_ns);
 		if (!settod_valid(&to))
 			return -EINVAL;
 		set_realtime(&to);
