@@ -260,7 +260,9 @@ static int unix_bind(struct socket *s, const void *addr, int len)
 		return r;
 	if (a.len == sizeof(sa_family_t))
 		return u->addr ? -EINVAL : autobind(u);
-	if (u->addr)
+	/* a path's node is made first (EADDRINUSE where one is), and goes
+	 * again if the socket has a name already (EINVAL), as Linux's */
+	if (u->addr && abstract)
 		return -EINVAL;
 	if (abstract) {
 		if (find_abstract(&a))
@@ -285,6 +287,11 @@ static int unix_bind(struct socket *s, const void *addr, int len)
 	}
 	if ((r = may_create(current, dir->inode)) == 0)
 		r = dir->inode->iops->create(dir->inode, last, S_IFSOCK | (0777 & ~current->fs->umask), 0, &ino);
+	if (r == 0 && u->addr) {
+		iput(ino);
+		dir->inode->iops->unlink(dir->inode, last, false);
+		r = -EINVAL;
+	}
 	dput(dir);
 	if (r == -EEXIST)
 		r = -EADDRINUSE;
