@@ -1001,8 +1001,10 @@ static long stream_recv(struct socket *s, struct kmsg *m, int flags)
 				return copied ? (long)copied : -EFAULT;
 			if (!copied)
 				name_out(m, b);
+			/* one read gives the first message's credentials and files:
+			 * a message with files is never read after others */
 			bool had_fds = b->nfp;
-			if (had_fds || s->passcred)
+			if (!copied && (had_fds || s->passcred))
 				scm_recv(s, m, b, flags, !peek);
 			copied += n;
 			if (peek) {
