@@ -177,6 +177,8 @@ long file_link_name(struct task *t, struct file *f, char *buf, size_t len)
 		n = snprintf(buf, len, "/%s (deleted)", f->dentry ? f->dentry->name : "memfd:");
 	else if (S_ISFIFO(f->inode->mode))
 		n = snprintf(buf, len, "pipe:[%llu]", (unsigned long long)f->inode->ino);
+	else if (S_ISSOCK(f->inode->mode))
+		n = snprintf(buf, len, "socket:[%llu]", (unsigned long long)f->inode->ino);
 	else if (S_ISCHR(f->inode->mode) && major(f->inode->rdev) == 136)
 		n = snprintf(buf, len, "/dev/pts/%u", minor(f->inode->rdev)); /* TIOCGPTPEER's */
 	else if (S_ISCHR(f->inode->mode) && chrdev_find(f->inode->rdev) &&

@@ -1,6 +1,7 @@
 /* File system calls: open, read, write, seek, stat, directories, links. */
 #include <vmcore/cred.h>
 #include <vmcore/syscall.h>
+#include <vmcore/net.h>
 #include <vmcore/fs_at.h>
 #include <dirent.h>
 #include <fcntl.h>
@@ -86,6 +87,8 @@ static long do_rw(struct task *t, struct file *f, u64 ubuf, size_t len, u64 *pos
 {
 	size_t done = 0;
 	bool direct = S_ISREG(f->inode->mode);
+	if (sock_from_file(f)) /* a socket's write is one message (net/socket.c) */
+		return sock_rwv(t, f, &(struct iovec){ (void *)ubuf, len }, 1, write);
 	if (write && direct)
 		file_remove_privs(t, f->inode); /* S_ISUID goes on a write (permission.c) */
 	if ((s64)len < 0)
@@ -199,6 +202,8 @@ static long rwv(struct task *t, struct file *f, u64 uiov, u64 n, u64 *pos, bool 
 			return -EINVAL;
 		total += iov[i].iov_len;
 	}
+	if (sock_from_file(f))
+		return sock_rwv(t, f, iov, n, write);
 	long done = 0;
 	for (u64 i = 0; i < n; i++) {
 		if (!iov[i].iov_len)
