@@ -222,7 +222,7 @@ static long pipe_read(struct file *f, void *dst, size_t n, u64 *pos)
 	}
 	pages_trim(p);
 	pthread_cond_broadcast(&p->cond);
-	poll_wake();
+	poll_notify(p->inode, POLLOUT);
 	return done;
 }
 
@@ -259,7 +259,7 @@ static long pipe_write(struct file *f, const void *src, size_t n, u64 *pos)
 		p->len += chunk;
 		done += chunk;
 		pthread_cond_broadcast(&p->cond);
-		poll_wake();
+		poll_notify(p->inode, POLLIN);
 	}
 	return done;
 }
@@ -342,7 +342,7 @@ void pipe_consume(struct pipe *p, size_t n)
 	p->len -= n;
 	pages_trim(p);
 	pthread_cond_broadcast(&p->cond);
-	poll_wake();
+	poll_notify(p->inode, POLLOUT);
 }
 
 /* Store up to n bytes where there is room: how many, or -ENOMEM. */
@@ -361,7 +361,7 @@ long pipe_store(struct pipe *p, const void *src, size_t n)
 	}
 	if (done) {
 		pthread_cond_broadcast(&p->cond);
-		poll_wake();
+		poll_notify(p->inode, POLLIN);
 	}
 	return done || !n ? (long)done : -ENOMEM;
 }
@@ -388,7 +388,7 @@ static void pipe_release(struct file *f)
 	if (acc != O_RDONLY)
 		p->writers--;
 	pthread_cond_broadcast(&p->cond);
-	poll_wake();
+	poll_notify(p->inode, POLLIN | POLLOUT);
 	if (!p->readers && !p->writers)
 		pipe_free(p);
 }
@@ -487,7 +487,7 @@ long pipe_set_size(struct file *f, u64 size)
 	p->npages = n;
 	p->head = 0;
 	pthread_cond_broadcast(&p->cond);
-	poll_wake();
+	poll_notify(p->inode, POLLOUT);
 	return pipe_cap(p);
 }
 
@@ -582,12 +582,12 @@ int fifo_open(struct inode *ino, struct file *f)
 	if (r < 0) {
 		f->priv = NULL;
 		pthread_cond_broadcast(&p->cond);
-		poll_wake();
+		poll_notify(p->inode, POLLIN | POLLOUT);
 		if (!p->readers && !p->writers)
 			pipe_free(p);
 		return r;
 	}
-	poll_wake();
+	poll_notify(p->inode, POLLIN | POLLOUT);
 	return 0;
 }
 
