@@ -44,7 +44,7 @@ struct eventpoll;
 
 struct epitem {
 	struct eventpoll *ep;
-	struct epitem *prev, *next; /* in ep's list: reported items go to the tail */
+	struct epitem *prev, *next; /* in ep's list, in the order of ADD */
 	struct epitem *fnext;       /* in file->ep_items */
 	struct file *file;
 	int fd;
@@ -52,11 +52,13 @@ struct epitem {
 	u64 data;
 	u32 last;                   /* ready bits at the last look (edge detection) */
 	u64 gen;                    /* the file's generations at the last report */
+	u64 rseq;                   /* its place in the ready order; 0: not ready */
 };
 
 struct eventpoll {
 	struct epitem *head, *tail;
 	int nitems;
+	u64 seq;           /* the last place given in the ready order */
 	struct file *self; /* the epoll file (no reference: it owns ep) */
 };
 
@@ -268,6 +270,8 @@ static int depth_above(struct file *f, int depth)
 	return best;
 }
 
+static void ep_mark(struct eventpoll *ep, struct epitem *epi, bool observe);
+
 static long ep_ctl(struct task *t, int epfd, int op, int fd, u64 uevent)
 {
 	struct epoll_event ev;
@@ -315,6 +319,7 @@ static long ep_ctl(struct task *t, int epfd, int op, int fd, u64 uevent)
 		tf->ep_items = epi;
 		ep_append(ep, epi);
 		ep->nitems++;
+		ep_mark(ep, epi, false);
 		poll_wake();
 		return 0;
 	case EPOLL_CTL_DEL:
@@ -332,6 +337,8 @@ static long ep_ctl(struct task *t, int epfd, int op, int fd, u64 uevent)
 		epi->data = ev.data.u64;
 		epi->last = 0;
 		epi->gen = item_gen(epi, 0);
+		epi->rseq = 0;
+		ep_mark(ep, epi, false);
 		poll_wake();
 		return 0;
 	default:
@@ -344,29 +351,54 @@ SYSCALL_DEFINE(epoll_ctl)
 	return ep_ctl(t, (int)a->a[0], (int)a->a[1], (int)a->a[2], a->a[3]);
 }
 
-/* One report pass: up to max events into out, reported items moved to
- * the tail so that a small maxevents still serves every ready item. */
+static int by_rseq(const void *x, const void *y)
+{
+	u64 a = (*(struct epitem *const *)x)->rseq, b = (*(struct epitem *const *)y)->rseq;
+	return a < b ? -1 : a > b;
+}
+
+/* Note whether epi is ready now: an item that became ready takes the
+ * next place in the ready order (Linux's ready list is in the order of
+ * the wake-ups), one that is not loses its place. */
+static void ep_mark(struct eventpoll *ep, struct epitem *epi, bool observe)
+{
+	if (!item_check(epi, false)) {
+		epi->rseq = 0;
+		/* a report pass saw it not ready: a rise from here is an edge */
+		if (observe && (epi->events & EPOLLET))
+			epi->last = target_poll(epi->file) & epi->events & ~EP_PRIVATE_BITS;
+	} else if (!epi->rseq)
+		epi->rseq = ++ep->seq;
+}
+
+/* One report pass: up to max events into out, in ready order; a
+ * level-triggered item reported goes to the end of the order, so that a
+ * small maxevents still serves every ready item in turn. */
 static int ep_scan(struct eventpoll *ep, struct epoll_event *out, int max)
 {
-	int n = 0;
-	struct epitem *reported = NULL, **rtail = &reported;
-	for (struct epitem *e = ep->head, *next; e && n < max; e = next) {
-		next = e->next;
+	int nr = 0, n = 0;
+	struct epitem **rdy = malloc((ep->nitems ? ep->nitems : 1) * sizeof(*rdy));
+	if (!rdy)
+		return -ENOMEM;
+	for (struct epitem *e = ep->head; e; e = e->next) {
+		ep_mark(ep, e, true);
+		if (e->rseq)
+			rdy[nr++] = e;
+	}
+	qsort(rdy, nr, sizeof(*rdy), by_rseq);
+	for (int i = 0; i < nr && n < max; i++) {
+		struct epitem *e = rdy[i];
 		u32 r = item_check(e, true);
+		e->rseq = 0;
 		if (!r)
 			continue;
 		out[n].events = r;
 		out[n].data.u64 = e->data;
 		n++;
-		ep_unlink(ep, e);
-		*rtail = e;
-		rtail = &e->next;
-		e->next = NULL;
+		if (!(e->events & (EPOLLET | EPOLLONESHOT)))
+			e->rseq = ++ep->seq;
 	}
-	for (struct epitem *e = reported, *next; e; e = next) {
-		next = e->next;
-		ep_append(ep, e);
-	}
+	free(rdy);
 	return n;
 }
 

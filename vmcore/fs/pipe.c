@@ -222,7 +222,9 @@ static long pipe_read(struct file *f, void *dst, size_t n, u64 *pos)
 	}
 	pages_trim(p);
 	pthread_cond_broadcast(&p->cond);
-	poll_notify(p->inode, POLLOUT);
+	/* no new writers' event: Linux wakes a pipe's writers only when it was
+	 * full, which the rise of POLLOUT already tells */
+	poll_wake();
 	return done;
 }
 
@@ -342,7 +344,9 @@ void pipe_consume(struct pipe *p, size_t n)
 	p->len -= n;
 	pages_trim(p);
 	pthread_cond_broadcast(&p->cond);
-	poll_notify(p->inode, POLLOUT);
+	/* no new writers' event: Linux wakes a pipe's writers only when it was
+	 * full, which the rise of POLLOUT already tells */
+	poll_wake();
 }
 
 /* Store up to n bytes where there is room: how many, or -ENOMEM. */
