@@ -7,6 +7,7 @@
  * Usage: ep_epoll CASE */
 #include "check.h"
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
@@ -478,6 +479,41 @@ static void timeouts(void)
 	printf("done timeouts\n");
 }
 
+static int th_ep, th_go[2];
+static void *waiter(void *arg)
+{
+	struct epoll_event ev;
+	char b;
+	read(th_go[0], &b, 1);
+	int n = epoll_wait(th_ep, &ev, 1, 20000);
+	printf("thread: n=%d data=%llu events=%#x\n", n, (unsigned long long)ev.data.u64, ev.events);
+	return arg;
+}
+
+/* Another thread's ADD of a ready file, and its write, end a wait that
+ * began before or after it: either way one event. */
+static void threads(void)
+{
+	int p[2];
+	CHECK(pipe(p) == 0 && pipe(th_go) == 0);
+	CHECK(write(p[1], "x", 1) == 1);
+	th_ep = epoll_create1(0);
+	pthread_t th;
+	CHECK(pthread_create(&th, NULL, waiter, NULL) == 0);
+	CHECK(write(th_go[1], "g", 1) == 1);
+	CHECK(add(th_ep, p[0], EPOLLIN, 42) == 0);
+	CHECK(pthread_join(th, NULL) == 0);
+	int q[2];
+	CHECK(pipe(q) == 0);
+	CHECK(add(th_ep, q[0], EPOLLIN | EPOLLET, 43) == 0);
+	CHECK(epoll_ctl(th_ep, EPOLL_CTL_DEL, p[0], NULL) == 0);
+	CHECK(pthread_create(&th, NULL, waiter, NULL) == 0);
+	CHECK(write(th_go[1], "g", 1) == 1);
+	CHECK(write(q[1], "y", 1) == 1);
+	CHECK(pthread_join(th, NULL) == 0);
+	printf("done threads\n");
+}
+
 /* An edge-triggered server loop: N children write messages to their
  * pipes; the parent, non-blocking reads under EPOLLET, drains each pipe
  * until EAGAIN on every report, and counts bytes until every writer hung up. */
@@ -580,6 +616,8 @@ int main(int argc, char **argv)
 		pwait();
 	else if (!strcmp(c, "timeouts"))
 		timeouts();
+	else if (!strcmp(c, "threads"))
+		threads();
 	else if (!strcmp(c, "link"))
 		link_name();
 	else if (!strcmp(c, "server"))

@@ -7,7 +7,7 @@ import pytest
 
 from conftest import NOBODY, assert_same, run_guest, run_guest_as, run_native, run_native_as
 
-CASES = ["lt_et", "oneshot", "hup", "nested", "dup", "errors", "pwait", "timeouts", "server"]
+CASES = ["lt_et", "oneshot", "hup", "nested", "dup", "errors", "pwait", "timeouts", "server", "threads"]
 
 
 @pytest.mark.parametrize("case", CASES)

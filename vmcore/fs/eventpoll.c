@@ -416,9 +416,7 @@ static long do_epoll_wait(struct task *t, int epfd, u64 uevents, int max, const 
 	if (!file_is_epoll(ef))
 		return -EINVAL;
 	struct eventpoll *ep = ef->priv;
-	int cap = max < 1024 ? max : 1024; /* a pass reports at most what items there are */
-	if (cap > ep->nitems && ep->nitems > 0)
-		cap = ep->nitems;
+	int cap = max < ep->nitems ? max : (ep->nitems ? ep->nitems : 1); /* a pass reports at most one event an item */
 	struct epoll_event *out = malloc(cap * sizeof(*out));
 	if (!out)
 		return -ENOMEM;
