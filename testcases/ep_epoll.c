@@ -479,15 +479,21 @@ static void timeouts(void)
 	printf("done timeouts\n");
 }
 
-static int th_ep, th_go[2];
+static int th_ep, th_go[2], th_n;
+static struct epoll_event th_ev;
+/* the waiting thread; its result is printed after the join, so that the
+ * output's order does not depend on the threads' */
 static void *waiter(void *arg)
 {
-	struct epoll_event ev;
 	char b;
 	read(th_go[0], &b, 1);
-	int n = epoll_wait(th_ep, &ev, 1, 20000);
-	printf("thread: n=%d data=%llu events=%#x\n", n, (unsigned long long)ev.data.u64, ev.events);
+	th_n = epoll_wait(th_ep, &th_ev, 1, 20000);
 	return arg;
+}
+
+static void th_show(void)
+{
+	printf("thread: n=%d data=%llu events=%#x\n", th_n, (unsigned long long)th_ev.data.u64, th_ev.events);
 }
 
 /* Another thread's ADD of a ready file, and its write, end a wait that
@@ -503,6 +509,7 @@ static void threads(void)
 	CHECK(write(th_go[1], "g", 1) == 1);
 	CHECK(add(th_ep, p[0], EPOLLIN, 42) == 0);
 	CHECK(pthread_join(th, NULL) == 0);
+	th_show();
 	int q[2];
 	CHECK(pipe(q) == 0);
 	CHECK(add(th_ep, q[0], EPOLLIN | EPOLLET, 43) == 0);
@@ -511,6 +518,7 @@ static void threads(void)
 	CHECK(write(th_go[1], "g", 1) == 1);
 	CHECK(write(q[1], "y", 1) == 1);
 	CHECK(pthread_join(th, NULL) == 0);
+	th_show();
 	printf("done threads\n");
 }
 
