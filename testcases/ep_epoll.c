@@ -479,6 +479,37 @@ static void timeouts(void)
 	printf("done timeouts\n");
 }
 
+/* Edge triggering on a terminal, whose readiness only poll_wake()s: a
+ * drain to EAGAIN and a new line is an edge (run with the host's / as the
+ * guest's root, devpts mounted by pid 1). */
+static void pty(void)
+{
+	if (getpid() == 1) {
+		mkdir("/dev/pts", 0755);
+		if (mount("devpts", "/dev/pts", "devpts", 0, "mode=620,ptmxmode=666") < 0)
+			perror("mount devpts");
+	}
+	int m = posix_openpt(O_RDWR | O_NOCTTY);
+	CHECK(m >= 0 && grantpt(m) == 0 && unlockpt(m) == 0);
+	int s = open(ptsname(m), O_RDWR | O_NOCTTY | O_NONBLOCK);
+	CHECK(s >= 0);
+	int ep = epoll_create1(0);
+	CHECK(add(ep, s, EPOLLIN | EPOLLET, 1) == 0);
+	wait_show("pty nothing", ep, 8, 0);
+	/* Linux hands input to the line discipline from a worker: wait for
+	 * it (a bound of 10 s only turns a lost edge into a failure) */
+	CHECK(write(m, "a\n", 2) == 2);
+	wait_show("pty line", ep, 8, 10000);
+	wait_show("pty again", ep, 8, 0);
+	char buf[64];
+	CHECK(read(s, buf, sizeof(buf)) == 2);
+	CHECK(read(s, buf, sizeof(buf)) == -1 && errno == EAGAIN);
+	CHECK(write(m, "b\n", 2) == 2);
+	wait_show("pty line after drain", ep, 8, 10000);
+	wait_show("pty again", ep, 8, 0);
+	printf("done pty\n");
+}
+
 static int th_ep, th_go[2], th_n;
 static struct epoll_event th_ev;
 /* the waiting thread; its result is printed after the join, so that the
@@ -624,6 +655,8 @@ int main(int argc, char **argv)
 		pwait();
 	else if (!strcmp(c, "timeouts"))
 		timeouts();
+	else if (!strcmp(c, "pty"))
+		pty();
 	else if (!strcmp(c, "threads"))
 		threads();
 	else if (!strcmp(c, "link"))

@@ -5,7 +5,9 @@ dup'd-descriptor gotcha, the error cases, epoll_pwait's signal mask,
 timeouts, and an edge-triggered server loop over pipes."""
 import pytest
 
-from conftest import NOBODY, assert_same, run_guest, run_guest_as, run_native, run_native_as
+import os
+
+from conftest import LINUX, TESTCASES, run_linux, NOBODY, assert_same, run_guest, run_guest_as, run_native, run_native_as
 
 CASES = ["lt_et", "oneshot", "hup", "nested", "dup", "errors", "pwait", "timeouts", "server", "threads"]
 
@@ -32,3 +34,13 @@ def test_epoll_fd_link(tmproot):
     """/proc/self/fd of an epoll fd names it as Linux does."""
     g = run_guest("ep_epoll", ["link"], root=tmproot)
     assert "link anon_inode:[eventpoll]" in g.out, g
+
+
+def test_epoll_edge_on_a_pty():
+    """A terminal only poll_wake()s: its edge-triggered item reports again
+    after a drain to EAGAIN and a new line (fd_put_held's observation)."""
+    g = run_linux(["quiet", "ro", "root=/", "rootfstype=hostfs", "init=" + os.path.join(TESTCASES, "ep_epoll"),
+                   "--", "pty"], timeout=60)
+    n = run_native("ep_epoll", ["pty"])
+    assert_same(g, n, "ep_epoll pty")
+    assert g.rc == 0 and "done pty" in g.out, g

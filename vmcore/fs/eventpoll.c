@@ -12,7 +12,10 @@
  * poll ready.  Edge-triggered items report when their ready bits rise
  * since the last look, or when the file's inode counts new events
  * (poll_notify's generations, bumped by pipes: new data on a pipe that
- * stayed readable).  One-shot items disarm after one report until MOD.
+ * stayed readable).  "The last look" includes the end of every system
+ * call on the file (eventpoll_observe from fd_put_held): a read that
+ * drains it clears the bits, so that data coming after is an edge even
+ * on files that only call poll_wake().  One-shot items disarm after one report until MOD.
  * An epoll file is itself pollable: POLLIN when one of its items would
  * report, so nesting and poll/select on an epoll fd fall out of the same
  * re-polling, with no wake-up chains to keep.
@@ -168,6 +171,13 @@ static void ep_remove(struct epitem *epi)
 	epi->ep->nitems--;
 	free(epi);
 	poll_wake(); /* an epoll file's readiness may have changed */
+}
+
+void eventpoll_observe(struct file *f)
+{
+	for (struct epitem *e = f->ep_items; e; e = e->fnext)
+		if ((e->events & EPOLLET) && e->last)
+			e->last &= target_poll(f) & e->events & ~EP_PRIVATE_BITS;
 }
 
 void eventpoll_release_file(struct file *f)

@@ -363,6 +363,11 @@ void poll_notify(struct inode *ino, unsigned mask);
  * (its last reference is going, fput) */
 bool file_is_epoll(struct file *f);
 void eventpoll_release_file(struct file *f);
+/* A system call that used f ends (fd_put_held): edge-triggered items on
+ * it forget the ready bits that are gone, so that readiness coming back
+ * (new data after a drain to EAGAIN) is an edge even for files that only
+ * call poll_wake() */
+void eventpoll_observe(struct file *f);
 /* ppoll/pselect6/epoll_pwait's temporary signal mask (poll.c): set it
  * from the guest's sigset (NULL: keep), and after the call restore it, or
  * leave the restore to after the handler when the call was interrupted */
