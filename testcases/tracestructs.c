@@ -2,8 +2,8 @@
  * vmcore's trace with strace's (scripts/tests/test_trace.py): sockets and
  * their addresses, terminal ioctls on fd 0 (run it with a terminal there)
  * and on a pipe, clone3 from pthread_create and as a fork, epoll.  The
- * kernel has no socket family and no epoll yet: socket() and socketpair()
- * fail with EAFNOSUPPORT in the guest, the others with ENOSYS, and their
+ * kernel has no socket family yet: socket() and socketpair() fail with
+ * EAFNOSUPPORT in the guest, the other socket calls with ENOSYS, and their
  * arguments are decoded all the same.
  * Exits 0 natively and in the guest; prints what went wrong and exits 1
  * otherwise.  Works in the current directory. */

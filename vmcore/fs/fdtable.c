@@ -106,8 +106,12 @@ static void fd_hold(struct task *c, struct file *f)
 void fd_put_held(struct task *c)
 {
 	/* fput may run a release that looks up nothing: the count is stable */
-	while (c->nheld > 0)
-		fput(c->held[--c->nheld]);
+	while (c->nheld > 0) {
+		struct file *f = c->held[--c->nheld];
+		if (f->ep_items)
+			eventpoll_observe(f); /* a read may have drained it */
+		fput(f);
+	}
 }
 
 struct file *fd_get(struct task *t, int fd)

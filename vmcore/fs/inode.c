@@ -179,6 +179,8 @@ void fput(struct file *f)
 {
 	if (!f || --f->refs)
 		return;
+	if (f->ep_items)
+		eventpoll_release_file(f);
 	locks_remove_file(f);
 	if (f->ops && f->ops->release)
 		f->ops->release(f);

@@ -222,6 +222,8 @@ static long pipe_read(struct file *f, void *dst, size_t n, u64 *pos)
 	}
 	pages_trim(p);
 	pthread_cond_broadcast(&p->cond);
+	/* no new writers' event: Linux wakes a pipe's writers only when it was
+	 * full, which the rise of POLLOUT already tells */
 	poll_wake();
 	return done;
 }
@@ -259,7 +261,7 @@ static long pipe_write(struct file *f, const void *src, size_t n, u64 *pos)
 		p->len += chunk;
 		done += chunk;
 		pthread_cond_broadcast(&p->cond);
-		poll_wake();
+		poll_notify(p->inode, POLLIN);
 	}
 	return done;
 }
@@ -342,6 +344,8 @@ void pipe_consume(struct pipe *p, size_t n)
 	p->len -= n;
 	pages_trim(p);
 	pthread_cond_broadcast(&p->cond);
+	/* no new writers' event: Linux wakes a pipe's writers only when it was
+	 * full, which the rise of POLLOUT already tells */
 	poll_wake();
 }
 
@@ -361,7 +365,7 @@ long pipe_store(struct pipe *p, const void *src, size_t n)
 	}
 	if (done) {
 		pthread_cond_broadcast(&p->cond);
-		poll_wake();
+		poll_notify(p->inode, POLLIN);
 	}
 	return done || !n ? (long)done : -ENOMEM;
 }
@@ -388,7 +392,7 @@ static void pipe_release(struct file *f)
 	if (acc != O_RDONLY)
 		p->writers--;
 	pthread_cond_broadcast(&p->cond);
-	poll_wake();
+	poll_notify(p->inode, POLLIN | POLLOUT);
 	if (!p->readers && !p->writers)
 		pipe_free(p);
 }
@@ -487,7 +491,7 @@ long pipe_set_size(struct file *f, u64 size)
 	p->npages = n;
 	p->head = 0;
 	pthread_cond_broadcast(&p->cond);
-	poll_wake();
+	poll_notify(p->inode, POLLOUT);
 	return pipe_cap(p);
 }
 
@@ -582,12 +586,12 @@ int fifo_open(struct inode *ino, struct file *f)
 	if (r < 0) {
 		f->priv = NULL;
 		pthread_cond_broadcast(&p->cond);
-		poll_wake();
+		poll_notify(p->inode, POLLIN | POLLOUT);
 		if (!p->readers && !p->writers)
 			pipe_free(p);
 		return r;
 	}
-	poll_wake();
+	poll_notify(p->inode, POLLIN | POLLOUT);
 	return 0;
 }
 

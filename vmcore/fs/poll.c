@@ -97,7 +97,7 @@ SYSCALL_DEFINE(poll)
 
 /* A temporary signal mask for ppoll/pselect6, restored after the handler
  * if a signal interrupts the call (as sigsuspend does). */
-static long set_tmp_mask(struct task *t, u64 umask, u64 size, u64 *saved)
+long poll_set_tmp_mask(struct task *t, u64 umask, u64 size, u64 *saved)
 {
 	*saved = t->sigmask;
 	if (!umask)
@@ -111,7 +111,7 @@ static long set_tmp_mask(struct task *t, u64 umask, u64 size, u64 *saved)
 	return 0;
 }
 
-static void end_tmp_mask(struct task *t, long r, u64 saved)
+void poll_end_tmp_mask(struct task *t, long r, u64 saved)
 {
 	if (r == -ERESTARTNOHAND || r == -EINTR) {
 		t->saved_sigmask = saved;
@@ -134,13 +134,13 @@ SYSCALL_DEFINE(ppoll)
 		deadline(ts_to_ktime(&ts), true, &abs);
 	}
 	u64 saved;
-	long r = set_tmp_mask(t, a->a[3], a->a[4], &saved);
+	long r = poll_set_tmp_mask(t, a->a[3], a->a[4], &saved);
 	if (r < 0)
 		return r;
 	r = poll_common(t, a->a[0], a->a[1], has ? &abs : NULL, once);
 	if (r == -ERESTARTNOHAND)
 		r = -EINTR;
-	end_tmp_mask(t, r, saved);
+	poll_end_tmp_mask(t, r, saved);
 	if (has && r >= 0) {
 		s64 l = ns_left(&abs);
 		struct timespec rem = { l / 1000000000LL, l % 1000000000LL };
@@ -256,11 +256,11 @@ SYSCALL_DEFINE(pselect6)
 	u64 saved, sig[2] = { 0, 0 };
 	if (a->a[5] && copy_from_user(t->mm, sig, a->a[5], sizeof(sig)) < 0)
 		return -EFAULT;
-	long r = set_tmp_mask(t, sig[0], sig[1], &saved);
+	long r = poll_set_tmp_mask(t, sig[0], sig[1], &saved);
 	if (r < 0)
 		return r;
 	r = do_select(t, a->a[0], a->a[1], a->a[2], a->a[3], has ? &abs : NULL, once);
-	end_tmp_mask(t, r, saved);
+	poll_end_tmp_mask(t, r, saved);
 	if (has && r >= 0) {
 		s64 l = ns_left(&abs);
 		struct timespec rem = { l / 1000000000LL, l % 1000000000LL };

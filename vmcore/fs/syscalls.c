@@ -122,6 +122,10 @@ static long do_rw(struct task *t, struct file *f, u64 ubuf, size_t len, u64 *pos
 		done += r;
 		if ((size_t)r < n)
 			break;
+		/* a stream read returns what there is: a pipe holding a whole
+		 * number of pages must not block for more after the last one */
+		if (!write && !direct && f->ops->poll && !(f->ops->poll(f) & (POLLIN | POLLHUP)))
+			break;
 	}
 	return done;
 }

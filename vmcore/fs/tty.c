@@ -46,6 +46,15 @@ void poll_wake(void)
 	pthread_cond_broadcast(&poll_cond);
 }
 
+void poll_notify(struct inode *ino, unsigned mask)
+{
+	if (ino && (mask & (POLLIN | POLLRDNORM | POLLPRI | POLLRDHUP | POLLHUP)))
+		ino->poll_gen_in++;
+	if (ino && (mask & (POLLOUT | POLLWRNORM | POLLERR)))
+		ino->poll_gen_out++;
+	poll_wake();
+}
+
 /* ---- the host terminal ---- */
 
 /* Every way out that runs code comes here (halt, the signal handlers of

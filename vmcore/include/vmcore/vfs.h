@@ -118,6 +118,11 @@ struct inode {
 	u32 seals;               /* F_SEAL_* of a memfd (MEMFD_SEALABLE: it is one) */
 	struct file_lock *flocks, *posix_locks; /* locks.c: flock, POSIX and OFD */
 	struct pipe *pipe;       /* pipe.c: a pipe's or an open FIFO's buffer */
+	/* readiness generations (poll_notify): bumped when readers' events
+	 * (data, hangup) or writers' events (room, error) happen on files of
+	 * this inode, so that epoll's edge-triggered items see new data on a
+	 * file that was already readable */
+	u32 poll_gen_in, poll_gen_out;
 };
 #define MEMFD_SEALABLE (1U << 31)
 /* memfd seals (fs/memfd.c): 0 or -EPERM */
@@ -162,6 +167,7 @@ struct file {
 	struct dentry *dentry; /* may be NULL for anonymous files */
 	const struct file_ops *ops;
 	void *priv;
+	struct epitem *ep_items; /* eventpoll.c: the epoll items watching this file */
 };
 
 /* inodes */
@@ -345,6 +351,28 @@ int tty_open_vt(struct file *f);
 int tty_open_current(struct file *f);
 /* Wake every poll/select sleeper: some file's readiness changed. */
 void poll_wake(void);
+/* The same, saying which: events of MASK's directions happened on files
+ * of inode INO (POLLIN|POLLRDHUP|POLLPRI: for its readers, data came or
+ * the other side hung up; POLLOUT: for its writers, room came or an
+ * error).  Bumps ino->poll_gen_in/out, which epoll's EPOLLET items compare
+ * to report new data on a file that stayed readable, then poll_wake().
+ * Files whose code only calls poll_wake() still get edge-triggered reports
+ * when their ready bits rise. */
+void poll_notify(struct inode *ino, unsigned mask);
+/* epoll (eventpoll.c): is f an epoll file; drop the items watching f
+ * (its last reference is going, fput) */
+bool file_is_epoll(struct file *f);
+void eventpoll_release_file(struct file *f);
+/* A system call that used f ends (fd_put_held): edge-triggered items on
+ * it forget the ready bits that are gone, so that readiness coming back
+ * (new data after a drain to EAGAIN) is an edge even for files that only
+ * call poll_wake() */
+void eventpoll_observe(struct file *f);
+/* ppoll/pselect6/epoll_pwait's temporary signal mask (poll.c): set it
+ * from the guest's sigset (NULL: keep), and after the call restore it, or
+ * leave the restore to after the handler when the call was interrupted */
+long poll_set_tmp_mask(struct task *t, u64 umask, u64 size, u64 *saved);
+void poll_end_tmp_mask(struct task *t, long r, u64 saved);
 /* The pid of a /proc/PID directory's file, or 0 (fs/procfs.c). */
 int proc_pid_of_dir(struct file *f);
 extern pthread_cond_t poll_cond;
