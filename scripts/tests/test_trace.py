@@ -438,14 +438,14 @@ GUEST_STRUCT_LINES = [
     "clone3(ADDR, 10) = -1 EINVAL (Invalid argument)",
     "ioctl(10, TCGETS, ADDR) = " + ENOTTY,
     "ioctl(10, TIOCGWINSZ, ADDR) = " + ENOTTY,
-    "epoll_create1(EPOLL_CLOEXEC) = 3",
-    "epoll_ctl(3, EPOLL_CTL_ADD, 10, {events=EPOLLIN|EPOLLET, data={u32=10, u64=4294967306}}) = 0",
-    "epoll_ctl(3, EPOLL_CTL_ADD, 11, {events=EPOLLOUT, data={u32=11, u64=11}}) = 0",
-    "epoll_ctl(3, EPOLL_CTL_MOD, 11, {events=EPOLLOUT|EPOLLRDHUP, data={u32=11, u64=11}}) = 0",
-    "epoll_ctl(3, EPOLL_CTL_DEL, 11, NULL) = 0",
-    "epoll_ctl(3, EPOLL_CTL_ADD, 11, {events=EPOLLOUT, data={u32=11, u64=11}}) = 0",
-    "epoll_wait(3, [{events=EPOLLOUT, data={u32=11, u64=11}}, {events=EPOLLIN, data={u32=10, u64=4294967306}}], 4, 0) = 2",
-    "epoll_pwait(3, [{events=EPOLLOUT, data={u32=11, u64=11}}], 4, 0, [USR1], 8) = 1",
+    "epoll_create1(EPOLL_CLOEXEC) = 6",  # 3, 4 and 5 are the sockets above
+    "epoll_ctl(6, EPOLL_CTL_ADD, 10, {events=EPOLLIN|EPOLLET, data={u32=10, u64=4294967306}}) = 0",
+    "epoll_ctl(6, EPOLL_CTL_ADD, 11, {events=EPOLLOUT, data={u32=11, u64=11}}) = 0",
+    "epoll_ctl(6, EPOLL_CTL_MOD, 11, {events=EPOLLOUT|EPOLLRDHUP, data={u32=11, u64=11}}) = 0",
+    "epoll_ctl(6, EPOLL_CTL_DEL, 11, NULL) = 0",
+    "epoll_ctl(6, EPOLL_CTL_ADD, 11, {events=EPOLLOUT, data={u32=11, u64=11}}) = 0",
+    "epoll_wait(6, [{events=EPOLLOUT, data={u32=11, u64=11}}, {events=EPOLLIN, data={u32=10, u64=4294967306}}], 4, 0) = 2",
+    "epoll_pwait(6, [{events=EPOLLOUT, data={u32=11, u64=11}}], 4, 0, [USR1], 8) = 1",
     "epoll_wait(-1, ADDR, 4, 0) = -1 EBADF (Bad file descriptor)",
 ]
 
