@@ -14,3 +14,17 @@ def _same(prog, tmproot, minimum):
 
 def test_eventfd(tmproot):
     _same("ev_eventfd", tmproot, 40)
+
+
+def test_timerfd(tmproot):
+    _same("ev_timerfd", tmproot, 45)
+
+
+@pytest.mark.parametrize("ids", [None, NOBODY], ids=["root", "nobody"])
+def test_timerfd_alarm_clocks_need_cap_wake_alarm(tmproot, ids):
+    if ids:
+        g, n = run_guest_as(ids, "ev_timerfd", ["alarm"], root=tmproot), run_native_as(ids, "ev_timerfd", ["alarm"])
+    else:
+        g, n = run_guest("ev_timerfd", ["alarm"], root=tmproot), run_native("ev_timerfd", ["alarm"])
+    assert_same(g, n, "alarm clocks")
+    assert g.out.count("Operation not permitted" if ids else "created") == 2, g
