@@ -1,5 +1,6 @@
 /* Shared by the ev_* tests (eventfd, timerfd, signalfd): checks that print
- * what they test, and /proc mounted when the test is a guest's init. */
+ * what they test, and /proc mounted when the test is a guest's init,
+ * run as nobody with the first argument "nobody". */
 #ifndef EV_COMMON_H
 #define EV_COMMON_H
 #include <errno.h>
@@ -7,6 +8,8 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <grp.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 static int fails;
@@ -21,12 +24,22 @@ static int fails;
 	} while (0)
 #define ERR(r, e) ((r) < 0 && errno == (e))
 
-static inline void ev_setup(void)
+/* A first argument "nobody": drop to 65534:65534 once /proc is there
+ * (asuser would drop before a guest's init could mount it). */
+static inline void ev_setup(int *argc, char ***argv)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
 	if (getpid() == 1) {
 		mkdir("/proc", 0555);
 		mount("proc", "/proc", "proc", 0, NULL);
+	}
+	if (*argc > 1 && !strcmp((*argv)[1], "nobody")) {
+		if (setgroups(0, NULL) < 0 || setgid(65534) < 0 || setuid(65534) < 0) {
+			perror("drop");
+			exit(126);
+		}
+		(*argc)--;
+		(*argv)++;
 	}
 }
 

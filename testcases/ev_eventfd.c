@@ -26,9 +26,9 @@ static void on_alarm(int s)
 	(void)s;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	ev_setup();
+	ev_setup(&argc, &argv);
 	int fd = eventfd(0, 0);
 	CHECK(fd >= 0);
 	CHECK(strcmp(fd_link(fd), "anon_inode:[eventfd]") == 0);

@@ -53,7 +53,7 @@ static void alarm_clocks(void)
 
 int main(int argc, char **argv)
 {
-	ev_setup();
+	ev_setup(&argc, &argv);
 	if (argc > 1 && !strcmp(argv[1], "alarm")) {
 		alarm_clocks();
 		return 0;

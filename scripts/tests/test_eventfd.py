@@ -6,9 +6,9 @@ import pytest
 from conftest import NOBODY, assert_same, run_guest, run_guest_as, run_native, run_native_as
 
 
-def _same(prog, tmproot, minimum):
-    g = run_guest(prog, root=tmproot)
-    assert_same(g, run_native(prog), prog)
+def _same(prog, tmproot, minimum, args=()):
+    g = run_guest(prog, list(args), root=tmproot)
+    assert_same(g, run_native(prog, list(args)), prog)
     assert g.rc == 0 and "FAIL" not in g.out and g.out.count("ok ") >= minimum, g
 
 
@@ -20,11 +20,20 @@ def test_timerfd(tmproot):
     _same("ev_timerfd", tmproot, 45)
 
 
-@pytest.mark.parametrize("ids", [None, NOBODY], ids=["root", "nobody"])
-def test_timerfd_alarm_clocks_need_cap_wake_alarm(tmproot, ids):
-    if ids:
-        g, n = run_guest_as(ids, "ev_timerfd", ["alarm"], root=tmproot), run_native_as(ids, "ev_timerfd", ["alarm"])
-    else:
-        g, n = run_guest("ev_timerfd", ["alarm"], root=tmproot), run_native("ev_timerfd", ["alarm"])
-    assert_same(g, n, "alarm clocks")
-    assert g.out.count("Operation not permitted" if ids else "created") == 2, g
+@pytest.mark.parametrize("nobody", [False, True], ids=["root", "nobody"])
+def test_timerfd_alarm_clocks_need_cap_wake_alarm(tmproot, nobody):
+    args = (["nobody"] if nobody else []) + ["alarm"]
+    g = run_guest("ev_timerfd", args, root=tmproot)
+    assert_same(g, run_native("ev_timerfd", args), "alarm clocks")
+    assert g.out.count("Operation not permitted" if nobody else "created") == 2, g
+    g = run_guest_as(NOBODY, "ev_timerfd", ["alarm"], root=tmproot)
+    assert_same(g, run_native_as(NOBODY, "ev_timerfd", ["alarm"]), "alarm clocks under asuser")
+
+
+def test_signalfd(tmproot):
+    _same("ev_signalfd", tmproot, 40)
+
+
+@pytest.mark.parametrize("prog", ["ev_eventfd", "ev_signalfd", "ev_timerfd"])
+def test_as_nobody(tmproot, prog):
+    _same(prog, tmproot, 40, ["nobody"])
