@@ -106,6 +106,12 @@ static long sfd_read(struct file *f, void *buf, size_t len, u64 *pos)
 	size_t n = len / sizeof(struct signalfd_siginfo), done = 0;
 	if (!n)
 		return -EINVAL;
+	/* read(2) hands files its buffer a page at a time and asks again
+	 * after a full page (fs/syscalls.c): a full page would make it wait
+	 * here for more, so a page-sized part takes one record less (a short
+	 * read, which read(2) allows) */
+	if (len == PAGE_SIZE)
+		n--;
 	siginfo_t si;
 	while (done < n) {
 		if (current->pending & SIG_UNBLOCKABLE)
