@@ -94,7 +94,6 @@ def run_step(name, where):
 # Steps that fail today, and why: each is a strict expected failure (it
 # must fail; one that starts to pass must leave this list).
 KNOWN = {
-    "script_pty": "signalfd (script waits on one; issue 13)",
 }
 
 

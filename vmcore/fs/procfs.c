@@ -4,6 +4,7 @@
  * file's text is generated when it is opened, into a buffer its reads then
  * page through, so a reader sees one consistent snapshot.  fd/N, exe, cwd
  * and root are "magic" links: following them gives the object itself. */
+#include <vmcore/anon_inodes.h>
 #include <vmcore/signal.h>
 #include <vmcore/syscall.h>
 #include <vmcore/trace.h>
@@ -173,7 +174,9 @@ long file_link_name(struct task *t, struct file *f, char *buf, size_t len)
 	int n;
 	if (f->dentry && f->dentry->parent != f->dentry)
 		return dentry_name(t, f->dentry, buf, len);
-	if (f->inode->seals & MEMFD_SEALABLE) /* fs/memfd.c */
+	if (file_is_anon(f)) /* fs/anon_inodes.c: the kind is the dentry's name */
+		n = snprintf(buf, len, "anon_inode:%s", f->dentry ? f->dentry->name : "[?]");
+	else if (f->inode->seals & MEMFD_SEALABLE) /* fs/memfd.c */
 		n = snprintf(buf, len, "/%s (deleted)", f->dentry ? f->dentry->name : "memfd:");
 	else if (file_is_epoll(f)) /* fs/eventpoll.c */
 		n = snprintf(buf, len, "anon_inode:[eventpoll]");

@@ -27,6 +27,8 @@ struct ktimer {
 	u64 expires;           /* monotonic (or CPU) ns; 0 = disarmed */
 	u64 interval;
 	int overrun, last_overrun;
+	void (*fn)(void *arg);  /* a kernel wake-up (ktimer_new_fn): no signal, no owner */
+	void *arg;
 };
 
 static struct ktimer *timers;
@@ -64,6 +66,11 @@ static u64 timer_now(struct ktimer *k)
 
 static void fire(struct ktimer *k)
 {
+	if (k->fn) {
+		k->expires = 0; /* one-shot; fn may arm it again (not free timers) */
+		k->fn(k->arg);
+		return;
+	}
 	if (k->notify == SIGEV_NONE || k->owner->state != TASK_RUNNING)
 		return;
 	siginfo_t si;
@@ -100,7 +107,7 @@ static void *timer_thread(void *arg)
 					if (__builtin_mul_overflow(missed + 1, k->interval, &step) ||
 					    __builtin_add_overflow(k->expires, step, &k->expires) || k->expires > KTIME_MAX)
 						k->expires = KTIME_MAX; /* an interval of centuries */
-				} else {
+				} else if (!k->fn) {
 					k->expires = 0;
 				}
 			}
@@ -170,6 +177,32 @@ static void free_timer(struct ktimer *k)
 			break;
 		}
 	free(k);
+}
+
+/* Kernel wake-ups (timerfd): fn(arg) runs on the timer thread, BKL held,
+ * when CLOCK_MONOTONIC reaches expires (ns; 0 disarms).  One-shot: the
+ * user arms it again. */
+struct ktimer *ktimer_new_fn(void (*fn)(void *arg), void *arg)
+{
+	struct ktimer *k = new_timer(NULL, -100);
+	if (k) {
+		k->fn = fn;
+		k->arg = arg;
+	}
+	return k;
+}
+
+void ktimer_arm(struct ktimer *k, u64 expires)
+{
+	k->expires = expires;
+	k->interval = 0;
+	timers_changed();
+}
+
+void ktimer_free(struct ktimer *k)
+{
+	free_timer(k);
+	timers_changed();
 }
 
 /* A process's timers go when it exits or execs (POSIX timers) . */

@@ -49,6 +49,15 @@ int pidfd_pid(struct file *f);
 /* Timers: drop a process's timers at exit, its POSIX timers at exec. */
 void exit_timers(struct task *t, bool exec);
 u64 task_cpu_ns(struct task *t);
+/* A kernel wake-up on the timer thread (kernel/timer.c, for timerfd):
+ * fn(arg) runs, BKL held, once CLOCK_MONOTONIC reaches the armed time
+ * (ns; 0 disarms); one-shot. */
+struct ktimer;
+struct ktimer *ktimer_new_fn(void (*fn)(void *arg), void *arg);
+void ktimer_arm(struct ktimer *k, u64 mono_expires);
+void ktimer_free(struct ktimer *k);
+/* sigtimedwait's dequeue: the first pending signal of set (0: none) */
+int dequeue_signal_set(struct task *t, u64 set, siginfo_t *info);
 int futex_wake_addr(struct task *t, u64 uaddr, int n);
 void exit_robust_list(struct task *t);
 /* Job control (kernel/jobctl.c).  A group is orphaned when no member but
