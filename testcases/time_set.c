@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
+#include <sys/timerfd.h>
 #include <sys/timex.h>
 #include <time.h>
 #include <unistd.h>
@@ -69,7 +70,15 @@ static int step(void)
 	clock_gettime(CLOCK_REALTIME, &before);
 	clock_gettime(CLOCK_MONOTONIC, &mono0);
 	struct timespec ahead = { before.tv_sec + DAY, before.tv_nsec };
+	/* a timerfd that asks to hear of clock steps */
+	int tfd = timerfd_create(CLOCK_REALTIME, TFD_NONBLOCK);
+	struct itimerspec its = { { 0, 0 }, { before.tv_sec + 3600, 0 } };
+	CHECK(tfd >= 0 && timerfd_settime(tfd, TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET, &its, NULL) == 0);
+	uint64_t ticks;
+	CHECK(read(tfd, &ticks, 8) == -1 && errno == EAGAIN);
 	CHECK(clock_settime(CLOCK_REALTIME, &ahead) == 0);
+	CHECK(read(tfd, &ticks, 8) == -1 && errno == ECANCELED);
+	close(tfd);
 	clock_gettime(CLOCK_REALTIME, &now);
 	clock_gettime(CLOCK_MONOTONIC, &mono1);
 	CHECK(near(now.tv_sec, before.tv_sec + DAY));

@@ -52,7 +52,7 @@ static const struct file_ops timerfd_fops;
 static u64 clock_ns(clockid_t c)
 {
 	struct timespec ts;
-	clock_gettime(c, &ts);
+	guest_clock_now(c, &ts); /* the wall clocks with the guest's offset */
 	return ts_to_ktime(&ts);
 }
 

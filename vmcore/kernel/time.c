@@ -14,6 +14,7 @@
  * the monotonic clock when they are armed; a clock step does not move
  * them (Linux re-evaluates absolute ones), which is noted in
  * docs/compatibility.md. */
+#include <vmcore/anon_inodes.h>
 #include <vmcore/cred.h>
 #include <vmcore/ktime.h>
 #include <vmcore/syscall.h>
@@ -90,6 +91,7 @@ static void set_realtime(const struct timespec *ts)
 	clock_gettime(CLOCK_REALTIME, &host);
 	__atomic_store_n(&real_offset_ns, ts_to_ktime(ts) - ts_to_ktime(&host), __ATOMIC_RELAXED);
 	adj_state.status |= STA_UNSYNC;
+	timerfd_clock_was_set(); /* CANCEL_ON_SET timers read ECANCELED */
 }
 
 static bool settod_valid(const struct timespec *ts)
