@@ -36,6 +36,18 @@ try:
 except (OSError, AttributeError):
     pass
 
+# A suite started in the background (`cmd &`, nohup) inherits SIGINT, SIGQUIT
+# and SIGHUP ignored, and an ignored signal stays ignored across exec: the
+# native runs would then survive what kills them from a terminal, and the
+# comparisons with the guest (whose kernel starts its programs with every
+# action at its default, as Linux's init does) would fail.  Give the
+# suite's children the defaults whatever launched it.
+for _sig in (signal.SIGHUP, signal.SIGQUIT, signal.SIGTERM):
+    if signal.getsignal(_sig) == signal.SIG_IGN:
+        signal.signal(_sig, signal.SIG_DFL)
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+
 
 def status_of(rc):
     """A subprocess return code as a shell would report it (128+S)."""
