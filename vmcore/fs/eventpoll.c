@@ -20,8 +20,9 @@
  * report, so nesting and poll/select on an epoll fd fall out of the same
  * re-polling, with no wake-up chains to keep.
  *
- * The anonymous inode is a private one here ("anon_inode:[eventpoll]");
- * it is to join the shared anonymous inodes of fs/anon_inodes.c. */
+ * An epoll file lives on the shared anonymous inode (fs/anon_inodes.c,
+ * "anon_inode:[eventpoll]"). */
+#include <vmcore/anon_inodes.h>
 #include <vmcore/cred.h>
 #include <vmcore/ktime.h>
 #include <vmcore/signal.h>
@@ -203,19 +204,14 @@ static long do_epoll_create(struct task *t, int flags)
 	long r = files_check(1);
 	if (r < 0)
 		return r;
-	static struct inode *anon; /* one anonymous inode for every epoll file */
-	if (!anon && !(anon = inode_new(NULL, 0600)))
-		return -ENOMEM;
 	struct eventpoll *ep = calloc(1, sizeof(*ep));
 	if (!ep)
 		return -ENOMEM;
-	struct file *f = file_alloc(anon, NULL, O_RDWR);
+	struct file *f = anon_inode_getfile("[eventpoll]", &eventpoll_fops, ep, O_RDWR, &r);
 	if (!f) {
 		free(ep);
-		return -ENFILE;
+		return r;
 	}
-	f->priv = ep;
-	f->ops = &eventpoll_fops;
 	ep->self = f;
 	r = fd_install(t, f, flags & EPOLL_CLOEXEC, 0);
 	if (r < 0)

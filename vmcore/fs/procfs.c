@@ -178,8 +178,6 @@ long file_link_name(struct task *t, struct file *f, char *buf, size_t len)
 		n = snprintf(buf, len, "anon_inode:%s", f->dentry ? f->dentry->name : "[?]");
 	else if (f->inode->seals & MEMFD_SEALABLE) /* fs/memfd.c */
 		n = snprintf(buf, len, "/%s (deleted)", f->dentry ? f->dentry->name : "memfd:");
-	else if (file_is_epoll(f)) /* fs/eventpoll.c */
-		n = snprintf(buf, len, "anon_inode:[eventpoll]");
 	else if (S_ISFIFO(f->inode->mode))
 		n = snprintf(buf, len, "pipe:[%llu]", (unsigned long long)f->inode->ino);
 	else if (S_ISSOCK(f->inode->mode))
