@@ -116,8 +116,15 @@ bench: linux testcases
 # Ten minutes of random system calls: vmcore's own fuzzer, then Debian's
 # trinity, each boot watched for oopses, host memory and host file changes
 # (scripts/fuzz.py; FUZZ_SECONDS=N for another length).
-fuzz: linux testcases
+fuzz: linux testcases build/heapcheck.so
 	$(PYTHON) scripts/fuzz.py --seconds $(or $(FUZZ_SECONDS),600)
+
+# A quarantine allocator preloaded into the plain build (tools/heapcheck.c):
+# writes into freed blocks that AddressSanitizer cannot see (host system
+# calls, races at the plain build's timing).  scripts/fuzz.py --heapcheck.
+build/heapcheck.so: tools/heapcheck.c
+	@mkdir -p build
+	$(CC) -O2 -g -Wall -Wextra -Werror -shared -fPIC -o $@ $< -ldl
 
 # The suite on a coverage build (build/cov/linux; ./linux is left as it
 # was), then the reports in build/coverage/.  PER_TEST=1 keeps each test's

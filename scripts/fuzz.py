@@ -73,11 +73,15 @@ def make_root(top):
     return root, outside
 
 
+BOOT_PEAK = {"at": None}  # the last boot's breakdown at its peak (hostmem.host_memory)
+ENV = None  # the kernel's environment (--heapcheck preloads its allocator)
+
+
 def boot(args, seconds, grace=20):
     """One kernel for SECONDS, then SIGTERM; returns (rc, out, err, peak
     host memory, halted by itself after the SIGTERM)."""
     p = subprocess.Popen([LINUX] + args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, start_new_session=True)
+                         stderr=subprocess.PIPE, start_new_session=True, env=ENV)
     outs = {"out": b"", "err": b""}
     import threading
 
@@ -89,10 +93,12 @@ def boot(args, seconds, grace=20):
                threading.Thread(target=drain, args=(p.stderr, "err"))]
     for t in threads:
         t.start()
-    peak = 0
+    peak, BOOT_PEAK["at"] = 0, None
     end = time.monotonic() + seconds
     while p.poll() is None and time.monotonic() < end:
-        peak = max(peak, hostmem.host_memory(p.pid)["total"])
+        m = hostmem.host_memory(p.pid)
+        if m["total"] > peak:
+            peak, BOOT_PEAK["at"] = m["total"], m
         time.sleep(0.5)
     halted = True
     if p.poll() is None:
@@ -134,9 +140,20 @@ def main():
                     help="trinity's guests (it maps ~200 MiB of shared memory, charged whole)")
     ap.add_argument("--workers", type=int, default=4)
     ap.add_argument("--only", choices=["fuzzer", "trinity"])
+    ap.add_argument("--heapcheck", action="store_true",
+                    help="preload build/heapcheck.so into the kernel (writes after free; make build/heapcheck.so)")
     ap.add_argument("--seed", type=int, default=1)
     a = ap.parse_args()
+    if a.heapcheck:
+        global ENV
+        so = os.path.join(REPO, "build", "heapcheck.so")
+        if not os.path.exists(so):
+            print("fuzz: %s is missing (make build/heapcheck.so)" % so)
+            return 1
+        ENV = dict(os.environ, LD_PRELOAD=so)
     bounds = {"fuzzer": parse_size(a.mem) + (256 << 20), "trinity": parse_size(a.trinity_mem) + (256 << 20)}
+    if a.heapcheck:  # its quarantine and headers are the kernel's heap too
+        bounds = {k: v + (int(os.environ.get("HEAPCHECK_MB", "256")) << 20) * 3 // 2 for k, v in bounds.items()}
     mems = {"fuzzer": a.mem, "trinity": a.trinity_mem}
     top = tempfile.mkdtemp(prefix="vmcore-fuzz-")
     marker = os.path.join(top, "marker")
@@ -172,7 +189,7 @@ def main():
             boots += 1
             peak = max(peak, mem)
             bad = [l for l in err.splitlines() if "Oops" in l or "panic" in l.lower()
-                   or "runtime error:" in l or "ERROR: AddressSanitizer" in l or "ERROR: LeakSanitizer" in l]
+                   or "runtime error:" in l or "ERROR: AddressSanitizer" in l or l.startswith("heapcheck:") or "ERROR: LeakSanitizer" in l]
             if bad:
                 oopses += 1
                 log = os.path.join(REPO, "build", "fuzz-%s-seed%d.log" % (stage, seed))
@@ -182,8 +199,10 @@ def main():
             if not halted:
                 problems.append("%s seed %d: the kernel did not halt on SIGTERM" % (stage, seed))
             if mem > bound:
-                problems.append("%s seed %d: host memory %d MiB > %d MiB" % (stage, seed, mem >> 20,
-                                                                             bound >> 20))
+                at = BOOT_PEAK["at"] or {}
+                problems.append("%s seed %d: host memory %d MiB > %d MiB (%s)" % (
+                    stage, seed, mem >> 20, bound >> 20,
+                    ", ".join("%s %d MiB" % (k, v >> 20) for k, v in at.items() if k != "total")))
             if stage == "fuzzer" and (rc != 0 or "fuzzer done" not in out):
                 problems.append("fuzzer seed %d: init did not finish (status %s): %r" % (seed, rc, out[-300:]))
             calls += [int(n) for n in re.findall(r"^fuzzer: (\d+) calls", out, re.M)]
