@@ -157,3 +157,22 @@ def test_tmpfile_openat2(roots, fs):
         assert "O_TMPFILE: 0\nnlink 0 size 3\nlinkat empty path: 0" in g.out
         assert "linkat of O_EXCL tmpfile: ENOENT" in g.out
         assert "no_magiclinks: ELOOP" in g.out and "no_xdev into proc: EXDEV" in g.out
+
+
+def test_mount_bind_move_flags(roots):
+    """bind and move mounts, noexec and nodev, remount of a mount's own
+    flags, propagation changes on mount points and other paths"""
+    g = both(roots, "fm_mountflags", [])
+    for line in ["read dst/a: \"A\"", "mountinfo dst: root /src rw", "bind dir on file: ENOTDIR",
+                 "move into itself: ELOOP", "move not a mount: EINVAL", "mountinfo m1: none",
+                 "exec from tmpfs: ran, exit 7", "exec from noexec: EACCES", "mmap exec: EPERM",
+                 "mprotect exec: EACCES", "open nd/null: EACCES", "create on ro: EROFS",
+                 "private src: EINVAL", "umount nd: EBUSY"]:
+        assert line in g.out
+
+
+def test_tmpfs_umount_gives_back(tmproot):
+    """an unmounted tmpfs's files go back to the guest's memory: 300 rounds
+    of 1 MiB each under mem=32M (a kernel that kept them fails by round 30)"""
+    g = run_guest("fm_mountflags", ["cycle", "300"], root=tmproot, mem="32M", timeout=60)
+    assert "cycle: 300 rounds" in g.out, g.out[-2000:]

@@ -3,13 +3,15 @@
  * hostfs=DIR, never any other host path: without hostfs= the guest gets
  * EPERM, as a Linux container's root does for a file system its namespace
  * may not mount.  MS_RDONLY makes the mount read-only (EROFS on writes),
- * MS_NOSUID makes exec ignore set-id bits (sb->nosuid).
+ * MS_NOSUID makes exec ignore set-id bits (sb->nosuid), MS_NOEXEC refuses
+ * exec and executable file maps, MS_NODEV refuses to open device nodes.
+ * MS_BIND and MS_MOVE work on the mount table (fs/namei.c); the flags
+ * live on the super block, so a bind mount shares those of its source.
  *
  * The mount table's text is here too: /proc/mounts and /proc/PID/mounts
  * ("SOURCE TARGET TYPE OPTIONS 0 0") and /proc/PID/mountinfo (Linux's
  * proc(5) layout: ID PARENT MAJ:MIN ROOT TARGET OPTIONS - TYPE SOURCE
- * SUPER-OPTIONS).  The per-mount options are the flags mount(2) was given;
- * vmcore enforces ro and nosuid, and keeps nodev, noexec as it was asked. */
+ * SUPER-OPTIONS).  The per-mount options are the flags mount(2) was given. */
 #include <vmcore/cred.h>
 #include <vmcore/syscall.h>
 #include <vmcore/strbuf.h>
@@ -34,9 +36,16 @@ SYSCALL_DEFINE(mount)
 		data[0] = 0;
 	if ((flags & MS_REMOUNT) && !(flags & MS_BIND))
 		return vfs_remount(t->fs, target, flags & MS_RDONLY);
-	if (flags & (MS_REMOUNT | MS_BIND | MS_MOVE | MS_SHARED | MS_PRIVATE | MS_SLAVE | MS_UNBINDABLE)) {
-		/* remounts and propagation changes: accepted, nothing to change yet */
-		return (flags & (MS_BIND | MS_MOVE)) ? -EINVAL : 0;
+	if (flags & MS_REMOUNT)
+		return vfs_remount_bind(t->fs, target, flags);
+	if (flags & MS_BIND)
+		return source[0] ? vfs_bind_mount(t->fs, source, target) : -ENOENT;
+	if (flags & MS_MOVE)
+		return source[0] ? vfs_move_mount(t->fs, source, target) : -ENOENT;
+	if (flags & (MS_SHARED | MS_PRIVATE | MS_SLAVE | MS_UNBINDABLE)) {
+		/* one mount namespace and no peers: every mount is private
+		 * already, and a propagation type changes nothing to see */
+		return vfs_check_mount_root(t->fs, target);
 	}
 	if (!type[0])
 		return -EINVAL;
@@ -57,11 +66,13 @@ SYSCALL_DEFINE(mount)
 			    flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME |
 				     MS_NODIRATIME | MS_STRICTATIME | MS_SYNCHRONOUS | MS_DIRSYNC),
 			    data);
-	if (r == 0 && (flags & MS_NOSUID)) {
+	if (r == 0 && (flags & (MS_NOSUID | MS_NOEXEC | MS_NODEV))) {
 		/* the walk to the target now ends on the new mount's root */
 		struct dentry *d;
 		if (path_walk(t->fs, NULL, target, LOOKUP_FOLLOW, &d, NULL) == 0) {
-			d->inode->sb->nosuid = true;
+			d->inode->sb->nosuid = flags & MS_NOSUID;
+			d->inode->sb->noexec = flags & MS_NOEXEC;
+			d->inode->sb->nodev = flags & MS_NODEV;
 			dput(d);
 		}
 	}
@@ -123,8 +134,10 @@ void mount_show(struct buf *b, struct task *t, bool info)
 		if (info) {
 			struct kstat st = { 0 };
 			vfs_getattr(m->sb->root, &st);
-			bprintf(b, "%d %d %u:%u / ", m->id, m->parent_id, (unsigned)major(st.dev),
+			bprintf(b, "%d %d %u:%u ", m->id, m->parent_id, (unsigned)major(st.dev),
 				(unsigned)minor(st.dev));
+			put_escaped(b, m->root ? m->root : "/");
+			bprintf(b, " ");
 			put_escaped(b, m->path);
 			bprintf(b, " ");
 			put_mount_opts(b, m->flags);

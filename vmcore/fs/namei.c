@@ -21,6 +21,7 @@
 struct mount {
 	struct inode *mountpoint;
 	struct super_block *sb;
+	struct inode *root;     /* sb->root, or a directory (or file) of sb for a bind mount */
 	struct mount_view view; /* what /proc/PID/mountinfo says of it */
 };
 static struct mount mounts[64];
@@ -110,6 +111,15 @@ int vfs_mount_root(const char *type, const char *source, const char *opts)
 	return root_dentry ? 0 : -ENOMEM;
 }
 
+/* How many references to ino its file system holds by naming it: a
+ * directory entry of ramfs/tmpfs holds its inode; hostfs holds none. */
+static int fs_names(struct inode *ino)
+{
+	if (!ino->sb || (ino->sb->type != &tmpfs_type && ino->sb->type != &ramfs_type))
+		return 0;
+	return S_ISDIR(ino->mode) ? ino->nlink > 0 : (int)ino->nlink;
+}
+
 int vfs_umount(struct fs_struct *fs, const char *target)
 {
 	struct dentry *d;
@@ -118,23 +128,37 @@ int vfs_umount(struct fs_struct *fs, const char *target)
 		return r;
 	/* the walk ends on the mounted root; find the mount whose root it is */
 	for (int i = nmounts - 1; i >= 0; i--)
-		if (mounts[i].sb->root == d->inode) {
+		if (mounts[i].root == d->inode) {
 			struct super_block *sb = mounts[i].sb;
+			struct inode *root = mounts[i].root;
 			dput(d);
-			/* the root's one reference is the super block's own: anything
-			 * in use below it holds a dentry chain up to the root */
-			if (sb->type->kill_sb && sb->root->refs > 1)
-				return -EBUSY;
+			/* other mounts of the same file system (bind mounts, or
+			 * the one this is a bind of) keep it alive */
+			bool shared = sb == root_view.sb;
 			for (int j = 0; j < nmounts; j++)
+				if (j != i && mounts[j].sb == sb)
+					shared = true;
+			/* Anything in use below a mount holds a dentry chain up to
+			 * the mount's root, whose other references are known: the
+			 * super block's own (its root), the names a directory
+			 * holds (a bind of something below), the mount table's */
+			int base = root == sb->root ? 1 : fs_names(root);
+			for (int j = 0; j < nmounts; j++)
+				base += mounts[j].root == root;
+			if (sb->type->kill_sb && root->refs > base)
+				return -EBUSY;
+			for (int j = 0; !shared && j < nmounts; j++)
 				if (mounts[j].mountpoint->sb == sb)
 					return -EBUSY; /* something is mounted below */
 			iput(mounts[i].mountpoint);
+			iput(mounts[i].root);
 			free(mounts[i].view.source);
 			free(mounts[i].view.path);
 			free(mounts[i].view.data);
+			free(mounts[i].view.root);
 			memmove(&mounts[i], &mounts[i + 1], (nmounts - i - 1) * sizeof(mounts[0]));
 			nmounts--;
-			if (sb->type->kill_sb)
+			if (!shared && sb->type->kill_sb)
 				sb->type->kill_sb(sb);
 			return 0;
 		}
@@ -184,7 +208,7 @@ struct inode *mount_lookup(struct inode *mp)
 {
 	for (int i = nmounts - 1; i >= 0; i--)
 		if (mounts[i].mountpoint == mp)
-			return mounts[i].sb->root;
+			return mounts[i].root;
 	return NULL;
 }
 
@@ -242,10 +266,188 @@ int vfs_mount_flags(struct fs_struct *fs, const char *type, const char *source,
 					       .data = data && data[0] ? strdup(data) : NULL };
 		m->mountpoint = iget(d->inode);
 		m->sb = sb;
+		m->root = iget(sb->root);
 		nmounts++;
 	}
 	dput(d);
 	return r;
+}
+
+/* The mount a dentry of a walk is in (NULL: the root's), and the path of
+ * the dentry within that mount's file system. */
+static struct mount *mount_of(struct dentry *d, char *rel, size_t len)
+{
+	char tmp[4096];
+	size_t n = 0;
+	tmp[0] = 0;
+	struct mount *m = NULL;
+	for (struct dentry *c = d;; c = c->parent) {
+		for (int i = nmounts - 1; i >= 0 && !m; i--)
+			if (mounts[i].root == c->inode)
+				m = &mounts[i];
+		if (m || c == root_dentry || c->parent == c)
+			break;
+		size_t nl = strlen(c->name);
+		if (n + nl + 1 >= sizeof(tmp))
+			break;
+		memmove(tmp + nl + 1, tmp, n + 1);
+		tmp[0] = '/';
+		memcpy(tmp + 1, c->name, nl);
+		n += nl + 1;
+	}
+	const char *root = m && m->view.root ? m->view.root : "";
+	snprintf(rel, len, "%s%s", strcmp(root, "/") ? root : "", n ? tmp : (root[0] ? "" : "/"));
+	return m;
+}
+
+/* mount --bind SOURCE TARGET: TARGET shows what SOURCE shows (a directory,
+ * or a file on a file).  Mount points are found by their inode, so the
+ * mounts below SOURCE show through as with MS_REC. */
+int vfs_bind_mount(struct fs_struct *fs, const char *source, const char *target)
+{
+	struct dentry *src, *d;
+	int r = path_walk(fs, NULL, source, LOOKUP_FOLLOW, &src, NULL);
+	if (r < 0)
+		return r;
+	r = path_walk(fs, NULL, target, LOOKUP_FOLLOW, &d, NULL);
+	if (r < 0) {
+		dput(src);
+		return r;
+	}
+	if (S_ISDIR(src->inode->mode) != S_ISDIR(d->inode->mode)) {
+		r = -ENOTDIR;
+	} else if (nmounts == (int)ARRAY_SIZE(mounts)) {
+		r = -ENOMEM;
+	} else {
+		char rel[4096], path[4096];
+		struct mount *from = mount_of(src, rel, sizeof(rel));
+		const struct mount_view *fv = from ? &from->view : &root_view;
+		if (dentry_path(d, root_dentry, path, sizeof(path)) < 0)
+			snprintf(path, sizeof(path), "%s", target);
+		struct mount *to = mount_of(d, (char[4096]){ 0 }, 4096);
+		struct mount *m = &mounts[nmounts];
+		m->view = (struct mount_view){ .id = next_mount_id++, .parent_id = to ? to->view.id : root_view.id,
+					       .sb = src->inode->sb, .flags = fv->flags,
+					       .source = strdup(fv->source ? fv->source : "none"),
+					       .path = strdup(path), .data = fv->data ? strdup(fv->data) : NULL,
+					       .root = strdup(rel) };
+		m->mountpoint = iget(d->inode);
+		m->sb = src->inode->sb;
+		m->root = iget(src->inode);
+		nmounts++;
+		r = 0;
+	}
+	dput(d);
+	dput(src);
+	return r;
+}
+
+/* mount --move SOURCE TARGET: the mount on SOURCE now sits on TARGET */
+int vfs_move_mount(struct fs_struct *fs, const char *source, const char *target)
+{
+	struct dentry *src, *d;
+	int r = path_walk(fs, NULL, source, LOOKUP_FOLLOW, &src, NULL);
+	if (r < 0)
+		return r;
+	r = path_walk(fs, NULL, target, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &d, NULL);
+	if (r < 0) {
+		dput(src);
+		return r;
+	}
+	char rel[4096];
+	struct mount *m = mount_of(src, rel, sizeof(rel));
+	if (!m || m->root != src->inode) {
+		r = -EINVAL; /* not a mount point (the root cannot move either) */
+	} else {
+		r = 0;
+		for (struct dentry *c = d;; c = c->parent) {
+			if (c->inode == m->root)
+				r = -ELOOP; /* onto a place inside itself */
+			if (r || c == root_dentry || c->parent == c)
+				break;
+		}
+	}
+	if (r == 0) {
+		char path[4096];
+		if (dentry_path(d, root_dentry, path, sizeof(path)) < 0)
+			snprintf(path, sizeof(path), "%s", target);
+		struct mount *to = mount_of(d, (char[4096]){ 0 }, 4096);
+		char *np = strdup(path);
+		if (!np) {
+			r = -ENOMEM;
+		} else {
+			/* the mounts below it move along: their paths change prefix */
+			size_t ol = strlen(m->view.path);
+			for (int i = 0; i < nmounts; i++) {
+				struct mount_view *v = &mounts[i].view;
+				if (&mounts[i] != m && !strncmp(v->path, m->view.path, ol) && v->path[ol] == '/') {
+					char *q = malloc(strlen(np) + strlen(v->path + ol) + 1);
+					if (q) {
+						strcpy(q, np);
+						strcat(q, v->path + ol);
+						free(v->path);
+						v->path = q;
+					}
+				}
+			}
+			free(m->view.path);
+			m->view.path = np;
+			m->view.parent_id = to ? to->view.id : root_view.id;
+			iput(m->mountpoint);
+			m->mountpoint = iget(d->inode);
+		}
+	}
+	dput(d);
+	dput(src);
+	return r;
+}
+
+/* Is TARGET the root of a mount?  0, -EINVAL, or the walk's error. */
+int vfs_check_mount_root(struct fs_struct *fs, const char *target)
+{
+	struct dentry *d;
+	int r = path_walk(fs, NULL, target, LOOKUP_FOLLOW, &d, NULL);
+	if (r < 0)
+		return r;
+	char rel[4096];
+	struct mount *m = mount_of(d, rel, sizeof(rel));
+	bool is_root = m ? m->root == d->inode : d->inode == root_dentry->inode;
+	dput(d);
+	return is_root ? 0 : -EINVAL;
+}
+
+/* mount -o remount,bind,FLAGS: a mount's own flags.  Flags live on the
+ * super block here, so a file system mounted more than once (a bind
+ * mount) cannot take flags its other mounts do not have: EINVAL. */
+int vfs_remount_bind(struct fs_struct *fs, const char *target, u64 flags)
+{
+	struct dentry *d;
+	int r = path_walk(fs, NULL, target, LOOKUP_FOLLOW, &d, NULL);
+	if (r < 0)
+		return r;
+	char rel[4096];
+	struct mount *m = mount_of(d, rel, sizeof(rel));
+	bool is_root = m ? m->root == d->inode : d->inode == root_dentry->inode;
+	dput(d);
+	if (!is_root)
+		return -EINVAL;
+	struct mount_view *v = m ? &m->view : &root_view;
+	struct super_block *sb = v->sb;
+	const u64 per = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
+	int users = sb == root_view.sb;
+	for (int i = 0; i < nmounts; i++)
+		users += mounts[i].sb == sb;
+	if ((flags & per) == (v->flags & per))
+		return 0;
+	if (users > 1 || (sb->readonly && !(flags & MS_RDONLY) && sb->type != &tmpfs_type &&
+			  sb->type != &ramfs_type))
+		return -EINVAL;
+	sb->readonly = flags & MS_RDONLY;
+	sb->nosuid = flags & MS_NOSUID;
+	sb->nodev = flags & MS_NODEV;
+	sb->noexec = flags & MS_NOEXEC;
+	v->flags = (v->flags & ~per) | (flags & per);
+	return 0;
 }
 
 /* One walk's state across the symlinks it follows: how many, and the
@@ -565,6 +767,10 @@ static int open_dentry(struct dentry *d, u32 flags, struct file **out, bool crea
 	dput(d);
 	if (!f)
 		return -ENFILE;
+	if (!(flags & O_PATH) && (S_ISCHR(ino->mode) || S_ISBLK(ino->mode)) && ino->sb && ino->sb->nodev) {
+		fput(f);
+		return -EACCES; /* a device node on a nodev mount */
+	}
 	if (!(flags & O_PATH)) {
 		if (S_ISCHR(ino->mode)) {
 			r = chrdev_open(ino, f);

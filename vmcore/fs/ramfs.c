@@ -843,5 +843,14 @@ static int tmpfs_statfs(struct super_block *sb, struct kstatfs *st)
 	return 0;
 }
 
-const struct fs_type ramfs_type = { "ramfs", ramfs_mount, .statfs = ramfs_statfs };
-const struct fs_type tmpfs_type = { "tmpfs", tmpfs_mount, .statfs = tmpfs_statfs };
+/* umount of an instance nothing uses (namei.c checks): the root's
+ * reference goes, and with it every inode, name and page of the tree. */
+static void ramfs_kill_sb(struct super_block *sb)
+{
+	iput(sb->root);
+	free(sb->priv);
+	free(sb);
+}
+
+const struct fs_type ramfs_type = { "ramfs", ramfs_mount, ramfs_kill_sb, ramfs_statfs };
+const struct fs_type tmpfs_type = { "tmpfs", tmpfs_mount, ramfs_kill_sb, tmpfs_statfs };

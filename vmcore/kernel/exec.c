@@ -427,6 +427,11 @@ static int open_exec(struct task *t, struct dentry *start, const char *path, int
 		fput(f);
 		return S_ISDIR(f->inode->mode) ? -EACCES : -EACCES;
 	}
+	/* a noexec mount runs nothing, root's programs included (path_noexec) */
+	if (f->inode->sb && f->inode->sb->noexec) {
+		fput(f);
+		return -EACCES;
+	}
 	/* search and execute permission, not read; root needs an x bit */
 	r = inode_permission(t, f->inode, MAY_EXEC);
 	if (r < 0) {

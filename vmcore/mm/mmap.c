@@ -151,6 +151,8 @@ long do_mmap(struct mm *mm, u64 addr, u64 len, int prot, int flags, struct file 
 			return -EACCES;
 		if (shared && (prot & PROT_WRITE) && acc != O_RDWR)
 			return -EACCES;
+		if ((prot & PROT_EXEC) && file->inode->sb && file->inode->sb->noexec)
+			return -EPERM; /* a file of a noexec mount: no executable map */
 		long r = memfd_may_map(file->inode, shared && (prot & PROT_WRITE));
 		if (r < 0)
 			return r;
@@ -304,6 +306,8 @@ long do_mprotect(struct mm *mm, u64 addr, u64 len, int prot)
 		if (v->file && (v->flags & VM_SHARED) && (prot & PROT_WRITE) &&
 		    (v->file->flags & O_ACCMODE) != O_RDWR)
 			return -EACCES;
+		if (v->file && (prot & PROT_EXEC) && v->file->inode->sb && v->file->inode->sb->noexec)
+			return -EACCES; /* mapped from a noexec mount: never VM_MAYEXEC */
 		if (v->file && (v->flags & VM_SHARED) && (prot & PROT_WRITE) &&
 		    memfd_may_map(v->file->inode, true) < 0)
 			return -EACCES; /* Linux: a sealed memfd's mapping stays read-only */

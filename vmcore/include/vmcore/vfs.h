@@ -148,6 +148,8 @@ struct super_block {
 	u64 dev;
 	bool readonly;
 	bool nosuid;        /* MS_NOSUID: exec ignores set-id bits (cred.h) */
+	bool noexec;        /* MS_NOEXEC: no exec (EACCES), no PROT_EXEC file maps (EPERM) */
+	bool nodev;         /* MS_NODEV: device files do not open (EACCES) */
 	struct inode *root;
 	void *priv;
 };
@@ -299,6 +301,11 @@ struct dentry *vfs_root(void);
 /* the mounted file system of device dev (ustat), or NULL */
 struct super_block *vfs_sb_by_dev(u64 dev);
 int vfs_remount(struct fs_struct *fs, const char *target, bool readonly);
+int vfs_bind_mount(struct fs_struct *fs, const char *source, const char *target);
+int vfs_move_mount(struct fs_struct *fs, const char *source, const char *target);
+/* MS_REMOUNT | MS_BIND: the mount's ro, nosuid, nodev, noexec */
+int vfs_remount_bind(struct fs_struct *fs, const char *target, u64 flags);
+int vfs_check_mount_root(struct fs_struct *fs, const char *target); /* 0 or -EINVAL */
 struct dentry *vfs_kern_mount(const char *type); /* mounted nowhere */
 struct inode *mount_lookup(struct inode *mountpoint); /* covering root, or NULL */
 /* mount(2)'s own: its MS_* flags (nosuid, nodev, noexec, ro...) and data
@@ -311,6 +318,7 @@ struct mount_view {
 	u64 flags;            /* MS_* */
 	char *source, *path;  /* path: the mount point, from the root */
 	char *data;           /* the data given to mount(2), or NULL */
+	char *root;           /* a bind mount's root within its file system, or NULL ("/") */
 };
 const struct mount_view *mount_get(int i); /* 0: the root; NULL past the end */
 struct buf;
