@@ -510,11 +510,14 @@ void host_run(struct host_thread *t, struct host_event *ev)
 	traced = t;
 	memset(ev, 0, sizeof(*ev));
 	if (ptrace(t->step ? PTRACE_SYSEMU_SINGLESTEP : PTRACE_SYSEMU, t->tid, 0, 0) < 0) {
+		pr_err("vmcore: cannot resume host thread %d: %s\n", t->tid, strerror(errno));
 		ev->kind = HEV_EXITED;
 		return;
 	}
 	for (;;) {
-		if (wait_stop(t->tid, &status) < 0) {
+		int wr = wait_stop(t->tid, &status);
+		if (wr < 0) {
+			pr_err("vmcore: cannot wait for host thread %d: %s\n", t->tid, strerror(-wr));
 			ev->kind = HEV_EXITED;
 			return;
 		}
