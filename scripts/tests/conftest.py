@@ -448,3 +448,24 @@ def no_leftover_processes():
     if left:
         kill_leftovers(left)
     assert not left, "processes left running on the host: %r" % left
+
+
+@pytest.fixture(autouse=True)
+def tmp_path_removed_after_pass(request):
+    """A passing test's tmp_path goes when it ends: a writable root is a
+    copy of every test program (about 160 MB), and pytest 7.2 keeps the
+    last three sessions' directories whole (tens of GB after one run).  A
+    failing test's directory stays for a look."""
+    path = request.getfixturevalue("tmp_path") if "tmp_path" in request.fixturenames else None
+    yield
+    rep = getattr(request.node, "rep_call", None)
+    if path is not None and rep is not None and rep.passed:
+        for dirpath, dirnames, _ in os.walk(path):
+            for d in dirnames:  # a guest's chmod 000 directory stays removable
+                full = os.path.join(dirpath, d)
+                if not os.path.islink(full):  # never through a link out of the tree
+                    try:
+                        os.chmod(full, 0o700)
+                    except OSError:
+                        pass
+        shutil.rmtree(path, ignore_errors=True)
