@@ -311,3 +311,17 @@ def test_terminal_after_restart_and_clean_exit(tmproot):
     finally:
         os.close(master)
         os.close(slave)
+
+
+def test_hostfs_reserve_bounds_the_host_disk(tmproot):
+    """the host's disk through hostfs: at the reserve (hostfs_reserve=
+    beyond the free space) writes, writeback and fallocate are ENOSPC and
+    statfs shows none free; names still come and go.  By default the same
+    program writes."""
+    full = run_guest("hostfs_full", root=tmproot, extra=["hostfs_reserve=100000G"])
+    for line in ["create: 0", "write: ENOSPC", "fallocate: ENOSPC", "ftruncate (sparse): 0",
+                 "msync: ENOSPC", "statfs: bavail 0", "unlink: 0"]:
+        assert line in full.out, full.out
+    room = run_guest("hostfs_full", root=tmproot)
+    for line in ["write: written", "fallocate: 0", "msync: 0", "statfs: bavail nonzero"]:
+        assert line in room.out, room.out

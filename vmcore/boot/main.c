@@ -44,6 +44,8 @@ static void usage(void)
 	       "  hostfs=DIR          the host directory that the guest may mount hostfs from\n"
 	       "                      (mount -t hostfs SUBDIR: SUBDIR is taken under DIR);\n"
 	       "                      without it guest hostfs mounts fail with EPERM\n"
+	       "  hostfs_reserve=SIZE host disk space guest writes through hostfs leave free\n"
+	       "                      (ENOSPC beyond; default: 5%% of it, at most 1G)\n"
 	       "  initrd=FILE         newc cpio archive to unpack as the root instead of\n"
 	       "                      the built-in initramfs\n"
 	       "  vcpus=N             host CPUs to run guest tasks on (default: all)\n"
@@ -267,6 +269,13 @@ int main(int argc, char **argv)
 			}
 		} else if (KEY("hostfs") && val) {
 			hostfs_dir = val;
+		} else if (KEY("hostfs_reserve") && val) {
+			u64 rs = parse_size(val, &ok);
+			if (!ok) {
+				fprintf(stderr, "linux: bad hostfs_reserve=%s\n", val);
+				return 2;
+			}
+			hostfs_set_reserve(rs);
 		} else if (KEY("rootfstype") && val) {
 			rootfstype = val;
 		} else if (KEY("initrd") && val) {

@@ -77,6 +77,39 @@ static const struct file_ops hostfs_file_fops, hostfs_dir_fops;
 /* hostfs=DIR: the only host directory guest mounts may take, or -1 */
 static int allowed_fd = -1;
 
+/* The host's disk is a host resource the guest drives through hostfs: a
+ * guest may fill the host file system only down to a reserve, which
+ * hostfs keeps as ext4 keeps its root blocks.  Writes, writeback and
+ * fallocate that would take the free space below it get ENOSPC (a write
+ * that fits in part is short), and statfs counts the reserve as used.
+ * hostfs_reserve=SIZE on the command line; by default the smaller of 5%
+ * of the host file system and 1 GiB. */
+static u64 reserve_opt = ~0ULL;
+
+void hostfs_set_reserve(u64 bytes)
+{
+	reserve_opt = bytes;
+}
+
+static u64 reserve_of(const struct statvfs *st)
+{
+	if (reserve_opt != ~0ULL)
+		return reserve_opt;
+	return MIN((u64)st->f_blocks * st->f_frsize / 20, 1ULL << 30);
+}
+
+/* How many of len bytes the host file system may take now (0: none) */
+static size_t host_room(int fd, size_t len)
+{
+	struct statvfs st;
+	if (fstatvfs(fd, &st) < 0)
+		return len; /* the host's own ENOSPC still holds */
+	u64 avail = (u64)st.f_bavail * st.f_frsize, reserve = reserve_of(&st);
+	if (avail <= reserve)
+		return 0;
+	return MIN((u64)len, avail - reserve);
+}
+
 static inline struct hinfo *HI(struct inode *ino)
 {
 	return ino->priv;
@@ -679,6 +712,8 @@ static int hostfs_fallocate(struct inode *ino, int mode, u64 off, u64 len)
 	int fd = iwr(ino);
 	if (fd < 0)
 		return fd;
+	if (!(mode & (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_COLLAPSE_RANGE)) && host_room(fd, len) < len)
+		return -ENOSPC; /* (for all of len, though some of it may be allocated already) */
 	if (mode & ~FALLOC_FL_KEEP_SIZE)
 		pagecache_writeback(ino);
 	if (fallocate(fd, mode, off, len) < 0)
@@ -705,6 +740,12 @@ static int hostfs_statfs(struct super_block *sb, struct kstatfs *ks)
 	ks->blocks = st.f_blocks;
 	ks->bfree = st.f_bfree;
 	ks->bavail = st.f_bavail;
+	struct statvfs sv;
+	if (fstatvfs(fd, &sv) == 0 && st.f_bsize) {
+		u64 rb = reserve_of(&sv) / st.f_bsize; /* hostfs's reserve shows as used */
+		ks->bavail = ks->bavail > rb ? ks->bavail - rb : 0;
+		ks->bfree = ks->bfree > rb ? ks->bfree - rb : 0;
+	}
 	ks->files = st.f_files;
 	ks->ffree = st.f_ffree;
 	ks->namelen = st.f_namelen;
@@ -732,6 +773,8 @@ static int hostfs_writepage(struct inode *ino, u64 pgoff, const void *src, size_
 	int fd = iwr(ino);
 	if (fd < 0)
 		return fd;
+	if (host_room(fd, len) < len)
+		return -ENOSPC;
 	ssize_t n = pwrite(fd, src, len, pgoff << PAGE_SHIFT);
 	return n == (ssize_t)len ? 0 : -EIO;
 }
@@ -804,7 +847,10 @@ static long hostfs_write(struct file *f, const void *buf, size_t len, u64 *pos)
 		if (fstat(fd, &st) == 0)
 			*pos = MAX((u64)st.st_size, ino->size);
 	}
-	ssize_t r = pwrite(fd, buf, len, *pos);
+	size_t room = host_room(fd, len);
+	if (!room)
+		return -ENOSPC;
+	ssize_t r = pwrite(fd, buf, room, *pos);
 	if (r < 0)
 		return -errno;
 	/* keep cached pages (shared by mappings) in step */

@@ -345,6 +345,8 @@ extern const struct fs_type sysfs_type, devtmpfs_type;
  * guest mounts of hostfs may use (hostfs=DIR); 0 or -errno */
 extern const struct fs_type hostfs_root_type;
 int hostfs_allow(const char *dir);
+/* hostfs_reserve=: free host disk that guest writes through hostfs leave */
+void hostfs_set_reserve(u64 bytes);
 struct inode *ramfs_new_inode(struct super_block *sb, u32 mode);
 /* shared anonymous memory's object: grow to size, charged; 0 or -ENOMEM */
 int ramfs_anon_resize(struct inode *ino, u64 size);
