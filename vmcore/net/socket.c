@@ -21,6 +21,7 @@
 #include <vmcore/signal.h>
 #include <vmcore/mm.h>
 #include <vmcore/net.h>
+#include <vmcore/netdev.h>
 #include <vmcore/ktime.h>
 #include <vmcore/cred.h>
 #include <poll.h>
@@ -173,8 +174,11 @@ static unsigned sock_poll(struct file *f)
 
 static long sock_ioctl(struct file *f, struct task *t, unsigned cmd, u64 arg)
 {
-	(void)t;
 	struct socket *s = f->priv;
+	/* the interface ioctls of every family (net/dev_ioctl.c) */
+	long r = dev_ioctl(t, s->family, cmd, arg);
+	if (r != -ENOIOCTLCMD)
+		return r;
 	if (s->ops->ioctl)
 		return s->ops->ioctl(s, cmd, arg);
 	return -ENOTTY;

@@ -1,0 +1,511 @@
+/* AF_NETLINK sockets: the family's socket side (netlink.h for the
+ * protocols' side).
+ *
+ * A socket is SOCK_RAW or SOCK_DGRAM (else ESOCKTNOSUPPORT) of a protocol
+ * that has a handler here (NETLINK_ROUTE, NETLINK_AUDIT), else
+ * EPROTONOSUPPORT, as Linux without the protocol's module.  Port ids are
+ * unique per protocol: bind with nl_pid 0, or the first send, connect or
+ * bind-less use, autobinds to the process's id as Linux does, and when
+ * that is taken to -4096, -4097... (Linux's rover); getsockname of an
+ * unbound socket shows 0.  Multicast groups are kept (bind, connect,
+ * NETLINK_ADD_MEMBERSHIP is not there: no setsockopt of the family) but
+ * nothing is ever multicast: the kernel here sends no events.
+ *
+ * A send to port 0 is a request to the kernel, handled at once (see
+ * netlink.h); a send to another port is a datagram to that socket of the
+ * same protocol (ECONNREFUSED without one).  The receive queue is a list
+ * of datagrams; recvmsg takes the first (MSG_PEEK leaves it), truncating
+ * to the buffer with MSG_TRUNC in msg_flags, and returns the datagram's
+ * full length when MSG_TRUNC is passed (how glibc and iproute2 size their
+ * buffers); the name is the sender's sockaddr_nl (nl_pid 0: the kernel). */
+#include <vmcore/net.h>
+#include <vmcore/netlink.h>
+#include <vmcore/task.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NL_MAX_PROTO 32           /* MAX_LINKS */
+#define NLMSG_GOODSIZE 3776       /* a page less skb_shared_info */
+#define NL_MAX_DGRAM (32768 - 320) /* SKB_WITH_OVERHEAD(32768): netlink's cap on max_recvmsg_len */
+
+struct nl_skb {
+	struct nl_skb *next;
+	u32 src_portid, dst_group;
+	size_t len;
+	u8 data[];
+};
+
+struct nl_sock {
+	struct socket *sock;
+	int protocol;
+	bool bound;
+	u32 portid, groups;
+	u32 dst_portid, dst_group;
+	struct nl_skb *qhead, **qtail;
+	size_t qlen;
+	size_t max_recvmsg_len;
+	struct nl_sock *next;
+};
+
+static struct nl_sock *nl_socks;
+
+static const struct nl_proto *const protos[] = { &rtnetlink_proto, &audit_nl_proto };
+
+static const struct nl_proto *proto_of(int protocol)
+{
+	for (size_t i = 0; i < sizeof(protos) / sizeof(protos[0]); i++)
+		if (protos[i]->protocol == protocol)
+			return protos[i];
+	return NULL;
+}
+
+static struct nl_sock *nls(struct socket *s)
+{
+	return s->sk;
+}
+
+static struct nl_sock *lookup(int protocol, u32 portid)
+{
+	for (struct nl_sock *n = nl_socks; n; n = n->next)
+		if (n->protocol == protocol && n->bound && n->portid == portid)
+			return n;
+	return NULL;
+}
+
+static int autobind(struct nl_sock *n)
+{
+	static s32 rover = -4096;
+	if (n->bound)
+		return 0;
+	s32 id = current ? current->tgid : 0;
+	while (lookup(n->protocol, (u32)id)) {
+		if (rover > -4096)
+			rover = -4096;
+		id = rover--;
+	}
+	n->portid = id;
+	n->bound = true;
+	return 0;
+}
+
+static int nl_create(struct socket *s, int protocol)
+{
+	if (s->type != SOCK_RAW && s->type != SOCK_DGRAM)
+		return -ESOCKTNOSUPPORT;
+	if (protocol < 0 || protocol >= NL_MAX_PROTO || !proto_of(protocol))
+		return -EPROTONOSUPPORT;
+	struct nl_sock *n = kzalloc(sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	n->sock = s;
+	n->protocol = protocol;
+	n->qtail = &n->qhead;
+	n->next = nl_socks;
+	nl_socks = n;
+	s->sk = n;
+	return 0;
+}
+
+static void nl_release(struct socket *s)
+{
+	struct nl_sock *n = nls(s);
+	if (!n)
+		return;
+	for (struct nl_sock **pp = &nl_socks; *pp; pp = &(*pp)->next)
+		if (*pp == n) {
+			*pp = n->next;
+			break;
+		}
+	while (n->qhead) {
+		struct nl_skb *b = n->qhead;
+		n->qhead = b->next;
+		free(b);
+	}
+	free(n);
+	s->sk = NULL;
+}
+
+static int addr_check(const void *addr, int len)
+{
+	const struct sockaddr_nl *a = addr;
+	if (len < (int)sizeof(*a))
+		return -EINVAL;
+	if (a->nl_family != AF_NETLINK)
+		return -EINVAL;
+	return 0;
+}
+
+static int nl_bind(struct socket *s, const void *addr, int len)
+{
+	struct nl_sock *n = nls(s);
+	int r = addr_check(addr, len);
+	if (r < 0)
+		return r;
+	const struct sockaddr_nl *a = addr;
+	if (n->bound) {
+		if (a->nl_pid != n->portid)
+			return -EINVAL;
+	} else if (a->nl_pid) {
+		if (lookup(n->protocol, a->nl_pid))
+			return -EADDRINUSE;
+		n->portid = a->nl_pid;
+		n->bound = true;
+	} else {
+		autobind(n);
+	}
+	n->groups = a->nl_groups;
+	return 0;
+}
+
+static int nl_connect(struct socket *s, const void *addr, int len)
+{
+	struct nl_sock *n = nls(s);
+	const struct sockaddr_nl *a = addr;
+	if (len >= (int)sizeof(a->nl_family) && a->nl_family == AF_UNSPEC) {
+		n->dst_portid = n->dst_group = 0;
+		return 0;
+	}
+	int r = addr_check(addr, len);
+	if (r < 0)
+		return r;
+	autobind(n);
+	n->dst_portid = a->nl_pid;
+	n->dst_group = a->nl_groups ? __builtin_ffs(a->nl_groups) : 0;
+	return 0;
+}
+
+static int nl_getname(struct socket *s, void *addr, bool peer)
+{
+	struct nl_sock *n = nls(s);
+	struct sockaddr_nl *a = addr;
+	memset(a, 0, sizeof(*a));
+	a->nl_family = AF_NETLINK;
+	if (peer) {
+		a->nl_pid = n->dst_portid;
+		a->nl_groups = n->dst_group ? 1u << (n->dst_group - 1) : 0;
+	} else {
+		a->nl_pid = n->bound ? n->portid : 0;
+		a->nl_groups = n->groups;
+	}
+	return sizeof(*a);
+}
+
+static void queue(struct nl_sock *n, struct nl_skb *b)
+{
+	b->next = NULL;
+	*n->qtail = b;
+	n->qtail = &b->next;
+	n->qlen++;
+	sock_wake();
+}
+
+static struct nl_skb *skb_new(const void *data, size_t len, u32 src)
+{
+	struct nl_skb *b = malloc(sizeof(*b) + len);
+	if (!b)
+		return NULL;
+	b->src_portid = src;
+	b->dst_group = 0;
+	b->len = len;
+	memcpy(b->data, data, len);
+	return b;
+}
+
+/* ---- answers (netlink.h) ---- */
+
+struct nl_out {
+	struct nl_sock *to;
+	size_t limit;          /* the biggest datagram */
+	u8 *msg;               /* the message being built */
+	size_t mlen, mcap;
+	u8 *dgram;             /* the datagram being filled */
+	size_t dlen, dcap;
+	bool oom;
+};
+
+u32 nl_out_portid(const struct nl_out *o)
+{
+	return o->to->portid;
+}
+
+static void grow(u8 **p, size_t *cap, size_t need, bool *oom)
+{
+	if (need <= *cap)
+		return;
+	size_t nc = MAX(need, *cap * 2 + 256);
+	u8 *np = realloc(*p, nc);
+	if (!np) {
+		*oom = true;
+		return;
+	}
+	*p = np;
+	*cap = nc;
+}
+
+static void msg_put(struct nl_out *o, const void *data, size_t len)
+{
+	size_t al = NLMSG_ALIGN(len);
+	grow(&o->msg, &o->mcap, o->mlen + al, &o->oom);
+	if (o->oom)
+		return;
+	memcpy(o->msg + o->mlen, data, len);
+	memset(o->msg + o->mlen + len, 0, al - len);
+	o->mlen += al;
+}
+
+void nlmsg_begin(struct nl_out *o, u16 type, u16 flags, u32 seq, const void *hdr, size_t hdrlen)
+{
+	struct nlmsghdr h = { .nlmsg_type = type, .nlmsg_flags = flags, .nlmsg_seq = seq,
+			      .nlmsg_pid = o->to->portid };
+	o->mlen = 0;
+	msg_put(o, &h, sizeof(h));
+	if (hdrlen)
+		msg_put(o, hdr, hdrlen);
+}
+
+void nla_put(struct nl_out *o, u16 type, const void *data, size_t len)
+{
+	struct nlattr a = { .nla_len = NLA_HDRLEN + len, .nla_type = type };
+	msg_put(o, &a, sizeof(a));
+	grow(&o->msg, &o->mcap, o->mlen + NLA_ALIGN(len), &o->oom);
+	if (o->oom)
+		return;
+	if (len)
+		memcpy(o->msg + o->mlen, data, len);
+	memset(o->msg + o->mlen + len, 0, NLA_ALIGN(len) - len);
+	o->mlen += NLA_ALIGN(len);
+}
+
+void nla_put_u8(struct nl_out *o, u16 type, u8 v)
+{
+	nla_put(o, type, &v, 1);
+}
+
+void nla_put_u32(struct nl_out *o, u16 type, u32 v)
+{
+	nla_put(o, type, &v, 4);
+}
+
+void nla_put_str(struct nl_out *o, u16 type, const char *s)
+{
+	nla_put(o, type, s, strlen(s) + 1);
+}
+
+static void out_flush(struct nl_out *o)
+{
+	if (!o->dlen)
+		return;
+	struct nl_skb *b = skb_new(o->dgram, o->dlen, 0);
+	if (b)
+		queue(o->to, b);
+	o->dlen = 0;
+}
+
+void nlmsg_end(struct nl_out *o)
+{
+	if (o->oom)
+		return;
+	((struct nlmsghdr *)o->msg)->nlmsg_len = o->mlen;
+	if (o->dlen && o->dlen + o->mlen > o->limit)
+		out_flush(o);
+	grow(&o->dgram, &o->dcap, o->dlen + o->mlen, &o->oom);
+	if (o->oom)
+		return;
+	memcpy(o->dgram + o->dlen, o->msg, o->mlen);
+	o->dlen += o->mlen;
+}
+
+const void *nlmsg_attr(const struct nlmsghdr *nlh, size_t hdrlen, u16 type, size_t *len)
+{
+	size_t off = NLMSG_HDRLEN + NLMSG_ALIGN(hdrlen);
+	while (off + NLA_HDRLEN <= nlh->nlmsg_len) {
+		const struct nlattr *a = (const void *)((const u8 *)nlh + off);
+		if (a->nla_len < NLA_HDRLEN || off + a->nla_len > nlh->nlmsg_len)
+			break;
+		if ((a->nla_type & NLA_TYPE_MASK) == type) {
+			*len = a->nla_len - NLA_HDRLEN;
+			return (const u8 *)a + NLA_HDRLEN;
+		}
+		off += NLA_ALIGN(a->nla_len);
+	}
+	return NULL;
+}
+
+/* NLMSG_ERROR: the error and the request's header, and its payload too
+ * for an error (an ack of success is capped, as Linux's netlink_ack) */
+static void nl_ack(struct nl_out *o, const struct nlmsghdr *nlh, int err)
+{
+	int e = err;
+	out_flush(o);
+	nlmsg_begin(o, NLMSG_ERROR, err ? 0 : NLM_F_CAPPED, nlh->nlmsg_seq, &e, sizeof(e));
+	if (err)
+		msg_put(o, nlh, nlh->nlmsg_len);
+	else
+		msg_put(o, nlh, NLMSG_HDRLEN);
+	nlmsg_end(o);
+	out_flush(o);
+}
+
+/* the kernel's side of a datagram sent to port 0 (netlink_rcv_skb) */
+static void kernel_rcv(struct nl_sock *n, const u8 *data, size_t len)
+{
+	const struct nl_proto *p = proto_of(n->protocol);
+	struct nl_out o = { .to = n, .limit = MAX((size_t)NLMSG_GOODSIZE, n->max_recvmsg_len) };
+	while (len >= NLMSG_HDRLEN) {
+		struct nlmsghdr h;
+		memcpy(&h, data, sizeof(h));
+		if (h.nlmsg_len < NLMSG_HDRLEN || len < h.nlmsg_len)
+			break;
+		/* an aligned private copy the protocol may read as a struct */
+		struct nlmsghdr *req = malloc(h.nlmsg_len);
+		if (!req)
+			break;
+		memcpy(req, data, h.nlmsg_len);
+		int err = 0;
+		if ((h.nlmsg_flags & NLM_F_REQUEST) && h.nlmsg_type >= NLMSG_MIN_TYPE)
+			err = p->rcv(&o, current, req);
+		if (err == NL_DUMPED) {
+			out_flush(&o);
+			int done = 0;
+			nlmsg_begin(&o, NLMSG_DONE, NLM_F_MULTI, h.nlmsg_seq, &done, sizeof(done));
+			nlmsg_end(&o);
+			out_flush(&o);
+		} else if (err || (h.nlmsg_flags & NLM_F_ACK)) {
+			nl_ack(&o, req, err);
+		}
+		out_flush(&o);
+		free(req);
+		size_t step = NLMSG_ALIGN(h.nlmsg_len);
+		if (step > len)
+			step = len;
+		data += step;
+		len -= step;
+	}
+	free(o.msg);
+	free(o.dgram);
+}
+
+static long nl_sendmsg(struct socket *s, struct kmsg *m, int flags)
+{
+	struct nl_sock *n = nls(s);
+	if (flags & MSG_OOB)
+		return -EOPNOTSUPP;
+	u32 dst = n->dst_portid, group = n->dst_group;
+	if (m->name) {
+		int r = addr_check(m->name, m->namelen);
+		if (r < 0)
+			return r;
+		const struct sockaddr_nl *a = m->name;
+		dst = a->nl_pid;
+		group = a->nl_groups ? __builtin_ffs(a->nl_groups) : 0;
+	}
+	autobind(n);
+	if (m->len > (size_t)s->sndbuf - 32)
+		return -EMSGSIZE;
+	size_t len = m->len;
+	u8 *buf = malloc(len ? len : 1);
+	if (!buf)
+		return -ENOMEM;
+	if (kmsg_from_iov(m, buf, len) < 0) {
+		free(buf);
+		return -EFAULT;
+	}
+	long r = len;
+	if (group) {
+		/* nothing listens to user multicast here; Linux needs the
+		 * protocol's permission (NETLINK_ROUTE: CAP_NET_ADMIN) */
+		if (!dst) {
+			free(buf);
+			return r;
+		}
+	}
+	if (dst == 0) {
+		kernel_rcv(n, buf, len);
+	} else {
+		struct nl_sock *peer = lookup(n->protocol, dst);
+		struct nl_skb *b = peer ? skb_new(buf, len, n->portid) : NULL;
+		if (!peer)
+			r = -ECONNREFUSED;
+		else if (!b)
+			r = -ENOMEM;
+		else
+			queue(peer, b);
+	}
+	free(buf);
+	return r;
+}
+
+static long nl_recvmsg(struct socket *s, struct kmsg *m, int flags)
+{
+	struct nl_sock *n = nls(s);
+	if (flags & MSG_OOB)
+		return -EOPNOTSUPP;
+	struct timespec start;
+	clock_gettime(CLOCK_REALTIME, &start);
+	while (!n->qhead) {
+		if (s->err) {
+			int e = s->err;
+			s->err = 0;
+			return -e;
+		}
+		if (sock_nonblock(s, flags))
+			return -EAGAIN;
+		int r = sock_wait(s, s->rcvtimeo, &start);
+		if (r < 0)
+			return r;
+		n = nls(s);
+	}
+	/* the reader's buffer sizes the datagrams of later answers */
+	n->max_recvmsg_len = MIN(MAX(n->max_recvmsg_len, m->len), (size_t)NL_MAX_DGRAM);
+	struct nl_skb *b = n->qhead;
+	size_t len = MIN(m->len, b->len);
+	if (kmsg_to_iov(m, b->data, len) < 0)
+		return -EFAULT;
+	if (len < b->len)
+		m->flags |= MSG_TRUNC;
+	if (m->name) {
+		struct sockaddr_nl a = { .nl_family = AF_NETLINK, .nl_pid = b->src_portid,
+					 .nl_groups = b->dst_group ? 1u << (b->dst_group - 1) : 0 };
+		memcpy(m->name, &a, sizeof(a));
+		m->namelen = sizeof(a);
+	}
+	long r = flags & MSG_TRUNC ? (long)b->len : (long)len;
+	if (!(flags & MSG_PEEK)) {
+		n->qhead = b->next;
+		if (!n->qhead)
+			n->qtail = &n->qhead;
+		n->qlen--;
+		free(b);
+		sock_wake();
+	}
+	return r;
+}
+
+static unsigned nl_poll(struct socket *s)
+{
+	struct nl_sock *n = nls(s);
+	unsigned m = POLLOUT | POLLWRNORM | POLLWRBAND;
+	if (n->qhead)
+		m |= POLLIN | POLLRDNORM;
+	if (s->err)
+		m |= POLLERR;
+	return m;
+}
+
+static const struct proto_ops netlink_ops = {
+	.family = AF_NETLINK,
+	.create = nl_create,
+	.release = nl_release,
+	.bind = nl_bind,
+	.connect = nl_connect,
+	.getname = nl_getname,
+	.sendmsg = nl_sendmsg,
+	.recvmsg = nl_recvmsg,
+	.poll = nl_poll,
+};
+
+__attribute__((constructor)) static void af_netlink_register(void)
+{
+	sock_register(&netlink_ops);
+}
