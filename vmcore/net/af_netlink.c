@@ -21,10 +21,12 @@
 #include <vmcore/net.h>
 #include <vmcore/netlink.h>
 #include <vmcore/task.h>
+#include <vmcore/cred.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 
+#define CAP_NET_ADMIN 12
 #define NL_MAX_PROTO 32           /* MAX_LINKS */
 #define NLMSG_GOODSIZE 3776       /* a page less skb_shared_info */
 #define NL_MAX_DGRAM (32768 - 320) /* SKB_WITH_OVERHEAD(32768): netlink's cap on max_recvmsg_len */
@@ -169,6 +171,8 @@ static int nl_connect(struct socket *s, const void *addr, int len)
 	int r = addr_check(addr, len);
 	if (r < 0)
 		return r;
+	if ((a->nl_pid || a->nl_groups) && !capable(current, CAP_NET_ADMIN))
+		return -EPERM; /* as a send to a user (nl_sendmsg) */
 	autobind(n);
 	n->dst_portid = a->nl_pid;
 	n->dst_group = a->nl_groups ? __builtin_ffs(a->nl_groups) : 0;
@@ -277,6 +281,19 @@ void nla_put(struct nl_out *o, u16 type, const void *data, size_t len)
 	o->mlen += NLA_ALIGN(len);
 }
 
+size_t nla_nest_start(struct nl_out *o, u16 type)
+{
+	size_t start = o->mlen;
+	nla_put(o, type, NULL, 0); /* without NLA_F_NESTED, as rtnetlink's own nests */
+	return start;
+}
+
+void nla_nest_end(struct nl_out *o, size_t start)
+{
+	if (!o->oom)
+		((struct nlattr *)(o->msg + start))->nla_len = o->mlen - start;
+}
+
 void nla_put_u8(struct nl_out *o, u16 type, u8 v)
 {
 	nla_put(o, type, &v, 1);
@@ -316,6 +333,12 @@ void nlmsg_end(struct nl_out *o)
 	o->dlen += o->mlen;
 }
 
+void nlmsg_set_pid(struct nl_out *o, u32 pid)
+{
+	if (!o->oom)
+		((struct nlmsghdr *)o->msg)->nlmsg_pid = pid;
+}
+
 const void *nlmsg_attr(const struct nlmsghdr *nlh, size_t hdrlen, u16 type, size_t *len)
 {
 	size_t off = NLMSG_HDRLEN + NLMSG_ALIGN(hdrlen);
@@ -334,7 +357,7 @@ const void *nlmsg_attr(const struct nlmsghdr *nlh, size_t hdrlen, u16 type, size
 
 /* NLMSG_ERROR: the error and the request's header, and its payload too
  * for an error (an ack of success is capped, as Linux's netlink_ack) */
-static void nl_ack(struct nl_out *o, const struct nlmsghdr *nlh, int err)
+void nl_ack(struct nl_out *o, const struct nlmsghdr *nlh, int err)
 {
 	int e = err;
 	out_flush(o);
@@ -371,7 +394,7 @@ static void kernel_rcv(struct nl_sock *n, const u8 *data, size_t len)
 			nlmsg_begin(&o, NLMSG_DONE, NLM_F_MULTI, h.nlmsg_seq, &done, sizeof(done));
 			nlmsg_end(&o);
 			out_flush(&o);
-		} else if (err || (h.nlmsg_flags & NLM_F_ACK)) {
+		} else if (err != NL_ACKED && (err || (h.nlmsg_flags & NLM_F_ACK))) {
 			nl_ack(&o, req, err);
 		}
 		out_flush(&o);
@@ -399,6 +422,10 @@ static long nl_sendmsg(struct socket *s, struct kmsg *m, int flags)
 		const struct sockaddr_nl *a = m->name;
 		dst = a->nl_pid;
 		group = a->nl_groups ? __builtin_ffs(a->nl_groups) : 0;
+		/* neither protocol lets others than CAP_NET_ADMIN send to
+		 * users (Linux's NL_CFG_F_NONROOT_SEND is not theirs) */
+		if ((dst || group) && !capable(current, CAP_NET_ADMIN))
+			return -EPERM;
 	}
 	autobind(n);
 	if (m->len > (size_t)s->sndbuf - 32)

@@ -9,7 +9,7 @@
  * EPERM; the withdrawn AUDIT_LIST/ADD/DEL are EOPNOTSUPP, other types
  * EINVAL.  A user message is accepted and dropped, as with audit off;
  * AUDIT_GET tells a disabled audit with no daemon; AUDIT_LIST_RULES dumps
- * no rules; AUDIT_GET_FEATURE and AUDIT_TTY_GET tell nothing enabled.
+ * no rules (an empty NLMSG_DONE); AUDIT_GET_FEATURE and AUDIT_TTY_GET tell nothing enabled.
  * The control requests that would change the state (AUDIT_SET, rules,
  * AUDIT_TTY_SET...) are EOPNOTSUPP: there is no audit here to set. */
 #include <vmcore/netlink.h>
@@ -19,6 +19,19 @@
 
 #define CAP_AUDIT_WRITE 29
 #define CAP_AUDIT_CONTROL 30
+
+/* Linux's audit replies from a thread of its own: the ack of the request
+ * comes first, and the reply's nlmsg_pid is 0 */
+static int reply(struct nl_out *o, const struct nlmsghdr *nlh, int type, int flags, const void *data, size_t len)
+{
+	bool acked = nlh->nlmsg_flags & NLM_F_ACK;
+	if (acked)
+		nl_ack(o, nlh, 0);
+	nlmsg_begin(o, type, flags, nlh->nlmsg_seq, data, len);
+	nlmsg_set_pid(o, 0);
+	nlmsg_end(o);
+	return acked ? NL_ACKED : 0;
+}
 
 static int audit_rcv(struct nl_out *o, struct task *t, const struct nlmsghdr *nlh)
 {
@@ -56,24 +69,19 @@ static int audit_rcv(struct nl_out *o, struct task *t, const struct nlmsghdr *nl
 		s.failure = AUDIT_FAIL_PRINTK;
 		s.backlog_limit = 64;
 		s.feature_bitmap = AUDIT_FEATURE_BITMAP_ALL;
-		nlmsg_begin(o, AUDIT_GET, 0, nlh->nlmsg_seq, &s, sizeof(s));
-		nlmsg_end(o);
-		return 0;
+		s.backlog_wait_time = 60 * 250; /* HZ 250 */
+		return reply(o, nlh, AUDIT_GET, 0, &s, sizeof(s));
 	}
 	case AUDIT_GET_FEATURE: {
 		struct audit_features f = { .vers = AUDIT_FEATURE_VERSION };
-		nlmsg_begin(o, AUDIT_GET_FEATURE, 0, nlh->nlmsg_seq, &f, sizeof(f));
-		nlmsg_end(o);
-		return 0;
+		return reply(o, nlh, AUDIT_GET_FEATURE, 0, &f, sizeof(f));
 	}
 	case AUDIT_TTY_GET: {
 		struct audit_tty_status s = { 0 };
-		nlmsg_begin(o, AUDIT_TTY_GET, 0, nlh->nlmsg_seq, &s, sizeof(s));
-		nlmsg_end(o);
-		return 0;
+		return reply(o, nlh, AUDIT_TTY_GET, 0, &s, sizeof(s));
 	}
-	case AUDIT_LIST_RULES:
-		return NL_DUMPED;
+	case AUDIT_LIST_RULES: /* no rules: the end of the list alone, empty */
+		return reply(o, nlh, NLMSG_DONE, NLM_F_MULTI, NULL, 0);
 	}
 	return -EOPNOTSUPP;
 }

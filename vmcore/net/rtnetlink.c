@@ -31,6 +31,7 @@
 
 #define CAP_NET_ADMIN 12
 #define INFINITY_LIFE_TIME 0xFFFFFFFFu
+#define IF_READY 0x80000000 /* an IPv6 device that is up */
 
 static void put_link(struct nl_out *o, struct net_device *d, u16 flags, u32 seq)
 {
@@ -46,9 +47,16 @@ static void put_link(struct nl_out *o, struct net_device *d, u16 flags, u32 seq)
 	nla_put_u32(o, IFLA_MAX_MTU, d->max_mtu);
 	nla_put_u32(o, IFLA_GROUP, 0);
 	nla_put_u32(o, IFLA_PROMISCUITY, !!(d->flags & IFF_PROMISC));
+	nla_put_u32(o, IFLA_ALLMULTI, !!(d->flags & IFF_ALLMULTI));
 	nla_put_u32(o, IFLA_NUM_TX_QUEUES, 1);
+	/* the offload limits Linux 6.x gives a software device */
 	nla_put_u32(o, IFLA_GSO_MAX_SEGS, 65535);
 	nla_put_u32(o, IFLA_GSO_MAX_SIZE, 65536);
+	nla_put_u32(o, IFLA_GRO_MAX_SIZE, 65536);
+	nla_put_u32(o, 63 /* IFLA_GSO_IPV4_MAX_SIZE */, 65536);
+	nla_put_u32(o, 64 /* IFLA_GRO_IPV4_MAX_SIZE */, 65536);
+	nla_put_u32(o, IFLA_TSO_MAX_SIZE, 524280);
+	nla_put_u32(o, IFLA_TSO_MAX_SEGS, 65535);
 	nla_put_u32(o, IFLA_NUM_RX_QUEUES, 1);
 	nla_put_u8(o, IFLA_CARRIER, d->carrier);
 	nla_put_u32(o, IFLA_CARRIER_CHANGES, 0);
@@ -60,6 +68,13 @@ static void put_link(struct nl_out *o, struct net_device *d, u16 flags, u32 seq)
 	nla_put(o, IFLA_STATS64, zero, 200);
 	nla_put(o, IFLA_STATS, zero, 96);
 	nla_put_str(o, IFLA_QDISC, d->qdisc);
+	/* IPv6's part: how addresses are made (`ip -d link`'s addrgenmode) */
+	size_t spec = nla_nest_start(o, IFLA_AF_SPEC);
+	size_t in6 = nla_nest_start(o, AF_INET6);
+	nla_put_u32(o, IFLA_INET6_FLAGS, IF_READY);
+	nla_put_u8(o, IFLA_INET6_ADDR_GEN_MODE, IN6_ADDR_GEN_MODE_EUI64);
+	nla_nest_end(o, in6);
+	nla_nest_end(o, spec);
 	nla_put(o, IFLA_MAP, zero, sizeof(struct rtnl_link_ifmap));
 	nlmsg_end(o);
 }

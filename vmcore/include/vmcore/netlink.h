@@ -20,6 +20,7 @@ struct task;
 struct nl_out;
 
 #define NL_DUMPED 1
+#define NL_ACKED 2 /* the protocol acked (nl_ack) before its answer */
 
 struct nl_proto {
 	int protocol;
@@ -37,6 +38,13 @@ void nla_put_u8(struct nl_out *o, u16 type, u8 v);
 void nla_put_u32(struct nl_out *o, u16 type, u32 v);
 void nla_put_str(struct nl_out *o, u16 type, const char *s);
 void nlmsg_end(struct nl_out *o);
+/* a nested attribute: its start, then its end once the inner ones are put */
+size_t nla_nest_start(struct nl_out *o, u16 type);
+void nla_nest_end(struct nl_out *o, size_t start);
+/* the nlmsg_pid of the message being built (audit's replies say 0) */
+void nlmsg_set_pid(struct nl_out *o, u32 pid);
+/* NLMSG_ERROR for a request: err, and the request with an error */
+void nl_ack(struct nl_out *o, const struct nlmsghdr *nlh, int err);
 /* an attribute of a request (after hdrlen bytes of fixed header): its
  * payload and length, or NULL */
 const void *nlmsg_attr(const struct nlmsghdr *nlh, size_t hdrlen, u16 type, size_t *len);
