@@ -135,3 +135,21 @@ def test_host_ip(name):
     assert g.out == want, "%s\n--- native (lo's lines):\n%s--- guest:\n%s" % (cmd, want, g.out)
     if name == "addr":
         assert "inet 127.0.0.1/8 scope host lo" in g.out and "inet6 ::1/128 scope host" in g.out, g.out
+
+
+def test_su_goes_through_audit(tmp_path):
+    """PAM's su reports to NETLINK_AUDIT (libaudit) at every step and waits
+    for the ack: in the guest it gets one, and su works as natively."""
+    trace = tmp_path / "trace.txt"
+    script = ("exec 2>&1; mount -t proc proc /proc; export PATH=/usr/sbin:/sbin:/usr/bin:/bin LANG=C; "
+              "su -s /bin/sh -c id nobody; echo status $?")
+    g = run_linux(["quiet", "mem=512M", "trace=socket,sendto,recvfrom", "trace_out=" + str(trace), "ro", "root=/",
+                   "rootfstype=hostfs", "init=/bin/sh", "--", "-c", script], timeout=60)
+    p = subprocess.run(["/bin/sh", "-c", script.replace("mount -t proc proc /proc; ", "")], capture_output=True,
+                       text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert g.out == p.stdout and "uid=65534(nobody)" in g.out, (g.out, p.stdout)
+    t = trace.read_text()
+    assert "socket(AF_NETLINK, SOCK_RAW, NETLINK_AUDIT) = 3" in t, t[-3000:]
+    # each report is acked: a 36-byte NLMSG_ERROR of error 0, peeked then read
+    acks = [l for l in t.splitlines() if "recvfrom(3" in l and l.endswith("= 36")]
+    assert len(acks) >= 2, t[-3000:]
