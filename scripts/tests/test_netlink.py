@@ -102,6 +102,7 @@ IP_COMMANDS = {
     "route_all": "ip route show table all",
     "oneline": "ip -o addr",
     "brief": "ip -br link",
+    "route_get": "ip route get 127.0.0.1; ip route get 127.1.2.3; ip -6 route get ::1",
 }
 
 
@@ -117,6 +118,8 @@ def lo_only(name, text):
             if inside:
                 out.append(line)
         return "".join(out)
+    if name == "route_get":  # lo's answers whole ("cache <local>" names no device)
+        return text
     return "".join(l for l in text.splitlines(True) if re.search(r"\blo\b", l))
 
 
@@ -135,6 +138,15 @@ def test_host_ip(name):
     assert g.out == want, "%s\n--- native (lo's lines):\n%s--- guest:\n%s" % (cmd, want, g.out)
     if name == "addr":
         assert "inet 127.0.0.1/8 scope host lo" in g.out and "inet6 ::1/128 scope host" in g.out, g.out
+
+
+def test_ip_route_get_unreachable():
+    """With only lo, what is not local has no route (natively the host's
+    eth0 would carry it: no native run)."""
+    script = ("exec 2>&1; export PATH=/usr/sbin:/sbin:/usr/bin:/bin LANG=C; ip route get 192.0.2.7; "
+              "ip -6 route get 2001:db8::1; echo status $?")
+    g = run_linux(["quiet", "ro", "root=/", "rootfstype=hostfs", "init=/bin/sh", "--", "-c", script], timeout=60)
+    assert g.out == "RTNETLINK answers: Network is unreachable\n" * 2 + "status 2\n", g.out
 
 
 def test_su_goes_through_audit(tmp_path):

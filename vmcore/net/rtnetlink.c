@@ -16,7 +16,7 @@
  *
  * Requests of kinds other than GET need CAP_NET_ADMIN (EPERM) and are
  * then EOPNOTSUPP, as are the GETs not written here (neighbours, rules,
- * qdiscs, a route lookup, GETADDR of one address). */
+ * qdiscs, GETADDR of one address). */
 #include <vmcore/netlink.h>
 #include <vmcore/netdev.h>
 #include <vmcore/task.h>
@@ -260,10 +260,78 @@ static void put_route(struct nl_out *o, const struct route *x, u32 seq)
 	nlmsg_end(o);
 }
 
-static int get_route(struct nl_out *o, const struct nlmsghdr *nlh)
+/* `ip route get`: the route a packet to RTA_DST would take, as Linux's
+ * inet_rtm_getroute / inet6_rtm_getroute answer it (a cloned cache entry
+ * for IPv4).  A local address goes over lo from itself (127/8 from lo's
+ * own address); another one by the longest main-table prefix of an up
+ * device; else ENETUNREACH. */
+static int route_lookup(struct nl_out *o, struct task *t, const struct nlmsghdr *nlh)
+{
+	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(struct rtmsg)))
+		return -EINVAL;
+	const struct rtmsg *req = NLMSG_DATA(nlh);
+	int family = req->rtm_family;
+	if (family != AF_INET && family != AF_INET6)
+		return -EAFNOSUPPORT;
+	int alen = family == AF_INET ? 4 : 16;
+	size_t len;
+	const u8 *dstp = nlmsg_attr(nlh, sizeof(*req), RTA_DST, &len);
+	u8 dst[16] = { 0 };
+	if (dstp && len >= (size_t)alen)
+		memcpy(dst, dstp, alen);
+	struct route r[64];
+	int n = collect_routes(r, 64);
+	const struct route *best = NULL;
+	for (int i = 0; i < n; i++) {
+		const struct route *x = &r[i];
+		if (x->family != family || x->type == RTN_BROADCAST)
+			continue;
+		bool in = true;
+		for (int b = 0; b < x->dst_len && in; b++)
+			in = ((x->dst[b / 8] ^ dst[b / 8]) & (0x80 >> (b % 8))) == 0;
+		/* the local table first, then the longest prefix */
+		if (in && (!best || (x->table == RT_TABLE_LOCAL && best->table != RT_TABLE_LOCAL) ||
+			   (x->table == best->table && x->dst_len > best->dst_len)))
+			best = x;
+	}
+	if (!best)
+		return -ENETUNREACH;
+	struct rtmsg rtm = { .rtm_family = family, .rtm_dst_len = alen * 8, .rtm_type = best->type };
+	struct rta_cacheinfo ci = { .rta_clntref = 2 };
+	if (family == AF_INET) {
+		rtm.rtm_table = RT_TABLE_MAIN;
+		rtm.rtm_flags = RTM_F_CLONED | (best->type == RTN_LOCAL ? 0x80000000u /* RTCF_LOCAL */ : 0);
+		nlmsg_begin(o, RTM_NEWROUTE, 0, nlh->nlmsg_seq, &rtm, sizeof(rtm));
+		nla_put_u32(o, RTA_TABLE, RT_TABLE_MAIN);
+		nla_put(o, RTA_DST, dst, 4);
+		nla_put_u32(o, RTA_OIF, best->oif);
+		nla_put(o, RTA_PREFSRC, best->type == RTN_LOCAL && netdev_is_local_addr4(*(u32 *)dst) &&
+						best->dst_len == 32 ? dst : best->prefsrc, 4);
+		nla_put_u32(o, RTA_UID, t ? t->uid : 0);
+		nla_put(o, RTA_CACHEINFO, &ci, sizeof(ci));
+	} else {
+		static const u8 any[16];
+		rtm.rtm_src_len = 128;
+		rtm.rtm_table = best->table;
+		rtm.rtm_protocol = RTPROT_KERNEL;
+		nlmsg_begin(o, RTM_NEWROUTE, 0, nlh->nlmsg_seq, &rtm, sizeof(rtm));
+		nla_put_u32(o, RTA_TABLE, best->table);
+		nla_put(o, RTA_DST, dst, 16);
+		nla_put(o, RTA_SRC, any, 16);
+		nla_put(o, RTA_PREFSRC, best->type == RTN_LOCAL ? dst : best->prefsrc, 16);
+		nla_put_u32(o, RTA_PRIORITY, best->metric);
+		nla_put_u32(o, RTA_OIF, best->oif);
+		nla_put(o, RTA_CACHEINFO, &ci, sizeof(ci));
+		nla_put_u8(o, RTA_PREF, 0);
+	}
+	nlmsg_end(o);
+	return 0;
+}
+
+static int get_route(struct nl_out *o, struct task *t, const struct nlmsghdr *nlh)
 {
 	if (!(nlh->nlmsg_flags & NLM_F_DUMP))
-		return -EOPNOTSUPP;
+		return route_lookup(o, t, nlh);
 	int family = nlh->nlmsg_len >= NLMSG_LENGTH(1) ? *(const u8 *)NLMSG_DATA(nlh) : AF_UNSPEC;
 	struct route r[64];
 	int n = collect_routes(r, 64);
@@ -290,7 +358,7 @@ static int rtnl_rcv(struct nl_out *o, struct task *t, const struct nlmsghdr *nlh
 	case RTM_GETADDR:
 		return get_addr(o, nlh);
 	case RTM_GETROUTE:
-		return get_route(o, nlh);
+		return get_route(o, t, nlh);
 	}
 	return -EOPNOTSUPP;
 }
