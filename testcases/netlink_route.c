@@ -3,7 +3,8 @@
  * closing NLMSG_DONE) but only lo's messages are printed.
  * netlink_route CASE: sock (socket, bind, names, options), link, addr,
  * route, errors (acks, NLMSG_ERROR, permissions), peek (MSG_PEEK and
- * MSG_TRUNC, short buffers), unicast (between two netlink sockets). */
+ * MSG_TRUNC, short buffers), unicast (between two netlink sockets), flood
+ * (receive queues bounded by SO_RCVBUF). */
 #include <errno.h>
 #include <arpa/inet.h>
 #include <linux/netlink.h>
@@ -428,12 +429,45 @@ static void case_unicast(void)
 	printf("peer now %u\n", c.nl_pid);
 }
 
+/* a reader that does not read: the kernel's answers stop at SO_RCVBUF
+ * and it hears ENOBUFS first; a user's sends to it stop with EAGAIN */
+static void case_flood(void)
+{
+	int fd = nlsock(SOCK_RAW);
+	struct ifinfomsg ifi = { .ifi_index = 1 };
+	for (int i = 0; i < 2000; i++)
+		request(fd, RTM_GETLINK, NLM_F_REQUEST, &ifi, sizeof(ifi));
+	ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+	printf("first recv: %zd %s\n", n, n < 0 ? strerror(errno) : "");
+	int got = 0;
+	while (recv(fd, buf, sizeof(buf), MSG_DONTWAIT) > 0)
+		got++;
+	printf("answers kept: some %d not all %d; then %s\n", got > 10, got < 2000, strerror(errno));
+	/* and it works again */
+	request(fd, RTM_GETLINK, NLM_F_REQUEST, &ifi, sizeof(ifi));
+	answers(fd, 1);
+
+	int a = nlsock(SOCK_RAW), b = nlsock(SOCK_RAW);
+	struct sockaddr_nl to = { .nl_family = AF_NETLINK, .nl_pid = portid(b) };
+	int sent = 0;
+	for (; sent < 100000; sent++)
+		if (sendto(a, buf, 1000, MSG_DONTWAIT, (struct sockaddr *)&to, sizeof(to)) < 0)
+			break;
+	printf("user sends: stopped %d by %s\n", sent < 100000, strerror(errno));
+	n = recv(b, buf, sizeof(buf), MSG_DONTWAIT);
+	printf("receiver's first recv: %zd\n", n);
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
 	const char *c = argc > 1 ? argv[1] : "link";
 	if (!strcmp(c, "sock")) {
 		case_sock();
+		return 0;
+	}
+	if (!strcmp(c, "flood")) {
+		case_flood();
 		return 0;
 	}
 	if (!strcmp(c, "unicast")) {

@@ -17,7 +17,13 @@
  * of datagrams; recvmsg takes the first (MSG_PEEK leaves it), truncating
  * to the buffer with MSG_TRUNC in msg_flags, and returns the datagram's
  * full length when MSG_TRUNC is passed (how glibc and iproute2 size their
- * buffers); the name is the sender's sockaddr_nl (nl_pid 0: the kernel). */
+ * buffers); the name is the sender's sockaddr_nl (nl_pid 0: the kernel).
+ * A queue over the receiver's SO_RCVBUF takes nothing more (Linux's
+ * netlink_attachskb): the kernel's answers are then dropped and the
+ * reader's next recvmsg says ENOBUFS, before its data; a user's datagram
+ * waits for room (EAGAIN without blocking).  A dump is built whole at the
+ * request, so one bigger than SO_RCVBUF loses its tail (Linux pauses it
+ * until the reader reads); lo's dumps are a few kilobytes. */
 #include <vmcore/net.h>
 #include <vmcore/netlink.h>
 #include <vmcore/task.h>
@@ -46,6 +52,7 @@ struct nl_sock {
 	u32 dst_portid, dst_group;
 	struct nl_skb *qhead, **qtail;
 	size_t qlen;
+	size_t rmem;              /* the queue's charge: lengths plus SKB_OVERHEAD each */
 	size_t max_recvmsg_len;
 	struct nl_sock *next;
 };
@@ -195,13 +202,36 @@ static int nl_getname(struct socket *s, void *addr, bool peer)
 	return sizeof(*a);
 }
 
+/* what a queued datagram costs its receiver, standing for an skb's truesize */
+#define SKB_OVERHEAD 576
+
+/* Linux's netlink_attachskb: a receiver over its SO_RCVBUF takes nothing */
+static bool congested(struct nl_sock *n)
+{
+	return n->rmem > (size_t)n->sock->rcvbuf;
+}
+
 static void queue(struct nl_sock *n, struct nl_skb *b)
 {
 	b->next = NULL;
 	*n->qtail = b;
 	n->qtail = &b->next;
 	n->qlen++;
+	n->rmem += b->len + SKB_OVERHEAD;
 	sock_wake();
+}
+
+/* an answer of the kernel: dropped when the reader is congested, which
+ * it learns as ENOBUFS at its next recvmsg (netlink_overrun) */
+static void queue_kernel(struct nl_sock *n, struct nl_skb *b)
+{
+	if (congested(n)) {
+		free(b);
+		n->sock->err = ENOBUFS;
+		sock_wake();
+		return;
+	}
+	queue(n, b);
 }
 
 static struct nl_skb *skb_new(const void *data, size_t len, u32 src)
@@ -315,7 +345,7 @@ static void out_flush(struct nl_out *o)
 		return;
 	struct nl_skb *b = skb_new(o->dgram, o->dlen, 0);
 	if (b)
-		queue(o->to, b);
+		queue_kernel(o->to, b);
 	o->dlen = 0;
 }
 
@@ -450,7 +480,19 @@ static long nl_sendmsg(struct socket *s, struct kmsg *m, int flags)
 	if (dst == 0) {
 		kernel_rcv(n, buf, len);
 	} else {
-		struct nl_sock *peer = lookup(n->protocol, dst);
+		/* a user's datagram to a congested user waits for room, or
+		 * is EAGAIN without blocking (no ENOBUFS for the receiver) */
+		struct timespec start;
+		clock_gettime(CLOCK_REALTIME, &start);
+		struct nl_sock *peer;
+		while ((peer = lookup(n->protocol, dst)) && congested(peer)) {
+			long e = sock_nonblock(s, flags) ? -EAGAIN : sock_wait(s, s->sndtimeo, &start);
+			if (e < 0) {
+				free(buf);
+				return e;
+			}
+			n = nls(s);
+		}
 		struct nl_skb *b = peer ? skb_new(buf, len, n->portid) : NULL;
 		if (!peer)
 			r = -ECONNREFUSED;
@@ -470,12 +512,16 @@ static long nl_recvmsg(struct socket *s, struct kmsg *m, int flags)
 		return -EOPNOTSUPP;
 	struct timespec start;
 	clock_gettime(CLOCK_REALTIME, &start);
-	while (!n->qhead) {
+	for (;;) {
+		/* a pending error (ENOBUFS) before the data, as Linux's
+		 * skb_recv_datagram */
 		if (s->err) {
 			int e = s->err;
 			s->err = 0;
 			return -e;
 		}
+		if (n->qhead)
+			break;
 		if (sock_nonblock(s, flags))
 			return -EAGAIN;
 		int r = sock_wait(s, s->rcvtimeo, &start);
@@ -503,6 +549,7 @@ static long nl_recvmsg(struct socket *s, struct kmsg *m, int flags)
 		if (!n->qhead)
 			n->qtail = &n->qhead;
 		n->qlen--;
+		n->rmem -= b->len + SKB_OVERHEAD;
 		free(b);
 		sock_wake();
 	}
