@@ -4,7 +4,7 @@
  * netlink_route CASE: sock (socket, bind, names, options), link, addr,
  * route, errors (acks, NLMSG_ERROR, permissions), peek (MSG_PEEK and
  * MSG_TRUNC, short buffers), unicast (between two netlink sockets), flood
- * (receive queues bounded by SO_RCVBUF). */
+ * (receive queues bounded by SO_RCVBUF), opts (SOL_NETLINK options). */
 #include <errno.h>
 #include <arpa/inet.h>
 #include <linux/netlink.h>
@@ -458,12 +458,109 @@ static void case_flood(void)
 	printf("receiver's first recv: %zd\n", n);
 }
 
+static void getopt_show(int fd, const char *what, int name)
+{
+	int v = -1;
+	socklen_t l = sizeof(v);
+	int r = getsockopt(fd, SOL_NETLINK, name, &v, &l);
+	printf("get %s: %d %s %d len %u\n", what, r, r < 0 ? strerror(errno) : "", v, l);
+}
+
+static void case_opts(void)
+{
+	int fd = nlsock(SOCK_RAW), one = 1, zero = 0;
+	static const struct { const char *n; int o; } flags[] = {
+		{ "PKTINFO", NETLINK_PKTINFO }, { "BROADCAST_ERROR", NETLINK_BROADCAST_ERROR },
+		{ "NO_ENOBUFS", NETLINK_NO_ENOBUFS }, { "CAP_ACK", NETLINK_CAP_ACK },
+		{ "EXT_ACK", NETLINK_EXT_ACK }, { "GET_STRICT_CHK", NETLINK_GET_STRICT_CHK },
+		{ "LISTEN_ALL_NSID", NETLINK_LISTEN_ALL_NSID },
+	};
+	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
+		getopt_show(fd, flags[i].n, flags[i].o);
+		int r = setsockopt(fd, SOL_NETLINK, flags[i].o, &one, sizeof(one));
+		printf("set %s: %s\n", flags[i].n, E(r));
+		getopt_show(fd, flags[i].n, flags[i].o);
+		setsockopt(fd, SOL_NETLINK, flags[i].o, &zero, sizeof(zero));
+	}
+	char c = 1;
+	printf("set short: %s\n", E(setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &c, 1)));
+	getopt_show(fd, "CAP_ACK after short", NETLINK_CAP_ACK);
+	int v;
+	socklen_t l = 2;
+	printf("get short: %s\n", E(getsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &v, &l)));
+	printf("set unknown: %s\n", E(setsockopt(fd, SOL_NETLINK, 99, &one, sizeof(one))));
+	l = sizeof(v);
+	printf("get unknown: %s\n", E(getsockopt(fd, SOL_NETLINK, 99, &v, &l)));
+	printf("set SOL_IP: %s\n", E(setsockopt(fd, SOL_IP, 1, &one, sizeof(one))));
+	unsigned char mem[64];
+	memset(mem, 0xee, sizeof(mem));
+	l = sizeof(mem);
+	int r = getsockopt(fd, SOL_NETLINK, NETLINK_LIST_MEMBERSHIPS, mem, &l);
+	printf("memberships before: %d len %u\n", r, l);
+	int g = 0;
+	printf("add group 0: %s\n", E(setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &g, sizeof(g))));
+	g = 1000;
+	printf("add group 1000: %s\n", E(setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &g, sizeof(g))));
+	g = RTNLGRP_LINK;
+	printf("add link group: %s\n", E(setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &g, sizeof(g))));
+	g = 33; /* past the 32 of nl_groups (RTNLGRP_BRVLAN) */
+	printf("add group 33: %s\n", E(setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &g, sizeof(g))));
+	l = sizeof(mem);
+	r = getsockopt(fd, SOL_NETLINK, NETLINK_LIST_MEMBERSHIPS, mem, &l);
+	printf("memberships: %d len>=8 %d words %#x %#x\n", r, l >= 8, *(unsigned *)mem, *(unsigned *)(mem + 4));
+	struct sockaddr_nl a;
+	l = sizeof(a);
+	getsockname(fd, (struct sockaddr *)&a, &l);
+	printf("name groups %#x\n", a.nl_groups);
+	g = RTNLGRP_LINK;
+	printf("drop link group: %s\n", E(setsockopt(fd, SOL_NETLINK, NETLINK_DROP_MEMBERSHIP, &g, sizeof(g))));
+	struct sockaddr_nl b = { .nl_family = AF_NETLINK, .nl_pid = portid(fd), .nl_groups = 1u << (RTNLGRP_IPV4_IFADDR - 1) };
+	printf("bind groups: %s\n", E(bind(fd, (struct sockaddr *)&b, sizeof(b))));
+	l = sizeof(a);
+	getsockname(fd, (struct sockaddr *)&a, &l);
+	printf("name groups %#x\n", a.nl_groups);
+	l = sizeof(mem);
+	getsockopt(fd, SOL_NETLINK, NETLINK_LIST_MEMBERSHIPS, mem, &l);
+	printf("memberships: words %#x %#x\n", *(unsigned *)mem, *(unsigned *)(mem + 4));
+
+	/* CAP_ACK: an error comes with the request's header only */
+	setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+	struct ifinfomsg ifi = { .ifi_index = 9999 };
+	request(fd, RTM_GETLINK, NLM_F_REQUEST, &ifi, sizeof(ifi));
+	answers(fd, 1);
+	setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &zero, sizeof(zero));
+	/* PKTINFO: each datagram tells its group (0: unicast) */
+	setsockopt(fd, SOL_NETLINK, NETLINK_PKTINFO, &one, sizeof(one));
+	ifi.ifi_index = 1;
+	request(fd, RTM_GETLINK, NLM_F_REQUEST, &ifi, sizeof(ifi));
+	struct pollfd p = { fd, POLLIN, 0 };
+	poll(&p, 1, 5000);
+	char cbuf[64];
+	struct iovec iov = { buf, sizeof(buf) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+	ssize_t n = recvmsg(fd, &mh, 0);
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+	printf("pktinfo: %d cmsg %d level %d type %d len %zu group %u\n", n > 0, cm != NULL, cm ? cm->cmsg_level : -1,
+	       cm ? cm->cmsg_type : -1, cm ? (size_t)cm->cmsg_len : 0, cm ? *(unsigned *)CMSG_DATA(cm) : 0);
+	setsockopt(fd, SOL_NETLINK, NETLINK_PKTINFO, &zero, sizeof(zero));
+	/* NO_ENOBUFS: an overrun is not told */
+	setsockopt(fd, SOL_NETLINK, NETLINK_NO_ENOBUFS, &one, sizeof(one));
+	for (int i = 0; i < 2000; i++)
+		request(fd, RTM_GETLINK, NLM_F_REQUEST, &ifi, sizeof(ifi));
+	n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+	printf("no_enobufs first recv: %d\n", n > 0);
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
 	const char *c = argc > 1 ? argv[1] : "link";
 	if (!strcmp(c, "sock")) {
 		case_sock();
+		return 0;
+	}
+	if (!strcmp(c, "opts")) {
+		case_opts();
 		return 0;
 	}
 	if (!strcmp(c, "flood")) {

@@ -38,7 +38,7 @@ def test_ifreq_as_nobody(tmproot, sock):
     assert "if_nametoindex lo 1" in g.out, g.out
 
 
-ROUTE_CASES = ["sock", "link", "addr", "route", "errors", "peek", "unicast", "flood"]
+ROUTE_CASES = ["sock", "link", "addr", "route", "errors", "peek", "unicast", "flood", "opts"]
 
 
 @pytest.mark.parametrize("case", ROUTE_CASES)

@@ -28,11 +28,15 @@
 #include <vmcore/netlink.h>
 #include <vmcore/task.h>
 #include <vmcore/cred.h>
+#include <linux/rtnetlink.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define CAP_NET_ADMIN 12
+#define CAP_SYS_ADMIN 21
+#define CAP_NET_BROADCAST 11
+#define CAP_AUDIT_READ 37
 #define NL_MAX_PROTO 32           /* MAX_LINKS */
 #define NLMSG_GOODSIZE 3776       /* a page less skb_shared_info */
 #define NL_MAX_DGRAM (32768 - 320) /* SKB_WITH_OVERHEAD(32768): netlink's cap on max_recvmsg_len */
@@ -48,7 +52,10 @@ struct nl_sock {
 	struct socket *sock;
 	int protocol;
 	bool bound;
-	u32 portid, groups;
+	u32 portid;
+	u64 groups;               /* bit g-1: group g */
+	bool groups_alloc;        /* asked for groups once: ngroups is the protocol's */
+	unsigned nlflags;         /* NLF_*: the SOL_NETLINK flags */
 	u32 dst_portid, dst_group;
 	struct nl_skb *qhead, **qtail;
 	size_t qlen;
@@ -58,6 +65,15 @@ struct nl_sock {
 };
 
 static struct nl_sock *nl_socks;
+
+/* the SOL_NETLINK flags */
+#define NLF_PKTINFO (1u << 0)
+#define NLF_BROADCAST_ERROR (1u << 1)
+#define NLF_NO_ENOBUFS (1u << 2)
+#define NLF_LISTEN_ALL_NSID (1u << 3)
+#define NLF_CAP_ACK (1u << 4)
+#define NLF_EXT_ACK (1u << 5)
+#define NLF_STRICT_CHK (1u << 6)
 
 static const struct nl_proto *const protos[] = { &rtnetlink_proto, &audit_nl_proto };
 
@@ -95,6 +111,22 @@ static int autobind(struct nl_sock *n)
 	}
 	n->portid = id;
 	n->bound = true;
+	return 0;
+}
+
+/* the protocol's multicast groups (netlink_kernel_create: at least 32) */
+static int ngroups(const struct nl_sock *n)
+{
+	return n->protocol == NETLINK_ROUTE ? RTNLGRP_MAX : 32;
+}
+
+/* a protocol's word on joining a group: audit's (audit_multicast_bind)
+ * needs CAP_AUDIT_READ or CAP_SYS_ADMIN */
+static int group_bind(struct nl_sock *n, int group)
+{
+	(void)group;
+	if (n->protocol == NETLINK_AUDIT && !capable(current, CAP_AUDIT_READ) && !capable(current, CAP_SYS_ADMIN))
+		return -EPERM;
 	return 0;
 }
 
@@ -152,9 +184,19 @@ static int nl_bind(struct socket *s, const void *addr, int len)
 	if (r < 0)
 		return r;
 	const struct sockaddr_nl *a = addr;
+	u32 groups = a->nl_groups;
+	if (groups)
+		n->groups_alloc = true;
+	if (ngroups(n) < 32)
+		groups &= (1u << ngroups(n)) - 1;
 	if (n->bound) {
 		if (a->nl_pid != n->portid)
 			return -EINVAL;
+	}
+	for (int g = 1; g <= 32; g++)
+		if ((groups & (1u << (g - 1))) && (r = group_bind(n, g)) < 0)
+			return r;
+	if (n->bound) {
 	} else if (a->nl_pid) {
 		if (lookup(n->protocol, a->nl_pid))
 			return -EADDRINUSE;
@@ -163,7 +205,7 @@ static int nl_bind(struct socket *s, const void *addr, int len)
 	} else {
 		autobind(n);
 	}
-	n->groups = a->nl_groups;
+	n->groups = (n->groups & ~0xffffffffull) | groups; /* bind sets the first 32 */
 	return 0;
 }
 
@@ -197,7 +239,7 @@ static int nl_getname(struct socket *s, void *addr, bool peer)
 		a->nl_groups = n->dst_group ? 1u << (n->dst_group - 1) : 0;
 	} else {
 		a->nl_pid = n->bound ? n->portid : 0;
-		a->nl_groups = n->groups;
+		a->nl_groups = (u32)n->groups;
 	}
 	return sizeof(*a);
 }
@@ -227,7 +269,8 @@ static void queue_kernel(struct nl_sock *n, struct nl_skb *b)
 {
 	if (congested(n)) {
 		free(b);
-		n->sock->err = ENOBUFS;
+		if (!(n->nlflags & NLF_NO_ENOBUFS))
+			n->sock->err = ENOBUFS;
 		sock_wake();
 		return;
 	}
@@ -391,8 +434,9 @@ void nl_ack(struct nl_out *o, const struct nlmsghdr *nlh, int err)
 {
 	int e = err;
 	out_flush(o);
-	nlmsg_begin(o, NLMSG_ERROR, err ? 0 : NLM_F_CAPPED, nlh->nlmsg_seq, &e, sizeof(e));
-	if (err)
+	bool capped = !err || (o->to->nlflags & NLF_CAP_ACK);
+	nlmsg_begin(o, NLMSG_ERROR, capped ? NLM_F_CAPPED : 0, nlh->nlmsg_seq, &e, sizeof(e));
+	if (!capped)
 		msg_put(o, nlh, nlh->nlmsg_len);
 	else
 		msg_put(o, nlh, NLMSG_HDRLEN);
@@ -543,6 +587,11 @@ static long nl_recvmsg(struct socket *s, struct kmsg *m, int flags)
 		memcpy(m->name, &a, sizeof(a));
 		m->namelen = sizeof(a);
 	}
+	if (n->nlflags & NLF_PKTINFO) {
+		struct nl_pktinfo info = { .group = b->dst_group };
+		size_t fitted;
+		kmsg_put_cmsg(m, SOL_NETLINK, NETLINK_PKTINFO, &info, sizeof(info), &fitted);
+	}
 	long r = flags & MSG_TRUNC ? (long)b->len : (long)len;
 	if (!(flags & MSG_PEEK)) {
 		n->qhead = b->next;
@@ -567,7 +616,94 @@ static unsigned nl_poll(struct socket *s)
 	return m;
 }
 
+static unsigned flag_of(int name)
+{
+	switch (name) {
+	case NETLINK_PKTINFO: return NLF_PKTINFO;
+	case NETLINK_BROADCAST_ERROR: return NLF_BROADCAST_ERROR;
+	case NETLINK_NO_ENOBUFS: return NLF_NO_ENOBUFS;
+	case NETLINK_LISTEN_ALL_NSID: return NLF_LISTEN_ALL_NSID;
+	case NETLINK_CAP_ACK: return NLF_CAP_ACK;
+	case NETLINK_EXT_ACK: return NLF_EXT_ACK;
+	case NETLINK_GET_STRICT_CHK: return NLF_STRICT_CHK;
+	}
+	return 0;
+}
+
+/* SOL_NETLINK, as Linux's netlink_setsockopt: a value shorter than an int
+ * is 0.  The flags are kept; CAP_ACK, NO_ENOBUFS and PKTINFO change what
+ * is received; EXT_ACK adds nothing (no error here has a message) and
+ * STRICT_CHK filters nothing (dumps are whole; their readers filter). */
+static int nl_setsockopt(struct socket *s, int level, int name, const void *val, int len)
+{
+	struct nl_sock *n = nls(s);
+	if (level != SOL_NETLINK)
+		return -ENOPROTOOPT;
+	int v = 0;
+	if (len >= (int)sizeof(int))
+		memcpy(&v, val, sizeof(v));
+	if (name == NETLINK_ADD_MEMBERSHIP || name == NETLINK_DROP_MEMBERSHIP) {
+		n->groups_alloc = true;
+		if (!v || (unsigned)v - 1 >= (unsigned)ngroups(n))
+			return -EINVAL;
+		if (v > 64)
+			return 0; /* kept nowhere: nothing is multicast anyway */
+		if (name == NETLINK_ADD_MEMBERSHIP) {
+			int r = group_bind(n, v);
+			if (r < 0)
+				return r;
+			n->groups |= 1ull << (v - 1);
+		} else {
+			n->groups &= ~(1ull << (v - 1));
+		}
+		return 0;
+	}
+	unsigned f = flag_of(name);
+	if (!f)
+		return -ENOPROTOOPT;
+	if (f == NLF_LISTEN_ALL_NSID && !capable(current, CAP_NET_BROADCAST))
+		return -EPERM;
+	if (v)
+		n->nlflags |= f;
+	else
+		n->nlflags &= ~f;
+	return 0;
+}
+
+static int nl_getsockopt(struct socket *s, int level, int name, void *val, int *len)
+{
+	struct nl_sock *n = nls(s);
+	if (level == SOL_SOCKET) /* the generic layer's SO_ACCEPTCONN */
+		return name == SO_ACCEPTCONN ? 0 : -ENOPROTOOPT;
+	if (level != SOL_NETLINK)
+		return -ENOPROTOOPT;
+	if (name == NETLINK_LIST_MEMBERSHIPS) {
+		/* the bitmap in u32 words, as far as the buffer goes (Linux
+		 * tells the whole length even past a short buffer; here the
+		 * length is what was copied) */
+		int ng = n->groups_alloc ? ngroups(n) : 0, put = 0;
+		for (int pos = 0; pos * 8 < ng && *len - pos >= 4; pos += 4) {
+			u32 w = pos < 8 ? (u32)(n->groups >> (pos * 8)) : 0;
+			memcpy((u8 *)val + pos, &w, 4);
+			put = pos + 4;
+		}
+		*len = put;
+		return 0;
+	}
+	unsigned f = flag_of(name);
+	if (!f)
+		return -ENOPROTOOPT;
+	if (*len < (int)sizeof(int))
+		return -EINVAL;
+	int v = !!(n->nlflags & f);
+	memcpy(val, &v, sizeof(v));
+	*len = sizeof(v);
+	return 0;
+}
+
 static const struct proto_ops netlink_ops = {
+	.setsockopt = nl_setsockopt,
+	.getsockopt = nl_getsockopt,
 	.family = AF_NETLINK,
 	.create = nl_create,
 	.release = nl_release,

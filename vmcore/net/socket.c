@@ -674,8 +674,15 @@ SYSCALL_DEFINE(setsockopt)
 	u64 uval = a->a[3], len = a->a[4];
 	if ((s64)len < 0)
 		return -EINVAL;
-	if (level != SOL_SOCKET)
-		return s->family == AF_UNIX ? -EOPNOTSUPP : -ENOPROTOOPT;
+	if (level != SOL_SOCKET) {
+		if (!s->ops->setsockopt)
+			return s->family == AF_UNIX ? -EOPNOTSUPP : -ENOPROTOOPT;
+		u8 kv[SOCK_OPT_MAX];
+		int kl = MIN(len, (u64)SOCK_OPT_MAX);
+		if (kl && copy_from_user(t->mm, kv, uval, kl) < 0)
+			return -EFAULT;
+		return s->ops->setsockopt(s, level, name, kv, kl);
+	}
 	int v;
 	switch (name) {
 	case SO_RCVTIMEO_OLD:
@@ -752,8 +759,18 @@ SYSCALL_DEFINE(getsockopt)
 		return -EFAULT;
 	if (len < 0)
 		return -EINVAL;
-	if (level != SOL_SOCKET)
-		return s->family == AF_UNIX ? -EOPNOTSUPP : -ENOPROTOOPT;
+	if (level != SOL_SOCKET) {
+		if (!s->ops->setsockopt || !s->ops->getsockopt)
+			return s->family == AF_UNIX ? -EOPNOTSUPP : -ENOPROTOOPT;
+		u8 kv[SOCK_OPT_MAX];
+		memset(kv, 0, sizeof(kv));
+		int kl = MIN(len, SOCK_OPT_MAX);
+		if ((r = s->ops->getsockopt(s, level, name, kv, &kl)) < 0)
+			return r;
+		if ((kl && copy_to_user(t->mm, uval, kv, kl) < 0) || copy_to_user(t->mm, ulen, &kl, sizeof(kl)) < 0)
+			return -EFAULT;
+		return 0;
+	}
 	union {
 		int i;
 		struct timeval tv;
