@@ -2,7 +2,7 @@
  * only lo shows them.  The host this is compared with has more devices:
  * only lo's answers are printed (SIOCGIFCONF with room for one entry,
  * getifaddrs' and if_nameindex's lo entries).
- * ifreq_lo [unix|netlink]: the socket the ioctls are made on. */
+ * ifreq_lo [unix|netlink|inet|inet6]: the socket the ioctls are made on. */
 #include <errno.h>
 #include <ifaddrs.h>
 #include <net/if.h>
@@ -172,6 +172,10 @@ int main(int argc, char **argv)
 	const char *kind = argc > 1 ? argv[1] : "unix";
 	if (!strcmp(kind, "netlink"))
 		sock = socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE);
+	else if (!strcmp(kind, "inet"))
+		sock = socket(AF_INET, SOCK_DGRAM, 0);
+	else if (!strcmp(kind, "inet6"))
+		sock = socket(AF_INET6, SOCK_DGRAM, 0);
 	else
 		sock = socket(AF_UNIX, SOCK_DGRAM, 0);
 	if (sock < 0) {
@@ -183,9 +187,9 @@ int main(int argc, char **argv)
 		{ "SIOCGIFINDEX", SIOCGIFINDEX }, { "SIOCGIFTXQLEN", SIOCGIFTXQLEN },
 		{ "SIOCGIFMETRIC", SIOCGIFMETRIC }, { "SIOCGIFHWADDR", SIOCGIFHWADDR },
 		{ "SIOCGIFMAP", SIOCGIFMAP },
-		/* AF_INET's: ENOTTY on these sockets */
+		/* AF_INET's: ENOTTY on other sockets */
 		{ "SIOCGIFADDR", SIOCGIFADDR }, { "SIOCGIFNETMASK", SIOCGIFNETMASK },
-		{ "SIOCGIFBRDADDR", SIOCGIFBRDADDR },
+		{ "SIOCGIFBRDADDR", SIOCGIFBRDADDR }, { "SIOCGIFDSTADDR", SIOCGIFDSTADDR },
 	};
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
 		ioc(cmds[i].n, cmds[i].c, "lo");
