@@ -15,8 +15,9 @@
  * one, each by address.  A dump of AF_UNSPEC is every family's.
  *
  * Requests of kinds other than GET need CAP_NET_ADMIN (EPERM) and are
- * then EOPNOTSUPP, as are the GETs not written here (neighbours, rules,
- * qdiscs, GETADDR of one address). */
+ * then EOPNOTSUPP, as are the GETs not written here (qdiscs, GETADDR of
+ * one address...).  RTM_GETRULE dumps the default policy rules, and
+ * RTM_GETNEIGH an empty table. */
 #include <vmcore/netlink.h>
 #include <vmcore/netdev.h>
 #include <vmcore/task.h>
@@ -26,6 +27,7 @@
 #include <linux/if_link.h>
 #include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
+#include <linux/fib_rules.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -341,6 +343,34 @@ static int get_route(struct nl_out *o, struct task *t, const struct nlmsghdr *nl
 	return NL_DUMPED;
 }
 
+/* the policy rules of a fresh namespace: 0 lookup local, 32766 lookup
+ * main, and for IPv4 32767 lookup default (fib_default_rules_init) */
+static int get_rule(struct nl_out *o, const struct nlmsghdr *nlh)
+{
+	if (!(nlh->nlmsg_flags & NLM_F_DUMP))
+		return -EOPNOTSUPP;
+	int family = *(const u8 *)NLMSG_DATA(nlh);
+	static const struct { u8 table; u32 prio; } rules[] = {
+		{ RT_TABLE_LOCAL, 0 }, { RT_TABLE_MAIN, 32766 }, { RT_TABLE_DEFAULT, 32767 },
+	};
+	for (int f = 0; f < 2; f++) {
+		int fam = f ? AF_INET6 : AF_INET;
+		if (family != AF_UNSPEC && family != fam)
+			continue;
+		for (int i = 0; i < (fam == AF_INET ? 3 : 2); i++) {
+			struct fib_rule_hdr h = { .family = fam, .table = rules[i].table, .action = FR_ACT_TO_TBL };
+			nlmsg_begin(o, RTM_NEWRULE, NLM_F_MULTI, nlh->nlmsg_seq, &h, sizeof(h));
+			nla_put_u32(o, FRA_TABLE, rules[i].table);
+			nla_put_u32(o, FRA_SUPPRESS_PREFIXLEN, 0xffffffff);
+			nla_put_u8(o, FRA_PROTOCOL, RTPROT_KERNEL);
+			if (rules[i].prio)
+				nla_put_u32(o, FRA_PRIORITY, rules[i].prio);
+			nlmsg_end(o);
+		}
+	}
+	return NL_DUMPED;
+}
+
 static int rtnl_rcv(struct nl_out *o, struct task *t, const struct nlmsghdr *nlh)
 {
 	int type = nlh->nlmsg_type;
@@ -359,6 +389,10 @@ static int rtnl_rcv(struct nl_out *o, struct task *t, const struct nlmsghdr *nlh
 		return get_addr(o, nlh);
 	case RTM_GETROUTE:
 		return get_route(o, t, nlh);
+	case RTM_GETRULE:
+		return get_rule(o, nlh);
+	case RTM_GETNEIGH: /* lo has no neighbours: an empty dump */
+		return nlh->nlmsg_flags & NLM_F_DUMP ? NL_DUMPED : -EOPNOTSUPP;
 	}
 	return -EOPNOTSUPP;
 }
