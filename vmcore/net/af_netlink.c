@@ -189,14 +189,14 @@ static int nl_bind(struct socket *s, const void *addr, int len)
 		n->groups_alloc = true;
 	if (ngroups(n) < 32)
 		groups &= (1u << ngroups(n)) - 1;
-	if (n->bound) {
-		if (a->nl_pid != n->portid)
-			return -EINVAL;
-	}
+	if (n->bound && a->nl_pid != n->portid)
+		return -EINVAL;
+	/* the protocol's word on each group, then the port (Linux's order) */
 	for (int g = 1; g <= 32; g++)
 		if ((groups & (1u << (g - 1))) && (r = group_bind(n, g)) < 0)
 			return r;
 	if (n->bound) {
+		/* keeps its port */
 	} else if (a->nl_pid) {
 		if (lookup(n->protocol, a->nl_pid))
 			return -EADDRINUSE;
