@@ -21,6 +21,7 @@
 #include <vmcore/signal.h>
 #include <vmcore/mm.h>
 #include <vmcore/net.h>
+#include <vmcore/netdev.h>
 #include <vmcore/ktime.h>
 #include <vmcore/cred.h>
 #include <poll.h>
@@ -173,8 +174,11 @@ static unsigned sock_poll(struct file *f)
 
 static long sock_ioctl(struct file *f, struct task *t, unsigned cmd, u64 arg)
 {
-	(void)t;
 	struct socket *s = f->priv;
+	/* the interface ioctls of every family (net/dev_ioctl.c) */
+	long r = dev_ioctl(t, s->family, cmd, arg);
+	if (r != -ENOIOCTLCMD)
+		return r;
 	if (s->ops->ioctl)
 		return s->ops->ioctl(s, cmd, arg);
 	return -ENOTTY;
@@ -670,8 +674,15 @@ SYSCALL_DEFINE(setsockopt)
 	u64 uval = a->a[3], len = a->a[4];
 	if ((s64)len < 0)
 		return -EINVAL;
-	if (level != SOL_SOCKET)
-		return s->family == AF_UNIX ? -EOPNOTSUPP : -ENOPROTOOPT;
+	if (level != SOL_SOCKET) {
+		if (!s->ops->setsockopt)
+			return s->family == AF_UNIX ? -EOPNOTSUPP : -ENOPROTOOPT;
+		u8 kv[SOCK_OPT_MAX];
+		int kl = MIN(len, (u64)SOCK_OPT_MAX);
+		if (kl && copy_from_user(t->mm, kv, uval, kl) < 0)
+			return -EFAULT;
+		return s->ops->setsockopt(s, level, name, kv, kl);
+	}
 	int v;
 	switch (name) {
 	case SO_RCVTIMEO_OLD:
@@ -748,8 +759,18 @@ SYSCALL_DEFINE(getsockopt)
 		return -EFAULT;
 	if (len < 0)
 		return -EINVAL;
-	if (level != SOL_SOCKET)
-		return s->family == AF_UNIX ? -EOPNOTSUPP : -ENOPROTOOPT;
+	if (level != SOL_SOCKET) {
+		if (!s->ops->setsockopt || !s->ops->getsockopt)
+			return s->family == AF_UNIX ? -EOPNOTSUPP : -ENOPROTOOPT;
+		u8 kv[SOCK_OPT_MAX];
+		memset(kv, 0, sizeof(kv));
+		int kl = MIN(len, SOCK_OPT_MAX);
+		if ((r = s->ops->getsockopt(s, level, name, kv, &kl)) < 0)
+			return r;
+		if ((kl && copy_to_user(t->mm, uval, kv, kl) < 0) || copy_to_user(t->mm, ulen, &kl, sizeof(kl)) < 0)
+			return -EFAULT;
+		return 0;
+	}
 	union {
 		int i;
 		struct timeval tv;

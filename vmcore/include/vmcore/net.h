@@ -61,6 +61,9 @@ struct proto_ops {
 	/* family options (level not SOL_SOCKET), and SOL_SOCKET ones the
 	 * generic layer does not know: -ENOPROTOOPT */
 	int (*getsockopt)(struct socket *s, int level, int name, void *val, int *len);
+	/* family options (level not SOL_SOCKET): val is a kernel copy of the
+	 * guest's len bytes (at most SOCK_OPT_MAX) */
+	int (*setsockopt)(struct socket *s, int level, int name, const void *val, int len);
 	long (*ioctl)(struct socket *s, unsigned cmd, u64 arg);
 };
 
@@ -81,6 +84,7 @@ struct socket {
 };
 
 #define SOCK_DEF_BUF 212992 /* net.core.wmem_default / rmem_default */
+#define SOCK_OPT_MAX 512    /* the longest family option value copied */
 
 extern pthread_cond_t sock_cond;
 /* readiness changed: wake the sleepers of every socket and of poll */
