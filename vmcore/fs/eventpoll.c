@@ -11,8 +11,9 @@
  * poll(2) does (fs/poll.c).  Level-triggered items report whenever they
  * poll ready.  Edge-triggered items report when their ready bits rise
  * since the last look, or when the file's inode counts new events
- * (poll_notify's generations, bumped by pipes: new data on a pipe that
- * stayed readable).  "The last look" includes the end of every system
+ * or the file counts new events (poll_notify's generations, bumped by
+ * pipes, and poll_notify_file's, by the event files: new data on a file
+ * that stayed readable).  "The last look" includes the end of every system
  * call on the file (eventpoll_observe from fd_put_held): a read that
  * drains it clears the bits, so that data coming after is an edge even
  * on files that only call poll_wake().  One-shot items disarm after one report until MOD.
@@ -88,10 +89,11 @@ static u64 item_gen(struct epitem *epi, int depth)
 		return depth < EP_MAX_NESTS + 1 ? eventpoll_gen(epi->file->priv, depth + 1) : 0;
 	struct inode *ino = epi->file->inode;
 	u64 g = 0;
+	struct file *f = epi->file;
 	if (epi->events & (EPOLLIN | EPOLLRDNORM | EPOLLPRI | EPOLLRDHUP))
-		g |= ino->poll_gen_in;
+		g |= (u32)(ino->poll_gen_in + f->poll_gen_in);
 	if (epi->events & (EPOLLOUT | EPOLLWRNORM))
-		g |= (u64)ino->poll_gen_out << 32;
+		g |= (u64)(u32)(ino->poll_gen_out + f->poll_gen_out) << 32;
 	return g;
 }
 

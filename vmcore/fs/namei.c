@@ -8,6 +8,7 @@
  * absolute targets, to the task's root.  A file system never resolves more
  * than one name at a time, so none of this can leave the guest's root. */
 #include <vmcore/cred.h>
+#include <vmcore/fsnotify.h>
 #include <vmcore/vfs.h>
 #include <vmcore/mm.h>
 #include <vmcore/task.h>
@@ -123,7 +124,7 @@ int vfs_umount(struct fs_struct *fs, const char *target)
 			dput(d);
 			/* the root's one reference is the super block's own: anything
 			 * in use below it holds a dentry chain up to the root */
-			if (sb->type->kill_sb && sb->root->refs > 1)
+			if (sb->type->kill_sb && sb->root->refs - fsnotify_pins(sb->root) > 1)
 				return -EBUSY;
 			for (int j = 0; j < nmounts; j++)
 				if (mounts[j].mountpoint->sb == sb)
@@ -134,6 +135,7 @@ int vfs_umount(struct fs_struct *fs, const char *target)
 			free(mounts[i].view.data);
 			memmove(&mounts[i], &mounts[i + 1], (nmounts - i - 1) * sizeof(mounts[0]));
 			nmounts--;
+			fsnotify_sb_delete(sb);
 			if (sb->type->kill_sb)
 				sb->type->kill_sb(sb);
 			return 0;
@@ -500,6 +502,7 @@ int vfs_open_how(struct fs_struct *fs, struct dentry *start, const char *path, u
 				dput(dir);
 				return r;
 			}
+			fsnotify_create(dir->inode, last, S_IFREG);
 			d = dentry_new(dir, last, ino);
 			dput(dir);
 			if (!d)
@@ -575,11 +578,15 @@ static int open_dentry(struct dentry *d, u32 flags, struct file **out, bool crea
 		} else {
 			r = ino->iops && ino->iops->open ? ino->iops->open(ino, f) : 0;
 		}
+		if (r == 0)
+			fsnotify_open(f);
 		if (r == 0 && (flags & O_TRUNC) && S_ISREG(ino->mode) && acc != O_RDONLY) {
 			/* synthetic files (procfs, tracefs) ignore O_TRUNC, as on Linux */
 			r = ino->iops && ino->iops->truncate ? ino->iops->truncate(ino, 0) : 0;
 			if (r == 0)
 				file_remove_privs(current, ino);
+			if (r == 0)
+				fsnotify_change_file(f, FS_MODIFY);
 		}
 		if (r < 0) {
 			f->ops = NULL;

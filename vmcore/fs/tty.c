@@ -55,6 +55,15 @@ void poll_notify(struct inode *ino, unsigned mask)
 	poll_wake();
 }
 
+void poll_notify_file(struct file *f, unsigned mask)
+{
+	if (f && (mask & (POLLIN | POLLRDNORM | POLLPRI | POLLRDHUP | POLLHUP)))
+		f->poll_gen_in++;
+	if (f && (mask & (POLLOUT | POLLWRNORM | POLLERR)))
+		f->poll_gen_out++;
+	poll_wake();
+}
+
 /* ---- the host terminal ---- */
 
 /* Every way out that runs code comes here (halt, the signal handlers of

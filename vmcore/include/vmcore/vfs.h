@@ -29,6 +29,7 @@ struct super_block;
 struct dentry;
 struct pipe;
 struct file_lock;
+struct fsnotify_mark;
 
 struct kstat {
 	u64 dev, ino, nlink, size, blocks, rdev;
@@ -123,6 +124,7 @@ struct inode {
 	 * this inode, so that epoll's edge-triggered items see new data on a
 	 * file that was already readable */
 	u32 poll_gen_in, poll_gen_out;
+	struct fsnotify_mark *fsn_marks; /* fs/notify: the watches on this inode */
 };
 #define MEMFD_SEALABLE (1U << 31)
 /* memfd seals (fs/memfd.c): 0 or -EPERM */
@@ -168,6 +170,9 @@ struct file {
 	const struct file_ops *ops;
 	void *priv;
 	struct epitem *ep_items; /* eventpoll.c: the epoll items watching this file */
+	/* poll_notify_file's generations: poll_gen_in/out of this file alone,
+	 * for files on a shared inode (the anonymous one, ptmx) */
+	u32 poll_gen_in, poll_gen_out;
 };
 
 /* inodes */
@@ -359,6 +364,10 @@ void poll_wake(void);
  * Files whose code only calls poll_wake() still get edge-triggered reports
  * when their ready bits rise. */
 void poll_notify(struct inode *ino, unsigned mask);
+/* The same for one open file (NULL: only the wake): the event files
+ * (eventfd, timerfd, signalfd, inotify, pidfd) share the anonymous inode,
+ * and each master of /dev/ptmx is a pty of its own */
+void poll_notify_file(struct file *f, unsigned mask);
 /* epoll (eventpoll.c): is f an epoll file; drop the items watching f
  * (its last reference is going, fput) */
 bool file_is_epoll(struct file *f);
