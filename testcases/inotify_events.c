@@ -212,6 +212,7 @@ int main(int argc, char **argv)
 	close(fd);
 	drain(ifd2, "excl: write, close after unlink");
 	close(ifd2);
+	label(1, "dir"); /* ifd2's wd 1 had the label */
 	drain(ifd, "dir saw");
 
 	/* rename a directory over an empty one, exchange */

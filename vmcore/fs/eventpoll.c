@@ -27,6 +27,7 @@
 #include <vmcore/cred.h>
 #include <vmcore/ktime.h>
 #include <vmcore/signal.h>
+#include <vmcore/strbuf.h>
 #include <vmcore/syscall.h>
 #include <limits.h>
 #include <poll.h>
@@ -197,7 +198,26 @@ static void eventpoll_release(struct file *f)
 	free(ep);
 }
 
-static const struct file_ops eventpoll_fops = { .release = eventpoll_release, .poll = eventpoll_poll };
+/* /proc/PID/fdinfo/N: one line per item, Linux's ep_show_fdinfo format */
+static void eventpoll_show_fdinfo(struct file *f, struct buf *b)
+{
+	struct eventpoll *ep = f->priv;
+	for (struct epitem *e = ep->head; e; e = e->next) {
+		struct inode *ino = e->file->inode;
+		struct kstat st;
+		u64 i = vfs_getattr(ino, &st) == 0 ? st.ino : ino->ino;
+		u64 dev = ino->sb ? ino->sb->dev : 0;
+		bprintf(b, "tfd: %8d events: %8x data: %16llx  pos:%lli ino:%llx sdev:%llx\n", e->fd, e->events,
+			(unsigned long long)e->data, (long long)e->file->pos, (unsigned long long)i,
+			(unsigned long long)((major(dev) << 20) | minor(dev)));
+	}
+}
+
+static const struct file_ops eventpoll_fops = {
+	.release = eventpoll_release,
+	.poll = eventpoll_poll,
+	.show_fdinfo = eventpoll_show_fdinfo,
+};
 
 static long do_epoll_create(struct task *t, int flags)
 {

@@ -4,6 +4,7 @@
 #include <vmcore/net.h>
 #include <vmcore/fs_at.h>
 #include <vmcore/fsnotify.h>
+#include <vmcore/anon_inodes.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <linux/stat.h>
@@ -157,6 +158,8 @@ SYSCALL_DEFINE(read)
 	long r = rw_check(f, false);
 	if (r < 0)
 		return r;
+	if (a->a[2] == 0 && file_is_anon(f)) /* the event files say EINVAL, EAGAIN */
+		return vfs_read(f, NULL, 0, &f->pos);
 	if (a->a[2] == 0)
 		return S_ISDIR(f->inode->mode) ? -EISDIR : 0;
 	return do_rw(t, f, a->a[1], a->a[2], &f->pos, false);
@@ -1022,7 +1025,9 @@ SYSCALL_DEFINE(fcntl)
 		fd_set_cloexec(t->files, fd, a->a[2] & FD_CLOEXEC);
 		return 0;
 	case F_GETFL:
-		return f->flags | ((f->flags & O_PATH) ? 0 : 0) | 0100000 /* O_LARGEFILE */;
+		/* O_LARGEFILE: Linux's open forces it on 64-bit; the anonymous
+		 * inode's files (eventfd, epoll, inotify...) are not opened */
+		return f->flags | (file_is_anon(f) ? 0 : 0100000);
 	case F_SETFL: {
 		u32 mask = O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME;
 		if ((a->a[2] & O_NOATIME) && !(f->flags & O_NOATIME) && !owner_or_capable(t, f->inode))

@@ -264,43 +264,31 @@ static void in_release(struct file *f)
 	free(g);
 }
 
+/* /proc/PID/fdinfo/N's lines of an inotify file, one per watch */
+static void in_show_fdinfo(struct file *f, struct buf *b)
+{
+	struct inotify_group *g = f->priv;
+	/* newest first, as Linux lists them */
+	for (struct fsnotify_mark *m = g->fsn.marks; m; m = m->g_next) {
+		struct inotify_mark *im = (struct inotify_mark *)m;
+		struct kstat st;
+		u32 mask = (m->mask & IN_ALL_EVENTS) | (m->flags & FSN_EXCL_UNLINK ? IN_EXCL_UNLINK : 0) |
+			   (im->oneshot ? IN_ONESHOT : 0);
+		u64 ino = vfs_getattr(m->inode, &st) == 0 ? st.ino : m->inode->ino;
+		u64 dev = m->inode->sb ? m->inode->sb->dev : 0;
+		/* the kernel's own device encoding: major << 20 | minor */
+		bprintf(b, "inotify wd:%d ino:%llx sdev:%llx mask:%x ignored_mask:0\n", im->wd,
+			(unsigned long long)ino, (unsigned long long)((major(dev) << 20) | minor(dev)), mask);
+	}
+}
+
 static const struct file_ops inotify_fops = {
 	.read = in_read,
 	.ioctl = in_ioctl,
 	.poll = in_poll,
 	.release = in_release,
+	.show_fdinfo = in_show_fdinfo,
 };
-
-/* /proc/PID/fdinfo/N's lines of an inotify file, one per watch */
-bool inotify_show_fdinfo(struct file *f, struct buf *b)
-{
-	struct inotify_group *g = group_of(f);
-	if (!g)
-		return false;
-	/* oldest first, as Linux lists them */
-	int n = 0;
-	for (struct fsnotify_mark *m = g->fsn.marks; m; m = m->g_next)
-		n++;
-	struct fsnotify_mark **v = calloc(n ? n : 1, sizeof(*v));
-	if (!v)
-		return true;
-	int i = n;
-	for (struct fsnotify_mark *m = g->fsn.marks; m; m = m->g_next)
-		v[--i] = m;
-	for (i = 0; i < n; i++) {
-		struct inotify_mark *im = (struct inotify_mark *)v[i];
-		struct kstat st;
-		u32 mask = (v[i]->mask & IN_ALL_EVENTS) | (v[i]->flags & FSN_EXCL_UNLINK ? IN_EXCL_UNLINK : 0) |
-			   (im->oneshot ? IN_ONESHOT : 0);
-		u64 ino = vfs_getattr(v[i]->inode, &st) == 0 ? st.ino : v[i]->inode->ino;
-		u64 dev = v[i]->inode->sb ? v[i]->inode->sb->dev : 0;
-		/* the kernel's own device encoding: major << 20 | minor */
-		bprintf(b, "inotify wd:%d ino:%llx sdev:%llx mask:%x ignored_mask:0\n", im->wd,
-			(unsigned long long)ino, (unsigned long long)((major(dev) << 20) | minor(dev)), mask);
-	}
-	free(v);
-	return true;
-}
 
 /* ---- the calls ---- */
 static long do_inotify_init(struct task *t, int flags)

@@ -8,8 +8,5 @@
 extern int inotify_max_queued_events, inotify_max_user_instances, inotify_max_user_watches;
 /* max_user_watches's default, from mem= (at the first use) */
 void inotify_limits_init(void);
-struct buf;
-/* f an inotify file: its "inotify wd:..." lines into b, true; else false */
-bool inotify_show_fdinfo(struct file *f, struct buf *b);
 
 #endif

@@ -30,6 +30,7 @@ struct dentry;
 struct pipe;
 struct file_lock;
 struct fsnotify_mark;
+struct buf;
 
 struct kstat {
 	u64 dev, ino, nlink, size, blocks, rdev;
@@ -93,6 +94,8 @@ struct file_ops {
 	void (*release)(struct file *f);
 	/* readiness for poll/select: POLLIN, POLLOUT, POLLHUP... */
 	unsigned (*poll)(struct file *f);
+	/* /proc/PID/fdinfo/N's lines of this kind of file (procfs.c) */
+	void (*show_fdinfo)(struct file *f, struct buf *b);
 	bool seekable;
 };
 

@@ -1,0 +1,50 @@
+"""inotify on the fsnotify core (vmcore/fs/notify/): guest programs
+compared with native runs, as root and as nobody, on hostfs and tmpfs;
+the limits of /proc/sys/fs/inotify; IN_UNMOUNT; /proc/PID/fdinfo."""
+import glob
+import os
+import shutil
+
+import pytest
+
+from conftest import assert_same, run_guest, run_native
+
+
+@pytest.fixture
+def shm_cleanup():
+    """The native tmpfs runs work in /dev/shm/in-events-PID (left behind
+    by a run as nobody, which cannot remove what root made)."""
+    before = set(glob.glob("/dev/shm/in-events-*"))
+    yield
+    for d in set(glob.glob("/dev/shm/in-events-*")) - before:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+def _same(prog, tmproot, args, minimum_lines):
+    g = run_guest(prog, args, root=tmproot)
+    n = run_native(prog, args, root=tmproot)
+    assert_same(g, n, "%s %s" % (prog, " ".join(args)))
+    assert g.rc == 0 and "FAIL" not in g.out and "done, 0 failures" in g.out, g
+    assert len(g.out.splitlines()) >= minimum_lines, g
+    return g
+
+
+@pytest.mark.parametrize("who", ["root", "nobody"])
+@pytest.mark.parametrize("fs", ["hostfs", "tmpfs"])
+def test_event_sequences(tmproot, shm_cleanup, who, fs):
+    args = (["nobody"] if who == "nobody" else []) + [fs]
+    g = _same("inotify_events", tmproot, args, 150)
+    # the sequences are there, not just the same on both sides
+    assert 'dir MOVED_TO "h" len=16 cookie=paired' in g.out
+    assert "f2 DELETE_SELF" in g.out and "oneshot IGNORED" in g.out
+    os.system("rm -rf %s/in-events" % tmproot)
+
+
+@pytest.mark.parametrize("who", ["root", "nobody"])
+def test_api(tmproot, who):
+    args = ["nobody", "instances"] if who == "nobody" else []
+    g = _same("inotify_api", tmproot, args, 80)
+    assert "events 16385, last Q_OVERFLOW wd -1" in g.out
+    if who == "nobody":
+        assert "instances: 127, then Too many open files" in g.out
+        assert "watch of a 0600 file of root's: Permission denied" in g.out
