@@ -48,3 +48,12 @@ def test_api(tmproot, who):
     if who == "nobody":
         assert "instances: 127, then Too many open files" in g.out
         assert "watch of a 0600 file of root's: Permission denied" in g.out
+
+
+@pytest.mark.parametrize("prog", ["ep_edge", "ep_edge-pie"])
+def test_edge_triggered_epoll_on_event_files_and_ptys(tmproot, prog):
+    """poll_notify_file/tty_notify: EPOLLET reports each new event of an
+    eventfd, timerfd, signalfd, pty master and slave, pidfd, once."""
+    g = run_guest(prog, root=tmproot)
+    assert_same(g, run_native(prog, root=tmproot), prog)
+    assert g.rc == 0 and "FAIL" not in g.out and g.out.count("ok ") >= 40, g

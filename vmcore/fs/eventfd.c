@@ -29,10 +29,12 @@ struct eventfd_ctx {
 
 static int next_eventfd_id;
 
-static void efd_changed(struct eventfd_ctx *c)
+/* the count changed: MASK says for whom (POLLIN after a write, POLLOUT
+ * after a read), so that epoll's edge-triggered items see each new event */
+static void efd_changed(struct file *f, struct eventfd_ctx *c, unsigned mask)
 {
 	pthread_cond_broadcast(&c->cond);
-	poll_wake();
+	poll_notify_file(f, mask);
 }
 
 static long efd_read(struct file *f, void *buf, size_t len, u64 *pos)
@@ -49,7 +51,7 @@ static long efd_read(struct file *f, void *buf, size_t len, u64 *pos)
 	u64 v = c->semaphore ? 1 : c->count;
 	c->count -= v;
 	memcpy(buf, &v, 8);
-	efd_changed(c);
+	efd_changed(f, c, POLLOUT);
 	return 8;
 }
 
@@ -70,7 +72,7 @@ static long efd_write(struct file *f, const void *buf, size_t len, u64 *pos)
 	}
 	c->count += v;
 	if (v)
-		efd_changed(c);
+		efd_changed(f, c, POLLIN);
 	return 8;
 }
 

@@ -91,10 +91,11 @@ static u64 item_gen(struct epitem *epi, int depth)
 	struct inode *ino = epi->file->inode;
 	u64 g = 0;
 	struct file *f = epi->file;
+	u64 og = f->ops && f->ops->poll_gen ? f->ops->poll_gen(f) : 0;
 	if (epi->events & (EPOLLIN | EPOLLRDNORM | EPOLLPRI | EPOLLRDHUP))
-		g |= (u32)(ino->poll_gen_in + f->poll_gen_in);
+		g |= (u32)(ino->poll_gen_in + f->poll_gen_in + (u32)og);
 	if (epi->events & (EPOLLOUT | EPOLLWRNORM))
-		g |= (u64)(u32)(ino->poll_gen_out + f->poll_gen_out) << 32;
+		g |= (u64)(u32)(ino->poll_gen_out + f->poll_gen_out + (u32)(og >> 32)) << 32;
 	return g;
 }
 

@@ -94,6 +94,11 @@ struct file_ops {
 	void (*release)(struct file *f);
 	/* readiness for poll/select: POLLIN, POLLOUT, POLLHUP... */
 	unsigned (*poll)(struct file *f);
+	/* readiness generations of an object behind the file that several
+	 * inodes and files share (a tty: /dev/pts/N, /dev/tty; a pty's master):
+	 * readers' events in the low 32 bits, writers' in the high, added to
+	 * the inode's and file's by epoll's edge-triggered items */
+	u64 (*poll_gen)(struct file *f);
 	/* /proc/PID/fdinfo/N's lines of this kind of file (procfs.c) */
 	void (*show_fdinfo)(struct file *f, struct buf *b);
 	bool seekable;
