@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <sys/sendfile.h>
 #include <sys/syscall.h>
 #include <stdbool.h>
 #include <time.h>
@@ -232,6 +233,37 @@ int main(int argc, char **argv)
 	unlink("y");
 	rmdir("d2");
 	drain(ifd, "clean up");
+
+	/* the calls that move data between files */
+	wr("s1", "hello");
+	wr("s2", "");
+	drain(ifd, "two files");
+	int i1 = open("s1", O_RDONLY), o1 = open("s2", O_WRONLY);
+	drain(ifd, "opened");
+	sendfile(o1, i1, NULL, 5);
+	drain(ifd, "sendfile");
+	lseek(i1, 0, SEEK_SET);
+	copy_file_range(i1, NULL, o1, NULL, 5, 0);
+	drain(ifd, "copy_file_range");
+	int pp[2];
+	if (pipe(pp) == 0) {
+		write(pp[1], "abc", 3);
+		splice(pp[0], NULL, o1, NULL, 3, 0);
+		drain(ifd, "splice pipe to file");
+		lseek(i1, 0, SEEK_SET);
+		splice(i1, NULL, pp[1], NULL, 3, 0);
+		drain(ifd, "splice file to pipe");
+		close(pp[0]);
+		close(pp[1]);
+	}
+	int fr = fallocate(o1, 0, 0, 100);
+	printf("fallocate: %d\n", fr);
+	drain(ifd, "fallocate");
+	close(i1);
+	close(o1);
+	unlink("s1");
+	unlink("s2");
+	drain(ifd, "closed, unlinked");
 	close(ifd);
 
 	/* the directory itself goes */
