@@ -57,3 +57,14 @@ def test_edge_triggered_epoll_on_event_files_and_ptys(tmproot, prog):
     g = run_guest(prog, root=tmproot)
     assert_same(g, run_native(prog, root=tmproot), prog)
     assert g.rc == 0 and "FAIL" not in g.out and g.out.count("ok ") >= 40, g
+
+
+@pytest.mark.parametrize("who", ["root", "nobody"])
+def test_procfs_watches(tmproot, who):
+    """procfs gives a name's inode again while a watch holds it: the
+    watches see the opens, reads and closes of those names."""
+    args = ["nobody"] if who == "nobody" else []
+    g = run_guest("inotify_proc", args, root=tmproot)
+    assert_same(g, run_native("inotify_proc", args, root=tmproot), "inotify_proc")
+    assert 'dir ACCESS "max_queued_events" len=32' in g.out and "file CLOSE_NOWRITE" in g.out, g
+    assert 'self OPEN "status"' in g.out and 'proc CLOSE_NOWRITE "meminfo"' in g.out, g

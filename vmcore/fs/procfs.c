@@ -1,6 +1,8 @@
 /* procfs: the kernel's view of its tasks and memory, as text files.
  *
- * Inodes are made on demand for each lookup and carry (kind, pid, fd); a
+ * Inodes are made on demand by lookups and carry (kind, pid, fd); while
+ * one is in use, a lookup of the same gives it again (a watch on a procfs
+ * file or directory sees the opens of that name, as on Linux); a
  * file's text is generated when it is opened, into a buffer its reads then
  * page through, so a reader sees one consistent snapshot.  fd/N, exe, cwd
  * and root are "magic" links: following them gives the object itself. */
@@ -75,8 +77,15 @@ static const struct {
 	{ "user", "user", 4026531837ULL },     { "uts", "uts", 4026531838ULL },
 };
 
+static struct inode *live_inodes; /* in use, through hash_next */
+
 static struct inode *proc_inode(enum pkind kind, int pid, int fd, u32 mode)
 {
+	for (struct inode *i = live_inodes; i; i = i->hash_next) {
+		struct pinfo *p = i->priv;
+		if (p->kind == kind && p->pid == pid && p->fd == fd && i->mode == mode)
+			return iget(i);
+	}
 	struct inode *ino = inode_new(proc_sb, mode);
 	struct pinfo *pi = kzalloc(sizeof(*pi));
 	if (!ino || !pi) {
@@ -97,6 +106,10 @@ static struct inode *proc_inode(enum pkind kind, int pid, int fd, u32 mode)
 		ino->ino = namespaces[fd].id; /* what stat(2) of /proc/PID/ns/X shows */
 	if (S_ISDIR(mode))
 		ino->nlink = 2;
+	if (kind != P_ROOT) {
+		ino->hash_next = live_inodes;
+		live_inodes = ino;
+	}
 	return ino;
 }
 
@@ -703,6 +716,11 @@ static long proc_iterate(struct file *f, struct dirent_sink *sink, filldir_t fil
 
 static void proc_evict(struct inode *ino)
 {
+	for (struct inode **pp = &live_inodes; *pp; pp = &(*pp)->hash_next)
+		if (*pp == ino) {
+			*pp = ino->hash_next;
+			break;
+		}
 	free(ino->priv);
 }
 
