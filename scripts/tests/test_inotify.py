@@ -4,10 +4,11 @@ the limits of /proc/sys/fs/inotify; IN_UNMOUNT; /proc/PID/fdinfo."""
 import glob
 import os
 import shutil
+import subprocess
 
 import pytest
 
-from conftest import assert_same, run_guest, run_native
+from conftest import PRIVATE_MOUNTS, assert_same, run_guest, run_native
 
 
 @pytest.fixture
@@ -68,3 +69,24 @@ def test_procfs_watches(tmproot, who):
     assert_same(g, run_native("inotify_proc", args, root=tmproot), "inotify_proc")
     assert 'dir ACCESS "max_queued_events" len=32' in g.out and "file CLOSE_NOWRITE" in g.out, g
     assert 'self OPEN "status"' in g.out and 'proc CLOSE_NOWRITE "meminfo"' in g.out, g
+
+
+def test_unmount_ends_watches(tmproot):
+    """IN_UNMOUNT and IN_IGNORED for the watches of an unmounted tmpfs;
+    watches do not make it busy, an open file does (EBUSY).  The native
+    run has a mount namespace of its own."""
+    g = run_guest("inotify_mount", ["unmount"], root=tmproot)
+    p = subprocess.run(PRIVATE_MOUNTS + [os.path.join(tmproot, "inotify_mount"), "unmount"],
+                       cwd=tmproot, capture_output=True, timeout=20, start_new_session=True)
+    assert g.out == p.stdout.decode(), (g.out, p.stdout)
+    assert g.rc == 0 and "root UNMOUNT|ISDIR" in g.out and "f IGNORED" in g.out, g
+
+
+def test_limits(tmproot):
+    """/proc/sys/fs/inotify's values take effect (guest only: natively
+    they are the host's): max_user_watches (ENOSPC), max_queued_events
+    (IN_Q_OVERFLOW after them, for instances made after the write),
+    max_user_instances (EMFILE); out-of-range writes are EINVAL."""
+    g = run_guest("inotify_mount", ["limits"], root=tmproot)
+    assert g.rc == 0 and "FAIL" not in g.out and g.out.count("ok ") >= 24, g
+    assert "wd-1 Q_OVERFLOW" in g.out, g

@@ -123,8 +123,9 @@ int vfs_umount(struct fs_struct *fs, const char *target)
 			struct super_block *sb = mounts[i].sb;
 			dput(d);
 			/* the root's one reference is the super block's own: anything
-			 * in use below it holds a dentry chain up to the root */
-			if (sb->type->kill_sb && sb->root->refs - fsnotify_pins(sb->root) > 1)
+			 * in use below it holds a dentry chain up to the root (the
+			 * inotify watches do not count: unmounting ends them) */
+			if (sb->root->refs - fsnotify_pins(sb->root) > 1)
 				return -EBUSY;
 			for (int j = 0; j < nmounts; j++)
 				if (mounts[j].mountpoint->sb == sb)

@@ -221,7 +221,7 @@ void __fsnotify_sb_delete(struct super_block *sb)
 		for (struct fsnotify_mark *m = g->marks; m; m = m->g_next)
 			if (m->inode->sb == sb) {
 				struct inode *ino = iget(m->inode);
-				send(ino, FS_UNMOUNT, NULL, 0, false);
+				send(ino, FS_UNMOUNT | (S_ISDIR(ino->mode) ? FS_ISDIR : 0), NULL, 0, false);
 				while (ino->fsn_marks)
 					fsnotify_destroy_mark(ino->fsn_marks);
 				iput(ino);
