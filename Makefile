@@ -50,7 +50,7 @@ LDFLAGS += -pg -Wl,--wrap=pthread_create
 endif
 
 SRCS := $(wildcard vmcore/boot/*.c vmcore/host/*.c vmcore/kernel/*.c vmcore/mm/*.c \
-	vmcore/fs/*.c vmcore/net/*.c vmcore/lib/*.c trace/*.c $(filter-out gdbstub/test_%,$(wildcard gdbstub/*.c)) \
+	vmcore/fs/*.c vmcore/fs/notify/*.c vmcore/net/*.c vmcore/lib/*.c trace/*.c $(filter-out gdbstub/test_%,$(wildcard gdbstub/*.c)) \
 	$(wildcard coverage/*.c))
 OBJS := $(SRCS:%.c=$(B)/%.o)
 TESTCASES := $(abspath build/testcases)

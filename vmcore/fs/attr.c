@@ -13,6 +13,7 @@
  *   when the caller may not keep it), as Linux's notify_change.
  * - A read-only mount gives EROFS before any permission question. */
 #include <vmcore/fs_at.h>
+#include <vmcore/fsnotify.h>
 #include <vmcore/syscall.h>
 #include <vmcore/cred.h>
 #include <fcntl.h>
@@ -89,6 +90,8 @@ static long do_fchmodat(struct task *t, int dirfd, u64 upath, u32 mode, int flag
 	if (r < 0)
 		return r;
 	r = inode_chmod(t, d->inode, mode);
+	if (r == 0)
+		fsnotify_change(d, FS_ATTRIB);
 	dput(d);
 	return r;
 }
@@ -108,7 +111,10 @@ SYSCALL_DEFINE(fchmod)
 	struct file *f = fd_get(t, a->a[0]);
 	if (!f || (f->flags & O_PATH))
 		return -EBADF;
-	return inode_chmod(t, f->inode, a->a[1]);
+	long r = inode_chmod(t, f->inode, a->a[1]);
+	if (r == 0)
+		fsnotify_change_file(f, FS_ATTRIB);
+	return r;
 }
 
 /* ---- chown ---- */
@@ -148,6 +154,12 @@ static long inode_chown(struct task *t, struct inode *ino, u32 uid, u32 gid)
 	return 0;
 }
 
+/* a chown that changes neither id is no event (Linux's fsnotify_change) */
+static u32 chown_event(u32 uid, u32 gid)
+{
+	return uid != KEEP || gid != KEEP ? FS_ATTRIB : 0;
+}
+
 static long do_fchownat(struct task *t, int dirfd, u64 upath, u32 uid, u32 gid, int flags)
 {
 	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
@@ -157,6 +169,8 @@ static long do_fchownat(struct task *t, int dirfd, u64 upath, u32 uid, u32 gid, 
 	if (r < 0)
 		return r;
 	r = inode_chown(t, d->inode, uid, gid);
+	if (r == 0)
+		fsnotify_change(d, chown_event(uid, gid));
 	dput(d);
 	return r;
 }
@@ -181,7 +195,10 @@ SYSCALL_DEFINE(fchown)
 	struct file *f = fd_get(t, a->a[0]);
 	if (!f || (f->flags & O_PATH))
 		return -EBADF;
-	return inode_chown(t, f->inode, a->a[1], a->a[2]);
+	long r = inode_chown(t, f->inode, a->a[1], a->a[2]);
+	if (r == 0)
+		fsnotify_change_file(f, chown_event(a->a[1], a->a[2]));
+	return r;
 }
 
 /* ---- chroot ---- */

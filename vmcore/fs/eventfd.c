@@ -11,6 +11,7 @@
  * its impossible top (as Linux's efd_poll). */
 #include <vmcore/anon_inodes.h>
 #include <vmcore/signal.h>
+#include <vmcore/strbuf.h>
 #include <vmcore/syscall.h>
 #include <poll.h>
 #include <stdlib.h>
@@ -22,13 +23,18 @@
 struct eventfd_ctx {
 	u64 count;
 	bool semaphore;
+	int id;             /* fdinfo's eventfd-id */
 	pthread_cond_t cond;
 };
 
-static void efd_changed(struct eventfd_ctx *c)
+static int next_eventfd_id;
+
+/* the count changed: MASK says for whom (POLLIN after a write, POLLOUT
+ * after a read), so that epoll's edge-triggered items see each new event */
+static void efd_changed(struct file *f, struct eventfd_ctx *c, unsigned mask)
 {
 	pthread_cond_broadcast(&c->cond);
-	poll_wake();
+	poll_notify_file(f, mask);
 }
 
 static long efd_read(struct file *f, void *buf, size_t len, u64 *pos)
@@ -45,7 +51,7 @@ static long efd_read(struct file *f, void *buf, size_t len, u64 *pos)
 	u64 v = c->semaphore ? 1 : c->count;
 	c->count -= v;
 	memcpy(buf, &v, 8);
-	efd_changed(c);
+	efd_changed(f, c, POLLOUT);
 	return 8;
 }
 
@@ -66,7 +72,7 @@ static long efd_write(struct file *f, const void *buf, size_t len, u64 *pos)
 	}
 	c->count += v;
 	if (v)
-		efd_changed(c);
+		efd_changed(f, c, POLLIN);
 	return 8;
 }
 
@@ -90,11 +96,20 @@ static void efd_release(struct file *f)
 	free(c);
 }
 
+/* /proc/PID/fdinfo/N: Linux's eventfd_show_fdinfo lines */
+static void efd_show_fdinfo(struct file *f, struct buf *b)
+{
+	struct eventfd_ctx *c = f->priv;
+	bprintf(b, "eventfd-count: %16llx\neventfd-id: %d\neventfd-semaphore: %d\n", (unsigned long long)c->count,
+		c->id, c->semaphore);
+}
+
 static const struct file_ops eventfd_fops = {
 	.read = efd_read,
 	.write = efd_write,
 	.poll = efd_poll,
 	.release = efd_release,
+	.show_fdinfo = efd_show_fdinfo,
 };
 
 static long do_eventfd(struct task *t, unsigned initval, int flags)
@@ -106,6 +121,7 @@ static long do_eventfd(struct task *t, unsigned initval, int flags)
 		return -ENOMEM;
 	c->count = initval;
 	c->semaphore = flags & EFD_SEMAPHORE;
+	c->id = next_eventfd_id++;
 	pthread_cond_init(&c->cond, NULL);
 	bool released;
 	int fd = anon_inode_getfd(t, "[eventfd]", &eventfd_fops, c, O_RDWR | (flags & EFD_NONBLOCK),

@@ -11,8 +11,9 @@
  * poll(2) does (fs/poll.c).  Level-triggered items report whenever they
  * poll ready.  Edge-triggered items report when their ready bits rise
  * since the last look, or when the file's inode counts new events
- * (poll_notify's generations, bumped by pipes: new data on a pipe that
- * stayed readable).  "The last look" includes the end of every system
+ * or the file counts new events (poll_notify's generations, bumped by
+ * pipes, and poll_notify_file's, by the event files: new data on a file
+ * that stayed readable).  "The last look" includes the end of every system
  * call on the file (eventpoll_observe from fd_put_held): a read that
  * drains it clears the bits, so that data coming after is an edge even
  * on files that only call poll_wake().  One-shot items disarm after one report until MOD.
@@ -26,6 +27,7 @@
 #include <vmcore/cred.h>
 #include <vmcore/ktime.h>
 #include <vmcore/signal.h>
+#include <vmcore/strbuf.h>
 #include <vmcore/syscall.h>
 #include <limits.h>
 #include <poll.h>
@@ -88,10 +90,12 @@ static u64 item_gen(struct epitem *epi, int depth)
 		return depth < EP_MAX_NESTS + 1 ? eventpoll_gen(epi->file->priv, depth + 1) : 0;
 	struct inode *ino = epi->file->inode;
 	u64 g = 0;
+	struct file *f = epi->file;
+	u64 og = f->ops && f->ops->poll_gen ? f->ops->poll_gen(f) : 0;
 	if (epi->events & (EPOLLIN | EPOLLRDNORM | EPOLLPRI | EPOLLRDHUP))
-		g |= ino->poll_gen_in;
+		g |= (u32)(ino->poll_gen_in + f->poll_gen_in + (u32)og);
 	if (epi->events & (EPOLLOUT | EPOLLWRNORM))
-		g |= (u64)ino->poll_gen_out << 32;
+		g |= (u64)(u32)(ino->poll_gen_out + f->poll_gen_out + (u32)(og >> 32)) << 32;
 	return g;
 }
 
@@ -195,7 +199,26 @@ static void eventpoll_release(struct file *f)
 	free(ep);
 }
 
-static const struct file_ops eventpoll_fops = { .release = eventpoll_release, .poll = eventpoll_poll };
+/* /proc/PID/fdinfo/N: one line per item, Linux's ep_show_fdinfo format */
+static void eventpoll_show_fdinfo(struct file *f, struct buf *b)
+{
+	struct eventpoll *ep = f->priv;
+	for (struct epitem *e = ep->head; e; e = e->next) {
+		struct inode *ino = e->file->inode;
+		struct kstat st;
+		u64 i = vfs_getattr(ino, &st) == 0 ? st.ino : ino->ino;
+		u64 dev = ino->sb ? ino->sb->dev : 0;
+		bprintf(b, "tfd: %8d events: %8x data: %16llx  pos:%lli ino:%llx sdev:%llx\n", e->fd, e->events,
+			(unsigned long long)e->data, (long long)e->file->pos, (unsigned long long)i,
+			(unsigned long long)((major(dev) << 20) | minor(dev)));
+	}
+}
+
+static const struct file_ops eventpoll_fops = {
+	.release = eventpoll_release,
+	.poll = eventpoll_poll,
+	.show_fdinfo = eventpoll_show_fdinfo,
+};
 
 static long do_epoll_create(struct task *t, int flags)
 {

@@ -10,6 +10,7 @@
  * stays allocated); hostfs has the host do it on the host file. */
 #include <vmcore/fs_at.h>
 #include <vmcore/fs_attr.h>
+#include <vmcore/fsnotify.h>
 #include <linux/falloc.h>
 #include <fcntl.h>
 
@@ -59,7 +60,11 @@ SYSCALL_DEFINE(fallocate)
 	if (!ino->iops || !ino->iops->fallocate)
 		return -EOPNOTSUPP;
 	long r = inode_want_write(ino);
-	return r < 0 ? r : ino->iops->fallocate(ino, mode, off, len);
+	if (r == 0)
+		r = ino->iops->fallocate(ino, mode, off, len);
+	if (r == 0)
+		fsnotify_modify(f);
+	return r;
 }
 
 /* POSIX_FADV_*: advice is all it is */

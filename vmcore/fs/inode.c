@@ -1,5 +1,6 @@
 /* Inodes, dentries and open files (the page cache is pagecache.c). */
 #include <vmcore/cred.h>
+#include <vmcore/fsnotify.h>
 #include <vmcore/vfs.h>
 #include <vmcore/task.h>
 #include <vmcore/mm.h>
@@ -32,8 +33,12 @@ struct inode *iget(struct inode *ino)
 
 void iput(struct inode *ino)
 {
-	if (!ino || --ino->refs)
+	if (!ino)
 		return;
+	if (--ino->refs) {
+		fsnotify_iput(ino);
+		return;
+	}
 	if (ino->iops && ino->iops->evict)
 		ino->iops->evict(ino);
 	pagecache_free(ino);
@@ -179,6 +184,7 @@ void fput(struct file *f)
 {
 	if (!f || --f->refs)
 		return;
+	fsnotify_close(f);
 	if (f->ep_items)
 		eventpoll_release_file(f);
 	locks_remove_file(f);

@@ -8,6 +8,7 @@
  * absolute targets, to the task's root.  A file system never resolves more
  * than one name at a time, so none of this can leave the guest's root. */
 #include <vmcore/cred.h>
+#include <vmcore/fsnotify.h>
 #include <vmcore/vfs.h>
 #include <vmcore/mm.h>
 #include <vmcore/task.h>
@@ -141,11 +142,12 @@ int vfs_umount(struct fs_struct *fs, const char *target)
 			/* Anything in use below a mount holds a dentry chain up to
 			 * the mount's root, whose other references are known: the
 			 * super block's own (its root), the names a directory
-			 * holds (a bind of something below), the mount table's */
+			 * holds (a bind of something below), the mount table's;
+			 * inotify watches do not count: unmounting ends them */
 			int base = root == sb->root ? 1 : fs_names(root);
 			for (int j = 0; j < nmounts; j++)
 				base += mounts[j].root == root;
-			if (sb->type->kill_sb && root->refs > base)
+			if (root->refs - fsnotify_pins(root) > base)
 				return -EBUSY;
 			for (int j = 0; !shared && j < nmounts; j++)
 				if (mounts[j].mountpoint->sb == sb)
@@ -158,8 +160,11 @@ int vfs_umount(struct fs_struct *fs, const char *target)
 			free(mounts[i].view.root);
 			memmove(&mounts[i], &mounts[i + 1], (nmounts - i - 1) * sizeof(mounts[0]));
 			nmounts--;
-			if (!shared && sb->type->kill_sb)
-				sb->type->kill_sb(sb);
+			if (!shared) {
+				fsnotify_sb_delete(sb);
+				if (sb->type->kill_sb)
+					sb->type->kill_sb(sb);
+			}
 			return 0;
 		}
 	dput(d);
@@ -702,6 +707,7 @@ int vfs_open_how(struct fs_struct *fs, struct dentry *start, const char *path, u
 				dput(dir);
 				return r;
 			}
+			fsnotify_create(dir->inode, last, S_IFREG);
 			d = dentry_new(dir, last, ino);
 			dput(dir);
 			if (!d)
@@ -781,11 +787,15 @@ static int open_dentry(struct dentry *d, u32 flags, struct file **out, bool crea
 		} else {
 			r = ino->iops && ino->iops->open ? ino->iops->open(ino, f) : 0;
 		}
+		if (r == 0)
+			fsnotify_open(f);
 		if (r == 0 && (flags & O_TRUNC) && S_ISREG(ino->mode) && acc != O_RDONLY) {
 			/* synthetic files (procfs, tracefs) ignore O_TRUNC, as on Linux */
 			r = ino->iops && ino->iops->truncate ? ino->iops->truncate(ino, 0) : 0;
 			if (r == 0)
 				file_remove_privs(current, ino);
+			if (r == 0)
+				fsnotify_change_file(f, FS_MODIFY);
 		}
 		if (r < 0) {
 			f->ops = NULL;

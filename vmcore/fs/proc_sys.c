@@ -13,6 +13,7 @@
  * open: root, and only where the mode has a w bit.  Where vmcore cannot do
  * what a value asks (overcommit other than strict, a VMA bound past the
  * host's), the write is EINVAL rather than a value that would lie. */
+#include <vmcore/inotify.h>
 #include <vmcore/mm.h>
 #include <vmcore/uts.h>
 #include <vmcore/vfs.h>
@@ -85,7 +86,8 @@ enum sysctl_id {
 	K_PID_MAX, K_TAINTED, K_HOSTNAME, K_DOMAINNAME, K_OSTYPE, K_OSRELEASE, K_VERSION,
 	K_THREADS_MAX, K_BOOT_ID, K_UUID, K_NGROUPS_MAX, K_CAP_LAST_CAP, K_OVERFLOWUID,
 	K_OVERFLOWGID, F_PIPE_MAX_SIZE, F_PIPE_SOFT, F_PIPE_HARD, F_FILE_MAX, F_FILE_NR, F_NR_OPEN,
-	V_OVERCOMMIT_MEMORY, V_OVERCOMMIT_RATIO, V_MAX_MAP_COUNT, S_DIR,
+	V_OVERCOMMIT_MEMORY, V_OVERCOMMIT_RATIO, V_MAX_MAP_COUNT, F_IN_QUEUED, F_IN_INSTANCES,
+	F_IN_WATCHES, S_DIR,
 };
 
 static const struct node {
@@ -102,6 +104,11 @@ static const struct node {
 	{ "vm", SYSCTL_ROOT, S_IFDIR | 0555, S_DIR },
 #define N_RANDOM 3
 	{ "random", N_KERNEL, S_IFDIR | 0555, S_DIR },
+#define N_INOTIFY 4
+	{ "inotify", N_FS, S_IFDIR | 0555, S_DIR },
+	{ "max_queued_events", N_INOTIFY, S_IFREG | 0644, F_IN_QUEUED },
+	{ "max_user_instances", N_INOTIFY, S_IFREG | 0644, F_IN_INSTANCES },
+	{ "max_user_watches", N_INOTIFY, S_IFREG | 0644, F_IN_WATCHES },
 	{ "boot_id", N_RANDOM, S_IFREG | 0444, K_BOOT_ID },
 	{ "uuid", N_RANDOM, S_IFREG | 0444, K_UUID },
 	{ "cap_last_cap", N_KERNEL, S_IFREG | 0444, K_CAP_LAST_CAP },
@@ -195,6 +202,9 @@ void sysctl_show(int node, struct buf *b)
 	case V_OVERCOMMIT_MEMORY: bprintf(b, "2\n"); break; /* strict: docs/running.md */
 	case V_OVERCOMMIT_RATIO: bprintf(b, "100\n"); break;
 	case V_MAX_MAP_COUNT: bprintf(b, "%d\n", max_map_count); break;
+	case F_IN_QUEUED: bprintf(b, "%d\n", inotify_max_queued_events); break;
+	case F_IN_INSTANCES: bprintf(b, "%d\n", inotify_max_user_instances); break;
+	case F_IN_WATCHES: inotify_limits_init(); bprintf(b, "%d\n", inotify_max_user_watches); break;
 	case S_DIR: break;
 	}
 }
@@ -285,6 +295,16 @@ long sysctl_store(int node, const char *s, size_t len)
 		if (v < 0 || v > MAX_MAP_COUNT_HOST)
 			return -EINVAL;
 		max_map_count = v;
+		break;
+	case F_IN_QUEUED:
+	case F_IN_INSTANCES:
+	case F_IN_WATCHES:
+		/* Linux's bounds (what they may cost the host is inotify.c's) */
+		if (v < 0 || v > INT_MAX)
+			return -EINVAL;
+		inotify_limits_init();
+		*(id == F_IN_QUEUED ? &inotify_max_queued_events :
+		  id == F_IN_INSTANCES ? &inotify_max_user_instances : &inotify_max_user_watches) = v;
 		break;
 	default:
 		return -EINVAL;

@@ -1,6 +1,8 @@
 /* procfs: the kernel's view of its tasks and memory, as text files.
  *
- * Inodes are made on demand for each lookup and carry (kind, pid, fd); a
+ * Inodes are made on demand by lookups and carry (kind, pid, fd); while
+ * one is in use, a lookup of the same gives it again (a watch on a procfs
+ * file or directory sees the opens of that name, as on Linux); a
  * file's text is generated when it is opened, into a buffer its reads then
  * page through, so a reader sees one consistent snapshot.  fd/N, exe, cwd
  * and root are "magic" links: following them gives the object itself. */
@@ -25,6 +27,7 @@ enum pkind {
 	P_PID, P_PID_STAT, P_PID_STATUS, P_PID_CMDLINE, P_PID_COMM, P_PID_EXE, P_PID_CWD, P_PID_ROOT,
 	P_PID_MAPS, P_PID_FD, P_PID_FD_N, P_PID_ENVIRON, P_PID_STATM, P_PID_TASK, P_PID_MOUNTS,
 	P_PID_SYSCALLS, P_SYS, P_CONFIG_GZ, P_PID_MOUNTINFO, P_PID_NS, P_PID_NS_N, P_NSFILE,
+	P_PID_FDINFO, P_PID_FDINFO_N,
 };
 
 struct pinfo {
@@ -54,6 +57,7 @@ static const struct {
 	{ "exe", P_PID_EXE, S_IFLNK | 0777 },       { "cwd", P_PID_CWD, S_IFLNK | 0777 },
 	{ "root", P_PID_ROOT, S_IFLNK | 0777 },     { "maps", P_PID_MAPS, S_IFREG | 0444 },
 	{ "fd", P_PID_FD, S_IFDIR | 0500 },         { "environ", P_PID_ENVIRON, S_IFREG | 0400 },
+	{ "fdinfo", P_PID_FDINFO, S_IFDIR | 0555 },
 	{ "statm", P_PID_STATM, S_IFREG | 0444 },   { "task", P_PID_TASK, S_IFDIR | 0555 },
 	{ "mounts", P_PID_MOUNTS, S_IFREG | 0444 }, { "mountinfo", P_PID_MOUNTINFO, S_IFREG | 0444 },
 	{ "ns", P_PID_NS, S_IFDIR | 0511 },
@@ -73,8 +77,15 @@ static const struct {
 	{ "user", "user", 4026531837ULL },     { "uts", "uts", 4026531838ULL },
 };
 
+static struct inode *live_inodes; /* in use, through hash_next */
+
 static struct inode *proc_inode(enum pkind kind, int pid, int fd, u32 mode)
 {
+	for (struct inode *i = live_inodes; i; i = i->hash_next) {
+		struct pinfo *p = i->priv;
+		if (p->kind == kind && p->pid == pid && p->fd == fd && i->mode == mode)
+			return iget(i);
+	}
 	struct inode *ino = inode_new(proc_sb, mode);
 	struct pinfo *pi = kzalloc(sizeof(*pi));
 	if (!ino || !pi) {
@@ -95,6 +106,10 @@ static struct inode *proc_inode(enum pkind kind, int pid, int fd, u32 mode)
 		ino->ino = namespaces[fd].id; /* what stat(2) of /proc/PID/ns/X shows */
 	if (S_ISDIR(mode))
 		ino->nlink = 2;
+	if (kind != P_ROOT) {
+		ino->hash_next = live_inodes;
+		live_inodes = ino;
+	}
 	return ino;
 }
 
@@ -134,13 +149,14 @@ static int proc_lookup(struct inode *dir, const char *name, struct inode **out)
 		for (size_t i = 0; i < ARRAY_SIZE(namespaces); i++)
 			if (!strcmp(name, namespaces[i].name))
 				ino = proc_inode(P_PID_NS_N, pi->pid, i, S_IFLNK | 0777);
-	} else if (pi->kind == P_PID_FD) {
+	} else if (pi->kind == P_PID_FD || pi->kind == P_PID_FDINFO) {
 		struct task *t = live(pi->pid);
 		char *end;
 		long fd = strtol(name, &end, 10);
 		if (!t || *end || fd < 0 || !t->files || !fd_get(t, fd))
 			return -ENOENT;
-		ino = proc_inode(P_PID_FD_N, pi->pid, fd, S_IFLNK | 0700);
+		ino = pi->kind == P_PID_FD ? proc_inode(P_PID_FD_N, pi->pid, fd, S_IFLNK | 0700)
+					   : proc_inode(P_PID_FDINFO_N, pi->pid, fd, S_IFREG | 0444);
 	} else if (pi->kind == P_PID_TASK) {
 		char *end;
 		long tid = strtol(name, &end, 10);
@@ -413,6 +429,37 @@ static void gen_cpuinfo(struct buf *b, int i)
 	bmem(b, "\n", 1);
 }
 
+/* The id /proc/PID/mountinfo gives the mount of sb (the anonymous
+ * inodes' own, Linux's anon_inodefs, is mounted nowhere: its own id). */
+static int mnt_id_of(struct super_block *sb)
+{
+	for (int i = 0; sb && mount_get(i); i++)
+		if (mount_get(i)->sb == sb)
+			return mount_get(i)->id;
+	return 15;
+}
+
+/* /proc/PID/fdinfo/N, as Linux's: position, flags in octal (O_LARGEFILE,
+ * which Linux's open forces on 64-bit, but for the anonymous inode's, and
+ * O_CLOEXEC from the descriptor table), mount id, inode number, then what
+ * the kind of file adds (file_ops.show_fdinfo: epoll's items, eventfd's
+ * count, inotify's watches). */
+static void gen_fdinfo(struct buf *b, struct task *t, int fd)
+{
+	struct file *f = fd_get(t, fd);
+	u32 flags = f->flags;
+	if (!file_is_anon(f))
+		flags |= 0100000; /* O_LARGEFILE, as F_GETFL says */
+	if (fd_get_cloexec(t->files, fd))
+		flags |= O_CLOEXEC;
+	struct kstat st;
+	u64 ino = vfs_getattr(f->inode, &st) == 0 ? st.ino : f->inode->ino;
+	bprintf(b, "pos:\t%llu\nflags:\t0%o\nmnt_id:\t%d\nino:\t%llu\n", (unsigned long long)f->pos, flags,
+		mnt_id_of(f->inode->sb), (unsigned long long)ino);
+	if (f->ops && f->ops->show_fdinfo)
+		f->ops->show_fdinfo(f, b);
+}
+
 static void gen(struct pinfo *pi, struct buf *b)
 {
 	struct task *t = pi->pid ? live(pi->pid) : NULL;
@@ -516,6 +563,10 @@ static void gen(struct pinfo *pi, struct buf *b)
 	case P_PID_MAPS:
 		if (t)
 			gen_maps(b, t);
+		break;
+	case P_PID_FDINFO_N:
+		if (t && t->files && fd_get(t, pi->fd))
+			gen_fdinfo(b, t, pi->fd);
 		break;
 	case P_PID_SYSCALLS:
 		if (t) {
@@ -638,7 +689,7 @@ static long proc_iterate(struct file *f, struct dirent_sink *sink, filldir_t fil
 	} else if (pi->kind == P_PID_NS) {
 		for (size_t k = 0; k < ARRAY_SIZE(namespaces); k++)
 			EMIT(namespaces[k].name, 300 + k, DT_LNK);
-	} else if (pi->kind == P_PID_FD) {
+	} else if (pi->kind == P_PID_FD || pi->kind == P_PID_FDINFO) {
 		/* a descriptor's position is its number (after "." and ".."):
 		 * closing descriptors between two getdents calls cannot make
 		 * the next call skip one still open */
@@ -647,7 +698,8 @@ static long proc_iterate(struct file *f, struct dirent_sink *sink, filldir_t fil
 		for (int fd = from; t && t->files && fd < t->files->max; fd++)
 			if (t->files->fd[fd]) {
 				snprintf(name, sizeof(name), "%d", fd);
-				if (fill(sink, name, strlen(name), 1000 + fd, DT_LNK, fd + 3))
+				if (fill(sink, name, strlen(name), 1000 + fd, pi->kind == P_PID_FD ? DT_LNK : DT_REG,
+					 fd + 3))
 					return 0;
 				f->pos = fd + 3;
 			}
@@ -664,6 +716,11 @@ static long proc_iterate(struct file *f, struct dirent_sink *sink, filldir_t fil
 
 static void proc_evict(struct inode *ino)
 {
+	for (struct inode **pp = &live_inodes; *pp; pp = &(*pp)->hash_next)
+		if (*pp == ino) {
+			*pp = ino->hash_next;
+			break;
+		}
 	free(ino->priv);
 }
 

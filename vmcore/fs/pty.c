@@ -42,6 +42,7 @@ struct pty {
 	int slave_files;         /* open files of the slave */
 	bool slave_opened;       /* ever: the master's EIO comes only after */
 	u32 uid, gid;            /* the slave node's owner: the opener of ptmx */
+	u32 m_gen_in, m_gen_out; /* the master's readiness generations (epoll) */
 };
 
 static struct pty *ptys[PTY_MAX];
@@ -59,6 +60,22 @@ size_t pty_room(struct tty *tp)
 	return TTY_BUF - pty_of(tp)->olen;
 }
 
+/* events for the master's readers (POLLIN: output, a hangup) or writers
+ * (POLLOUT: room in the slave's input), as poll_notify */
+static void master_notify(struct pty *p, unsigned mask)
+{
+	if (mask & POLLIN)
+		p->m_gen_in++;
+	if (mask & POLLOUT)
+		p->m_gen_out++;
+	poll_wake();
+}
+
+void pty_input_room(struct tty *tp)
+{
+	master_notify(pty_of(tp), POLLOUT);
+}
+
 /* the slave's output (and echo) into the master's buffer: what does not
  * fit is dropped, as a full tty drops echo; tty_write waits for room */
 static void pty_write_out(struct tty *tp, const u8 *buf, size_t len)
@@ -69,7 +86,7 @@ static void pty_write_out(struct tty *tp, const u8 *buf, size_t len)
 		p->olen++;
 	}
 	pthread_cond_broadcast(&tp->cond);
-	poll_wake();
+	master_notify(p, POLLIN);
 }
 
 static void pty_maybe_free(struct pty *p)
@@ -101,7 +118,7 @@ static long ptm_read(struct file *f, void *dst, size_t len, u64 *pos)
 		p->olen--;
 	}
 	pthread_cond_broadcast(&p->tty.cond); /* a writer waiting for room */
-	poll_wake();
+	tty_notify(&p->tty, POLLOUT);
 	return n;
 }
 
@@ -122,7 +139,7 @@ static long ptm_write(struct file *f, const void *src, size_t len, u64 *pos)
 		tty_receive(tp, ((const u8 *)src)[n++]);
 	}
 	pthread_cond_broadcast(&tp->cond);
-	poll_wake();
+	tty_notify(tp, POLLIN);
 	return n ? (long)n : -EAGAIN;
 }
 
@@ -205,6 +222,12 @@ static unsigned ptm_poll(struct file *f)
 	return m;
 }
 
+static u64 ptm_poll_gen(struct file *f)
+{
+	struct pty *p = f->priv;
+	return p ? p->m_gen_in | (u64)p->m_gen_out << 32 : 0;
+}
+
 static void ptm_release(struct file *f)
 {
 	struct pty *p = f->priv;
@@ -217,7 +240,7 @@ static void ptm_release(struct file *f)
 
 static const struct file_ops ptm_fops = {
 	.read = ptm_read, .write = ptm_write, .ioctl = ptm_ioctl, .poll = ptm_poll,
-	.release = ptm_release,
+	.poll_gen = ptm_poll_gen, .release = ptm_release,
 };
 
 static int ptmx_open(struct file *f)
@@ -260,7 +283,7 @@ void pty_slave_release(struct file *f)
 		return;
 	if (--p->slave_files == 0) {
 		pthread_cond_broadcast(&p->tty.cond);
-		poll_wake();
+		master_notify(p, POLLIN); /* hung up */
 	}
 	pty_maybe_free(p);
 }

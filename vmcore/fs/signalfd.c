@@ -23,7 +23,24 @@ _Static_assert(sizeof(struct signalfd_siginfo) == 128, "signalfd_siginfo layout"
 
 struct signalfd_ctx {
 	u64 mask;
+	struct signalfd_ctx *next; /* all signalfds (signalfd_notify) */
+	struct file *file;         /* its file (no reference) */
+	int tgid;                  /* the process that made it */
 };
+
+static struct signalfd_ctx *signalfds;
+
+/* A signal SIG became pending for t: the signalfds of t's process whose
+ * mask has it have a new event (epoll's edge-triggered items report it
+ * even when another signal already made them readable), as Linux wakes
+ * the signalfd waiters of the receiver's signal handlers. */
+void signalfd_notify(struct task *t, int sig)
+{
+	for (struct signalfd_ctx *c = signalfds; c; c = c->next)
+		if (c->tgid == t->tgid && (c->mask & (1ULL << (sig - 1))))
+			poll_notify_file(c->file, POLLIN);
+	poll_wake();
+}
 
 static const struct file_ops signalfd_fops;
 
@@ -139,7 +156,13 @@ static unsigned sfd_poll(struct file *f)
 
 static void sfd_release(struct file *f)
 {
-	free(f->priv);
+	struct signalfd_ctx *c = f->priv;
+	for (struct signalfd_ctx **pp = &signalfds; *pp; pp = &(*pp)->next)
+		if (*pp == c) {
+			*pp = c->next;
+			break;
+		}
+	free(c);
 }
 
 static const struct file_ops signalfd_fops = {
@@ -177,6 +200,12 @@ static long do_signalfd4(struct task *t, int fd, u64 umask, u64 size, int flags)
 				 flags & SFD_CLOEXEC, &released);
 	if (r < 0 && !released)
 		free(c);
+	if (r >= 0) {
+		c->file = fd_get(t, r);
+		c->tgid = t->tgid;
+		c->next = signalfds;
+		signalfds = c;
+	}
 	return r;
 }
 

@@ -17,6 +17,7 @@
  *    side is a pipe or a side cannot be spliced, ESPIPE for an offset on a
  *    pipe, EXDEV between two mounts: no file system here has a
  *    cross-device copy of its own, as Linux's tmpfs and ext4). */
+#include <vmcore/fsnotify.h>
 #include <vmcore/syscall.h>
 #include <vmcore/signal.h>
 #include <stdlib.h>
@@ -48,7 +49,7 @@ static bool spliceable(struct file *f)
 }
 
 /* file -> pipe: at most len bytes, as far as the pipe has room. */
-static long file_to_pipe(struct file *in, u64 *pos, struct pipe *p, size_t len, bool nb)
+static long file_to_pipe_moves(struct file *in, u64 *pos, struct pipe *p, size_t len, bool nb)
 {
 	long room = pipe_wait_room(p, nb);
 	if (room < 0)
@@ -76,9 +77,17 @@ static long file_to_pipe(struct file *in, u64 *pos, struct pipe *p, size_t len, 
 	return done;
 }
 
+/* the same, and the moved bytes' events (fsnotify) */
+static long file_to_pipe(struct file *in, u64 *pos, struct pipe *p, size_t len, bool nb)
+{
+	long r = file_to_pipe_moves(in, pos, p, len, nb);
+	fsnotify_rw(in, r, false);
+	return r;
+}
+
 /* pipe -> file: what the pipe holds, up to len; bytes leave the pipe as
  * they are written. */
-static long pipe_to_file(struct pipe *p, struct file *out, u64 *pos, size_t len, bool nb)
+static long pipe_to_file_moves(struct pipe *p, struct file *out, u64 *pos, size_t len, bool nb)
 {
 	long avail = pipe_wait_data(p, nb);
 	if (avail <= 0)
@@ -99,6 +108,14 @@ static long pipe_to_file(struct pipe *p, struct file *out, u64 *pos, size_t len,
 			break;
 	}
 	return done;
+}
+
+/* the same, and the moved bytes' events (fsnotify) */
+static long pipe_to_file(struct pipe *p, struct file *out, u64 *pos, size_t len, bool nb)
+{
+	long r = pipe_to_file_moves(p, out, pos, len, nb);
+	fsnotify_rw(out, r, true);
+	return r;
 }
 
 /* pipe -> pipe, consuming (splice) or not (tee). */
@@ -296,7 +313,7 @@ SYSCALL_DEFINE(vmsplice)
 }
 
 /* file -> file, through the buffer, until count or end of file. */
-static long file_to_file(struct file *in, u64 *ipos, struct file *out, u64 *opos, size_t count)
+static long file_to_file_moves(struct file *in, u64 *ipos, struct file *out, u64 *opos, size_t count)
 {
 	size_t done = 0;
 	u8 buf[CHUNK];
@@ -320,6 +337,15 @@ static long file_to_file(struct file *in, u64 *ipos, struct file *out, u64 *opos
 			break;
 	}
 	return done;
+}
+
+/* the same, and the moved bytes' events (fsnotify) */
+static long file_to_file(struct file *in, u64 *ipos, struct file *out, u64 *opos, size_t count)
+{
+	long r = file_to_file_moves(in, ipos, out, opos, count);
+	fsnotify_rw(in, r, false);
+	fsnotify_rw(out, r, true);
+	return r;
 }
 
 SYSCALL_DEFINE(sendfile)

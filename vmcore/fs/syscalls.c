@@ -3,6 +3,8 @@
 #include <vmcore/syscall.h>
 #include <vmcore/net.h>
 #include <vmcore/fs_at.h>
+#include <vmcore/fsnotify.h>
+#include <vmcore/anon_inodes.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <linux/stat.h>
@@ -83,7 +85,7 @@ SYSCALL_DEFINE(close)
  * the guest's memory is looked up again after the wait: the unmapped
  * buffer gives EFAULT (the data read is then lost, where Linux would leave
  * it in the pipe). */
-static long do_rw(struct task *t, struct file *f, u64 ubuf, size_t len, u64 *pos, bool write)
+static long do_rw_pages(struct task *t, struct file *f, u64 ubuf, size_t len, u64 *pos, bool write)
 {
 	size_t done = 0;
 	bool direct = S_ISREG(f->inode->mode);
@@ -130,6 +132,14 @@ static long do_rw(struct task *t, struct file *f, u64 ubuf, size_t len, u64 *pos
 	return done;
 }
 
+/* one IN_ACCESS or IN_MODIFY for what a call moved (fsnotify) */
+static long do_rw(struct task *t, struct file *f, u64 ubuf, size_t len, u64 *pos, bool write)
+{
+	long r = do_rw_pages(t, f, ubuf, len, pos, write);
+	fsnotify_rw(f, r, write);
+	return r;
+}
+
 static long rw_check(struct file *f, bool write)
 {
 	if (!f)
@@ -148,6 +158,8 @@ SYSCALL_DEFINE(read)
 	long r = rw_check(f, false);
 	if (r < 0)
 		return r;
+	if (a->a[2] == 0 && file_is_anon(f)) /* the event files say EINVAL, EAGAIN */
+		return vfs_read(f, NULL, 0, &f->pos);
 	if (a->a[2] == 0)
 		return S_ISDIR(f->inode->mode) ? -EISDIR : 0;
 	return do_rw(t, f, a->a[1], a->a[2], &f->pos, false);
@@ -512,6 +524,8 @@ long getdents_with(struct task *t, const struct syscall_args *a, filldir_t fill)
 		r = s.error;
 	if (r == 0 && s.used && copy_to_user(t->mm, a->a[1], s.buf, s.used) < 0)
 		r = -EFAULT;
+	if (r == 0)
+		fsnotify_access(f);
 	free(s.buf);
 	return r < 0 ? r : (long)s.used;
 }
@@ -655,6 +669,8 @@ static long do_mkdirat(struct task *t, int dirfd, u64 upath, u32 mode)
 		r = !dir->inode->iops->create ? -EROFS : may_create(t, dir->inode);
 		if (r == 0)
 			r = dir->inode->iops->create(dir->inode, last, S_IFDIR | (mode & 07777 & ~t->fs->umask), 0, NULL);
+		if (r == 0)
+			fsnotify_create(dir->inode, last, S_IFDIR);
 	}
 	dput(dir);
 	return r;
@@ -692,6 +708,8 @@ static long do_mknodat(struct task *t, int dirfd, u64 upath, u32 mode, u64 dev)
 		else
 			r = dir->inode->iops->create(dir->inode, last, (mode & S_IFMT) | (mode & 07777 & ~t->fs->umask),
 						     dev, NULL);
+		if (r == 0)
+			fsnotify_create(dir->inode, last, mode);
 	}
 	dput(dir);
 	return r;
@@ -719,8 +737,14 @@ static long do_unlinkat(struct task *t, int dirfd, u64 upath, int flags)
 	if (r < 0)
 		return r;
 	r = dir->inode->iops->unlink ? may_unlink_name(t, dir->inode, last) : -EROFS;
+	struct inode *victim = NULL; /* for its watches (fsnotify) */
+	if (r == 0 && fsnotify_groups && dir->inode->iops->lookup(dir->inode, last, &victim) < 0)
+		victim = NULL;
 	if (r == 0)
 		r = dir->inode->iops->unlink(dir->inode, last, flags & AT_REMOVEDIR);
+	if (r == 0)
+		fsnotify_unlink(dir->inode, last, victim);
+	iput(victim);
 	dput(dir);
 	return r;
 }
@@ -759,6 +783,8 @@ static long do_symlinkat(struct task *t, u64 utarget, int dirfd, u64 upath)
 		r = -EEXIST;
 	} else if (!(r = may_create(t, dir->inode))) {
 		r = dir->inode->iops->symlink ? dir->inode->iops->symlink(dir->inode, last, target) : -EPERM;
+		if (r == 0)
+			fsnotify_create(dir->inode, last, S_IFLNK);
 	}
 	dput(dir);
 	return r;
@@ -800,6 +826,8 @@ static long do_linkat(struct task *t, int odfd, u64 opath, int ndfd, u64 npath, 
 		;
 	else
 		r = dir->inode->iops->link ? dir->inode->iops->link(old->inode, dir->inode, last) : -EPERM;
+	if (r == 0)
+		fsnotify_link(dir->inode, last, old->inode);
 	dput(dir);
 	dput(old);
 	return r;
@@ -840,7 +868,7 @@ static long do_renameat2(struct task *t, int odfd, u64 opath, int ndfd, u64 npat
 		r = -EPERM;
 	else {
 		/* a directory may not move below itself */
-		struct inode *src;
+		struct inode *src = NULL, *target = NULL;
 		r = od->inode->iops->lookup(od->inode, olast, &src);
 		if (r == 0) {
 			for (struct dentry *p = nd; ; p = p->parent) {
@@ -851,12 +879,18 @@ static long do_renameat2(struct task *t, int odfd, u64 opath, int ndfd, u64 npat
 				if (p->parent == p)
 					break;
 			}
-			iput(src);
 		}
 		if (r == 0)
 			r = may_rename(t, od->inode, olast, nd->inode, nlast);
+		/* what it replaces, for its watches (fsnotify) */
+		if (r == 0 && fsnotify_groups && nd->inode->iops->lookup(nd->inode, nlast, &target) < 0)
+			target = NULL;
 		if (r == 0)
 			r = od->inode->iops->rename(od->inode, olast, nd->inode, nlast, flags);
+		if (r == 0 && src != target)
+			fsnotify_rename(od->inode, olast, nd->inode, nlast, src, target, flags & RENAME_EXCHANGE);
+		iput(target);
+		iput(src);
 	}
 	dput(od);
 	dput(nd);
@@ -890,6 +924,8 @@ SYSCALL_DEFINE(ftruncate)
 	long r = f->inode->iops && f->inode->iops->truncate ? f->inode->iops->truncate(f->inode, a->a[1]) : -EINVAL;
 	if (r == 0)
 		file_remove_privs(t, f->inode);
+	if (r == 0)
+		fsnotify_change_file(f, FS_MODIFY);
 	return r;
 }
 
@@ -909,6 +945,8 @@ SYSCALL_DEFINE(truncate)
 		r = d->inode->iops->truncate ? d->inode->iops->truncate(d->inode, a->a[1]) : -EINVAL;
 		if (r == 0)
 			file_remove_privs(t, d->inode);
+		if (r == 0)
+			fsnotify_change(d, FS_MODIFY);
 	}
 	dput(d);
 	return r;
@@ -987,7 +1025,9 @@ SYSCALL_DEFINE(fcntl)
 		fd_set_cloexec(t->files, fd, a->a[2] & FD_CLOEXEC);
 		return 0;
 	case F_GETFL:
-		return f->flags | ((f->flags & O_PATH) ? 0 : 0) | 0100000 /* O_LARGEFILE */;
+		/* O_LARGEFILE: Linux's open forces it on 64-bit; the anonymous
+		 * inode's files (eventfd, epoll, inotify...) are not opened */
+		return f->flags | (file_is_anon(f) ? 0 : 0100000);
 	case F_SETFL: {
 		u32 mask = O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME;
 		if ((a->a[2] & O_NOATIME) && !(f->flags & O_NOATIME) && !owner_or_capable(t, f->inode))

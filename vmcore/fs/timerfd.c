@@ -44,6 +44,7 @@ struct timerfd {
 	bool canceled;         /* the clock was set: the next read is ECANCELED */
 	struct ktimer *wake;
 	pthread_cond_t cond;
+	struct file *file;     /* its file (no reference), for poll_notify_file */
 };
 
 static struct timerfd *timerfds;
@@ -102,7 +103,7 @@ static void tfd_wake(void *arg)
 	tfd_arm(c);
 	if (c->ticks) {
 		pthread_cond_broadcast(&c->cond);
-		poll_wake();
+		poll_notify_file(c->file, POLLIN);
 	}
 }
 
@@ -172,7 +173,7 @@ void timerfd_clock_was_set(void)
 		tfd_arm(c);
 		if (c->ticks) {
 			pthread_cond_broadcast(&c->cond);
-			poll_wake();
+			poll_notify_file(c->file, POLLIN);
 		}
 	}
 }
@@ -203,6 +204,8 @@ SYSCALL_DEFINE(timerfd_create)
 				  flags & TFD_CLOEXEC, &released);
 	if (fd < 0 && !released)
 		tfd_release(&(struct file){ .priv = c });
+	if (fd >= 0)
+		c->file = fd_get(t, fd);
 	return fd;
 }
 
@@ -261,7 +264,7 @@ SYSCALL_DEFINE(timerfd_settime)
 	tfd_arm(c);
 	if (c->ticks) {
 		pthread_cond_broadcast(&c->cond);
-		poll_wake();
+		poll_notify_file(c->file, POLLIN);
 	}
 	if (a->a[3] && copy_to_user(t->mm, a->a[3], &ov, sizeof(ov)) < 0)
 		return -EFAULT;

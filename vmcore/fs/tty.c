@@ -55,6 +55,24 @@ void poll_notify(struct inode *ino, unsigned mask)
 	poll_wake();
 }
 
+void poll_notify_file(struct file *f, unsigned mask)
+{
+	if (f && (mask & (POLLIN | POLLRDNORM | POLLPRI | POLLRDHUP | POLLHUP)))
+		f->poll_gen_in++;
+	if (f && (mask & (POLLOUT | POLLWRNORM | POLLERR)))
+		f->poll_gen_out++;
+	poll_wake();
+}
+
+void tty_notify(struct tty *tp, unsigned mask)
+{
+	if (mask & (POLLIN | POLLRDNORM | POLLHUP))
+		tp->gen_in++;
+	if (mask & (POLLOUT | POLLWRNORM))
+		tp->gen_out++;
+	poll_wake();
+}
+
 /* ---- the host terminal ---- */
 
 /* Every way out that runs code comes here (halt, the signal handlers of
@@ -310,7 +328,7 @@ void console_input_loop(void)
 			}
 		}
 		pthread_cond_broadcast(&tp->cond);
-		poll_wake();
+		tty_notify(tp, POLLIN);
 		bkl_unlock();
 	}
 }
@@ -404,6 +422,8 @@ static long tty_read(struct file *f, void *dst, size_t len, u64 *pos)
 			break;
 	}
 	pthread_cond_broadcast(&tp->cond);
+	if (tp->write_out)
+		pty_input_room(tp); /* the master's writers may go on */
 	return n;
 }
 
@@ -570,6 +590,12 @@ static long tty_ioctl(struct file *f, struct task *t, unsigned cmd, u64 arg)
 	}
 }
 
+static u64 tty_poll_gen(struct file *f)
+{
+	struct tty *tp = file_tty(f);
+	return tp->gen_in | (u64)tp->gen_out << 32;
+}
+
 static unsigned tty_poll(struct file *f)
 {
 	struct tty *tp = file_tty(f);
@@ -584,6 +610,7 @@ const struct file_ops console_fops = {
 	.write = tty_write,
 	.ioctl = tty_ioctl,
 	.poll = tty_poll,
+	.poll_gen = tty_poll_gen,
 };
 
 const struct file_ops tty_slave_fops = {
@@ -591,6 +618,7 @@ const struct file_ops tty_slave_fops = {
 	.write = tty_write,
 	.ioctl = tty_ioctl,
 	.poll = tty_poll,
+	.poll_gen = tty_poll_gen,
 	.release = pty_slave_release,
 };
 
@@ -633,7 +661,7 @@ void tty_hangup(struct tty *tp)
 		}
 	}
 	pthread_cond_broadcast(&tp->cond);
-	poll_wake();
+	tty_notify(tp, POLLIN | POLLOUT);
 }
 
 struct file *console_open(void)

@@ -36,7 +36,13 @@ struct tty {
 	/* a pty's slave: where output goes (NULL: the host's stdout) */
 	void (*write_out)(struct tty *tp, const u8 *buf, size_t len);
 	struct tty *next;       /* all ttys (tty_register) */
+	/* readiness generations (tty_notify), for epoll's edge-triggered
+	 * items on any file of this tty */
+	u32 gen_in, gen_out;
 };
+/* events of MASK's directions happened on tp (as poll_notify): POLLIN,
+ * input or a hangup for its readers; POLLOUT, room for its writers */
+void tty_notify(struct tty *tp, unsigned mask);
 
 /* output processing (ONLCR...) then write_out; never blocks */
 void tty_output(struct tty *tp, const u8 *buf, size_t len);
@@ -57,4 +63,6 @@ extern const struct file_ops tty_slave_fops;
 void pty_slave_release(struct file *f);
 int pty_slave_get(struct tty *tp); /* one more open file of the slave: 0 */
 size_t pty_room(struct tty *tp);
+/* a pty slave's reader took input: room for the master's writers */
+void pty_input_room(struct tty *tp);
 #endif

@@ -11,6 +11,7 @@
  * ctime always becomes the present, as a change of the inode. */
 #include <vmcore/fs_at.h>
 #include <vmcore/fs_attr.h>
+#include <vmcore/fsnotify.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -66,6 +67,16 @@ static long vfs_utimes(struct task *t, struct inode *ino, const struct timespec 
 	return 0;
 }
 
+/* the event of a change of times, as Linux's fsnotify_change: both
+ * times are IN_ATTRIB, the access time alone IN_ACCESS, the modification
+ * time alone IN_MODIFY */
+static u32 utimes_event(const struct timespec *times)
+{
+	if (!times || (times[0].tv_nsec != UTIME_OMIT && times[1].tv_nsec != UTIME_OMIT))
+		return FS_ATTRIB;
+	return times[0].tv_nsec != UTIME_OMIT ? FS_ACCESS : FS_MODIFY;
+}
+
 /* (dirfd, path or NULL, times, flags) as utimensat has them. */
 static long do_utimes(struct task *t, int dirfd, u64 upath, const struct timespec *times, int flags)
 {
@@ -80,7 +91,10 @@ static long do_utimes(struct task *t, int dirfd, u64 upath, const struct timespe
 		struct file *f = fd_get(t, dirfd);
 		if (!f || (f->flags & O_PATH))
 			return -EBADF;
-		return vfs_utimes(t, f->inode, times);
+		long r = vfs_utimes(t, f->inode, times);
+		if (r == 0)
+			fsnotify_change_file(f, utimes_event(times));
+		return r;
 	}
 	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
@@ -91,6 +105,8 @@ static long do_utimes(struct task *t, int dirfd, u64 upath, const struct timespe
 	if (r < 0)
 		return r;
 	r = vfs_utimes(t, d->inode, times);
+	if (r == 0)
+		fsnotify_change(d, utimes_event(times));
 	dput(d);
 	return r;
 }

@@ -22,6 +22,7 @@
  * refuses the rest; a file system without them says EOPNOTSUPP. */
 #include <vmcore/fs_at.h>
 #include <vmcore/fs_attr.h>
+#include <vmcore/fsnotify.h>
 #include <vmcore/posix_acl.h>
 #include <vmcore/xattr.h>
 #include <stdlib.h>
@@ -88,6 +89,7 @@ static long target(struct task *t, int kind, u64 arg, struct dentry **d, struct 
 		if (!f || (f->flags & O_PATH))
 			return -EBADF;
 		*ino = f->inode;
+		*d = f->dentry ? dget(f->dentry) : NULL; /* for the event (fsnotify) */
 		return 0;
 	}
 	long r = lookup_at(t, AT_FDCWD, arg, kind == 'l' ? AT_SYMLINK_NOFOLLOW : 0, d);
@@ -134,6 +136,8 @@ static long do_setxattr(struct task *t, int kind, const struct syscall_args *a)
 			r = ino->iops && ino->iops->setxattr ? ino->iops->setxattr(ino, name, val, size, flags)
 							     : -EOPNOTSUPP;
 	}
+	if (r == 0)
+		fsnotify_change(d, FS_ATTRIB);
 	free(val);
 	dput(d);
 	return r;
@@ -242,6 +246,8 @@ static long do_removexattr(struct task *t, int kind, const struct syscall_args *
 			r = ino->iops && ino->iops->removexattr ? ino->iops->removexattr(ino, name)
 								: -EOPNOTSUPP;
 	}
+	if (r == 0)
+		fsnotify_change(d, FS_ATTRIB);
 	dput(d);
 	return r;
 }

@@ -58,6 +58,8 @@ void fs_put(struct fs_struct *fs)
 static void sighand_put(struct sighand_struct *sh);
 static void release_task(struct task *t)
 {
+	if (t->tid == t->tgid)
+		pidfd_notify_exit(t->tgid); /* reaped: its pidfds say POLLHUP */
 	nr_tasks--;
 	for (struct task **pp = &all_tasks; *pp; pp = &(*pp)->next_task)
 		if (*pp == t) {
@@ -278,6 +280,7 @@ _Noreturn void exit_notify_and_die(struct task *t, int status)
 	kill_orphaned_pgrp(t, NULL);
 	t->exit_code = status;
 	t->state = TASK_ZOMBIE;
+	pidfd_notify_exit(t->tgid);
 	if (unlikely(trace_on))
 		trace_task_exit(t, status);
 	while (t->sigq) {

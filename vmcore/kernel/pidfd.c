@@ -25,7 +25,20 @@
 struct pidfd {
 	int tgid;
 	u64 start_time_ns;
+	struct pidfd *next; /* all pidfds (pidfd_notify_exit) */
+	struct file *file;  /* its file (no reference) */
 };
+
+static struct pidfd *pidfds;
+
+/* Process tgid exited (or was reaped): its pidfds become readable (or
+ * hung up), an event for epoll's edge-triggered items on them. */
+void pidfd_notify_exit(int tgid)
+{
+	for (struct pidfd *p = pidfds; p; p = p->next)
+		if (p->tgid == tgid)
+			poll_notify_file(p->file, POLLIN);
+}
 
 static const struct file_ops pidfd_fops;
 
@@ -53,11 +66,15 @@ int pidfd_pid(struct file *f)
 	return ((struct pidfd *)f->priv)->tgid;
 }
 
+/* POLLIN once the process has exited, POLLHUP too once it is reaped (Linux 6.9+) */
 static unsigned pidfd_poll(struct file *f)
 {
 	bool exited;
 	pidfd_task(f, &exited);
-	return exited ? POLLIN | POLLRDNORM : 0;
+	struct pidfd *p = f->priv;
+	struct task *t = task_find(p->tgid);
+	bool reaped = !t || t->start_time_ns != p->start_time_ns || t->state == TASK_DEAD;
+	return (exited ? POLLIN | POLLRDNORM : 0) | (reaped ? POLLHUP : 0);
 }
 
 static long pidfd_read(struct file *f, void *buf, size_t len, u64 *pos)
@@ -67,7 +84,13 @@ static long pidfd_read(struct file *f, void *buf, size_t len, u64 *pos)
 
 static void pidfd_release(struct file *f)
 {
-	free(f->priv);
+	struct pidfd *pf = f->priv;
+	for (struct pidfd **pp = &pidfds; *pp; pp = &(*pp)->next)
+		if (*pp == pf) {
+			*pp = pf->next;
+			break;
+		}
+	free(pf);
 }
 
 static const struct file_ops pidfd_fops = {
@@ -105,6 +128,9 @@ SYSCALL_DEFINE(pidfd_open)
 	}
 	f->priv = pf;
 	f->ops = &pidfd_fops;
+	pf->file = f;
+	pf->next = pidfds;
+	pidfds = pf;
 	r = fd_install(t, f, true, 0);
 	if (r < 0)
 		fput(f);

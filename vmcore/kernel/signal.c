@@ -189,7 +189,7 @@ static int __send_signal(struct task *t, int sig, const siginfo_t *info, bool fo
 	*pp = q;
 	t->pending |= sigmask_of(sig);
 	signal_wake(t, sig);
-	poll_wake(); /* a signalfd of t's mask becomes readable (fs/signalfd.c) */
+	signalfd_notify(t, sig); /* a signalfd of t's mask becomes readable */
 	return 0;
 }
 

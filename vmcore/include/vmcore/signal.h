@@ -33,6 +33,8 @@ bool signal_pending(struct task *t);
 void do_signal(struct task *t);
 /* Sleep on c (BKL released) until woken, a signal, or abs (may be NULL).
  * Returns 0, -ETIMEDOUT or -ERESTARTSYS. */
+/* SIG became pending for t: its process's signalfds have news (fs/signalfd.c) */
+void signalfd_notify(struct task *t, int sig);
 int wait_interruptible(struct task *t, pthread_cond_t *c, const struct timespec *abs);
 /* Tell a parent about a child's exit (SIGCHLD with CLD_* info). */
 void notify_parent_exit(struct task *child);
@@ -46,6 +48,8 @@ int kill_thread(struct task *t, struct task *p, int sig, const siginfo_t *si);
  * -EINVAL), and the process id it names */
 struct file *pidfd_get(struct task *t, int fd, long *err);
 int pidfd_pid(struct file *f);
+/* process tgid exited: an event for its pidfds' epoll items */
+void pidfd_notify_exit(int tgid);
 /* Timers: drop a process's timers at exit, its POSIX timers at exec. */
 void exit_timers(struct task *t, bool exec);
 u64 task_cpu_ns(struct task *t);

@@ -29,6 +29,8 @@ struct super_block;
 struct dentry;
 struct pipe;
 struct file_lock;
+struct fsnotify_mark;
+struct buf;
 
 struct kstat {
 	u64 dev, ino, nlink, size, blocks, rdev;
@@ -92,6 +94,13 @@ struct file_ops {
 	void (*release)(struct file *f);
 	/* readiness for poll/select: POLLIN, POLLOUT, POLLHUP... */
 	unsigned (*poll)(struct file *f);
+	/* readiness generations of an object behind the file that several
+	 * inodes and files share (a tty: /dev/pts/N, /dev/tty; a pty's master):
+	 * readers' events in the low 32 bits, writers' in the high, added to
+	 * the inode's and file's by epoll's edge-triggered items */
+	u64 (*poll_gen)(struct file *f);
+	/* /proc/PID/fdinfo/N's lines of this kind of file (procfs.c) */
+	void (*show_fdinfo)(struct file *f, struct buf *b);
 	bool seekable;
 };
 
@@ -123,6 +132,7 @@ struct inode {
 	 * this inode, so that epoll's edge-triggered items see new data on a
 	 * file that was already readable */
 	u32 poll_gen_in, poll_gen_out;
+	struct fsnotify_mark *fsn_marks; /* fs/notify: the watches on this inode */
 };
 #define MEMFD_SEALABLE (1U << 31)
 /* memfd seals (fs/memfd.c): 0 or -EPERM */
@@ -170,6 +180,9 @@ struct file {
 	const struct file_ops *ops;
 	void *priv;
 	struct epitem *ep_items; /* eventpoll.c: the epoll items watching this file */
+	/* poll_notify_file's generations: poll_gen_in/out of this file alone,
+	 * for files on a shared inode (the anonymous one, ptmx) */
+	u32 poll_gen_in, poll_gen_out;
 };
 
 /* inodes */
@@ -369,6 +382,10 @@ void poll_wake(void);
  * Files whose code only calls poll_wake() still get edge-triggered reports
  * when their ready bits rise. */
 void poll_notify(struct inode *ino, unsigned mask);
+/* The same for one open file (NULL: only the wake): the event files
+ * (eventfd, timerfd, signalfd, inotify, pidfd) share the anonymous inode,
+ * and each master of /dev/ptmx is a pty of its own */
+void poll_notify_file(struct file *f, unsigned mask);
 /* epoll (eventpoll.c): is f an epoll file; drop the items watching f
  * (its last reference is going, fput) */
 bool file_is_epoll(struct file *f);
