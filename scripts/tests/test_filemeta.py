@@ -176,3 +176,16 @@ def test_tmpfs_umount_gives_back(tmproot):
     of 1 MiB each under mem=32M (a kernel that kept them fails by round 30)"""
     g = run_guest("fm_mountflags", ["cycle", "300"], root=tmproot, mem="32M", timeout=60)
     assert "cycle: 300 rounds" in g.out, g.out[-2000:]
+
+
+@pytest.mark.parametrize("fs", FS)
+@pytest.mark.parametrize("who", ["-", str(NOBODY[0])])
+def test_dnotify_and_sigio_owner(roots, fs, who):
+    """fcntl F_NOTIFY (one-shot and multishot, SIGIO and F_SETSIG's signal
+    with si_fd, rename's three events, the directory's own attributes,
+    removal by mask 0 and by closing a duplicate) and the owner calls"""
+    g = both(roots, "fm_dnotify", [fs, who])
+    for line in ["F_NOTIFY on a file: ENOTDIR", "create a: 1 x SIGIO, code 128", "create b, one shot: none",
+                 "rename sub: 3 x RTMIN+1, code 3, fd ours", "attrib of d: 1 x RTMIN+1",
+                 "after F_NOTIFY 0: none", "create f after closing a dup: none", "F_GETOWN is us: 1"]:
+        assert line in g.out

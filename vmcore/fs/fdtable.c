@@ -3,6 +3,7 @@
  * reference to its file; a system call that looks a file up holds one
  * more until it returns. */
 #include <vmcore/syscall.h>
+#include <vmcore/dnotify.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -141,5 +142,6 @@ int fd_close(struct task *t, int fd)
 void filp_close(struct file *f, struct files_struct *owner)
 {
 	locks_remove_posix(f, owner);
+	dnotify_flush(f, owner);
 	fput(f);
 }

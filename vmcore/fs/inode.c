@@ -1,6 +1,7 @@
 /* Inodes, dentries and open files (the page cache is pagecache.c). */
 #include <vmcore/cred.h>
 #include <vmcore/fsnotify.h>
+#include <vmcore/dnotify.h>
 #include <vmcore/vfs.h>
 #include <vmcore/task.h>
 #include <vmcore/mm.h>
@@ -185,6 +186,8 @@ void fput(struct file *f)
 	if (!f || --f->refs)
 		return;
 	fsnotify_close(f);
+	if (S_ISDIR(f->inode->mode))
+		dnotify_flush(f, NULL);
 	if (f->ep_items)
 		eventpoll_release_file(f);
 	locks_remove_file(f);

@@ -4,6 +4,8 @@
 #include <vmcore/net.h>
 #include <vmcore/fs_at.h>
 #include <vmcore/fsnotify.h>
+#include <vmcore/dnotify.h>
+#include <vmcore/fown.h>
 #include <vmcore/anon_inodes.h>
 #include <dirent.h>
 #include <fcntl.h>
@@ -1042,6 +1044,15 @@ SYSCALL_DEFINE(fcntl)
 		return pipe_get_size(f);
 	case 1031: /* F_SETPIPE_SZ */
 		return pipe_set_size(f, a->a[2]);
+	case F_GETOWN:
+	case F_SETOWN:
+	case F_GETOWN_EX:
+	case F_SETOWN_EX:
+	case F_GETSIG:
+	case F_SETSIG:
+		return do_fcntl_owner(t, f, a->a[1], a->a[2]);
+	case F_NOTIFY:
+		return fcntl_dirnotify(t, fd, f, a->a[2]);
 	case F_GETLK:
 	case F_SETLK:
 	case F_SETLKW:

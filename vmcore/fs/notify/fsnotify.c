@@ -201,6 +201,10 @@ void __fsnotify_rename(struct inode *odir, const char *oname, struct inode *ndir
 {
 	if (!exchange)
 		nlink_changed(target);
+	/* first, as Linux's fsnotify_move: the rename as a whole, which its
+	 * dnotify watchers see for a rename within their directory only */
+	if (src && odir == ndir)
+		fsnotify(FS_RENAME | (S_ISDIR(src->mode) ? FS_ISDIR : 0), NULL, odir, oname, 0);
 	moved(odir, oname, ndir, nname, src);
 	if (target && !exchange)
 		fsnotify(FS_ATTRIB | (S_ISDIR(target->mode) ? FS_ISDIR : 0), target, NULL, NULL, 0);

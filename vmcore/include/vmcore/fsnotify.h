@@ -38,6 +38,7 @@
 #define FS_UNMOUNT 0x00002000
 #define FS_Q_OVERFLOW 0x00004000
 #define FS_IN_IGNORED 0x00008000
+#define FS_RENAME 0x10000000 /* a rename, to the old directory (dnotify's DN_RENAME) */
 #define FS_ISDIR 0x40000000
 #define FS_ALL_EVENTS 0x00000fff
 /* the events of a directory's children that its marks also get */

@@ -171,6 +171,14 @@ struct dentry {
 	char name[];
 };
 
+/* who gets a file's SIGIO (fs/fown.c); pid 0: nobody */
+struct fown {
+	int type, pid;      /* F_OWNER_TID / _PID / _PGRP */
+	int signum;         /* F_SETSIG's, 0: SIGIO */
+	u32 uid, euid;      /* the setter's, for the permission check */
+	bool privileged;    /* the setter had CAP_KILL */
+};
+
 struct file {
 	int refs;
 	u32 flags;          /* O_* as opened (access mode, O_APPEND, O_NONBLOCK...) */
@@ -183,6 +191,7 @@ struct file {
 	/* poll_notify_file's generations: poll_gen_in/out of this file alone,
 	 * for files on a shared inode (the anonymous one, ptmx) */
 	u32 poll_gen_in, poll_gen_out;
+	struct fown fown;
 };
 
 /* inodes */
