@@ -225,8 +225,11 @@ int main(int argc, char **argv)
 			return 0;
 		}
 	}
-	char **init_argv = calloc(argc + 2, sizeof(char *));
-	char **init_envp = calloc(argc + 3, sizeof(char *));
+	/* init's vectors live as long as the kernel (file scope, so that the
+	 * leak checker does not count them on a bad command line's return) */
+	static char **init_argv, **init_envp;
+	init_argv = calloc(argc + 2, sizeof(char *));
+	init_envp = calloc(argc + 3, sizeof(char *));
 	saved_argv = argv;
 	for (int i = 1; i < argc; i++)
 		cl_len += strlen(argv[i]) + 1;
