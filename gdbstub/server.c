@@ -1006,8 +1006,13 @@ static void *stub_thread(void *arg)
 			return NULL; /* stdio: the one client has been */
 		pr_info("gdbstub: a debugger connected\n");
 		session();
-		gdb_conn_close(conn);
+		/* off the list under the lock: a task thread halting the machine
+		 * (gdbstub_halt) or reporting a stop may be about to write to it */
+		bkl_lock();
+		struct gdb_conn *gone = conn;
 		conn = NULL;
+		bkl_unlock();
+		gdb_conn_close(gone);
 		pr_info("gdbstub: the debugger went away; the guest goes on\n");
 		/* the guest goes on: let every stopped task go */
 		bkl_lock();
