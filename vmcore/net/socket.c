@@ -670,8 +670,15 @@ SYSCALL_DEFINE(setsockopt)
 	u64 uval = a->a[3], len = a->a[4];
 	if ((s64)len < 0)
 		return -EINVAL;
-	if (level != SOL_SOCKET)
-		return s->family == AF_UNIX ? -EOPNOTSUPP : -ENOPROTOOPT;
+	if (level != SOL_SOCKET) {
+		if (!s->ops->setsockopt)
+			return s->family == AF_UNIX ? -EOPNOTSUPP : -ENOPROTOOPT;
+		u8 kv[SOCK_OPT_MAX];
+		int kl = MIN(len, (u64)SOCK_OPT_MAX);
+		if (kl && copy_from_user(t->mm, kv, uval, kl) < 0)
+			return -EFAULT;
+		return s->ops->setsockopt(s, level, name, kv, kl);
+	}
 	int v;
 	switch (name) {
 	case SO_RCVTIMEO_OLD:
@@ -705,10 +712,13 @@ SYSCALL_DEFINE(setsockopt)
 			return -EPERM;
 		val = MIN(val, (u32)INT32_MAX / 2);
 		int nv = MAX((int)val * 2, SOCK_MIN_BUF);
-		if (name == SO_SNDBUF || name == SO_SNDBUFFORCE)
+		if (name == SO_SNDBUF || name == SO_SNDBUFFORCE) {
 			s->sndbuf = nv;
-		else
+			s->sndbuf_locked = true;
+		} else {
 			s->rcvbuf = nv;
+			s->rcvbuf_locked = true;
+		}
 		sock_wake();
 		return 0;
 	}
@@ -717,6 +727,9 @@ SYSCALL_DEFINE(setsockopt)
 		return 0;
 	case SO_REUSEADDR:
 		s->reuseaddr = !!v;
+		return 0;
+	case SO_REUSEPORT:
+		s->reuseport = !!v;
 		return 0;
 	case SO_KEEPALIVE:
 		s->keepalive = !!v;
@@ -748,8 +761,18 @@ SYSCALL_DEFINE(getsockopt)
 		return -EFAULT;
 	if (len < 0)
 		return -EINVAL;
-	if (level != SOL_SOCKET)
-		return s->family == AF_UNIX ? -EOPNOTSUPP : -ENOPROTOOPT;
+	if (level != SOL_SOCKET) {
+		if (!s->ops->setsockopt || !s->ops->getsockopt)
+			return s->family == AF_UNIX ? -EOPNOTSUPP : -ENOPROTOOPT;
+		u8 kv[SOCK_OPT_MAX];
+		memset(kv, 0, sizeof(kv));
+		int kl = MIN(len, SOCK_OPT_MAX);
+		if ((r = s->ops->getsockopt(s, level, name, kv, &kl)) < 0)
+			return r;
+		if ((kl && copy_to_user(t->mm, uval, kv, kl) < 0) || copy_to_user(t->mm, ulen, &kl, sizeof(kl)) < 0)
+			return -EFAULT;
+		return 0;
+	}
 	union {
 		int i;
 		struct timeval tv;
@@ -770,6 +793,7 @@ SYSCALL_DEFINE(getsockopt)
 	case SO_RCVBUF: v.i = s->rcvbuf; break;
 	case SO_PASSCRED: v.i = s->passcred; break;
 	case SO_REUSEADDR: v.i = s->reuseaddr; break;
+	case SO_REUSEPORT: v.i = s->reuseport; break;
 	case SO_KEEPALIVE: v.i = s->keepalive; break;
 	case SO_BROADCAST: v.i = s->broadcast; break;
 	case SO_OOBINLINE: v.i = s->oobinline; break;

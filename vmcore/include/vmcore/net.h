@@ -61,6 +61,9 @@ struct proto_ops {
 	/* family options (level not SOL_SOCKET), and SOL_SOCKET ones the
 	 * generic layer does not know: -ENOPROTOOPT */
 	int (*getsockopt)(struct socket *s, int level, int name, void *val, int *len);
+	/* family options (level not SOL_SOCKET): val is a kernel copy of the
+	 * guest's len bytes (at most SOCK_OPT_MAX) */
+	int (*setsockopt)(struct socket *s, int level, int name, const void *val, int len);
 	long (*ioctl)(struct socket *s, unsigned cmd, u64 arg);
 };
 
@@ -71,7 +74,8 @@ struct socket {
 	void *sk;                 /* the family's */
 	int sndbuf, rcvbuf;       /* as getsockopt shows them (doubled) */
 	int err;                  /* SO_ERROR, read and cleared */
-	bool passcred, reuseaddr, keepalive, broadcast, oobinline;
+	bool passcred, reuseaddr, reuseport, keepalive, broadcast, oobinline;
+	bool sndbuf_locked, rcvbuf_locked; /* set by the guest: no autotuning */
 	int linger_on, linger_secs;
 	s64 rcvtimeo, sndtimeo;   /* ns; 0: none */
 	/* SO_PEERCRED */
@@ -81,6 +85,7 @@ struct socket {
 };
 
 #define SOCK_DEF_BUF 212992 /* net.core.wmem_default / rmem_default */
+#define SOCK_OPT_MAX 512    /* the longest family option value copied */
 
 extern pthread_cond_t sock_cond;
 /* readiness changed: wake the sleepers of every socket and of poll */
