@@ -512,7 +512,7 @@ int inet_setsockopt(struct socket *s, int level, int name, const void *val, int 
 		case IP_TRANSPARENT: case IP_RECVORIGDSTADDR:
 			return 0;
 		}
-		return -ENOPROTOOPT;
+		return -EOPNOTSUPP; /* Linux 6's answer to an unknown IP option */
 	}
 	if (level == IPPROTO_IPV6 && sk->family == AF_INET6) {
 		if (len < (int)sizeof(int))
@@ -538,8 +538,9 @@ int inet_setsockopt(struct socket *s, int level, int name, const void *val, int 
 		case IPV6_MTU_DISCOVER: case IPV6_RECVTCLASS: case IPV6_RECVHOPLIMIT:
 			return 0;
 		}
-		return -ENOPROTOOPT;
+		return -EOPNOTSUPP;
 	}
+	/* another level (IPv6 on an IPv4 socket, another protocol's) */
 	return -ENOPROTOOPT;
 }
 
@@ -559,10 +560,10 @@ int inet_getsockopt(struct socket *s, int level, int name, void *val, int *len)
 		case IP_MTU:
 			if (sk->state != TCPS_ESTABLISHED && sk->state != TCPS_CLOSE_WAIT)
 				return -ENOTCONN;
-			v = 65536;
+			v = 65535;
 			break;
 		default:
-			return -ENOPROTOOPT;
+			return -EOPNOTSUPP;
 		}
 		if (*len < (int)sizeof(int) && *len > 0 && v >= 0 && v <= 255) {
 			*(u8 *)val = v;
@@ -581,7 +582,7 @@ int inet_getsockopt(struct socket *s, int level, int name, void *val, int *len)
 		case IPV6_MULTICAST_HOPS: case IPV6_MULTICAST_LOOP: v = 1; break;
 		case IPV6_RECVPKTINFO: case IPV6_RECVERR: case IPV6_RECVTCLASS: v = 0; break;
 		default:
-			return -ENOPROTOOPT;
+			return -EOPNOTSUPP;
 		}
 		if (*len < (int)sizeof(int))
 			return -EINVAL;
@@ -589,7 +590,8 @@ int inet_getsockopt(struct socket *s, int level, int name, void *val, int *len)
 		memcpy(val, &v, sizeof(int));
 		return 0;
 	}
-	return -ENOPROTOOPT;
+	/* getsockopt at another level is EOPNOTSUPP in Linux 6 (set: ENOPROTOOPT) */
+	return -EOPNOTSUPP;
 }
 
 /* ---- buffers ---- */

@@ -42,6 +42,7 @@
 #define TCP_DEF_SNDBUF 16384   /* net.ipv4.tcp_wmem[1] */
 #define TCP_DEF_RCVBUF 131072  /* net.ipv4.tcp_rmem[1] */
 #define LO_MSS 65483           /* lo's MTU 65536 less headers and timestamps */
+#define LO_MSS_CUR 32768       /* the MSS in use: bounded by half the peer's first window */
 #define MIN_CHUNK 2048
 
 
@@ -62,7 +63,10 @@ struct tcp_data {
 	/* counters for TCP_INFO */
 	u64 bytes_sent, bytes_received, segs_out, segs_in;
 	s64 last_send, last_recv;  /* ktime */
+	s64 fin_time;              /* FIN_WAIT1 since: the peer's ACK is a delayed one */
 };
+
+#define DELACK_NS 40000000 /* Linux's minimum delayed-ACK time */
 
 static struct tcp_data *td(struct inet_sock *sk)
 {
@@ -116,6 +120,13 @@ static bool connected(int st)
 
 /* ---- ends ---- */
 
+/* our FIN is acknowledged: by a segment of the peer, or the time passed */
+static void ack_fin(struct inet_sock *sk, bool now)
+{
+	if (sk->state == TCPS_FIN_WAIT1 && (now || now_ns() - td(sk)->fin_time >= DELACK_NS))
+		sk->state = TCPS_FIN_WAIT2;
+}
+
 /* a RST arrives at sk (its peer reset the connection) */
 static void tcp_reset(struct inet_sock *sk)
 {
@@ -142,7 +153,7 @@ static void tcp_fin(struct inet_sock *sk)
 	t->rcv_shut = true;
 	if (sk->state == TCPS_ESTABLISHED)
 		sk->state = TCPS_CLOSE_WAIT;
-	else if (sk->state == TCPS_FIN_WAIT2)
+	else if (sk->state == TCPS_FIN_WAIT1 || sk->state == TCPS_FIN_WAIT2)
 		sk->state = TCPS_CLOSE; /* TIME_WAIT is not kept: the socket is closed */
 	inet_wake(sk, POLLIN);
 }
@@ -154,8 +165,12 @@ static void tcp_send_fin(struct inet_sock *sk)
 	if (t->snd_shut)
 		return;
 	t->snd_shut = true;
-	if (sk->state == TCPS_ESTABLISHED)
-		sk->state = TCPS_FIN_WAIT2;
+	if (sk->state == TCPS_ESTABLISHED) {
+		/* the peer acknowledges the FIN with its next segment, or after
+		 * its delayed-ACK time (ack_fin) */
+		sk->state = TCPS_FIN_WAIT1;
+		t->fin_time = now_ns();
+	}
 	else if (sk->state == TCPS_CLOSE_WAIT)
 		sk->state = TCPS_CLOSE; /* LAST_ACK, acknowledged at once */
 	if (t->peer)
@@ -627,6 +642,7 @@ static long tcp_sendmsg(struct socket *s, struct kmsg *m, int flags)
 		td(p)->bytes_received += n;
 		td(p)->segs_in += (n + LO_MSS - 1) / LO_MSS;
 		td(p)->last_recv = t->last_send = now_ns();
+		ack_fin(p, true);
 		inet_wake(p, POLLIN);
 	} while (sent < total);
 	return sent;
@@ -760,11 +776,12 @@ static void fill_info(struct inet_sock *sk, struct tcp_info *i)
 {
 	struct tcp_data *t = td(sk);
 	memset(i, 0, sizeof(*i));
+	ack_fin(sk, false);
 	i->tcpi_state = sk->state;
 	bool est = sk->state != TCPS_CLOSE && sk->state != TCPS_LISTEN && sk->state != TCPS_SYN_SENT;
 	i->tcpi_rto = sk->state == TCPS_LISTEN || sk->state == TCPS_CLOSE ? 0 : 204000;
 	i->tcpi_ato = est ? 40000 : 0;
-	i->tcpi_snd_mss = est ? LO_MSS - 11 * 0 : 536;
+	i->tcpi_snd_mss = est ? LO_MSS_CUR : 536;
 	i->tcpi_rcv_mss = 536;
 	i->tcpi_pmtu = 65535;
 	i->tcpi_rcv_ssthresh = est ? 65495 : 0;
@@ -893,7 +910,7 @@ static int tcp_getsockopt(struct socket *s, int level, int name, void *val, int 
 		if (!est)
 			v = t->user_mss ? t->user_mss : 536;
 		else
-			v = t->user_mss ? MIN(t->user_mss, LO_MSS) : LO_MSS;
+			v = t->user_mss ? MIN(t->user_mss, LO_MSS_CUR) : LO_MSS_CUR;
 		break;
 	case TCP_KEEPIDLE: v = t->keepidle; break;
 	case TCP_KEEPINTVL: v = t->keepintvl; break;
