@@ -516,7 +516,8 @@ SYSCALL_DEFINE(sendto)
 			return r;
 		namelen = a->a[5];
 	}
-	return do_send(t, s, &iov, 1, namelen ? &ss : NULL, namelen, NULL, 0, a->a[3]);
+	/* a name of length 0 is still a name (UDP says EINVAL), as Linux's sendto */
+	return do_send(t, s, &iov, 1, a->a[4] ? &ss : NULL, namelen, NULL, 0, a->a[3]);
 }
 
 SYSCALL_DEFINE(recvfrom)

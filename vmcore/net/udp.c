@@ -87,6 +87,8 @@ static int udp_connect(struct socket *s, const void *addr, int len)
 	int r = inet_parse(sk, addr, len, false, &dst, &port, &unspec);
 	if (r < 0)
 		return r;
+	if (sk->family == AF_INET6 && sk->v6only && inet_v4mapped(&dst))
+		return -ENETUNREACH;
 	inet_fix_dst(&dst);
 	if ((r = inet_route(sk, &dst, &src)) < 0)
 		return r;
@@ -142,7 +144,7 @@ static long udp_sendmsg(struct socket *s, struct kmsg *m, int flags)
 	int r;
 	if (flags & MSG_OOB)
 		return -EOPNOTSUPP;
-	if (m->namelen) {
+	if (m->name) {
 		if ((r = inet_parse(sk, m->name, m->namelen, false, &dst, &port, &unspec)) < 0)
 			return r;
 		if (unspec && sk->family == AF_INET6)
@@ -156,6 +158,8 @@ static long udp_sendmsg(struct socket *s, struct kmsg *m, int flags)
 		dst = sk->raddr;
 		port = sk->rport;
 	}
+	if (sk->family == AF_INET6 && sk->v6only && inet_v4mapped(&dst))
+		return -ENETUNREACH;
 	size_t max = inet_v4mapped(&dst) ? 65507 : 65527;
 	if (m->len > max)
 		return -EMSGSIZE;
@@ -175,7 +179,9 @@ static long udp_sendmsg(struct socket *s, struct kmsg *m, int flags)
 	struct inet_sock *o = find_receiver(&dst, port, &src, sk->lport);
 	size_t len = m->len;
 	if (!o) {
-		if (sk->state == TCPS_ESTABLISHED && !m->namelen) {
+		/* the ICMP error finds a connected socket only when it came from
+		 * its peer's address */
+		if (sk->state == TCPS_ESTABLISHED && port == sk->rport && !memcmp(&dst, &sk->raddr, sizeof(dst))) {
 			s->err = ECONNREFUSED; /* the ICMP port unreachable */
 			inet_wake(sk, POLLOUT | POLLIN);
 		}
