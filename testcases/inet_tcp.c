@@ -607,6 +607,27 @@ static void v6(void)
 	close(c);
 }
 
+/* no interface but lo: another destination is unreachable (guest only:
+ * the host has a network) */
+static void unreach(void)
+{
+	int c = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = sin4("192.0.2.1", 80);
+	show("tcp connect foreign", connect(c, (void *)&a, sizeof(a)));
+	sockname("name after", c, false);
+	close(c);
+	c = socket(AF_INET6, SOCK_STREAM, 0);
+	struct sockaddr_in6 a6 = sin6("2001:db8::1", 80);
+	show("tcp6 connect foreign", connect(c, (void *)&a6, sizeof(a6)));
+	close(c);
+	c = socket(AF_INET, SOCK_DGRAM, 0);
+	show("udp connect foreign", connect(c, (void *)&a, sizeof(a)));
+	show("udp sendto foreign", sendto(c, "x", 1, 0, (void *)&a, sizeof(a)));
+	a = sin4("255.255.255.255", 9);
+	show("udp broadcast without SO_BROADCAST", sendto(c, "x", 1, 0, (void *)&a, sizeof(a)));
+	close(c);
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -625,6 +646,8 @@ int main(int argc, char **argv)
 		opts();
 	else if (!strcmp(what, "v6"))
 		v6();
+	else if (!strcmp(what, "unreach"))
+		unreach();
 	else
 		return 2;
 	printf("== %s done\n", what);

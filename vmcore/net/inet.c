@@ -662,44 +662,53 @@ void inet_wake(struct inet_sock *sk, unsigned mask)
 
 /* ---- /proc/net ---- */
 
+/* one line, padded as Linux's seq_pad to WIDTH (0: none) */
+static void padded(struct buf *b, int width, const char *line)
+{
+	if (width)
+		bprintf(b, "%-*s\n", width, line);
+	else
+		bprintf(b, "%s\n", line);
+}
+
 void inet_proc_net(struct buf *b, bool tcp, bool v6)
 {
 	struct inet_proto *p = tcp ? &tcp_proto : &udp_proto;
+	int width = v6 ? 0 : tcp ? 149 : 127;
 	if (v6)
-		bprintf(b, "  sl  local_address                         remote_address                        st tx_queue "
-			   "rx_queue tr tm->when retrnsmt   uid  timeout inode\n");
-	else if (tcp)
-		bprintf(b, "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout "
-			   "inode                                                     \n");
+		padded(b, 0, tcp ? "  sl  local_address                         remote_address                        st tx_queue "
+				   "rx_queue tr tm->when retrnsmt   uid  timeout inode" :
+				   "  sl  local_address                         remote_address                        st tx_queue "
+				   "rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops");
 	else
-		bprintf(b, "   sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout "
-			   "inode ref pointer drops             \n");
-	int n = 0;
-	/* oldest first, as a hash walk of few sockets tends to show them */
+		padded(b, width, tcp ? "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  "
+				       "timeout inode" :
+				       "   sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  "
+				       "timeout inode ref pointer drops");
+	/* the table's order: listeners and bound sockets, oldest first */
 	struct inet_sock *list[1024];
 	int cnt = 0;
 	for (struct inet_sock *sk = inet_all; sk && cnt < 1024; sk = sk->all_next)
-		if (sk->proto == p && (sk->family == AF_INET6) == v6 && (sk->lport || sk->state == TCPS_LISTEN))
+		if (sk->proto == p && (sk->family == AF_INET6) == v6 && sk->in_table)
 			list[cnt++] = sk;
-	for (int i = cnt - 1; i >= 0; i--) {
+	for (int i = cnt - 1, n = 0; i >= 0; i--, n++) {
 		struct inet_sock *sk = list[i];
 		int st = tcp ? sk->state : (sk->state == TCPS_ESTABLISHED ? TCPS_ESTABLISHED : TCPS_CLOSE);
-		u64 ino = sk->sock && sk->sock->file ? sk->sock->file->inode->ino : 0;
-		u32 uid = sk->owner_uid;
-		int refs = sk->sock ? 2 : 1;
-		if (!v6) {
-			bprintf(b, tcp ? "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X %5u %8d %llu %d %p" :
-					 "%5d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X %5u %8d %llu %d %p",
-				n, sk->laddr.s6_addr32[3], sk->lport, sk->raddr.s6_addr32[3], sk->rport, st, 0u,
-				(u32)sk->qbytes, 0, 0ul, 0u, uid, 0, (unsigned long long)ino, refs, (void *)sk);
-		} else {
-			const u32 *l = sk->laddr.s6_addr32, *r = sk->raddr.s6_addr32;
-			bprintf(b, "%4d: %08X%08X%08X%08X:%04X %08X%08X%08X%08X:%04X %02X %08X:%08X %02X:%08lX %08X %5u %8d "
-				   "%llu %d %p",
-				n, l[0], l[1], l[2], l[3], sk->lport, r[0], r[1], r[2], r[3], sk->rport, st, 0u,
-				(u32)sk->qbytes, 0, 0ul, 0u, uid, 0, (unsigned long long)ino, refs, (void *)sk);
-		}
-		bprintf(b, tcp ? " 100 0 0 10 0\n" : " 0\n");
-		n++;
+		unsigned long long ino = sk->sock && sk->sock->file ? sk->sock->file->inode->ino : 0;
+		u32 tx = 0, rx = (u32)(tcp ? sk->qbytes : sk->rmem);
+		if (tcp && sk->state == TCPS_LISTEN)
+			inet_tcp_listen_queue(sk, &rx, &tx), tx = 0; /* Linux 6 shows the queue in rx only */
+		char addrs[128], line[256];
+		const u32 *l = sk->laddr.s6_addr32, *r = sk->raddr.s6_addr32;
+		if (v6)
+			snprintf(addrs, sizeof(addrs), "%08X%08X%08X%08X:%04X %08X%08X%08X%08X:%04X", l[0], l[1], l[2], l[3],
+				 sk->lport, r[0], r[1], r[2], r[3], sk->rport);
+		else
+			snprintf(addrs, sizeof(addrs), "%08X:%04X %08X:%04X", l[3], sk->lport, r[3], sk->rport);
+		const char *tail = !tcp ? " 0" : st == TCPS_LISTEN ? " 100 0 0 10 0" : " 20 0 0 10 -1";
+		snprintf(line, sizeof(line), tcp ? "%4d: %s %02X %08X:%08X 00:00000000 00000000 %5u %8d %llu %d %016llx%s" :
+						   "%5d: %s %02X %08X:%08X 00:00000000 00000000 %5u %8d %llu %d %016llx%s",
+			 n, addrs, st, tx, rx, sk->owner_uid, 0, ino, sk->sock ? 2 : 1, 0ULL, tail);
+		padded(b, width, line);
 	}
 }

@@ -931,6 +931,12 @@ static int tcp_getsockopt(struct socket *s, int level, int name, void *val, int 
 	return 0;
 }
 
+void inet_tcp_listen_queue(struct inet_sock *sk, u32 *len, u32 *backlog)
+{
+	*len = td(sk)->acc_len;
+	*backlog = td(sk)->backlog;
+}
+
 static int tcp_create_defaults(struct socket *s, int protocol);
 
 static const struct proto_ops tcp_ops = {

@@ -21,11 +21,10 @@
 #include <string.h>
 #include <sys/ioctl.h>
 
-#define UDP_OVERHEAD 768 /* stands for the skb truesize Linux charges per datagram */
+#define UDP_OVERHEAD 824 /* stands for the skb truesize Linux charges per datagram */
 
 struct udp_data {
 	bool rcv_shut, snd_shut;
-	size_t rmem;             /* charged bytes in the queue */
 };
 
 static struct udp_data *ud(struct inet_sock *sk)
@@ -187,7 +186,7 @@ static long udp_sendmsg(struct socket *s, struct kmsg *m, int flags)
 		}
 		return len;
 	}
-	if (ud(o)->rmem + len + UDP_OVERHEAD > (size_t)o->sock->rcvbuf + UDP_OVERHEAD && ud(o)->rmem)
+	if (o->rmem + len + UDP_OVERHEAD > (size_t)o->sock->rcvbuf + UDP_OVERHEAD && o->rmem)
 		return len; /* dropped: the receiver's buffer is full */
 	struct inet_buf *b = inet_buf_new(len);
 	if (!b)
@@ -198,7 +197,7 @@ static long udp_sendmsg(struct socket *s, struct kmsg *m, int flags)
 	}
 	b->from = src;
 	b->from_port = sk->lport;
-	ud(o)->rmem += len + UDP_OVERHEAD;
+	o->rmem += len + UDP_OVERHEAD;
 	inet_queue_add(o, b);
 	inet_wake(o, POLLIN);
 	return len;
@@ -235,7 +234,7 @@ static long udp_recvmsg(struct socket *s, struct kmsg *m, int flags)
 	long ret = flags & MSG_TRUNC ? (long)b->len : (long)n;
 	if (!(flags & MSG_PEEK)) {
 		inet_queue_pop(sk);
-		ud(sk)->rmem -= b->len + UDP_OVERHEAD;
+		sk->rmem -= b->len + UDP_OVERHEAD;
 		inet_buf_free(b);
 	}
 	return ret;

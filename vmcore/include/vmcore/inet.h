@@ -67,6 +67,7 @@ struct inet_sock {
 	struct inet_buf *qhead, *qtail;
 	size_t qbytes;
 	int qlen;
+	size_t rmem;                 /* UDP: the queue's charge as Linux counts it (truesize) */
 	void *proto_data;            /* tcp.c / udp.c */
 	struct inet_sock *all_next;  /* every inet socket: /proc/net */
 };
@@ -145,4 +146,6 @@ void inet_wake(struct inet_sock *sk, unsigned mask);
 /* /proc/net/{tcp,tcp6,udp,udp6} (procfs.c) */
 struct buf;
 void inet_proc_net(struct buf *b, bool tcp, bool v6);
+/* a listener's accept queue length and backlog (its rx/tx_queue there) */
+void inet_tcp_listen_queue(struct inet_sock *sk, u32 *len, u32 *backlog);
 #endif
