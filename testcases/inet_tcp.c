@@ -189,8 +189,9 @@ static void errors(void)
 	close(l);
 	/* EPIPE and SIGPIPE */
 	l = listener4("127.0.0.1", 1, &port);
+	a = sin4("127.0.0.1", port);
 	c = socket(AF_INET, SOCK_STREAM, 0);
-	connect(c, (void *)&a, sizeof(a));
+	show("connect", connect(c, (void *)&a, sizeof(a)));
 	int s2 = accept(l, NULL, NULL);
 	shutdown(c, SHUT_WR);
 	show("send after SHUT_WR", send(c, "x", 1, MSG_NOSIGNAL));

@@ -323,7 +323,7 @@ static bool conflict(struct inet_sock *sk, const struct in6_addr *a, u16 port, b
 		if (strict)
 			return true;
 		bool tcp = sk->proto->type == SOCK_STREAM;
-		if (sk_reuseaddr(sk) && sk_reuseaddr(o) && (!tcp || (o->state != TCPS_LISTEN && sk->state != TCPS_LISTEN)))
+		if (sk_reuseaddr(sk) && sk_reuseaddr(o) && (!tcp || o->state != TCPS_LISTEN))
 			continue;
 		if (sk_reuseport(sk) && sk_reuseport(o) && sk->owner_uid == o->owner_uid)
 			continue;
@@ -453,7 +453,7 @@ int inet_bind(struct socket *s, const void *addr, int len)
 /* a socket with no port gets an ephemeral one at connect/listen/send */
 int inet_autobind(struct inet_sock *sk)
 {
-	if (sk->lport)
+	if (sk->in_table)
 		return 0;
 	struct in6_addr any;
 	memset(&any, 0, sizeof(any));

@@ -205,12 +205,12 @@ static void drop_target(struct inet_sock *sk)
 	}
 }
 
-/* a connection that failed or went: its ephemeral port goes too */
+/* a connection that failed or went: its ephemeral port goes too (the
+ * number stays for getsockname, as Linux's inet_sport) */
 static void release_port(struct inet_sock *sk)
 {
 	if (!sk->bound_port) {
 		inet_unbind(sk);
-		sk->lport = 0;
 		if (!sk->bound_addr) {
 			memset(&sk->laddr, 0, sizeof(sk->laddr));
 			if (sk->family == AF_INET)
@@ -367,11 +367,11 @@ static int tcp_connect(struct socket *s, const void *addr, int len)
 	struct in6_addr dst, src;
 	u16 port;
 	bool unspec;
-	if (len >= (int)sizeof(sa_family_t) && ((const struct sockaddr *)addr)->sa_family == AF_UNSPEC)
+	if (len < (int)sizeof(sa_family_t))
+		return -EINVAL;
+	if (((const struct sockaddr *)addr)->sa_family == AF_UNSPEC)
 		return disconnect(sk);
-	int r = inet_parse(sk, addr, len, false, &dst, &port, &unspec);
-	if (r < 0)
-		return r;
+	int r;
 	bool nb = sock_nonblock(s, 0);
 	struct timespec start;
 	clock_gettime(CLOCK_REALTIME, &start);
@@ -394,6 +394,8 @@ static int tcp_connect(struct socket *s, const void *addr, int len)
 	}
 	if (sk->state != TCPS_CLOSE)
 		return -EISCONN;
+	if ((r = inet_parse(sk, addr, len, false, &dst, &port, &unspec)) < 0)
+		return r;
 	if (sk->family == AF_INET6 && inet_v4mapped(&dst) && sk->v6only)
 		return -ENETUNREACH;
 	inet_fix_dst(&dst);
