@@ -64,11 +64,14 @@ static void show_file(const char *path)
 			printf("unparsed: %s", line);
 			continue;
 		}
-		if (!ours(lp) && !ours(rp))
-			continue;
 		bool known = false;
 		for (int i = 0; i < ninos; i++)
 			known |= inos[i] == ino;
+		/* ours: our inodes, or a connection without a socket yet between
+		 * two of our ports (the host's TIME_WAIT lines of earlier runs may
+		 * name a port of ours too) */
+		if (!known && !(ino == 0 && st != 6 && ours(lp) && ours(rp)))
+			continue;
 		char b1[8], b2[8];
 		snprintf(out[nout++], 256, "  %s:%s %s:%s st %02X tx %u rx %u uid %u inode %s len %zu\n", la,
 			 role(lp, b1), ra, role(rp, b2), st, tx, rx, uid, ino == 0 ? "0" : known ? "ours" : "other",

@@ -208,6 +208,57 @@ static void v6(void)
 	close(a);
 }
 
+/* sendmmsg/recvmmsg, on UDP and on an AF_UNIX datagram pair */
+static void mmsg_on(const char *what, int tx, int rx, struct sockaddr *dst, socklen_t dl)
+{
+	char data[3][16] = { "first", "second!", "third.." };
+	struct iovec iov[3];
+	struct mmsghdr mv[3];
+	memset(mv, 0, sizeof(mv));
+	for (int i = 0; i < 3; i++) {
+		iov[i].iov_base = data[i];
+		iov[i].iov_len = strlen(data[i]);
+		mv[i].msg_hdr.msg_iov = &iov[i];
+		mv[i].msg_hdr.msg_iovlen = 1;
+		mv[i].msg_hdr.msg_name = dst;
+		mv[i].msg_hdr.msg_namelen = dl;
+	}
+	printf("%s:\n", what);
+	show("sendmmsg", sendmmsg(tx, mv, 3, 0));
+	printf("lens %u %u %u\n", mv[0].msg_len, mv[1].msg_len, mv[2].msg_len);
+	char in[5][16];
+	struct iovec riov[5];
+	struct mmsghdr rv[5];
+	memset(rv, 0, sizeof(rv));
+	for (int i = 0; i < 5; i++) {
+		riov[i].iov_base = in[i];
+		riov[i].iov_len = i == 1 ? 3 : 16;
+		rv[i].msg_hdr.msg_iov = &riov[i];
+		rv[i].msg_hdr.msg_iovlen = 1;
+	}
+	show("recvmmsg waitforone", recvmmsg(rx, rv, 5, MSG_WAITFORONE, NULL));
+	for (int i = 0; i < 3; i++)
+		printf("  %u '%.*s' flags %#x\n", rv[i].msg_len, (int)rv[i].msg_len, in[i], rv[i].msg_hdr.msg_flags);
+	show("recvmmsg empty nonblock", recvmmsg(rx, rv, 5, MSG_DONTWAIT, NULL));
+	show("sendmmsg vlen 0", sendmmsg(tx, mv, 0, 0));
+	struct timespec ts = { 0, -1 };
+	show("recvmmsg bad timeout", recvmmsg(rx, rv, 1, MSG_DONTWAIT, &ts));
+}
+
+static void mmsg(void)
+{
+	int a = socket(AF_INET, SOCK_DGRAM, 0), b = socket(AF_INET, SOCK_DGRAM, 0);
+	struct sockaddr_in la = sin4("127.0.0.1", 0);
+	bind(a, (void *)&la, sizeof(la));
+	struct sockaddr_in dst = sin4("127.0.0.1", port_of(a));
+	mmsg_on("udp", b, a, (void *)&dst, sizeof(dst));
+	int sv[2];
+	socketpair(AF_UNIX, SOCK_DGRAM, 0, sv);
+	mmsg_on("unix", sv[0], sv[1], NULL, 0);
+	show("sendmmsg on a pipe", (pipe(sv), sendmmsg(sv[1], NULL, 1, 0)));
+	show("sendmmsg bad fd", sendmmsg(999, NULL, 1, 0));
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -218,6 +269,8 @@ int main(int argc, char **argv)
 		conn();
 	else if (!strcmp(what, "v6"))
 		v6();
+	else if (!strcmp(what, "mmsg"))
+		mmsg();
 	else
 		return 2;
 	printf("== %s done\n", what);
