@@ -27,7 +27,8 @@
  * Memory: queued data is held in inet_bufs charged to the guest's commit
  * limit (vm_commit, by pages), as pipe pages are; a guest that fills
  * socket buffers uses its own memory, never the host's beyond its
- * bound.  Per socket the protocols bound their queues (SO_RCVBUF). */
+ * bound (beyond the limit, a small reserve outside it, as pipes have).
+ * Per socket the protocols bound their queues (SO_RCVBUF). */
 #include <vmcore/syscall.h>
 #include <vmcore/mm.h>
 #include <vmcore/inet.h>
@@ -596,26 +597,49 @@ int inet_getsockopt(struct socket *s, int level, int name, void *val, int *len)
 
 /* ---- buffers ---- */
 
+/* Buffers beyond the commit limit (a guest that committed all its memory
+ * still talks over loopback) come from a reserve of the kernel's frames
+ * outside the limit, as pipe pages do; a quarter of it, the pipes' half
+ * being theirs. */
+static u64 reserve_used;
+
+static u64 reserve_max(void)
+{
+	return (physmem_frames - vm_commit_limit()) / 4;
+}
+
 struct inet_buf *inet_buf_new(size_t len)
 {
 	size_t sz = sizeof(struct inet_buf) + len;
 	u64 pages = (sz + PAGE_SIZE - 1) / PAGE_SIZE;
-	if (vm_commit(pages) < 0)
-		return NULL;
+	bool reserve = false;
+	if (vm_commit(pages) < 0) {
+		if (reserve_used + pages > reserve_max())
+			return NULL;
+		reserve_used += pages;
+		reserve = true;
+	}
 	struct inet_buf *b = malloc(sz);
 	if (!b) {
-		vm_uncommit(pages);
+		if (reserve)
+			reserve_used -= pages;
+		else
+			vm_uncommit(pages);
 		return NULL;
 	}
 	memset(b, 0, sizeof(*b));
 	b->len = b->cap = len;
 	b->pages = pages;
+	b->reserve = reserve;
 	return b;
 }
 
 void inet_buf_free(struct inet_buf *b)
 {
-	vm_uncommit(b->pages);
+	if (b->reserve)
+		reserve_used -= b->pages;
+	else
+		vm_uncommit(b->pages);
 	free(b);
 }
 

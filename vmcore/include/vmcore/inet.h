@@ -45,6 +45,7 @@ struct inet_buf {
 	struct in6_addr from;        /* UDP: the sender's address and port */
 	u16 from_port;
 	u64 pages;                   /* charged to the commit limit */
+	bool reserve;                /* or to the reserve beyond it (inet.c) */
 	u8 data[];
 };
 
