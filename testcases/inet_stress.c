@@ -258,6 +258,39 @@ static int stream(long mb)
 	return 0;
 }
 
+/* connections stuffed until the guest's memory says no: ENOBUFS (the
+ * buffers are charged to the guest), and after closing them all, data
+ * flows again */
+static int fillmem(void)
+{
+	int port;
+	int l = listener4("127.0.0.1", 512, &port);
+	static char buf[CHUNK];
+	int fds[800], n = 0, err = 0;
+	long total = 0;
+	while (n < 800 && !err) {
+		int c = connect_to(port);
+		int s = accept(l, NULL, NULL);
+		fds[n++] = c;
+		fds[n++] = s;
+		fcntl(c, F_SETFL, O_NONBLOCK);
+		ssize_t r;
+		while ((r = write(c, buf, sizeof(buf))) > 0)
+			total += r;
+		if (errno != EAGAIN)
+			err = errno;
+	}
+	printf("stopped by %s after %s\n", err ? strerrorname_np(err) : "nothing",
+	       total > 1 << 20 ? "more than 1 MiB" : "little");
+	for (int i = 0; i < n; i++)
+		close(fds[i]);
+	int c = connect_to(port), s = accept(l, NULL, NULL);
+	ssize_t w = write(c, buf, 1000);
+	ssize_t r = recv(s, buf, 1000, MSG_WAITALL);
+	printf("after: write %zd read %zd\n", w, r);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -265,6 +298,8 @@ int main(int argc, char **argv)
 	long arg = argc > 2 ? atol(argv[2]) : 0;
 	if (!strcmp(what, "echo"))
 		return echo(arg ? arg : 100);
+	if (!strcmp(what, "fillmem"))
+		return fillmem();
 	if (!strcmp(what, "epoll"))
 		return epoll_server();
 	if (!strcmp(what, "rtt"))

@@ -134,3 +134,13 @@ def test_python_asyncio_echo():
     want = "asyncio echo [True, True, True, True]\n"
     assert n.stdout.decode() == want
     assert want in g.out, g.out
+
+
+def test_socket_buffers_charged_to_guest_memory():
+    """Stuffing connections in a 32 MB guest ends in ENOBUFS (the buffers
+    are the guest's memory, not the host's), and all is usable again once
+    they are closed."""
+    g = run_guest("inet_stress", ["fillmem"], mem="32M")
+    assert g.rc == 0, g.out
+    assert "stopped by ENOBUFS after more than 1 MiB" in g.out, g.out
+    assert "after: write 1000 read 1000" in g.out, g.out
