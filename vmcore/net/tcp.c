@@ -183,6 +183,7 @@ static void tcp_send_rst(struct inet_sock *sk)
 {
 	struct tcp_data *t = td(sk);
 	struct inet_sock *p = t->peer;
+	sk->refs++; /* an orphan's last reference may be the peer's, dropped here */
 	if (p) {
 		t->peer = NULL;
 		if (td(p)->peer == sk) {
@@ -194,6 +195,7 @@ static void tcp_send_rst(struct inet_sock *sk)
 	}
 	sk->state = TCPS_CLOSE;
 	t->rcv_shut = t->snd_shut = true;
+	inet_sk_put(sk);
 }
 
 static void drop_target(struct inet_sock *sk)
