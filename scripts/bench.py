@@ -112,7 +112,37 @@ def main():
             print("%s in vmcore: %.1f µs (target: at most %.0f µs) %s" %
                   (n, guest[n], goal, "met" if guest[n] <= goal else "NOT met"))
     stub_filter_cost()
+    inet_bench()
     return 0
+
+
+def inet_time(cmd):
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
+                       start_new_session=True)
+    m = re.search(r"^TIME ([0-9.]+)", r.stdout, re.M)
+    return float(m.group(1)) if m and float(m.group(1)) > 0 else None
+
+
+def inet_bench():
+    """TCP over loopback (net/tcp.c against the host's TCP): one-byte round
+    trips between two processes (TCP_NODELAY), and a one-way 200 MB stream
+    of 64 KiB writes; both ends on one CPU natively and in vmcore."""
+    prog = os.path.join(TESTCASES, "inet_stress")
+    if not os.path.exists(prog):
+        print("note: build/testcases/inet_stress is missing")
+        return
+    rows = [("tcp_rtt", ["rtt", "20000"], lambda t: t / 20000 * 1e6, "µs per round trip"),
+            ("tcp_stream", ["stream", "200"], lambda t: 200 / t, "MB/s")]
+    print("%-15s %10s %10s %8s" % ("TCP loopback", "native", "vmcore", "ratio"))
+    for name, args, conv, unit in rows:
+        n = inet_time(["taskset", "-c", "0", prog] + args)
+        g = inet_time([os.path.join(REPO, "linux"), "quiet", "vcpus=1", "root=" + TESTCASES, "rootfstype=hostfs",
+                       "init=/inet_stress", "--"] + args)
+        if n is None or g is None:
+            print("note: the %s run gave no figure (native %r, vmcore %r)" % (name, n, g))
+            continue
+        nv, gv = conv(n), conv(g)
+        print("%-15s %10.1f %10.1f %7.2fx  (%s; ratio: vmcore's time / native's)" % (name, nv, gv, g / n, unit))
 
 
 def stub_filter_cost():

@@ -409,24 +409,24 @@ GUEST_STRUCT_LINES = [
     "ioctl(0, TIOCSCTTY, 0) = 0",
     "ioctl(0, TIOCGPGRP, [1]) = 0",
     "ioctl(0, TIOCSPGRP, [1]) = 0",
-    # AF_UNIX exists (net/af_unix.c); AF_INET and the rest do not: their
-    # socket() is -1, and the calls on -1 are EBADF
+    # AF_UNIX (net/af_unix.c), AF_INET and AF_INET6 (net/inet.c) exist;
+    # the rest do not: their socket() is -1, and the calls on -1 are EBADF
     "socket(AF_UNIX, SOCK_STREAM|SOCK_CLOEXEC, 0) = 3",
     'connect(3, {sa_family=AF_UNIX, sun_path="tracestructs.sock"}, 20) = ' + ENOENT,
     'bind(3, {sa_family=AF_UNIX, sun_path="tracestructs.sock"}, 20) = 0',
     'getsockname(3, {sa_family=AF_UNIX, sun_path="tracestructs.sock"}, [110 => 20]) = 0',
     'connect(3, {sa_family=AF_UNIX, sun_path=@"tracestructs"}, 15) = ' + ECONNREFUSED,
     "accept4(3, NULL, NULL, SOCK_CLOEXEC) = " + EINVAL,
-    "socket(AF_INET, SOCK_DGRAM|SOCK_NONBLOCK, IPPROTO_UDP) = " + EAFNOSUPPORT,
-    "connect(-1, %s, 16) = %s" % (INET_80, EBADF),
-    'sendto(-1, "x", 1, MSG_DONTWAIT|MSG_NOSIGNAL, %s, 16) = %s' % (INET_80, EBADF),
+    "socket(AF_INET, SOCK_DGRAM|SOCK_NONBLOCK, IPPROTO_UDP) = 4",
+    "connect(4, %s, 16) = 0" % INET_80,
+    'sendto(4, "x", 1, MSG_DONTWAIT|MSG_NOSIGNAL, %s, 16) = 1' % INET_80,
     'sendto(-1, "y", 1, 0, NULL, 0) = ' + EBADF,
-    "socket(AF_INET6, SOCK_DGRAM, IPPROTO_UDP) = " + EAFNOSUPPORT,
-    'connect(-1, {sa_family=AF_INET6, sin6_port=htons(443), sin6_flowinfo=htonl(5), '
-    'inet_pton(AF_INET6, "::1", &sin6_addr), sin6_scope_id=0}, 28) = ' + EBADF,
-    'connect(-1, {sa_family=0x3039 /* AF_??? */, sa_data="abc\\1\\0\\0"}, 8) = ' + EBADF,
+    "socket(AF_INET6, SOCK_DGRAM, IPPROTO_UDP) = 5",
+    'connect(5, {sa_family=AF_INET6, sin6_port=htons(443), sin6_flowinfo=htonl(5), '
+    'inet_pton(AF_INET6, "::1", &sin6_addr), sin6_scope_id=0}, 28) = 0',
+    'connect(4, {sa_family=0x3039 /* AF_??? */, sa_data="abc\\1\\0\\0"}, 8) = ' + EINVAL,
     "bind(-1, {sa_family=AF_NETLINK, nl_pid=1234, nl_groups=0x000005}, 12) = " + EBADF,
-    "socketpair(AF_UNIX, SOCK_STREAM, 0, [4, 5]) = 0",
+    "socketpair(AF_UNIX, SOCK_STREAM, 0, [6, 7]) = 0",
     "shutdown(-1, SHUT_RDWR) = " + EBADF,
     "listen(-1, 5) = " + EBADF,
     "clone3({flags=%s, child_tid=ADDR, parent_tid=ADDR, exit_signal=0, stack=ADDR, stack_size=0x40300, "
@@ -438,14 +438,14 @@ GUEST_STRUCT_LINES = [
     "clone3(ADDR, 10) = -1 EINVAL (Invalid argument)",
     "ioctl(10, TCGETS, ADDR) = " + ENOTTY,
     "ioctl(10, TIOCGWINSZ, ADDR) = " + ENOTTY,
-    "epoll_create1(EPOLL_CLOEXEC) = 6",  # 3, 4 and 5 are the sockets above
-    "epoll_ctl(6, EPOLL_CTL_ADD, 10, {events=EPOLLIN|EPOLLET, data={u32=10, u64=4294967306}}) = 0",
-    "epoll_ctl(6, EPOLL_CTL_ADD, 11, {events=EPOLLOUT, data={u32=11, u64=11}}) = 0",
-    "epoll_ctl(6, EPOLL_CTL_MOD, 11, {events=EPOLLOUT|EPOLLRDHUP, data={u32=11, u64=11}}) = 0",
-    "epoll_ctl(6, EPOLL_CTL_DEL, 11, NULL) = 0",
-    "epoll_ctl(6, EPOLL_CTL_ADD, 11, {events=EPOLLOUT, data={u32=11, u64=11}}) = 0",
-    "epoll_wait(6, [{events=EPOLLOUT, data={u32=11, u64=11}}, {events=EPOLLIN, data={u32=10, u64=4294967306}}], 4, 0) = 2",
-    "epoll_pwait(6, [{events=EPOLLOUT, data={u32=11, u64=11}}], 4, 0, [USR1], 8) = 1",
+    "epoll_create1(EPOLL_CLOEXEC) = 8",  # 3 to 7 are the sockets above
+    "epoll_ctl(8, EPOLL_CTL_ADD, 10, {events=EPOLLIN|EPOLLET, data={u32=10, u64=4294967306}}) = 0",
+    "epoll_ctl(8, EPOLL_CTL_ADD, 11, {events=EPOLLOUT, data={u32=11, u64=11}}) = 0",
+    "epoll_ctl(8, EPOLL_CTL_MOD, 11, {events=EPOLLOUT|EPOLLRDHUP, data={u32=11, u64=11}}) = 0",
+    "epoll_ctl(8, EPOLL_CTL_DEL, 11, NULL) = 0",
+    "epoll_ctl(8, EPOLL_CTL_ADD, 11, {events=EPOLLOUT, data={u32=11, u64=11}}) = 0",
+    "epoll_wait(8, [{events=EPOLLOUT, data={u32=11, u64=11}}, {events=EPOLLIN, data={u32=10, u64=4294967306}}], 4, 0) = 2",
+    "epoll_pwait(8, [{events=EPOLLOUT, data={u32=11, u64=11}}], 4, 0, [USR1], 8) = 1",
     "epoll_wait(-1, ADDR, 4, 0) = -1 EBADF (Bad file descriptor)",
 ]
 

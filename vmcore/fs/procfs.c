@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <time.h>
+#include <vmcore/inet.h>
 
 enum pkind {
 	P_ROOT, P_SELF, P_THREAD_SELF, P_MEMINFO, P_UPTIME, P_LOADAVG, P_STAT, P_CPUINFO, P_VERSION,
@@ -28,6 +29,7 @@ enum pkind {
 	P_PID_MAPS, P_PID_FD, P_PID_FD_N, P_PID_ENVIRON, P_PID_STATM, P_PID_TASK, P_PID_MOUNTS,
 	P_PID_SYSCALLS, P_SYS, P_CONFIG_GZ, P_PID_MOUNTINFO, P_PID_NS, P_PID_NS_N, P_NSFILE,
 	P_PID_FDINFO, P_PID_FDINFO_N,
+	P_NET, P_NET_FILE,
 };
 
 struct pinfo {
@@ -50,7 +52,7 @@ static const struct {
 	{ "cpuinfo", P_CPUINFO, S_IFREG | 0444 }, { "version", P_VERSION, S_IFREG | 0444 },
 	{ "cmdline", P_CMDLINE, S_IFREG | 0444 }, { "mounts", P_MOUNTS, S_IFREG | 0444 },
 	{ "filesystems", P_FILESYSTEMS, S_IFREG | 0444 }, { "sys", P_SYS, S_IFDIR | 0555 },
-	{ "config.gz", P_CONFIG_GZ, S_IFREG | 0444 },
+	{ "config.gz", P_CONFIG_GZ, S_IFREG | 0444 }, { "net", P_NET, S_IFDIR | 0555 },
 }, pid_files[] = {
 	{ "stat", P_PID_STAT, S_IFREG | 0444 },     { "status", P_PID_STATUS, S_IFREG | 0444 },
 	{ "cmdline", P_PID_CMDLINE, S_IFREG | 0444 }, { "comm", P_PID_COMM, S_IFREG | 0644 },
@@ -62,6 +64,14 @@ static const struct {
 	{ "mounts", P_PID_MOUNTS, S_IFREG | 0444 }, { "mountinfo", P_PID_MOUNTINFO, S_IFREG | 0444 },
 	{ "ns", P_PID_NS, S_IFDIR | 0511 },
 	{ "syscalls", P_PID_SYSCALLS, S_IFREG | 0444 }, /* vmcore's flight recorder */
+};
+
+/* /proc/net: the sockets of net/inet.c (fd: the index here) */
+static const struct {
+	const char *name;
+	bool tcp, v6;
+} net_files[] = {
+	{ "tcp", true, false }, { "tcp6", true, true }, { "udp", false, false }, { "udp6", false, true },
 };
 
 /* The guest has one namespace of each kind; their ids are those Linux
@@ -149,6 +159,10 @@ static int proc_lookup(struct inode *dir, const char *name, struct inode **out)
 		for (size_t i = 0; i < ARRAY_SIZE(namespaces); i++)
 			if (!strcmp(name, namespaces[i].name))
 				ino = proc_inode(P_PID_NS_N, pi->pid, i, S_IFLNK | 0777);
+	} else if (pi->kind == P_NET) {
+		for (size_t i = 0; i < ARRAY_SIZE(net_files); i++)
+			if (!strcmp(name, net_files[i].name))
+				ino = proc_inode(P_NET_FILE, 0, i, S_IFREG | 0444);
 	} else if (pi->kind == P_PID_FD || pi->kind == P_PID_FDINFO) {
 		struct task *t = live(pi->pid);
 		char *end;
@@ -531,6 +545,9 @@ static void gen(struct pinfo *pi, struct buf *b)
 	case P_CONFIG_GZ:
 		bmem(b, kconfig_gz, kconfig_gz_end - kconfig_gz);
 		break;
+	case P_NET_FILE:
+		inet_proc_net(b, net_files[pi->fd].tcp, net_files[pi->fd].v6);
+		break;
 	case P_FILESYSTEMS:
 		bprintf(b, "nodev\tsysfs\nnodev\ttmpfs\nnodev\tproc\nnodev\tdevtmpfs\n"
 			   "nodev\tdebugfs\nnodev\ttracefs\nnodev\tramfs\nnodev\thostfs\n");
@@ -689,6 +706,9 @@ static long proc_iterate(struct file *f, struct dirent_sink *sink, filldir_t fil
 	} else if (pi->kind == P_PID_NS) {
 		for (size_t k = 0; k < ARRAY_SIZE(namespaces); k++)
 			EMIT(namespaces[k].name, 300 + k, DT_LNK);
+	} else if (pi->kind == P_NET) {
+		for (size_t k = 0; k < ARRAY_SIZE(net_files); k++)
+			EMIT(net_files[k].name, 400 + k, DT_REG);
 	} else if (pi->kind == P_PID_FD || pi->kind == P_PID_FDINFO) {
 		/* a descriptor's position is its number (after "." and ".."):
 		 * closing descriptors between two getdents calls cannot make

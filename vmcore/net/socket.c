@@ -520,7 +520,8 @@ SYSCALL_DEFINE(sendto)
 			return r;
 		namelen = a->a[5];
 	}
-	return do_send(t, s, &iov, 1, namelen ? &ss : NULL, namelen, NULL, 0, a->a[3]);
+	/* a name of length 0 is still a name (UDP says EINVAL), as Linux's sendto */
+	return do_send(t, s, &iov, 1, a->a[4] ? &ss : NULL, namelen, NULL, 0, a->a[3]);
 }
 
 SYSCALL_DEFINE(recvfrom)
@@ -716,10 +717,13 @@ SYSCALL_DEFINE(setsockopt)
 			return -EPERM;
 		val = MIN(val, (u32)INT32_MAX / 2);
 		int nv = MAX((int)val * 2, SOCK_MIN_BUF);
-		if (name == SO_SNDBUF || name == SO_SNDBUFFORCE)
+		if (name == SO_SNDBUF || name == SO_SNDBUFFORCE) {
 			s->sndbuf = nv;
-		else
+			s->sndbuf_locked = true;
+		} else {
 			s->rcvbuf = nv;
+			s->rcvbuf_locked = true;
+		}
 		sock_wake();
 		return 0;
 	}
@@ -728,6 +732,9 @@ SYSCALL_DEFINE(setsockopt)
 		return 0;
 	case SO_REUSEADDR:
 		s->reuseaddr = !!v;
+		return 0;
+	case SO_REUSEPORT:
+		s->reuseport = !!v;
 		return 0;
 	case SO_KEEPALIVE:
 		s->keepalive = !!v;
@@ -791,6 +798,7 @@ SYSCALL_DEFINE(getsockopt)
 	case SO_RCVBUF: v.i = s->rcvbuf; break;
 	case SO_PASSCRED: v.i = s->passcred; break;
 	case SO_REUSEADDR: v.i = s->reuseaddr; break;
+	case SO_REUSEPORT: v.i = s->reuseport; break;
 	case SO_KEEPALIVE: v.i = s->keepalive; break;
 	case SO_BROADCAST: v.i = s->broadcast; break;
 	case SO_OOBINLINE: v.i = s->oobinline; break;

@@ -74,7 +74,8 @@ struct socket {
 	void *sk;                 /* the family's */
 	int sndbuf, rcvbuf;       /* as getsockopt shows them (doubled) */
 	int err;                  /* SO_ERROR, read and cleared */
-	bool passcred, reuseaddr, keepalive, broadcast, oobinline;
+	bool passcred, reuseaddr, reuseport, keepalive, broadcast, oobinline;
+	bool sndbuf_locked, rcvbuf_locked; /* set by the guest: no autotuning */
 	int linger_on, linger_secs;
 	s64 rcvtimeo, sndtimeo;   /* ns; 0: none */
 	/* SO_PEERCRED */
