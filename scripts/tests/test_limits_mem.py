@@ -319,3 +319,17 @@ def test_fork_charges_no_text(prog, tmproot):
     workers with a thread each could not fork under mem=32M."""
     g = run_guest(prog, root=tmproot)
     assert g.rc == 0 and g.out.startswith("ok fork charges"), g
+
+
+@pytest.mark.hole(8)
+def test_vmas_of_all_processes_bounded():
+    """vm.max_map_count binds one process; all VMAs together are bounded by
+    mem= (a fuzzer's processes split mappings into millions of them:
+    gigabytes of host heap).  16 processes each asking for 65,000 VMAs in a
+    32 MiB guest meet ENOMEM, the host memory bound holds, and once they are
+    gone splits work again."""
+    g = run_guest("memx_vmas", ["16", "65000"], mem="32M", timeout=120)
+    m = re.search(r"vmas: (\d+) in 16 processes, (\d+) met ENOMEM", g.out)
+    assert m, g
+    assert int(m.group(2)) > 0 and int(m.group(1)) <= 2 * 65530 + 64, g.out
+    assert "after: splits work again" in g.out, g.out

@@ -82,13 +82,14 @@ struct mm *mm_dup(struct mm *old)
 	memcpy(mm->saved_auxv, old->saved_auxv, sizeof(mm->saved_auxv));
 	mm->saved_auxv_len = old->saved_auxv_len;
 	for (struct vma *v = old->vmas.next; v != &old->vmas; v = v->next) {
-		struct vma *nv = malloc(sizeof(*nv));
+		struct vma *nv = vma_alloc();
 		if (!nv)
 			goto fail;
 		*nv = *v;
 		nv->flags &= ~VM_ACCOUNT;
 		if ((v->flags & VM_ACCOUNT) && vm_commit(vma_pages(v)) < 0) {
-			free(nv);
+			nv->file = NULL; /* not referenced yet */
+			vma_free(nv);
 			goto fail;
 		}
 		nv->flags |= v->flags & VM_ACCOUNT;

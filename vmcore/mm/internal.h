@@ -5,6 +5,11 @@
 
 void vma_link(struct mm *mm, struct vma *nv);
 void vma_unlink(struct mm *mm, struct vma *v);
+/* a VMA of the bounded pool (vma.c: all VMAs together bounded by mem=),
+ * or NULL; vma_free gives it back */
+struct vma *vma_alloc(void);
+u64 vma_count(void);
+u64 vma_max(void);
 void vma_free(struct vma *v);
 struct vma *vma_split(struct mm *mm, struct vma *v, u64 addr);
 struct vma *vma_split_nolimit(struct mm *mm, struct vma *v, u64 addr);

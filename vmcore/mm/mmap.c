@@ -172,7 +172,7 @@ long do_mmap(struct mm *mm, u64 addr, u64 len, int prot, int flags, struct file 
 
 	if (mm->map_count > MAX_MAP_COUNT) /* Linux's test: splits stop at it */
 		return -ENOMEM;
-	struct vma *v = kzalloc(sizeof(*v));
+	struct vma *v = vma_alloc();
 	if (!v)
 		return -ENOMEM;
 	v->start = addr;
@@ -183,20 +183,20 @@ long do_mmap(struct mm *mm, u64 addr, u64 len, int prot, int flags, struct file 
 		/* Shared anonymous memory is an unlinked in-memory file. */
 		struct inode *ino = ramfs_new_inode(NULL, S_IFREG | 0600);
 		if (!ino) {
-			free(v);
+			vma_free(v);
 			return -ENOMEM;
 		}
 		/* charged to the object, for as long as it lives (its pages
 		 * outlive any one mapping of it), not to the VMAs */
 		if (ramfs_anon_resize(ino, alen) < 0) {
 			iput(ino);
-			free(v);
+			vma_free(v);
 			return -ENOMEM;
 		}
 		file = file_alloc(ino, NULL, O_RDWR);
 		iput(ino);
 		if (!file) {
-			free(v);
+			vma_free(v);
 			return -ENOMEM;
 		}
 		off = 0;

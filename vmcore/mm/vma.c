@@ -57,11 +57,40 @@ void vma_unlink(struct mm *mm, struct vma *v)
 	mm->map_count--;
 }
 
+/* Every VMA is host memory, and vm.max_map_count bounds only one process:
+ * all VMAs together are bounded by mem= (two per page frame, and room for
+ * two processes at the per-process limit), about what the slab of a Linux
+ * machine of that size holds.  Past it, mmap, mprotect's splits and fork
+ * get ENOMEM.  Without the bound a fuzzer's processes split their mappings
+ * into millions of VMAs: gigabytes of host heap beyond mem=. */
+static u64 nr_vmas;
+
+u64 vma_count(void)
+{
+	return nr_vmas;
+}
+
+u64 vma_max(void)
+{
+	return MAX(physmem_frames * 2, 2 * (u64)MAX_MAP_COUNT_HOST + 64);
+}
+
+struct vma *vma_alloc(void)
+{
+	if (nr_vmas >= vma_max())
+		return NULL;
+	struct vma *v = kzalloc(sizeof(*v));
+	if (v)
+		nr_vmas++;
+	return v;
+}
+
 void vma_free(struct vma *v)
 {
 	if (v->file)
 		fput(v->file);
 	free(v);
+	nr_vmas--;
 }
 
 int max_map_count = MAX_MAP_COUNT_HOST;
@@ -78,7 +107,7 @@ struct vma *vma_split(struct mm *mm, struct vma *v, u64 addr)
 /* The same for a split whose pieces do not all stay (munmap's). */
 struct vma *vma_split_nolimit(struct mm *mm, struct vma *v, u64 addr)
 {
-	struct vma *nv = malloc(sizeof(*nv));
+	struct vma *nv = vma_alloc();
 	if (!nv)
 		return NULL;
 	*nv = *v;
