@@ -443,7 +443,7 @@ long do_brk(struct mm *mm, u64 brk)
 	if (v && v->end == old && v->name && !strcmp(v->name, "[heap]")) {
 		v->end = new;
 	} else {
-		v = kzalloc(sizeof(*v));
+		v = vma_alloc();
 		if (!v) {
 			vm_uncommit((new - old) >> PAGE_SHIFT);
 			return mm->brk;
