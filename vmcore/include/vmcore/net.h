@@ -4,8 +4,9 @@
  * block, "socket:[INO]" in /proc/PID/fd) whose priv is a struct socket.
  * The system calls find the socket of a descriptor, copy addresses and
  * message headers between the guest and the kernel, and call the family's
- * proto_ops; a family registers itself with sock_register().  AF_UNIX
- * (net/af_unix.c) is the only family; others answer EAFNOSUPPORT.
+ * proto_ops; a family registers itself with sock_register(): AF_UNIX
+ * (net/af_unix.c), AF_INET and AF_INET6 (net/inet.c, tcp.c, udp.c),
+ * AF_NETLINK (net/af_netlink.c); others answer EAFNOSUPPORT.
  * Everything runs under the BKL; sleepers wait on sock_cond (one condition
  * for all sockets: a wakeup is a broadcast that sleepers re-check). */
 #ifndef VMCORE_NET_H
