@@ -407,8 +407,9 @@ int vfs_move_mount(struct fs_struct *fs, const char *source, const char *target)
 	return r;
 }
 
-/* Is TARGET the root of a mount?  0, -EINVAL, or the walk's error. */
-int vfs_check_mount_root(struct fs_struct *fs, const char *target)
+/* The mount whose root TARGET is (*out NULL: the root's own): 0, -EINVAL
+ * when TARGET is no mount's root, or the walk's error. */
+static int mount_root_at(struct fs_struct *fs, const char *target, struct mount **out)
 {
 	struct dentry *d;
 	int r = path_walk(fs, NULL, target, LOOKUP_FOLLOW, &d, NULL);
@@ -418,7 +419,14 @@ int vfs_check_mount_root(struct fs_struct *fs, const char *target)
 	struct mount *m = mount_of(d, rel, sizeof(rel));
 	bool is_root = m ? m->root == d->inode : d->inode == root_dentry->inode;
 	dput(d);
+	*out = m;
 	return is_root ? 0 : -EINVAL;
+}
+
+int vfs_check_mount_root(struct fs_struct *fs, const char *target)
+{
+	struct mount *m;
+	return mount_root_at(fs, target, &m);
 }
 
 /* mount -o remount,bind,FLAGS: a mount's own flags.  Flags live on the
@@ -426,16 +434,10 @@ int vfs_check_mount_root(struct fs_struct *fs, const char *target)
  * mount) cannot take flags its other mounts do not have: EINVAL. */
 int vfs_remount_bind(struct fs_struct *fs, const char *target, u64 flags)
 {
-	struct dentry *d;
-	int r = path_walk(fs, NULL, target, LOOKUP_FOLLOW, &d, NULL);
+	struct mount *m;
+	int r = mount_root_at(fs, target, &m);
 	if (r < 0)
 		return r;
-	char rel[4096];
-	struct mount *m = mount_of(d, rel, sizeof(rel));
-	bool is_root = m ? m->root == d->inode : d->inode == root_dentry->inode;
-	dput(d);
-	if (!is_root)
-		return -EINVAL;
 	struct mount_view *v = m ? &m->view : &root_view;
 	struct super_block *sb = v->sb;
 	const u64 per = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
