@@ -790,7 +790,7 @@ SYSCALL_DEFINE(getsockopt)
 	case SO_TYPE: v.i = s->type; break;
 	case SO_DOMAIN: v.i = s->family; break;
 	case SO_PROTOCOL: v.i = s->protocol; break;
-	case SO_ERROR: v.i = s->err; s->err = 0; break;
+	case SO_ERROR: v.i = sock_take_err(s); break;
 	case SO_ACCEPTCONN:
 		v.i = s->ops->getsockopt ? s->ops->getsockopt(s, SOL_SOCKET, SO_ACCEPTCONN, NULL, NULL) : 0;
 		break;

@@ -558,13 +558,6 @@ static int tcp_shutdown(struct socket *s, int how)
 
 /* ---- data ---- */
 
-static int take_err(struct socket *s)
-{
-	int e = s->err;
-	s->err = 0;
-	return e;
-}
-
 static long tcp_sendmsg(struct socket *s, struct kmsg *m, int flags)
 {
 	struct inet_sock *sk = inet_sk(s);
@@ -582,7 +575,7 @@ static long tcp_sendmsg(struct socket *s, struct kmsg *m, int flags)
 				return r;
 			continue;
 		}
-		int e = take_err(s);
+		int e = sock_take_err(s);
 		if (!e || e == EPIPE) {
 			sock_sigpipe(flags);
 			return -EPIPE;
@@ -705,7 +698,7 @@ static long tcp_recvmsg(struct socket *s, struct kmsg *m, int flags)
 			break;
 		if (!copied) {
 			if (s->err)
-				return -take_err(s);
+				return -sock_take_err(s);
 			if (t->rcv_shut)
 				break;
 			if (sk->state == TCPS_CLOSE)

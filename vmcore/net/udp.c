@@ -127,13 +127,6 @@ static struct inet_sock *find_receiver(const struct in6_addr *dst, u16 dport, co
 	return best;
 }
 
-static int take_err(struct socket *s)
-{
-	int e = s->err;
-	s->err = 0;
-	return e;
-}
-
 static long udp_sendmsg(struct socket *s, struct kmsg *m, int flags)
 {
 	struct inet_sock *sk = inet_sk(s);
@@ -163,7 +156,7 @@ static long udp_sendmsg(struct socket *s, struct kmsg *m, int flags)
 	if (m->len > max)
 		return -EMSGSIZE;
 	if (s->err)
-		return -take_err(s);
+		return -sock_take_err(s);
 	if (ud(sk)->snd_shut)
 		return -EPIPE;
 	inet_fix_dst(&dst);
@@ -214,7 +207,7 @@ static long udp_recvmsg(struct socket *s, struct kmsg *m, int flags)
 	clock_gettime(CLOCK_REALTIME, &start);
 	while (!sk->qhead) {
 		if (s->err)
-			return -take_err(s);
+			return -sock_take_err(s);
 		if (ud(sk)->rcv_shut)
 			return 0;
 		if (sock_nonblock(s, flags))

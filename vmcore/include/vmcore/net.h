@@ -98,6 +98,13 @@ bool sock_nonblock(struct socket *s, int flags);
 /* EPIPE's SIGPIPE unless MSG_NOSIGNAL */
 void sock_sigpipe(int flags);
 struct socket *sock_from_file(struct file *f);
+/* SO_ERROR's read-and-clear: the pending error (0: none) */
+static inline int sock_take_err(struct socket *s)
+{
+	int e = s->err;
+	s->err = 0;
+	return e;
+}
 /* read/write/readv/writev of a socket (fs/syscalls.c's do_rw and rwv
  * come here): one message of all the iovecs, guest addresses */
 long sock_rwv(struct task *t, struct file *f, struct iovec *iov, int n, bool write);
