@@ -241,7 +241,17 @@ int host_as_create(struct host_as *as, struct host_thread *t, u64 data_off, void
 	}
 	ptrace(PTRACE_GETREGS, pid, 0, &regs);
 	if (regs.rax != 0) {
-		pr_err("vmcore: stub set-up failed (no seccomp filter?): %s\n", strerror(-(long)regs.rax));
+		static const char *const step[] = { "?", "prctl(PR_SET_NAME)", "mmap of its data pages",
+						     "prctl(PR_SET_NO_NEW_PRIVS)", "seccomp (no seccomp filter?)" };
+		/* the filter as the stub read it against the one built above */
+		char *again = malloc(filter_len);
+		bool same = again && stub_filter_build(again, filter_len, STUB_DATA, THREAD_FLAGS) == filter_len &&
+			    !memcmp(again, data, filter_len);
+		free(again);
+		pr_err("vmcore: stub set-up failed at %s: %s (fd %lld, data pages %#llx+%#llx, %s)\n",
+		       step[regs.r15 < 5 ? regs.r15 : 0], strerror(-(long)regs.rax),
+		       (long long)regs.r12, (unsigned long long)regs.r13, (unsigned long long)regs.r14,
+		       same ? "filter intact" : "filter changed since written");
 		host_as_kill(as);
 		return (long)regs.rax;
 	}

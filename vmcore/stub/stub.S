@@ -30,6 +30,8 @@
 	.text
 	.globl _start
 _start:
+	/* r15 = the step reached, for the tracer's message when one fails */
+	mov $1, %r15d
 	mov %rdi, %r12
 	mov %rsi, %r13
 	mov %rdx, %r14
@@ -39,6 +41,7 @@ _start:
 	lea name(%rip), %rsi
 	syscall
 	/* mmap(STUB_DATA, size, PROT_READ, MAP_SHARED|MAP_FIXED, fd, off) */
+	mov $2, %r15d
 	mov $9, %eax
 	mov $STUB_DATA, %rdi
 	mov %r14, %rsi
@@ -60,6 +63,7 @@ _start:
 	mov $(USER_TOP - STUB_END), %rsi
 	syscall
 	/* prctl(PR_SET_NO_NEW_PRIVS, 1): needed to install a filter */
+	mov $3, %r15d
 	mov $157, %eax
 	mov $38, %edi
 	mov $1, %esi
@@ -70,6 +74,7 @@ _start:
 	test %rax, %rax
 	jnz fail
 	/* seccomp(SECCOMP_SET_MODE_FILTER, 0, STUB_DATA): the kernel's filter */
+	mov $4, %r15d
 	mov $317, %eax
 	mov $1, %edi
 	xor %esi, %esi
