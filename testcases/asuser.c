@@ -3,11 +3,14 @@
  * groups, the way the tests run a program unprivileged both in the guest
  * (where init is root) and natively (under the same wrapper, in the same
  * root): setgroups, setgid, setuid, execve.  Any failure is reported and
- * exits 126 before PROG runs. */
+ * exits 126 before PROG runs.  As a guest's init it first mounts proc, as
+ * an init would (PROG, unprivileged, could not). */
 #include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -17,6 +20,10 @@ int main(int argc, char **argv)
 	if (argc < 4) {
 		fprintf(stderr, "usage: asuser UID GID PROG [ARGS...]\n");
 		return 126;
+	}
+	if (getpid() == 1 && access("/proc/self", F_OK) < 0) {
+		mkdir("/proc", 0555);
+		mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
 	}
 	uid_t uid = strtoul(argv[1], NULL, 10);
 	gid_t gid = strtoul(argv[2], NULL, 10);

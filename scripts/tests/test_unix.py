@@ -74,3 +74,22 @@ def test_hostfs_socket_node_is_no_host_socket(tmproot):
     with pytest.raises(ConnectionRefusedError):
         c.connect(path)
     c.close()
+
+
+@pytest.mark.parametrize("user", ["root", "nobody"])
+def test_proc_net_unix(tmproot, user):
+    """/proc/net/unix lists our sockets as Linux does: listener flag, type,
+    state (an accepted connection, one pending in the queue, datagram
+    sockets established by a connect on both ends and closed again by
+    AF_UNSPEC), path and abstract names (NULs as @), inode; a closed
+    socket is gone."""
+    writable_tmp(tmproot)
+    if user == "root":
+        g = run_guest("un_proc", root=tmproot)
+        n = run_native("un_proc", root=tmproot)
+    else:
+        g, n = as_nobody("un_proc", [], tmproot)
+    assert_same(g, n, "un_proc as " + user)
+    assert g.rc == 0 and "== un_proc done" in g.out, g.out
+    assert "unparsed lines: 0" in g.out and "pending connection" in g.out, g.out
+    assert "closed " not in g.out and "listener               proto 0 flags 10000" in g.out, g.out

@@ -42,6 +42,7 @@
 #include <vmcore/net.h>
 #include <vmcore/cred.h>
 #include <vmcore/ktime.h>
+#include <vmcore/strbuf.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,6 +88,9 @@ struct unix_sock {
 	struct unix_addr *addr;
 	struct inode *path_ino; /* referenced while bound to a path */
 	bool rcv_shut, snd_shut, dead;
+	bool dgram_est; /* Linux's TCP_ESTABLISHED of a datagram socket: set by a
+			 * connect on both ends, cleared on the connector's
+			 * AF_UNSPEC (only /proc/net/unix shows it) */
 	int backlog;
 	struct ucred listen_cred; /* a listener's, for its clients' SO_PEERCRED */
 	struct unix_sock *all_next;
@@ -469,14 +473,25 @@ static int unix_listen(struct socket *s, int backlog)
 	return 0;
 }
 
+/* u's old peer is left for next (NULL: none): it is no longer
+ * established unless it has a peer of its own, as Linux's */
+static void dgram_unpeer(struct unix_sock *u, struct unix_sock *next)
+{
+	struct unix_sock *old = u->peer;
+	if (old != next && !old->peer)
+		old->dgram_est = false;
+	us_put(old);
+}
+
 static int dgram_connect(struct socket *s, const void *addr, int len)
 {
 	struct unix_sock *u = us(s), *o;
 	const struct sockaddr *sa = addr;
 	if (len >= (int)sizeof(sa_family_t) && sa->sa_family == AF_UNSPEC) {
 		if (u->peer) {
-			us_put(u->peer);
+			dgram_unpeer(u, NULL);
 			u->peer = NULL;
+			u->dgram_est = false;
 		}
 		return 0;
 	}
@@ -489,8 +504,9 @@ static int dgram_connect(struct socket *s, const void *addr, int len)
 	if (r < 0)
 		return r;
 	if (u->peer)
-		us_put(u->peer);
+		dgram_unpeer(u, o);
 	u->peer = o;
+	u->dgram_est = o->dgram_est = true;
 	sock_wake();
 	return 0;
 }
@@ -849,6 +865,7 @@ static long dgram_send(struct socket *s, struct kmsg *m, int flags, struct scm *
 			if (u->peer == o) {
 				us_put(o);
 				u->peer = NULL;
+				u->dgram_est = false;
 			}
 			r = -ECONNREFUSED;
 			break;
@@ -1159,4 +1176,52 @@ static const struct proto_ops unix_ops = {
 __attribute__((constructor)) static void af_unix_register(void)
 {
 	sock_register(&unix_ops);
+}
+
+/* ---- /proc/net/unix ---- */
+
+/* Linux's table: every socket not yet released, pending connections (the
+ * server's end before accept, named as its listener) included.  Num is a
+ * kernel address, printed as zeros as Linux prints it under kptr_restrict;
+ * St is the socket state (1 unconnected, 2 connecting: an embryo, 3
+ * connected); Flags is __SO_ACCEPTCON on a listener.  Num is the
+ * socket's address hashed, as Linux prints %pK with kptr_restrict 0:
+ * unique per socket, no kernel address given away. */
+void unix_proc_net(struct buf *b)
+{
+	bprintf(b, "Num       RefCount Protocol Flags    Type St Inode Path\n");
+	int n = 0;
+	for (struct unix_sock *u = all_socks; u; u = u->all_next)
+		n++;
+	struct unix_sock **list = malloc((n ? n : 1) * sizeof(*list));
+	if (!list)
+		return;
+	n = 0;
+	for (struct unix_sock *u = all_socks; u; u = u->all_next)
+		if (!u->dead)
+			list[n++] = u;
+	for (int i = n - 1; i >= 0; i--) { /* oldest first */
+		struct unix_sock *u = list[i];
+		bool est = u->type == SOCK_DGRAM ? u->dgram_est : u->state == US_CONNECTED;
+		int st = u->sock ? (est ? 3 : 1) : 2;
+		unsigned long long ino = u->sock && u->sock->file ? u->sock->file->inode->ino : 0;
+		u32 num = (u32)(((u64)(uintptr_t)u * 0x9e3779b97f4a7c15ULL) >> 32);
+		bprintf(b, "%016llx: %08X %08X %08X %04X %02X %5llu", (unsigned long long)num, u->refs + (u->sock ? 1 : 0), 0,
+			u->state == US_LISTEN ? 0x10000 : 0, u->type, st, ino);
+		if (u->addr) {
+			int len = u->addr->len - (int)offsetof(struct sockaddr_un, sun_path);
+			const char *p = u->addr->sun.sun_path;
+			bprintf(b, " ");
+			if (len > 0 && p[0]) {
+				len = strnlen(p, len); /* a path's name ends at its NUL */
+			} else if (len > 0) {
+				bprintf(b, "@"); /* abstract: Linux prints its NULs as @ */
+				p++, len--;
+			}
+			for (int k = 0; k < len; k++)
+				bprintf(b, "%c", p[k] ? p[k] : '@');
+		}
+		bprintf(b, "\n");
+	}
+	free(list);
 }

@@ -111,4 +111,7 @@ long sock_rwv(struct task *t, struct file *f, struct iovec *iov, int n, bool wri
 
 void sock_register(const struct proto_ops *ops);
 void af_unix_init(void);
+/* /proc/net/unix */
+struct buf;
+void unix_proc_net(struct buf *b);
 #endif
