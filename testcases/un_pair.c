@@ -11,6 +11,7 @@
 #include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <netinet/in.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -383,6 +384,49 @@ static void rights(void)
 	show("sendmsg forged pid", r);
 	if (r > 0)
 		recvmsg(sv[1], &rh, 0);
+	/* two SCM_RIGHTS arrays, an empty one and another level's message in
+	 * one sendmsg: the arrays arrive as one message, the rest is ignored */
+	{
+		char mcb[CMSG_SPACE(sizeof(int)) * 3 + CMSG_SPACE(0)];
+		memset(mcb, 0, sizeof(mcb));
+		mh.msg_control = mcb;
+		mh.msg_controllen = sizeof(mcb);
+		int kinds[4][3] = { { SOL_SOCKET, SCM_RIGHTS, 1 }, { SOL_SOCKET, SCM_RIGHTS, 0 },
+				    { SOL_IP, IP_TTL, 1 }, { SOL_SOCKET, SCM_RIGHTS, 1 } };
+		int fdv[2] = { pfd[0], sv[0] }, k = 0;
+		c = CMSG_FIRSTHDR(&mh);
+		for (int i = 0; i < 4 && c; i++, c = CMSG_NXTHDR(&mh, c)) {
+			c->cmsg_level = kinds[i][0];
+			c->cmsg_type = kinds[i][1];
+			c->cmsg_len = CMSG_LEN(kinds[i][2] * sizeof(int));
+			if (kinds[i][2] && kinds[i][1] == SCM_RIGHTS)
+				memcpy(CMSG_DATA(c), &fdv[k++], sizeof(int));
+		}
+		int off = 0;
+		setsockopt(sv[1], SOL_SOCKET, SO_PASSCRED, &off, sizeof(off));
+		show("sendmsg two arrays", sendmsg(sv[0], &mh, 0));
+		char big[CMSG_SPACE(8 * sizeof(int))];
+		rh.msg_control = big;
+		rh.msg_controllen = sizeof(big);
+		show("recvmsg two arrays", recvmsg(sv[1], &rh, 0));
+		int nmsg = 0, nfd = 0;
+		for (c = CMSG_FIRSTHDR(&rh); c; c = CMSG_NXTHDR(&rh, c), nmsg++)
+			if (c->cmsg_type == SCM_RIGHTS) {
+				int n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+				for (int i = 0; i < n; i++) {
+					int fd;
+					memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(fd));
+					close(fd);
+				}
+				nfd += n;
+			}
+		printf("messages %d fds %d ctrunc %d controllen %zu\n", nmsg, nfd, !!(rh.msg_flags & MSG_CTRUNC),
+		       (size_t)rh.msg_controllen);
+		/* an unknown SOL_SOCKET type is EINVAL */
+		c = CMSG_FIRSTHDR(&mh);
+		c->cmsg_type = 77;
+		show("sendmsg unknown type", sendmsg(sv[0], &mh, 0));
+	}
 	/* a socket sent over itself, then both closed: nothing is left over */
 	memset(cbuf, 0, sizeof(cbuf));
 	mh.msg_control = cbuf;

@@ -688,10 +688,10 @@ static int scm_parse(struct socket *s, struct kmsg *m, struct scm *c)
 			return -EINVAL;
 		size_t dlen = h->cmsg_len - CMSG_LEN(0);
 		if (h->cmsg_level == SOL_SOCKET && h->cmsg_type == SCM_RIGHTS) {
+			/* as Linux's scm_fp_copy: an empty array is nothing, more
+			 * than one array add up (to SCM_MAX_FD in all) */
 			int n = dlen / sizeof(int);
-			if (!n || c->nfp)
-				return -EINVAL;
-			if (n > SCM_MAX_FD)
+			if (n > SCM_MAX_FD || c->nfp + n > SCM_MAX_FD)
 				return -EINVAL;
 			const int *fds = (const int *)CMSG_DATA(h);
 			for (int i = 0; i < n; i++) {
@@ -714,9 +714,9 @@ static int scm_parse(struct socket *s, struct kmsg *m, struct scm *c)
 				return -EPERM;
 			c->has_cred = true;
 			c->cred = uc;
-		} else {
+		} else if (h->cmsg_level == SOL_SOCKET) {
 			return -EINVAL;
-		}
+		} /* other levels' messages are ignored, as Linux's __scm_send */
 		size_t step = CMSG_ALIGN(h->cmsg_len);
 		if (step >= left)
 			break;
