@@ -259,6 +259,91 @@ static void mmsg(void)
 	show("sendmmsg bad fd", sendmmsg(999, NULL, 1, 0));
 }
 
+/* UDP-Lite: its own port table, the coverage options and what a
+ * receiver's least coverage drops, on both families */
+#ifndef IPPROTO_UDPLITE
+#define IPPROTO_UDPLITE 136
+#endif
+#define UDPLITE_SEND_CSCOV 10
+#define UDPLITE_RECV_CSCOV 11
+
+static void lite_set(const char *what, int fd, int name, int v)
+{
+	char buf[64];
+	snprintf(buf, sizeof(buf), "%s set %d", what, v);
+	show(buf, setsockopt(fd, IPPROTO_UDPLITE, name, &v, sizeof(v)));
+	show_int_opt(what, fd, IPPROTO_UDPLITE, name);
+}
+
+static void lite_recv(const char *what, int fd)
+{
+	char buf[64];
+	long n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+	printf("%s: %ld%s%s\n", what, n, n < 0 ? " " : "", n < 0 ? strerrorname_np(errno) : "");
+}
+
+static void lite(void)
+{
+	int a = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDPLITE), b = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDPLITE);
+	show("socket", a < 0 ? -1 : 0);
+	show_int_opt("SO_PROTOCOL", a, SOL_SOCKET, SO_PROTOCOL);
+	show_int_opt("SO_TYPE", a, SOL_SOCKET, SO_TYPE);
+	show("stream udplite", socket(AF_INET, SOCK_STREAM, IPPROTO_UDPLITE));
+	show_int_opt("SEND_CSCOV fresh", a, IPPROTO_UDPLITE, UDPLITE_SEND_CSCOV);
+	show_int_opt("RECV_CSCOV fresh", a, IPPROTO_UDPLITE, UDPLITE_RECV_CSCOV);
+	struct sockaddr_in la = sin4("127.0.0.1", 0);
+	show("bind", bind(a, (void *)&la, sizeof(la)));
+	/* a plain UDP socket may take the same port: another table */
+	int u = socket(AF_INET, SOCK_DGRAM, 0);
+	struct sockaddr_in same = sin4("127.0.0.1", port_of(a));
+	show("udp bind same port", bind(u, (void *)&same, sizeof(same)));
+	int a2 = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDPLITE);
+	show("udplite bind same port", bind(a2, (void *)&same, sizeof(same)));
+	show("udp sendto", sendto(u, "plain", 5, 0, (void *)&same, sizeof(same)));
+	lite_recv("udplite gets udp's", a);
+	lite_recv("udp gets its own", u);
+	show("coverage on udp", setsockopt(u, IPPROTO_UDPLITE, UDPLITE_SEND_CSCOV, &(int){ 8 }, sizeof(int)));
+	show("coverage at SOL_UDP", setsockopt(b, IPPROTO_UDP, UDPLITE_SEND_CSCOV, &(int){ 20 }, sizeof(int)));
+	show_int_opt("SEND_CSCOV via SOL_UDP", b, IPPROTO_UDP, UDPLITE_SEND_CSCOV);
+	show("short optlen", setsockopt(b, IPPROTO_UDPLITE, UDPLITE_SEND_CSCOV, "x", 1));
+	lite_set("SEND_CSCOV", b, UDPLITE_SEND_CSCOV, 3);
+	lite_set("SEND_CSCOV", b, UDPLITE_SEND_CSCOV, 100000);
+	lite_set("SEND_CSCOV", b, UDPLITE_SEND_CSCOV, -5);
+	lite_set("SEND_CSCOV", b, UDPLITE_SEND_CSCOV, 0);
+	const char msg[40] = "0123456789012345678901234567890123456789";
+	show("full cover send", sendto(b, msg, 40, 0, (void *)&same, sizeof(same)));
+	lite_recv("full cover", a);
+	/* the receiver wants at least 20 bytes covered */
+	lite_set("RECV_CSCOV", a, UDPLITE_RECV_CSCOV, 20);
+	lite_set("SEND_CSCOV", b, UDPLITE_SEND_CSCOV, 16);
+	show("cover 16 send", sendto(b, msg, 40, 0, (void *)&same, sizeof(same)));
+	lite_recv("cover 16 to 20", a);
+	lite_set("SEND_CSCOV", b, UDPLITE_SEND_CSCOV, 28);
+	show("cover 28 send", sendto(b, msg, 40, 0, (void *)&same, sizeof(same)));
+	lite_recv("cover 28 to 20", a);
+	/* coverage past the datagram is full coverage */
+	lite_set("SEND_CSCOV", b, UDPLITE_SEND_CSCOV, 16);
+	show("short send", sendto(b, msg, 4, 0, (void *)&same, sizeof(same)));
+	lite_recv("cover 16 of 12", a);
+	/* a receiver asking full coverage refuses any partial one */
+	lite_set("RECV_CSCOV", a, UDPLITE_RECV_CSCOV, 0);
+	lite_set("SEND_CSCOV", b, UDPLITE_SEND_CSCOV, 28);
+	show("partial to full", sendto(b, msg, 40, 0, (void *)&same, sizeof(same)));
+	lite_recv("partial to full", a);
+	lite_set("SEND_CSCOV", b, UDPLITE_SEND_CSCOV, 0);
+	show("full to full", sendto(b, msg, 40, 0, (void *)&same, sizeof(same)));
+	lite_recv("full to full", a);
+	/* IPv6 */
+	int c = socket(AF_INET6, SOCK_DGRAM, IPPROTO_UDPLITE), d = socket(AF_INET6, SOCK_DGRAM, IPPROTO_UDPLITE);
+	struct sockaddr_in6 l6 = sin6("::1", 0);
+	show("bind6", bind(c, (void *)&l6, sizeof(l6)));
+	struct sockaddr_in6 to6 = sin6("::1", port_of(c));
+	show("connect6", connect(d, (void *)&to6, sizeof(to6)));
+	show("send6", send(d, "six", 3, 0));
+	lite_recv("recv6", c);
+	close(a), close(a2), close(b), close(c), close(d), close(u);
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -271,6 +356,8 @@ int main(int argc, char **argv)
 		v6();
 	else if (!strcmp(what, "mmsg"))
 		mmsg();
+	else if (!strcmp(what, "lite"))
+		lite();
 	else
 		return 2;
 	printf("== %s done\n", what);

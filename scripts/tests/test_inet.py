@@ -12,7 +12,7 @@ import pytest
 from conftest import NOBODY, assert_same, run_guest, run_guest_as, run_linux, run_native, run_native_as
 
 TCP_CASES = ["basic", "errors", "ends", "nonblock", "backlog", "opts", "v6"]
-UDP_CASES = ["basic", "conn", "v6", "mmsg"]
+UDP_CASES = ["basic", "conn", "v6", "mmsg", "lite"]
 
 
 def as_nobody(prog, args, root):

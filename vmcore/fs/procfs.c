@@ -66,13 +66,17 @@ static const struct {
 	{ "syscalls", P_PID_SYSCALLS, S_IFREG | 0444 }, /* vmcore's flight recorder */
 };
 
-/* /proc/net: the sockets of net/inet.c and net/af_unix.c (fd: the index here) */
+/* /proc/net: the sockets of net/inet.c and net/af_unix.c (fd: the index
+ * here); proto NULL: AF_UNIX's */
 static const struct {
 	const char *name;
-	bool tcp, v6;
+	struct inet_proto *proto;
+	bool v6;
 } net_files[] = {
-	{ "tcp", true, false }, { "tcp6", true, true }, { "udp", false, false }, { "udp6", false, true },
-	{ "unix", false, false },
+	{ "tcp", &tcp_proto, false },         { "tcp6", &tcp_proto, true },
+	{ "udp", &udp_proto, false },         { "udp6", &udp_proto, true },
+	{ "udplite", &udplite_proto, false }, { "udplite6", &udplite_proto, true },
+	{ "unix", NULL, false },
 };
 
 /* The guest has one namespace of each kind; their ids are those Linux
@@ -547,10 +551,10 @@ static void gen(struct pinfo *pi, struct buf *b)
 		bmem(b, kconfig_gz, kconfig_gz_end - kconfig_gz);
 		break;
 	case P_NET_FILE:
-		if (!strcmp(net_files[pi->fd].name, "unix"))
+		if (!net_files[pi->fd].proto)
 			unix_proc_net(b);
 		else
-			inet_proc_net(b, net_files[pi->fd].tcp, net_files[pi->fd].v6);
+			inet_proc_net(b, net_files[pi->fd].proto, net_files[pi->fd].v6);
 		break;
 	case P_FILESYSTEMS:
 		bprintf(b, "nodev\tsysfs\nnodev\ttmpfs\nnodev\tproc\nnodev\tdevtmpfs\n"

@@ -118,10 +118,10 @@ static int inet_family_create(struct socket *s, int protocol)
 		s->protocol = IPPROTO_TCP;
 		return tcp_proto.ops4->create(s, protocol);
 	case SOCK_DGRAM:
-		if (protocol && protocol != IPPROTO_UDP)
+		if (protocol && protocol != IPPROTO_UDP && protocol != IPPROTO_UDPLITE)
 			return -EPROTONOSUPPORT;
-		s->protocol = IPPROTO_UDP;
-		return udp_proto.ops4->create(s, protocol);
+		s->protocol = protocol ? protocol : IPPROTO_UDP;
+		return udp_proto.ops4->create(s, s->protocol);
 	case SOCK_RAW:
 		/* raw sockets need CAP_NET_RAW; there are none to have */
 		return current && !capable(current, 13 /* CAP_NET_RAW */) ? -EPERM : -EPROTONOSUPPORT;
@@ -695,9 +695,9 @@ static void padded(struct buf *b, int width, const char *line)
 		bprintf(b, "%s\n", line);
 }
 
-void inet_proc_net(struct buf *b, bool tcp, bool v6)
+void inet_proc_net(struct buf *b, struct inet_proto *p, bool v6)
 {
-	struct inet_proto *p = tcp ? &tcp_proto : &udp_proto;
+	bool tcp = p == &tcp_proto;
 	int width = v6 ? 0 : tcp ? 149 : 127;
 	if (v6)
 		padded(b, 0, tcp ? "  sl  local_address                         remote_address                        st tx_queue "

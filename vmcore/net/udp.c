@@ -12,7 +12,14 @@
  *
  * connect sets the default destination (and the source address, from the
  * route); AF_UNSPEC undoes it, releasing an ephemeral port.  Datagrams
- * over 65507 bytes (IPv4) or 65527 (IPv6) are EMSGSIZE. */
+ * over 65507 bytes (IPv4) or 65527 (IPv6) are EMSGSIZE.
+ *
+ * UDP-Lite (RFC 3828, IPPROTO_UDPLITE) is the same protocol with a port
+ * table of its own and a checksum that may cover only the start of a
+ * datagram: UDPLITE_SEND_CSCOV sets the coverage a sender puts in its
+ * datagrams, UDPLITE_RECV_CSCOV the least a receiver takes (a datagram
+ * covered less is dropped, as Linux's udp_queue_rcv_one_skb drops it).
+ * Nothing is corrupted on loopback, so coverage decides only that. */
 #include <vmcore/syscall.h>
 #include <vmcore/inet.h>
 #include <linux/sockios.h>
@@ -25,6 +32,10 @@
 
 struct udp_data {
 	bool rcv_shut, snd_shut;
+	/* UDP-Lite: the coverage set for sending and the least taken when
+	 * receiving (0: the whole datagram), and whether each was set */
+	int pcslen, pcrlen;
+	bool send_cc, recv_cc;
 };
 
 static struct udp_data *ud(struct inet_sock *sk)
@@ -102,12 +113,13 @@ static int udp_connect(struct socket *s, const void *addr, int len)
 	return 0;
 }
 
-/* the socket a datagram from src:sport to dst:dport goes to */
-static struct inet_sock *find_receiver(const struct in6_addr *dst, u16 dport, const struct in6_addr *src, u16 sport)
+/* the socket of protocol p a datagram from src:sport to dst:dport goes to */
+static struct inet_sock *find_receiver(struct inet_proto *p, const struct in6_addr *dst, u16 dport,
+				       const struct in6_addr *src, u16 sport)
 {
 	struct inet_sock *best = NULL;
 	int best_score = -1;
-	for (struct inet_sock *o = udp_proto.bound; o; o = o->bind_next) {
+	for (struct inet_sock *o = p->bound; o; o = o->bind_next) {
 		if (o->lport != dport || !o->sock || !inet_addr_match(o, dst))
 			continue;
 		int score = o->bound_addr ? 2 : 0;
@@ -125,6 +137,19 @@ static struct inet_sock *find_receiver(const struct in6_addr *dst, u16 dport, co
 		}
 	}
 	return best;
+}
+
+/* UDP-Lite: does a datagram of len bytes from sender u reach receiver r?
+ * Its coverage (header included) is the sender's when that is shorter
+ * than the datagram, else all of it; a partly covered one must cover at
+ * least what the receiver set, and is refused by one that set full
+ * coverage (0).  Plain UDP sockets set neither. */
+static bool lite_accepts(const struct udp_data *u, const struct udp_data *r, size_t len)
+{
+	size_t ulen = len + 8;
+	if (!r->recv_cc || !u->send_cc || !u->pcslen || (size_t)u->pcslen >= ulen)
+		return true;
+	return r->pcrlen && u->pcslen >= r->pcrlen;
 }
 
 static long udp_sendmsg(struct socket *s, struct kmsg *m, int flags)
@@ -168,7 +193,7 @@ static long udp_sendmsg(struct socket *s, struct kmsg *m, int flags)
 		return r;
 	if (sk->state == TCPS_ESTABLISHED && sk->bound_addr)
 		src = sk->laddr;
-	struct inet_sock *o = find_receiver(&dst, port, &src, sk->lport);
+	struct inet_sock *o = find_receiver(sk->proto, &dst, port, &src, sk->lport);
 	size_t len = m->len;
 	if (!o) {
 		/* the ICMP error finds a connected socket only when it came from
@@ -181,6 +206,8 @@ static long udp_sendmsg(struct socket *s, struct kmsg *m, int flags)
 	}
 	if (o->rmem + len + UDP_OVERHEAD > (size_t)o->sock->rcvbuf + UDP_OVERHEAD && o->rmem)
 		return len; /* dropped: the receiver's buffer is full */
+	if (!lite_accepts(ud(sk), ud(o), len))
+		return len; /* dropped: covered less than the receiver asks */
 	struct inet_buf *b = inet_buf_new(len);
 	if (!b)
 		return -ENOBUFS;
@@ -287,14 +314,41 @@ static long udp_ioctl(struct socket *s, unsigned cmd, u64 arg)
 #define UDP_SEGMENT 103
 #define UDP_GRO 104
 
+#define UDPLITE_SEND_CSCOV 10
+#define UDPLITE_RECV_CSCOV 11
+
+static bool is_lite(struct inet_sock *sk)
+{
+	return sk->proto == &udplite_proto;
+}
+
+/* Both protocols take options at SOL_UDP and SOL_UDPLITE (as Linux's
+ * udp_lib_setsockopt); the coverage options only on a UDP-Lite socket. */
 static int udp_setsockopt(struct socket *s, int level, int name, const void *val, int len)
 {
-	if (level != IPPROTO_UDP)
+	struct inet_sock *sk = inet_sk(s);
+	if (level != IPPROTO_UDP && level != IPPROTO_UDPLITE)
 		return inet_setsockopt(s, level, name, val, len);
 	if (len < (int)sizeof(int))
 		return -EINVAL;
+	int v;
+	memcpy(&v, val, sizeof(v));
 	switch (name) {
 	case UDP_CORK: case UDP_SEGMENT: case UDP_GRO: case UDP_NO_CHECK6_TX: case UDP_NO_CHECK6_RX:
+		return 0;
+	case UDPLITE_SEND_CSCOV:
+	case UDPLITE_RECV_CSCOV:
+		if (!is_lite(sk))
+			return -ENOPROTOOPT;
+		/* less than the header is the header; at most 65535 */
+		v = v != 0 && v < 8 ? 8 : v > 65535 ? 65535 : v;
+		if (name == UDPLITE_SEND_CSCOV) {
+			ud(sk)->pcslen = v;
+			ud(sk)->send_cc = true;
+		} else {
+			ud(sk)->pcrlen = v;
+			ud(sk)->recv_cc = true;
+		}
 		return 0;
 	}
 	return -ENOPROTOOPT;
@@ -302,24 +356,34 @@ static int udp_setsockopt(struct socket *s, int level, int name, const void *val
 
 static int udp_getsockopt(struct socket *s, int level, int name, void *val, int *len)
 {
+	struct inet_sock *sk = inet_sk(s);
 	if (level == SOL_SOCKET)
 		return name == SO_ACCEPTCONN ? 0 : -ENOPROTOOPT;
-	if (level != IPPROTO_UDP)
+	if (level != IPPROTO_UDP && level != IPPROTO_UDPLITE)
 		return inet_getsockopt(s, level, name, val, len);
+	int v = 0;
 	switch (name) {
-	case UDP_CORK: case UDP_SEGMENT: case UDP_GRO: case UDP_NO_CHECK6_TX: case UDP_NO_CHECK6_RX: {
-		int v = 0;
-		*len = MIN(*len, (int)sizeof(int));
-		memcpy(val, &v, *len);
-		return 0;
+	case UDP_CORK: case UDP_SEGMENT: case UDP_GRO: case UDP_NO_CHECK6_TX: case UDP_NO_CHECK6_RX:
+		break;
+	case UDPLITE_SEND_CSCOV:
+	case UDPLITE_RECV_CSCOV:
+		if (!is_lite(sk))
+			return -ENOPROTOOPT;
+		v = name == UDPLITE_SEND_CSCOV ? ud(sk)->pcslen : ud(sk)->pcrlen;
+		break;
+	default:
+		return -ENOPROTOOPT;
 	}
-	}
-	return -ENOPROTOOPT;
+	if (*len < 0)
+		return -EINVAL;
+	*len = MIN(*len, (int)sizeof(int));
+	memcpy(val, &v, *len);
+	return 0;
 }
 
 static int udp_create(struct socket *s, int protocol)
 {
-	return inet_create(s, &udp_proto, protocol);
+	return inet_create(s, protocol == IPPROTO_UDPLITE ? &udplite_proto : &udp_proto, protocol);
 }
 
 static const struct proto_ops udp_ops = {
@@ -341,6 +405,15 @@ static const struct proto_ops udp_ops = {
 struct inet_proto udp_proto = {
 	.type = SOCK_DGRAM,
 	.protocol = IPPROTO_UDP,
+	.ops4 = &udp_ops,
+	.ops6 = &udp_ops,
+	.init = udp_init,
+	.destroy = udp_destroy,
+};
+
+struct inet_proto udplite_proto = {
+	.type = SOCK_DGRAM,
+	.protocol = IPPROTO_UDPLITE,
 	.ops4 = &udp_ops,
 	.ops6 = &udp_ops,
 	.init = udp_init,

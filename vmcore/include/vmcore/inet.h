@@ -31,7 +31,7 @@ struct inet_sock;
 
 /* one protocol of both families: its table and its operations */
 struct inet_proto {
-	int type, protocol;          /* SOCK_STREAM/IPPROTO_TCP, SOCK_DGRAM/IPPROTO_UDP */
+	int type, protocol;          /* SOCK_STREAM/IPPROTO_TCP, SOCK_DGRAM/IPPROTO_UDP or _UDPLITE */
 	struct inet_sock *bound;     /* the sockets holding a port */
 	const struct proto_ops *ops4, *ops6;
 	int (*init)(struct inet_sock *sk);
@@ -73,7 +73,7 @@ struct inet_sock {
 	struct inet_sock *all_next;  /* every inet socket: /proc/net */
 };
 
-extern struct inet_proto tcp_proto, udp_proto;
+extern struct inet_proto tcp_proto, udp_proto, udplite_proto;
 extern struct inet_sock *inet_all;
 
 static inline struct inet_sock *inet_sk(struct socket *s)
@@ -144,9 +144,9 @@ void inet_queue_purge(struct inet_sock *sk);
  * data or hangup for readers, POLLOUT: room or an error for writers) */
 void inet_wake(struct inet_sock *sk, unsigned mask);
 
-/* /proc/net/{tcp,tcp6,udp,udp6} (procfs.c) */
+/* /proc/net/{tcp,udp,udplite}{,6} of protocol p (procfs.c) */
 struct buf;
-void inet_proc_net(struct buf *b, bool tcp, bool v6);
+void inet_proc_net(struct buf *b, struct inet_proto *p, bool v6);
 /* a listener's accept queue length and backlog (its rx/tx_queue there) */
 void inet_tcp_listen_queue(struct inet_sock *sk, u32 *len, u32 *backlog);
 #endif
