@@ -84,6 +84,7 @@ def test_proc_net_unix(tmproot, user):
     AF_UNSPEC), path and abstract names (NULs as @), inode; a closed
     socket is gone."""
     writable_tmp(tmproot)
+    os.makedirs(os.path.join(tmproot, "proc"), exist_ok=True)  # for asuser's mount
     if user == "root":
         g = run_guest("un_proc", root=tmproot)
         n = run_native("un_proc", root=tmproot)
