@@ -45,10 +45,10 @@ class Measured:
                    self.stub_mem, self.out[-3000:], self.err[-2000:]))
 
 
-def run_measured(prog, args=(), mem="32M", root=None, timeout=90):
+def run_measured(prog, args=(), mem="32M", root=None, timeout=90, extra=()):
     """Run PROG as init; when it says MEMX-WAIT, measure ./linux and its
     stubs; then let it end.  Returns a Measured."""
-    p = subprocess.Popen([LINUX] + guest_cmdline(prog, args, mem, root), stdin=subprocess.PIPE,
+    p = subprocess.Popen([LINUX] + guest_cmdline(prog, args, mem, root, extra), stdin=subprocess.PIPE,
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
     out = b""
     deadline = time.monotonic() + timeout
@@ -258,9 +258,11 @@ def test_cache_mapped_by_a_running_process_is_reclaimed(memroot):
 @pytest.mark.parametrize("seed", [7, 12345])
 def test_fuzz_allocator_bounded(memroot, seed):
     """A seeded mix of mmap/munmap/mprotect, sparse tmpfs writes, pipes,
-    big read-only mappings and forks with mem=64M: only errnos, nobody
-    killed, host memory bounded."""
-    m = run_measured("memx_fuzz", [str(seed), "1500"], mem="64M", root=memroot, timeout=120)
+    big read-only mappings and forks with mem=64M and strict accounting
+    (vm.overcommit_memory=2): only errnos, nobody killed, host memory
+    bounded."""
+    m = run_measured("memx_fuzz", [str(seed), "1500"], mem="64M", root=memroot, timeout=120,
+                     extra=["sysctl.vm.overcommit_memory=2"])
     assert "Out of memory" not in m.err, m
     assert m.rc == 0 and "unexpected 0" in m.out, m
     assert_bounded(m)
@@ -333,3 +335,36 @@ def test_vmas_of_all_processes_bounded():
     assert m, g
     assert int(m.group(2)) > 0 and int(m.group(1)) <= 2 * 65530 + 64, g.out
     assert "after: splits work again" in g.out, g.out
+
+
+@pytest.mark.parametrize("mode", ["guess", "always", "never"])
+def test_overcommit_modes(tmproot, mode):
+    """vm.overcommit_memory as Linux's: 0 by default, where reservations
+    may add up past memory and only one request larger than all of it is
+    ENOMEM; 1 refuses nothing; 2 refuses past the commit limit (mmap and
+    fork ENOMEM); other values EINVAL."""
+    g = run_guest("memx_overcommit", [mode], mem="64M", root=tmproot)
+    assert g.rc == 0 and "== %s done" % mode in g.out, g.out
+    assert "overcommit_memory 0\n" in g.out, g.out
+    if mode == "never":
+        for line in ["overcommit_memory 2", "reserve 3/4: ok", "reserve 3/4 again: ENOMEM",
+                     "fork holding 3/4: ENOMEM", "write 3: EINVAL", "write -1: EINVAL"]:
+            assert line + "\n" in g.out, g.out
+    else:
+        assert "children reserving 48 MiB each: 4 of 4 could" in g.out, g.out
+        assert "committed over memory: 1" in g.out, g.out
+        want = "ok" if mode == "always" else "ENOMEM"
+        assert "one request over all memory: %s\n" % want in g.out, g.out
+    assert "Out of memory" not in g.out + g.err, g.err
+
+
+def test_oom_killer_takes_the_biggest(tmproot):
+    """Memory runs out under overcommit: the process holding the most is
+    killed (SIGKILL, the kernel's line naming it), the faulting one goes on;
+    one that is itself the biggest is killed; init and the kernel go on."""
+    g = run_guest("memx_overcommit", ["oom"], mem="64M", root=tmproot)
+    assert g.rc == 0 and "== oom done" in g.out, g.out
+    assert "toucher: exited 0\nholder: killed by signal 9\n" in g.out, g.out
+    assert "toucher of all memory: killed by signal 9" in g.out and "init survives" in g.out, g.out
+    kills = re.findall(r"Out of memory: Killed process (\d+) \(memx_overcommit\) total-vm:\d+kB, rss:(\d+)kB", g.err)
+    assert len(kills) == 2 and int(kills[0][1]) > 30000, g.out + g.err

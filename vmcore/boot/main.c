@@ -270,6 +270,15 @@ int main(int argc, char **argv)
 				fprintf(stderr, "linux: bad sysctl.fs.file-max=%s\n", val);
 				return 2;
 			}
+		} else if (KEY("sysctl.vm.overcommit_memory") && val) {
+			/* Linux 5.8's sysctl.* parameters, for this one */
+			char *end;
+			long m = strtol(val, &end, 10);
+			if (*end || m < OVERCOMMIT_GUESS || m > OVERCOMMIT_NEVER) {
+				fprintf(stderr, "linux: bad sysctl.vm.overcommit_memory=%s (0, 1 or 2)\n", val);
+				return 2;
+			}
+			overcommit_mode = m;
 		} else if (KEY("hostfs") && val) {
 			hostfs_dir = val;
 		} else if (KEY("hostfs_reserve") && val) {

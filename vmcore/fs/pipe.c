@@ -117,7 +117,7 @@ static u64 reserve_max(void)
 /* Charge one page: to the commit limit, else to the reserve. */
 static int page_charge(struct pipe *p)
 {
-	if (vm_commit(1) == 0)
+	if (vm_commit_kernel(1) == 0)
 		return 0;
 	if (reserve_used >= reserve_max())
 		return -ENOMEM;
@@ -133,7 +133,7 @@ static void page_uncharge(struct pipe *p)
 		p->nreserve--;
 		reserve_used--;
 	} else {
-		vm_uncommit(1);
+		vm_uncommit_kernel(1);
 	}
 }
 

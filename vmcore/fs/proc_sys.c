@@ -11,8 +11,9 @@
  * blanks around it, inside the node's bounds, else EINVAL; string nodes
  * (hostname) take up to the first newline.  Who may write is procfs.c's
  * open: root, and only where the mode has a w bit.  Where vmcore cannot do
- * what a value asks (overcommit other than strict, a VMA bound past the
- * host's), the write is EINVAL rather than a value that would lie. */
+ * what a value asks (an overcommit ratio other than 100, a VMA bound
+ * past the host's), the write is EINVAL rather than a value that would
+ * lie. */
 #include <vmcore/inotify.h>
 #include <vmcore/mm.h>
 #include <vmcore/uts.h>
@@ -199,7 +200,7 @@ void sysctl_show(int node, struct buf *b)
 			(unsigned long long)files_max);
 		break;
 	case F_NR_OPEN: bprintf(b, "%d\n", NR_OPEN_MAX); break;
-	case V_OVERCOMMIT_MEMORY: bprintf(b, "2\n"); break; /* strict: docs/running.md */
+	case V_OVERCOMMIT_MEMORY: bprintf(b, "%d\n", overcommit_mode); break;
 	case V_OVERCOMMIT_RATIO: bprintf(b, "100\n"); break;
 	case V_MAX_MAP_COUNT: bprintf(b, "%d\n", max_map_count); break;
 	case F_IN_QUEUED: bprintf(b, "%d\n", inotify_max_queued_events); break;
@@ -282,10 +283,10 @@ long sysctl_store(int node, const char *s, size_t len)
 		files_max = v;
 		break;
 	case V_OVERCOMMIT_MEMORY:
-		/* 0 and 1 are Linux's heuristic and always-overcommit modes;
-		 * vmcore has only strict accounting */
-		if (v != 2)
+		/* Linux's three: 0 heuristic (the default), 1 always, 2 strict */
+		if (v < OVERCOMMIT_GUESS || v > OVERCOMMIT_NEVER)
 			return -EINVAL;
+		overcommit_mode = v;
 		break;
 	case V_OVERCOMMIT_RATIO:
 		if (v != 100) /* the commit limit is all of mem= less the kernel's */

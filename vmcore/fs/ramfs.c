@@ -524,7 +524,7 @@ static void ramfs_evict(struct inode *ino)
 		free(e);
 	}
 	if (ri->anon_pages)
-		vm_uncommit(ri->anon_pages);
+		vm_uncommit_kernel(ri->anon_pages);
 	size_t xs = simple_xattrs_free(&ri->xattrs);
 	if (ino->sb && ino->sb->priv)
 		((struct rsb *)ino->sb->priv)->xattr_space -= xs;
@@ -542,7 +542,7 @@ int ramfs_anon_resize(struct inode *ino, u64 size)
 	if (ino->sb || !ri)
 		return -EINVAL;
 	if (want > ri->anon_pages) {
-		if (vm_commit(want - ri->anon_pages) < 0)
+		if (vm_commit_kernel(want - ri->anon_pages) < 0)
 			return -ENOMEM;
 		ri->anon_pages = want;
 	}
@@ -560,12 +560,12 @@ static int ramfs_account(struct inode *ino, long pages)
 	if (pages < 0) {
 		BUG_ON(rs->pages < (u64)-pages);
 		rs->pages -= -pages;
-		vm_uncommit(-pages);
+		vm_uncommit_kernel(-pages);
 		return 0;
 	}
 	if (rs->max_pages && rs->pages + pages > rs->max_pages)
 		return -ENOSPC;
-	if (vm_commit(pages) < 0)
+	if (vm_commit_kernel(pages) < 0)
 		return -ENOSPC;
 	rs->pages += pages;
 	return 0;

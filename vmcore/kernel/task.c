@@ -168,6 +168,12 @@ static void handle_event(struct task *t, struct host_event *ev)
 			t->oom_retry++;
 			break;
 		}
+		/* still none: the OOM killer takes the biggest process (a few
+		 * times at most for one fault; then this one goes) */
+		if (r == -SIGKILL && t->oom_retry < 3 + 8 && oom_kill_other(t)) {
+			t->oom_retry = MAX(t->oom_retry, 3) + 1;
+			break;
+		}
 		t->oom_retry = 0;
 		/* SEGV_ACCERR is inferred from our page table ("the host maps it
 		 * with every right the VMA gives").  With threads, the fault may
@@ -182,7 +188,7 @@ static void handle_event(struct task *t, struct host_event *ev)
 		}
 		t->fault_retry = 0;
 		if (r == -SIGKILL) {
-			pr_err("Out of memory: Killed process %d (%s)\n", t->tgid, t->comm);
+			oom_report(t);
 			do_group_exit(t, SIGKILL);
 		}
 		if (r == -SIGBUS)

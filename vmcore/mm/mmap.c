@@ -515,13 +515,13 @@ void mm_put(struct mm *mm)
  * cannot be had, instead of a fault finding no frame later). */
 u64 stub_data_alloc(void)
 {
-	if (vm_commit(STUB_DATA_PAGES) < 0)
+	if (vm_commit_kernel(STUB_DATA_PAGES) < 0)
 		return NO_FRAME;
 	/* one run (the stub maps them with one mmap), found whole even in a
 	 * fragmented physmem (physmem.c, frame_alloc_contig) */
 	u64 f = frame_alloc_contig(STUB_DATA_PAGES);
 	if (f == NO_FRAME)
-		vm_uncommit(STUB_DATA_PAGES);
+		vm_uncommit_kernel(STUB_DATA_PAGES);
 	return f;
 }
 
@@ -529,5 +529,5 @@ void stub_data_free(u64 f)
 {
 	for (int i = 0; i < STUB_DATA_PAGES; i++)
 		frame_put(f + i);
-	vm_uncommit(STUB_DATA_PAGES);
+	vm_uncommit_kernel(STUB_DATA_PAGES);
 }

@@ -20,7 +20,14 @@ static u64 *used_map;   /* bit set: frame in use */
 static u32 *refs;
 static u8 *dirty;       /* frame was used and freed: zero it before reuse */
 static u64 rover, nfree;
-static u64 committed, commit_limit;
+/* Commit accounting, as Linux's (mm/util.c __vm_enough_memory):
+ * committed is what address spaces reserved (VM_ACCOUNT mappings),
+ * kcommitted what the kernel holds for the guest (pipe pages, socket
+ * buffers, tmpfs pages, stub pages).  The mode decides only what a user
+ * commit may be refused for; the kernel's part is bounded by the limit
+ * in every mode (socket buffers are host memory, not frames). */
+static u64 committed, kcommitted, commit_limit;
+int overcommit_mode = OVERCOMMIT_GUESS;
 
 int physmem_fd_get(void)
 {
@@ -170,8 +177,18 @@ u64 frames_free(void)
 
 int vm_commit(u64 pages)
 {
-	if (committed + pages > commit_limit)
-		return -ENOMEM;
+	switch (overcommit_mode) {
+	case OVERCOMMIT_GUESS:
+		/* only what could never fit: more than all of memory at once
+		 * (there is no swap) */
+		if (pages > physmem_frames)
+			return -ENOMEM;
+		break;
+	case OVERCOMMIT_NEVER:
+		if (committed + kcommitted + pages > commit_limit)
+			return -ENOMEM;
+		break;
+	}
 	committed += pages;
 	return 0;
 }
@@ -182,9 +199,24 @@ void vm_uncommit(u64 pages)
 	committed -= pages;
 }
 
+int vm_commit_kernel(u64 pages)
+{
+	u64 used = kcommitted + (overcommit_mode == OVERCOMMIT_NEVER ? committed : 0);
+	if (used + pages > commit_limit)
+		return -ENOMEM;
+	kcommitted += pages;
+	return 0;
+}
+
+void vm_uncommit_kernel(u64 pages)
+{
+	BUG_ON(pages > kcommitted);
+	kcommitted -= pages;
+}
+
 u64 vm_committed(void)
 {
-	return committed;
+	return committed + kcommitted;
 }
 
 u64 vm_commit_limit(void)

@@ -301,6 +301,22 @@ bool reclaim_wait_running(struct task *self)
 	return true;
 }
 
+u64 reclaim_generation(void)
+{
+	return reclaim_gen;
+}
+
+/* Sleep until an address space goes after generation gen, or a second. */
+void reclaim_wait_gen(struct task *self, u64 gen)
+{
+	struct timespec dl;
+	clock_gettime(CLOCK_REALTIME, &dl);
+	dl.tv_sec += 1;
+	while (reclaim_gen == gen)
+		if (wait_interruptible(self, &reclaim_cond, &dl) < 0)
+			break;
+}
+
 void reclaim_mm_gone(void)
 {
 	reclaim_gen++;

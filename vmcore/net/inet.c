@@ -25,7 +25,7 @@
  * (net.ipv4.ip_local_port_range), from a pseudo-random start as Linux's.
  *
  * Memory: queued data is held in inet_bufs charged to the guest's commit
- * limit (vm_commit, by pages), as pipe pages are; a guest that fills
+ * limit (vm_commit_kernel, by pages), as pipe pages are; a guest that fills
  * socket buffers uses its own memory, never the host's beyond its
  * bound (beyond the limit, a small reserve outside it, as pipes have).
  * Per socket the protocols bound their queues (SO_RCVBUF). */
@@ -613,7 +613,7 @@ struct inet_buf *inet_buf_new(size_t len)
 	size_t sz = sizeof(struct inet_buf) + len;
 	u64 pages = (sz + PAGE_SIZE - 1) / PAGE_SIZE;
 	bool reserve = false;
-	if (vm_commit(pages) < 0) {
+	if (vm_commit_kernel(pages) < 0) {
 		if (reserve_used + pages > reserve_max())
 			return NULL;
 		reserve_used += pages;
@@ -624,7 +624,7 @@ struct inet_buf *inet_buf_new(size_t len)
 		if (reserve)
 			reserve_used -= pages;
 		else
-			vm_uncommit(pages);
+			vm_uncommit_kernel(pages);
 		return NULL;
 	}
 	memset(b, 0, sizeof(*b));
@@ -639,7 +639,7 @@ void inet_buf_free(struct inet_buf *b)
 	if (b->reserve)
 		reserve_used -= b->pages;
 	else
-		vm_uncommit(b->pages);
+		vm_uncommit_kernel(b->pages);
 	free(b);
 }
 

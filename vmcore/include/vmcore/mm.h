@@ -35,8 +35,17 @@ u32 frame_refs(u64 f);
 static inline void *frame_ptr(u64 f) { return physmem_base + (f << PAGE_SHIFT); }
 u64 frames_free(void);
 /* Commit accounting in pages; returns 0 or -ENOMEM. */
+/* Commit accounting (physmem.c).  vm_commit: an address space reserves
+ * pages (a VM_ACCOUNT mapping, brk, a fork's copies), refused as
+ * vm.overcommit_memory says; vm_commit_kernel: memory the kernel holds for
+ * the guest (pipe pages, socket buffers, tmpfs pages, stub pages), refused
+ * past the commit limit in every mode.  Committed_AS is both. */
+enum { OVERCOMMIT_GUESS, OVERCOMMIT_ALWAYS, OVERCOMMIT_NEVER };
+extern int overcommit_mode;
 int vm_commit(u64 pages);
 void vm_uncommit(u64 pages);
+int vm_commit_kernel(u64 pages);
+void vm_uncommit_kernel(u64 pages);
 u64 vm_committed(void);
 u64 vm_commit_limit(void);
 
@@ -62,6 +71,16 @@ bool reclaim_wait_running(struct task *self);
  * holds nothing (before it runs guest code again). */
 void reclaim_self(struct task *t);
 void reclaim_mm_gone(void); /* an mm went: its frames are free */
+/* the count of address spaces gone, and a wait (a second at most) for
+ * the next one to go */
+u64 reclaim_generation(void);
+void reclaim_wait_gen(struct task *self, u64 gen);
+/* Out of memory at a fault of self (oom_kill.c): kill the process holding
+ * the most memory; true when that was another process and it is gone (or
+ * going): fault again.  false: self is the one to die. */
+bool oom_kill_other(struct task *self);
+/* the kernel's line about a process the OOM killer takes */
+void oom_report(struct task *victim);
 
 /* ---- the zero pages (fault.c) ---- */
 void zero_page_init(void);
