@@ -15,6 +15,8 @@ and natively under `unshare -m`):
   - proc on /proc, a fresh tmpfs on /tmp and /dev/shm, and in the guest
     devpts on /dev/pts (as its init would; natively a new devpts instance
     would not be the host's /dev/ptmx's);
+  - in the guest, the host name from /etc/hostname, as its init would set
+    it (natively the host already has it);
   - PATH, HOME=/tmp, LANG=C.UTF-8, cd /tmp;
   - /usr/bin/python3 -m test -v MODULE.
 Natively the mounts are made in a private mount namespace, so the host's
@@ -131,8 +133,11 @@ def run(argv, timeout):
 
 
 def guest(module, timeout, mem, logdir):
+    # the guest's init names the machine from /etc/hostname, as Debian's
+    # does (the host's own name then resolves through the same /etc/hosts)
+    script = "[ -r /etc/hostname ] && hostname -F /etc/hostname; " + SCRIPT % module
     argv = [LINUX, "quiet", "mem=" + mem, "ro", "root=/", "rootfstype=hostfs", "init=/bin/sh",
-            "--", "-c", SCRIPT % module]
+            "--", "-c", script]
     out, killed, secs = run(argv, timeout)
     if logdir:
         with open(os.path.join(logdir, module + ".guest.log"), "w") as f:

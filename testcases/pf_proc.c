@@ -218,11 +218,12 @@ static void do_write(void)
 	char big[80];
 	memset(big, 'a', sizeof(big));
 	CHECK(setdomainname(big, 65) == -1 && errno == EINVAL);
-	/* strict accounting only */
-	CHECK(put("/proc/sys/vm/overcommit_memory", "2") == 0);
-	CHECK(put("/proc/sys/vm/overcommit_memory", "0") == EINVAL);
+	/* Linux's three modes, 0 by default */
+	CHECK(getl("/proc/sys/vm/overcommit_memory") == 0);
+	CHECK(put("/proc/sys/vm/overcommit_memory", "2") == 0 && getl("/proc/sys/vm/overcommit_memory") == 2);
 	CHECK(put("/proc/sys/vm/overcommit_memory", "3") == EINVAL);
-	CHECK(getl("/proc/sys/vm/overcommit_memory") == 2);
+	CHECK(put("/proc/sys/vm/overcommit_memory", "1") == 0 && getl("/proc/sys/vm/overcommit_memory") == 1);
+	CHECK(put("/proc/sys/vm/overcommit_memory", "0") == 0 && getl("/proc/sys/vm/overcommit_memory") == 0);
 	/* read-only ones refuse root too */
 	CHECK(put("/proc/sys/kernel/ostype", "x") == EACCES);
 	CHECK(put("/proc/sys/fs/file-nr", "1") == EACCES);

@@ -204,6 +204,17 @@ int vm_commit_kernel(u64 pages)
 	u64 used = kcommitted + (overcommit_mode == OVERCOMMIT_NEVER ? committed : 0);
 	if (used + pages > commit_limit)
 		return -ENOMEM;
+	if (overcommit_mode != OVERCOMMIT_NEVER) {
+		/* Without strict accounting nothing keeps address spaces' own
+		 * frames under the limit: the kernel's take only what leaves
+		 * the reserve free for the page cache and faults (pipes that
+		 * filled it made every fault evict the page the next one
+		 * needed: a livelock, not an OOM). */
+		u64 in_use = physmem_frames - nfree, cache = reclaim_tracked();
+		u64 pinned = in_use > cache ? in_use - cache : 0;
+		if (pinned + pages > commit_limit)
+			return -ENOMEM;
+	}
 	kcommitted += pages;
 	return 0;
 }
