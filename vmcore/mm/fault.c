@@ -123,6 +123,8 @@ static int fill(struct mm *mm, struct vma *v, u64 start, u64 end, u64 addr)
 					break;
 				want++;
 			}
+			if (!(want = frames_for_user(want)))
+				return -ENOMEM;
 			u64 got, f = frame_alloc_run(want, &got);
 			if (f == NO_FRAME)
 				return -ENOMEM;
@@ -180,7 +182,7 @@ static int cow_page(struct mm *mm, struct vma *v, pte_t *pte)
 		*pte &= ~(PTE_COW | PTE_HOST);
 		return 0;
 	}
-	u64 nf = frame_alloc();
+	u64 nf = frames_for_user(1) ? frame_alloc() : NO_FRAME;
 	if (nf == NO_FRAME)
 		return -ENOMEM;
 	memcpy(frame_ptr(nf), frame_ptr(f), PAGE_SIZE);

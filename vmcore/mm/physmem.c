@@ -225,6 +225,23 @@ void vm_uncommit_kernel(u64 pages)
 	kcommitted -= pages;
 }
 
+/* Under overcommit nothing else keeps address spaces out of the reserve:
+ * as Linux's watermarks keep user allocations out of the kernel's
+ * reserve, a fault gets frames for anonymous memory or a COW copy only
+ * while the frames nobody can take back (all but the clean page cache)
+ * stay within the commit limit.  Beyond it the fault is out of memory
+ * (the OOM killer), instead of evicting, one fault after another, the
+ * page cache the faulting program itself runs from. */
+u64 frames_for_user(u64 want)
+{
+	if (overcommit_mode == OVERCOMMIT_NEVER)
+		return want;
+	u64 in_use = physmem_frames - nfree, cache = reclaim_tracked();
+	u64 pinned = in_use > cache ? in_use - cache : 0;
+	u64 room = commit_limit > pinned ? commit_limit - pinned : 0;
+	return MIN(want, room);
+}
+
 u64 vm_committed(void)
 {
 	return committed + kcommitted;

@@ -48,6 +48,10 @@ int vm_commit_kernel(u64 pages);
 void vm_uncommit_kernel(u64 pages);
 u64 vm_committed(void);
 u64 vm_commit_limit(void);
+/* how many of want frames a fault may take for an address space's own
+ * memory (anonymous pages, COW copies): all of them under strict
+ * accounting, else what keeps the reserve free (physmem.c) */
+u64 frames_for_user(u64 want);
 
 /* ---- reclaim of clean page cache (reclaim.c) ---- */
 struct inode;
