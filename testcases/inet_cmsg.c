@@ -81,9 +81,10 @@ static void rcv(const char *what, int fd, size_t clen)
 	struct msghdr mh = { .msg_name = &from, .msg_namelen = sizeof(from), .msg_iov = &iov, .msg_iovlen = 1,
 			     .msg_control = clen ? ctl.buf : NULL, .msg_controllen = clen };
 	memset(ctl.buf, 0xee, sizeof(ctl.buf));
+	memset(&from, 0, sizeof(from));
 	long r = recvmsg(fd, &mh, MSG_DONTWAIT | cmsg_flags);
 	dump(what, r, &mh);
-	if (r >= 0)
+	if (r >= 0 && mh.msg_namelen)
 		show_name("  from", &from, mh.msg_namelen);
 	if (r >= 0 && clen && clen < sizeof(ctl.buf))
 		printf("  byte after %s\n", (unsigned char)ctl.buf[clen] == 0xee ? "untouched" : "written");
@@ -577,6 +578,33 @@ static void ts(void)
 	show("SO_TIMESTAMP short", setsockopt(r, SOL_SOCKET, SO_TIMESTAMP, "", 1));
 	close(r);
 	close(s);
+	/* TCP: the time of the last data read, IP options give nothing */
+	int lport, l = listener4("127.0.0.1", 4, &lport);
+	int t = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in ta = sin4("127.0.0.1", lport);
+	show("tcp connect", connect(t, (void *)&ta, sizeof(ta)));
+	int a = accept(l, NULL, NULL);
+	show("tcp SO_TIMESTAMP", setint(a, SOL_SOCKET, SO_TIMESTAMP, 1));
+	setint(a, SOL_IP, IP_RECVTTL, 1);
+	struct pollfd p = { a, POLLIN, 0 };
+	show("tcp send", send(t, "tcp", 3, 0));
+	poll(&p, 1, 5000);
+	rcv("tcp recvmsg", a, 256);
+	show("tcp SO_TIMESTAMPNS", setint(a, SOL_SOCKET, SO_TIMESTAMPNS, 1));
+	show("tcp send", send(t, "tcp", 3, 0));
+	poll(&p, 1, 5000);
+	rcv("tcp recvmsg", a, 256);
+	rcv("tcp recvmsg empty", a, 256);
+	show("tcp send", send(t, "tcp", 3, 0));
+	poll(&p, 1, 5000);
+	rcv("tcp recvmsg short control", a, 20);
+	show("tcp SO_TIMESTAMP off", setint(a, SOL_SOCKET, SO_TIMESTAMP, 0));
+	show("tcp send", send(t, "tcp", 3, 0));
+	poll(&p, 1, 5000);
+	rcv("tcp recvmsg off", a, 256);
+	close(t);
+	close(a);
+	close(l);
 }
 
 int main(int argc, char **argv)
