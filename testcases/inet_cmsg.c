@@ -605,6 +605,17 @@ static void ts(void)
 	close(t);
 	close(a);
 	close(l);
+	/* AF_UNIX: datagrams and records carry it, a stream does not */
+	int types[] = { SOCK_DGRAM, SOCK_SEQPACKET, SOCK_STREAM };
+	for (int i = 0; i < 3; i++) {
+		int sv[2];
+		show("socketpair", socketpair(AF_UNIX, types[i], 0, sv));
+		show("unix SO_TIMESTAMPNS", setint(sv[1], SOL_SOCKET, SO_TIMESTAMPNS, 1));
+		show("unix send", send(sv[0], "unix", 4, 0));
+		rcv("unix recvmsg", sv[1], 256);
+		close(sv[0]);
+		close(sv[1]);
+	}
 }
 
 int main(int argc, char **argv)
