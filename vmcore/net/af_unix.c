@@ -74,6 +74,7 @@ struct skb {
 	struct ucred cred;
 	struct unix_addr addr; /* the sender's name (len 0: none) */
 	struct unix_sock *embryo; /* a listener's queue: a pending connection */
+	struct timespec stamp;    /* when it was queued: SO_TIMESTAMP */
 	u8 data[];
 };
 
@@ -773,6 +774,7 @@ static struct skb *skb_new(struct unix_sock *from, size_t len, struct scm *c)
 	from->refs++;
 	b->charge = len + SKB_OVERHEAD;
 	from->wmem += b->charge;
+	clock_gettime(CLOCK_REALTIME, &b->stamp);
 	if (c->has_cred)
 		b->cred = c->cred;
 	else
@@ -976,6 +978,9 @@ static long dgram_recv(struct socket *s, struct kmsg *m, int flags)
 		m->flags |= MSG_TRUNC;
 	name_out(m, b);
 	bool peek = flags & MSG_PEEK;
+	/* datagrams and records carry SO_TIMESTAMP (before the SCM
+	 * messages, as Linux's unix_dgram_recvmsg); a stream does not */
+	sock_recv_timestamp(s, m, &b->stamp);
 	scm_recv(s, m, b, flags, !peek);
 	long ret = flags & MSG_TRUNC ? (long)b->len : (long)n;
 	if (!peek) {

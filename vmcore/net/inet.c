@@ -487,6 +487,28 @@ static int opt_val(const void *val, int len, int *v)
 	return 0;
 }
 
+static unsigned rx4_bit(int name)
+{
+	switch (name) {
+	case IP_PKTINFO: return INET_RX4_PKTINFO;
+	case IP_RECVTTL: return INET_RX4_TTL;
+	case IP_RECVTOS: return INET_RX4_TOS;
+	default: return INET_RX4_ORIGDST;
+	}
+}
+
+static unsigned rx6_bit(int name)
+{
+	switch (name) {
+	case IPV6_RECVPKTINFO: return INET_RX6_PKTINFO;
+	case IPV6_RECVHOPLIMIT: return INET_RX6_HOPLIMIT;
+	case IPV6_RECVTCLASS: return INET_RX6_TCLASS;
+	case IPV6_2292PKTINFO: return INET_RX6_2292PKTINFO;
+	case IPV6_2292HOPLIMIT: return INET_RX6_2292HOPLIMIT;
+	default: return INET_RX6_ORIGDST;
+	}
+}
+
 int inet_setsockopt(struct socket *s, int level, int name, const void *val, int len)
 {
 	struct inet_sock *sk = inet_sk(s);
@@ -508,9 +530,20 @@ int inet_setsockopt(struct socket *s, int level, int name, const void *val, int 
 				return -EINVAL;
 			sk->ttl = v;
 			return 0;
-		case IP_RECVERR: case IP_PKTINFO: case IP_RECVTOS: case IP_RECVTTL: case IP_MTU_DISCOVER:
+		case IP_PKTINFO: case IP_RECVTOS: case IP_RECVTTL: case IP_RECVORIGDSTADDR: {
+			/* a flag: no value at all is off, as Linux's val = 0 */
+			unsigned bit = rx4_bit(name);
+			if (len >= 1)
+				opt_val(val, len, &v);
+			if (v)
+				sk->rx4 |= bit;
+			else
+				sk->rx4 &= ~bit;
+			return 0;
+		}
+		case IP_RECVERR: case IP_MTU_DISCOVER:
 		case IP_MULTICAST_TTL: case IP_MULTICAST_LOOP: case IP_FREEBIND: case IP_BIND_ADDRESS_NO_PORT:
-		case IP_TRANSPARENT: case IP_RECVORIGDSTADDR:
+		case IP_TRANSPARENT:
 			return 0;
 		}
 		return -EOPNOTSUPP; /* Linux 6's answer to an unknown IP option */
@@ -535,8 +568,15 @@ int inet_setsockopt(struct socket *s, int level, int name, const void *val, int 
 				return -EINVAL;
 			sk->tclass = v;
 			return 0;
-		case IPV6_RECVPKTINFO: case IPV6_MULTICAST_HOPS: case IPV6_MULTICAST_LOOP: case IPV6_RECVERR:
-		case IPV6_MTU_DISCOVER: case IPV6_RECVTCLASS: case IPV6_RECVHOPLIMIT:
+		case IPV6_RECVPKTINFO: case IPV6_RECVHOPLIMIT: case IPV6_RECVTCLASS: case IPV6_RECVORIGDSTADDR:
+		case IPV6_2292PKTINFO: case IPV6_2292HOPLIMIT:
+			if (v)
+				sk->rx6 |= rx6_bit(name);
+			else
+				sk->rx6 &= ~rx6_bit(name);
+			return 0;
+		case IPV6_MULTICAST_HOPS: case IPV6_MULTICAST_LOOP: case IPV6_RECVERR:
+		case IPV6_MTU_DISCOVER:
 			return 0;
 		}
 		return -EOPNOTSUPP;
@@ -555,7 +595,10 @@ int inet_getsockopt(struct socket *s, int level, int name, void *val, int *len)
 		case IP_TTL: v = sk->ttl < 0 ? DEFAULT_TTL : sk->ttl; break;
 		case IP_MTU_DISCOVER: v = IP_PMTUDISC_WANT; break;
 		case IP_MULTICAST_TTL: case IP_MULTICAST_LOOP: v = 1; break;
-		case IP_RECVERR: case IP_PKTINFO: case IP_RECVTOS: case IP_RECVTTL: case IP_FREEBIND:
+		case IP_PKTINFO: case IP_RECVTOS: case IP_RECVTTL: case IP_RECVORIGDSTADDR:
+			v = !!(sk->rx4 & rx4_bit(name));
+			break;
+		case IP_RECVERR: case IP_FREEBIND:
 			v = 0;
 			break;
 		case IP_MTU:
@@ -581,14 +624,17 @@ int inet_getsockopt(struct socket *s, int level, int name, void *val, int *len)
 		case IPV6_UNICAST_HOPS: v = sk->hops < 0 ? DEFAULT_TTL : sk->hops; break;
 		case IPV6_TCLASS: v = sk->tclass < 0 ? 0 : sk->tclass; break;
 		case IPV6_MULTICAST_HOPS: case IPV6_MULTICAST_LOOP: v = 1; break;
-		case IPV6_RECVPKTINFO: case IPV6_RECVERR: case IPV6_RECVTCLASS: v = 0; break;
+		case IPV6_RECVPKTINFO: case IPV6_RECVHOPLIMIT: case IPV6_RECVTCLASS: case IPV6_RECVORIGDSTADDR:
+		case IPV6_2292PKTINFO: case IPV6_2292HOPLIMIT:
+			v = !!(sk->rx6 & rx6_bit(name));
+			break;
+		case IPV6_RECVERR: v = 0; break;
 		default:
 			return -EOPNOTSUPP;
 		}
-		if (*len < (int)sizeof(int))
-			return -EINVAL;
-		*len = sizeof(int);
-		memcpy(val, &v, sizeof(int));
+		/* a short buffer gets the first bytes, as Linux's do_ipv6_getsockopt */
+		*len = MIN(*len, (int)sizeof(int));
+		memcpy(val, &v, *len);
 		return 0;
 	}
 	/* getsockopt at another level is EOPNOTSUPP in Linux 6 (set: ENOPROTOOPT) */

@@ -144,6 +144,25 @@ int kmsg_put_cmsg(struct kmsg *m, int level, int type, const void *data, size_t 
 	return *fitted < len;
 }
 
+#define SO_TIMESTAMP_NEW_ 63
+#define SO_TIMESTAMPNS_NEW_ 64
+
+void sock_recv_timestamp(struct socket *s, struct kmsg *m, const struct timespec *ts)
+{
+	if (!s->tstamp)
+		return;
+	size_t fit;
+	if (s->tstamp_ns) {
+		/* a timespec, _OLD or _NEW alike on x86-64 */
+		struct timespec t = *ts;
+		kmsg_put_cmsg(m, SOL_SOCKET, s->tstamp_new ? SO_TIMESTAMPNS_NEW_ : SO_TIMESTAMPNS_OLD, &t, sizeof(t),
+			      &fit);
+		return;
+	}
+	struct { s64 sec, usec; } tv = { ts->tv_sec, ts->tv_nsec / 1000 };
+	kmsg_put_cmsg(m, SOL_SOCKET, s->tstamp_new ? SO_TIMESTAMP_NEW_ : SO_TIMESTAMP_OLD, &tv, sizeof(tv), &fit);
+}
+
 /* ---- socket files ---- */
 
 struct socket *sock_from_file(struct file *f);
@@ -608,7 +627,8 @@ SYSCALL_DEFINE(recvmsg)
 	if ((r = iov_in(t, (u64)mh.msg_iov, mh.msg_iovlen, &iov)) < 0)
 		return r;
 	struct sockaddr_storage ss;
-	void *ctl = mh.msg_controllen ? calloc(1, mh.msg_controllen) : NULL;
+	/* no control pointer is no room: MSG_CTRUNC if a message is due */
+	void *ctl = mh.msg_controllen && mh.msg_control ? calloc(1, mh.msg_controllen) : NULL;
 	/* msg_flags tells MSG_CMSG_CLOEXEC back, as Linux's */
 	struct kmsg m = { .name = mh.msg_name ? &ss : NULL, .control = ctl,
 			  .controllen = ctl ? mh.msg_controllen : 0, .flags = a->a[2] & MSG_CMSG_CLOEXEC };
@@ -749,6 +769,20 @@ SYSCALL_DEFINE(setsockopt)
 	case SO_PRIORITY:
 	case SO_PASSSEC:
 		return 0;
+	case SO_TIMESTAMP_OLD:
+	case SO_TIMESTAMPNS_OLD:
+	case SO_TIMESTAMP_NEW_:
+	case SO_TIMESTAMPNS_NEW_:
+		/* as Linux's sock_set_timestamp: one flag on, the kind chosen;
+		 * off turns both off */
+		if (v) {
+			s->tstamp = true;
+			s->tstamp_ns = name == SO_TIMESTAMPNS_OLD || name == SO_TIMESTAMPNS_NEW_;
+			s->tstamp_new = name == SO_TIMESTAMP_NEW_ || name == SO_TIMESTAMPNS_NEW_;
+		} else {
+			s->tstamp = s->tstamp_ns = false;
+		}
+		return 0;
 	}
 	return -ENOPROTOOPT;
 }
@@ -805,6 +839,10 @@ SYSCALL_DEFINE(getsockopt)
 	case SO_RCVLOWAT: v.i = 1; break;
 	case SO_SNDLOWAT: v.i = 1; break;
 	case SO_PRIORITY: v.i = 0; break;
+	case SO_TIMESTAMP_OLD: v.i = s->tstamp && !s->tstamp_new && !s->tstamp_ns; break;
+	case SO_TIMESTAMPNS_OLD: v.i = s->tstamp_ns && !s->tstamp_new; break;
+	case SO_TIMESTAMP_NEW_: v.i = s->tstamp && s->tstamp_new && !s->tstamp_ns; break;
+	case SO_TIMESTAMPNS_NEW_: v.i = s->tstamp_ns && s->tstamp_new; break;
 	case SO_LINGER:
 		v.l.l_onoff = s->linger_on;
 		v.l.l_linger = s->linger_secs;

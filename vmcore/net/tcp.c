@@ -622,6 +622,7 @@ static long tcp_sendmsg(struct socket *s, struct kmsg *m, int flags)
 				return sent ? (long)sent : -EFAULT;
 			b->len += n;
 			p->qbytes += n;
+			clock_gettime(CLOCK_REALTIME, &b->stamp);
 		} else {
 			b = inet_buf_new(MAX(n, (size_t)MIN_CHUNK));
 			if (!b)
@@ -631,6 +632,7 @@ static long tcp_sendmsg(struct socket *s, struct kmsg *m, int flags)
 				inet_buf_free(b);
 				return sent ? (long)sent : -EFAULT;
 			}
+			clock_gettime(CLOCK_REALTIME, &b->stamp);
 			inet_queue_add(p, b);
 		}
 		sent += n;
@@ -659,7 +661,7 @@ static long tcp_recvmsg(struct socket *s, struct kmsg *m, int flags)
 	bool peek = flags & MSG_PEEK, trunc = flags & MSG_TRUNC;
 	if (peek)
 		target = MIN(target, want);
-	struct timespec start;
+	struct timespec start, stamp = { 0, 0 };
 	clock_gettime(CLOCK_REALTIME, &start);
 	for (;;) {
 		/* copy what is queued (a peek starts over past what it saw) */
@@ -675,6 +677,7 @@ static long tcp_recvmsg(struct socket *s, struct kmsg *m, int flags)
 			if (!trunc && kmsg_to_iov(m, b->data + b->off + skip, n) < 0)
 				return copied ? (long)copied : -EFAULT;
 			copied += n;
+			stamp = b->stamp;
 			if (peek) {
 				skip = 0;
 				b = b->next;
@@ -710,8 +713,12 @@ static long tcp_recvmsg(struct socket *s, struct kmsg *m, int flags)
 		if (r < 0)
 			return copied ? (long)copied : r;
 	}
-	if (copied)
+	if (copied) {
 		t->last_recv = now_ns();
+		/* SO_TIMESTAMP: when the last bytes read were queued, as
+		 * Linux's tcp_recv_timestamp */
+		sock_recv_timestamp(s, m, &stamp);
+	}
 	return copied;
 }
 

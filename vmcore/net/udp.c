@@ -177,6 +177,9 @@ static long udp_sendmsg(struct socket *s, struct kmsg *m, int flags)
 	}
 	if (sk->family == AF_INET6 && sk->v6only && inet_v4mapped(&dst))
 		return -ENETUNREACH;
+	struct inet_tx tx;
+	if ((r = inet_cmsg_send(sk, m, &dst, &tx)) < 0)
+		return r;
 	size_t max = inet_v4mapped(&dst) ? 65507 : 65527;
 	if (m->len > max)
 		return -EMSGSIZE;
@@ -189,10 +192,12 @@ static long udp_sendmsg(struct socket *s, struct kmsg *m, int flags)
 		return -EACCES;
 	if ((r = inet_route(sk, &dst, &src)) < 0)
 		return r;
-	if ((r = inet_autobind(sk)) < 0)
-		return r;
 	if (sk->state == TCPS_ESTABLISHED && sk->bound_addr)
 		src = sk->laddr;
+	if ((r = inet_tx_route(&tx, &dst, &src)) < 0)
+		return r;
+	if ((r = inet_autobind(sk)) < 0)
+		return r;
 	struct inet_sock *o = find_receiver(sk->proto, &dst, port, &src, sk->lport);
 	size_t len = m->len;
 	if (!o) {
@@ -217,6 +222,11 @@ static long udp_sendmsg(struct socket *s, struct kmsg *m, int flags)
 	}
 	b->from = src;
 	b->from_port = sk->lport;
+	b->to = dst;
+	b->to_port = port;
+	b->ttl = tx.ttl;
+	b->tos = tx.tos;
+	clock_gettime(CLOCK_REALTIME, &b->stamp);
 	o->rmem += len + UDP_OVERHEAD;
 	inet_queue_add(o, b);
 	inet_wake(o, POLLIN);
@@ -251,6 +261,8 @@ static long udp_recvmsg(struct socket *s, struct kmsg *m, int flags)
 		m->flags |= MSG_TRUNC;
 	if (m->name)
 		m->namelen = inet_put(sk, m->name, &b->from, b->from_port);
+	sock_recv_timestamp(s, m, &b->stamp);
+	inet_cmsg_recv(sk, m, b);
 	long ret = flags & MSG_TRUNC ? (long)b->len : (long)n;
 	if (!(flags & MSG_PEEK)) {
 		inet_queue_pop(sk);

@@ -44,6 +44,13 @@ struct inet_buf {
 	size_t len, off, cap;
 	struct in6_addr from;        /* UDP: the sender's address and port */
 	u16 from_port;
+	/* UDP: what the IP header would carry, for the receiver's control
+	 * messages: the destination and its port, TTL / hop limit, TOS /
+	 * traffic class; and when it was queued (SO_TIMESTAMP) */
+	struct in6_addr to;
+	u16 to_port;
+	u8 ttl, tos;
+	struct timespec stamp;
 	u64 pages;                   /* charged to the commit limit */
 	bool reserve;                /* or to the reserve beyond it (inet.c) */
 	u8 data[];
@@ -63,6 +70,7 @@ struct inet_sock {
 	bool v6only, reuseaddr, reuseport;
 	u32 owner_uid;               /* SO_REUSEPORT groups sockets of one user */
 	int tos, ttl, hops, tclass;
+	unsigned rx4, rx6;           /* the control messages asked for: INET_RX4_*, INET_RX6_* */
 	int state;                   /* TCP_* (UDP: ESTABLISHED when connected, else CLOSE) */
 	/* the receive queue */
 	struct inet_buf *qhead, *qtail;
@@ -71,6 +79,23 @@ struct inet_sock {
 	size_t rmem;                 /* UDP: the queue's charge as Linux counts it (truesize) */
 	void *proto_data;            /* tcp.c / udp.c */
 	struct inet_sock *all_next;  /* every inet socket: /proc/net */
+};
+
+/* IP_PKTINFO, IP_RECVTTL, IP_RECVTOS, IP_RECVORIGDSTADDR */
+enum { INET_RX4_PKTINFO = 1, INET_RX4_TTL = 2, INET_RX4_TOS = 4, INET_RX4_ORIGDST = 8 };
+/* IPV6_RECVPKTINFO, _RECVHOPLIMIT, _RECVTCLASS, _RECVORIGDSTADDR, the RFC 2292 pair */
+enum {
+	INET_RX6_PKTINFO = 1, INET_RX6_HOPLIMIT = 2, INET_RX6_TCLASS = 4, INET_RX6_ORIGDST = 8,
+	INET_RX6_2292PKTINFO = 16, INET_RX6_2292HOPLIMIT = 32,
+};
+
+/* what one datagram is sent with: the socket's options, overridden by
+ * sendmsg's control messages (inet_cmsg.c) */
+struct inet_tx {
+	int ttl, tos;                /* hop limit and TOS / traffic class of the packet */
+	bool has_src;                /* a source address was asked for */
+	struct in6_addr src;
+	int oif;                     /* the interface asked for (0: any) */
 };
 
 extern struct inet_proto tcp_proto, udp_proto, udplite_proto;
@@ -132,6 +157,15 @@ int inet_bind(struct socket *s, const void *addr, int len);
 int inet_getname(struct socket *s, void *addr, bool peer);
 int inet_setsockopt(struct socket *s, int level, int name, const void *val, int len);
 int inet_getsockopt(struct socket *s, int level, int name, void *val, int *len);
+
+/* sendmsg's control data for a datagram to dst (v4-mapped: IPv4): tx
+ * filled from the socket's options and the messages; Linux's errors */
+int inet_cmsg_send(struct inet_sock *sk, struct kmsg *m, const struct in6_addr *dst, struct inet_tx *tx);
+/* the source address and interface asked for, checked against the
+ * route's: 0 or -EINVAL / -ENODEV; *src replaced */
+int inet_tx_route(const struct inet_tx *tx, const struct in6_addr *dst, struct in6_addr *src);
+/* recvmsg's IP-level control messages for datagram b */
+void inet_cmsg_recv(struct inet_sock *sk, struct kmsg *m, const struct inet_buf *b);
 
 /* receive queue buffers, charged to the guest's memory (commit limit) */
 struct inet_buf *inet_buf_new(size_t len);

@@ -44,6 +44,10 @@ int kmsg_to_iov(struct kmsg *m, const void *src, size_t n);
  * fit whole (MSG_CTRUNC set; *fitted: how many payload bytes did) */
 int kmsg_put_cmsg(struct kmsg *m, int level, int type, const void *data, size_t len, size_t *fitted);
 
+/* the SO_TIMESTAMP / SO_TIMESTAMPNS message of data queued at ts, if the
+ * socket asked for one (Linux's __sock_recv_timestamp) */
+void sock_recv_timestamp(struct socket *s, struct kmsg *m, const struct timespec *ts);
+
 struct proto_ops {
 	int family;
 	int (*create)(struct socket *s, int protocol);
@@ -77,6 +81,9 @@ struct socket {
 	int err;                  /* SO_ERROR, read and cleared */
 	bool passcred, reuseaddr, reuseport, keepalive, broadcast, oobinline;
 	bool sndbuf_locked, rcvbuf_locked; /* set by the guest: no autotuning */
+	/* SO_TIMESTAMP / SO_TIMESTAMPNS (_OLD or _NEW): recvmsg says when a
+	 * datagram was queued */
+	bool tstamp, tstamp_ns, tstamp_new;
 	int linger_on, linger_secs;
 	s64 rcvtimeo, sndtimeo;   /* ns; 0: none */
 	/* SO_PEERCRED */
