@@ -136,6 +136,55 @@ def test_python_asyncio_echo():
     assert want in g.out, g.out
 
 
+HTTP_WGET = (
+    "mount -t proc proc /proc; mount -t tmpfs tmpfs /tmp && cd /tmp && "
+    "head -c 300000 /dev/urandom > blob && sha256sum blob > want; "
+    "/usr/bin/python3 -m http.server 8000 --bind 127.0.0.1 > srv.log 2>&1 & srv=$!; "
+    # wait for the server: wget until it answers (at most 30 s)
+    "i=0; until /bin/busybox wget -q -O got http://127.0.0.1:8000/blob 2>/dev/null; do "
+    "i=$((i+1)); [ $i -gt 300 ] && break; /bin/busybox usleep 100000; done; "
+    "kill $srv; wait $srv; "
+    "mv got blob; sha256sum -c want && grep -c 'GET /blob HTTP/1.1\" 200' srv.log")
+
+
+def test_python_http_server_and_busybox_wget():
+    """The host's python3 -m http.server on 127.0.0.1 in the guest, busybox
+    wget fetching 300 kB from it: the bytes arrive whole (sha256), the
+    server logs the request with status 200."""
+    g = run_linux(["quiet", "mem=512M", "ro", "root=/", "rootfstype=hostfs", "init=/bin/sh", "--", "-c", HTTP_WGET],
+                  timeout=90)
+    assert "blob: OK\n1\n" in g.out, g.out + g.err
+
+
+FORKSERVER = r"""
+import multiprocessing as mp
+def square(x):
+    return x * x
+if __name__ == "__main__":
+    ctx = mp.get_context("forkserver")
+    with ctx.Pool(3) as p:
+        print("forkserver", sum(p.map(square, range(100))))
+"""
+
+
+def test_python_multiprocessing_forkserver(tmproot):
+    """multiprocessing with the forkserver start method (an AF_UNIX server
+    process passing fds with SCM_RIGHTS, forking workers): the result as
+    natively."""
+    import os
+    path = os.path.join(tmproot, "tmp", "fs.py")
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.write(FORKSERVER)
+    script = ("mount -t proc proc /proc; mount -t tmpfs tmpfs /dev/shm; mount -t tmpfs tmpfs /tmp; "
+              "cd /tmp; /usr/bin/python3 /mnt/fs.py")
+    g = run_linux(["quiet", "mem=1G", "ro", "root=/", "rootfstype=hostfs", "hostfs=" + os.path.dirname(path),
+                   "init=/bin/sh", "--", "-c", "mount -t hostfs none /mnt && " + script], timeout=90)
+    n = subprocess.run(["/usr/bin/python3", path], capture_output=True, timeout=60)
+    assert n.stdout.decode() == "forkserver 328350\n", n
+    assert "forkserver 328350\n" in g.out, g.out + g.err
+
+
 def test_socket_buffers_charged_to_guest_memory():
     """Stuffing connections in a 32 MB guest ends in ENOBUFS (the buffers
     are the guest's memory, not the host's), and all is usable again once
