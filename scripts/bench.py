@@ -3,6 +3,7 @@
 Debian's user-mode-linux is installed) in UML, each pinned to one host CPU as
 vmcore pins a task and its tracer.  Prints µs per operation and the ratios
 against native.  Never fails on slowness; a run that breaks is reported."""
+import atexit
 import os
 import re
 import shutil
@@ -123,17 +124,41 @@ def inet_time(cmd):
     return float(m.group(1)) if m and float(m.group(1)) > 0 else None
 
 
+def uml_root(prog):
+    """A hostfs root for linux.uml holding PROG, a static busybox and an
+    init that brings lo up and runs PROG with its arguments; None when UML
+    (Debian's user-mode-linux) or a static busybox is not installed."""
+    bb = shutil.which("busybox")
+    if not shutil.which("linux.uml") or not bb:
+        print("note: linux.uml not installed (apt-get install user-mode-linux): no UML column")
+        return None
+    d = tempfile.mkdtemp(prefix="vmcore-bench-uml-")
+    shutil.copy(prog, d)
+    shutil.copy(bb, os.path.join(d, "busybox"))
+    with open(os.path.join(d, "init.sh"), "w") as f:
+        f.write('#!/busybox sh\n/busybox ip link set lo up\n/%s "$@"\n/busybox poweroff -f\n'
+                % os.path.basename(prog))
+    os.chmod(os.path.join(d, "init.sh"), 0o755)
+    atexit.register(shutil.rmtree, d, True)
+    return d
+
+
 def inet_bench():
     """TCP over loopback (net/tcp.c against the host's TCP): one-byte round
-    trips between two processes (TCP_NODELAY), and a one-way 200 MB stream
-    of 64 KiB writes; both ends on one CPU natively and in vmcore."""
+    trips between two processes (TCP_NODELAY), and a one-way 1 GB stream
+    of 64 KiB writes over TCP and over an AF_UNIX socketpair; both ends on
+    one CPU natively and in vmcore, and in UML when linux.uml is installed
+    (its init brings lo up with busybox first; ANCHORS' bar for the round
+    trip is 2x UML's)."""
     prog = os.path.join(TESTCASES, "inet_stress")
     if not os.path.exists(prog):
         print("note: build/testcases/inet_stress is missing")
         return
     rows = [("tcp_rtt", ["rtt", "20000"], lambda t: t / 20000 * 1e6, "µs per round trip"),
-            ("tcp_stream", ["stream", "200"], lambda t: 200 / t, "MB/s")]
-    print("%-15s %10s %10s %8s" % ("TCP loopback", "native", "vmcore", "ratio"))
+            ("tcp_stream", ["stream", "1024"], lambda t: 1024 / t, "MB/s"),
+            ("unix_stream", ["unixstream", "1024"], lambda t: 1024 / t, "MB/s")]
+    uml = uml_root(prog)
+    print("%-15s %10s %10s %8s %10s %8s" % ("TCP loopback", "native", "vmcore", "ratio", "UML", "vs UML"))
     for name, args, conv, unit in rows:
         n = inet_time(["taskset", "-c", "0", prog] + args)
         g = inet_time([os.path.join(REPO, "linux"), "quiet", "vcpus=1", "root=" + TESTCASES, "rootfstype=hostfs",
@@ -141,8 +166,12 @@ def inet_bench():
         if n is None or g is None:
             print("note: the %s run gave no figure (native %r, vmcore %r)" % (name, n, g))
             continue
-        nv, gv = conv(n), conv(g)
-        print("%-15s %10.1f %10.1f %7.2fx  (%s; ratio: vmcore's time / native's)" % (name, nv, gv, g / n, unit))
+        u = uml and inet_time(["taskset", "-c", "0", "linux.uml", "mem=256M", "rootfstype=hostfs", "hostfs=" + uml,
+                               "root=/dev/root", "rw", "init=/init.sh", "con0=fd:0,fd:1", "con=null", "quiet",
+                               "--"] + args)
+        ucells = ("%10.1f %7.2fx" % (conv(u), g / u)) if u else "%10s %8s" % ("-", "-")
+        print("%-15s %10.1f %10.1f %7.2fx %s  (%s; ratios: vmcore's time / the other's)" %
+              (name, conv(n), conv(g), g / n, ucells, unit))
 
 
 def stub_filter_cost():

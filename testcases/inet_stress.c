@@ -4,8 +4,9 @@
  *     checking what comes back by checksum;
  *   epoll: one edge-triggered epoll loop serving 4 clients (accept and read
  *     until EAGAIN, echo back), each client checking its replies;
- *   rtt N / stream MB: timings for scripts/bench.py (round trips of one
- *     byte, a one-way transfer), printed as "TIME seconds".
+ *   rtt N / stream MB / unixstream MB: timings for scripts/bench.py (round
+ *     trips of one byte, a one-way transfer over TCP or an AF_UNIX
+ *     socketpair), printed as "TIME seconds".
  * The outcome lines do not depend on timing, for comparison with native. */
 #include "inet_common.h"
 #include <sys/epoll.h>
@@ -232,30 +233,47 @@ static int rtt(long n)
 	return 0;
 }
 
-static int stream(long mb)
+/* mb megabytes one way from wr (in a child) to rd, timed at the reader */
+static int stream_over(int rd, int wr, long mb)
 {
-	int port;
-	int l = listener4("127.0.0.1", 1, &port);
 	pid_t p = fork();
 	if (p == 0) {
-		int c = connect_to(port);
+		close(rd);
 		static char buf[CHUNK];
 		for (long i = 0; i < mb * 16; i++)
-			if (write_all(c, buf, sizeof(buf)) < 0)
+			if (write_all(wr, buf, sizeof(buf)) < 0)
 				_exit(1);
 		_exit(0);
 	}
-	int s = accept(l, NULL, NULL);
+	close(wr);
 	static char buf[CHUNK];
 	double t0 = now();
 	long got = 0;
 	ssize_t r;
-	while ((r = read(s, buf, sizeof(buf))) > 0)
+	while ((r = read(rd, buf, sizeof(buf))) > 0)
 		got += r;
 	double t = now() - t0;
 	waitpid(p, NULL, 0);
 	printf("TIME %.6f\n", got == mb * 1024 * 1024 ? t : -1.0);
 	return 0;
+}
+
+static int stream(long mb)
+{
+	int port;
+	int l = listener4("127.0.0.1", 1, &port);
+	int c = connect_to(port);
+	int s = accept(l, NULL, NULL);
+	close(l);
+	return stream_over(s, c, mb);
+}
+
+static int unix_stream(long mb)
+{
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0)
+		return 1;
+	return stream_over(sv[0], sv[1], mb);
 }
 
 /* connections stuffed until the guest's memory says no: ENOBUFS (the
@@ -306,5 +324,7 @@ int main(int argc, char **argv)
 		return rtt(arg ? arg : 10000);
 	if (!strcmp(what, "stream"))
 		return stream(arg ? arg : 100);
+	if (!strcmp(what, "unixstream"))
+		return unix_stream(arg ? arg : 100);
 	return 2;
 }
