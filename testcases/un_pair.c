@@ -14,10 +14,18 @@
 #include <netinet/in.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/time.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/inotify.h>
+#include <sys/mman.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/timerfd.h>
 
 static void show(const char *what, long r)
 {
@@ -442,6 +450,133 @@ static void rights(void)
 	close(pfd[0]);
 }
 
+/* Pass one descriptor over sv[0], receive it on sv[1]: the new number */
+static int pass(int sv[2], int fd)
+{
+	char cb[CMSG_SPACE(sizeof(int))];
+	memset(cb, 0, sizeof(cb));
+	struct iovec iov = { "K", 1 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cb, .msg_controllen = sizeof(cb) };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	if (sendmsg(sv[0], &mh, 0) != 1)
+		return -1;
+	char rb;
+	char rcb[CMSG_SPACE(sizeof(int))];
+	struct iovec riov = { &rb, 1 };
+	struct msghdr rh = { .msg_iov = &riov, .msg_iovlen = 1, .msg_control = rcb, .msg_controllen = sizeof(rcb) };
+	if (recvmsg(sv[1], &rh, 0) != 1 || !(c = CMSG_FIRSTHDR(&rh)) || c->cmsg_type != SCM_RIGHTS)
+		return -1;
+	int got;
+	memcpy(&got, CMSG_DATA(c), sizeof(int));
+	return got;
+}
+
+static const char *ftype(int fd)
+{
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return strerrorname_np(errno);
+	switch (st.st_mode & S_IFMT) {
+	case S_IFREG: return "reg";
+	case S_IFDIR: return "dir";
+	case S_IFCHR: return "chr";
+	case S_IFIFO: return "fifo";
+	case S_IFSOCK: return "sock";
+	case S_IFLNK: return "lnk";
+	}
+	return st.st_mode & S_IFMT ? "other" : "anon";
+}
+
+static void kind(int sv[2], const char *what, int fd)
+{
+	int got = pass(sv, fd);
+	char link[64], a[256] = "", b[256] = "";
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	readlink(link, a, sizeof(a) - 1);
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", got);
+	readlink(link, b, sizeof(b) - 1);
+	printf("%s: received %s, type %s, same file %d, flags same %d\n", what, got >= 0 ? "yes" : "no",
+	       got >= 0 ? ftype(got) : "-", got >= 0 && !strcmp(a, b),
+	       got >= 0 && fcntl(got, F_GETFL) == fcntl(fd, F_GETFL));
+}
+
+/* Every kind of file passes, and the received one is the same open file
+ * (a shared offset, the same readiness, the same object) */
+static void kinds(void)
+{
+	int sv[2];
+	printf("== kinds\n");
+	socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+	char path[] = "/tmp/un_pair_kinds.XXXXXX";
+	int reg = mkstemp(path);
+	write(reg, "0123456789", 10);
+	lseek(reg, 3, SEEK_SET);
+	kind(sv, "regular", reg);
+	int r2 = pass(sv, reg);
+	char c = 0;
+	read(r2, &c, 1);
+	printf("shared offset: read '%c', now at %ld\n", c, (long)lseek(reg, 0, SEEK_CUR));
+	unlink(path);
+	int dir = open("/", O_RDONLY | O_DIRECTORY);
+	kind(sv, "directory", dir);
+	int opath = open("/", O_PATH);
+	kind(sv, "O_PATH", opath);
+	/* a character device: mem 1:3 (null), made here as the guest has no /dev */
+	char dev[] = "/tmp/un_pair_null";
+	unlink(dev);
+	mknod(dev, S_IFCHR | 0666, makedev(1, 3));
+	int null = open(dev, O_WRONLY | O_APPEND);
+	kind(sv, "character device", null);
+	unlink(dev);
+	int p[2];
+	pipe2(p, O_NONBLOCK);
+	kind(sv, "pipe read end", p[0]);
+	int pw = pass(sv, p[1]);
+	ssize_t w = write(pw, "ab", 2);
+	ssize_t rd = read(p[0], &c, 1);
+	printf("pipe write through the received end: %zd, read %zd '%c'\n", w, rd, c);
+	int efd = eventfd(5, EFD_NONBLOCK);
+	kind(sv, "eventfd", efd);
+	int e2 = pass(sv, efd);
+	unsigned long long v = 0;
+	ssize_t n = read(e2, &v, 8);
+	printf("eventfd count through it: %zd %llu\n", n, v);
+	v = 7;
+	write(efd, &v, 8);
+	int tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK);
+	kind(sv, "timerfd", tfd);
+	sigset_t m;
+	sigemptyset(&m);
+	sigaddset(&m, SIGUSR1);
+	int sfd = signalfd(-1, &m, SFD_NONBLOCK);
+	kind(sv, "signalfd", sfd);
+	int ep = epoll_create1(0);
+	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = 42 };
+	epoll_ctl(ep, EPOLL_CTL_ADD, efd, &ev);
+	kind(sv, "epoll", ep);
+	int ep2 = pass(sv, ep);
+	struct epoll_event out = { 0 };
+	int nr = epoll_wait(ep2, &out, 1, 0);
+	printf("epoll through it: %d ready, data %llu\n", nr, (unsigned long long)out.data.u64);
+	int in = inotify_init1(IN_NONBLOCK);
+	kind(sv, "inotify", in);
+	int mfd = memfd_create("un_pair", 0);
+	ftruncate(mfd, 4096);
+	kind(sv, "memfd", mfd);
+	int pfd = syscall(SYS_pidfd_open, getpid(), 0);
+	kind(sv, "pidfd", pfd);
+	int s2[2];
+	socketpair(AF_UNIX, SOCK_DGRAM, 0, s2);
+	kind(sv, "socket", s2[0]);
+	int tcp = socket(AF_INET, SOCK_STREAM, 0);
+	kind(sv, "inet socket", tcp);
+	kind(sv, "the passing socket itself", sv[0]);
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
@@ -466,5 +601,7 @@ int main(int argc, char **argv)
 		opts();
 	if (!*only || !strcmp(only, "rights"))
 		rights();
+	if (!*only || !strcmp(only, "kinds"))
+		kinds();
 	return 0;
 }
