@@ -587,6 +587,23 @@ static void ts(void)
 	show("tcp SO_TIMESTAMP", setint(a, SOL_SOCKET, SO_TIMESTAMP, 1));
 	setint(a, SOL_IP, IP_RECVTTL, 1);
 	struct pollfd p = { a, POLLIN, 0 };
+	/* Linux stamps a TCP segment only once the timestamping it turns on
+	 * for the first socket that asks has taken effect (a deferred work):
+	 * until then a read gives no SCM_TIMESTAMP.  Wait for that event,
+	 * reading single bytes, so that what follows is the steady state. */
+	bool stamped = false;
+	for (int i = 0; i < 1000 && !stamped; i++) {
+		send(t, "w", 1, 0);
+		poll(&p, 1, 5000);
+		union { char buf[256]; struct cmsghdr align; } wc;
+		char wb[8];
+		struct iovec wiov = { wb, 1 };
+		struct msghdr wm = { .msg_iov = &wiov, .msg_iovlen = 1, .msg_control = wc.buf, .msg_controllen = 256 };
+		if (recvmsg(a, &wm, MSG_DONTWAIT) == 1 && CMSG_FIRSTHDR(&wm) &&
+		    CMSG_FIRSTHDR(&wm)->cmsg_type == SCM_TIMESTAMP)
+			stamped = true;
+	}
+	printf("tcp segments stamped: %s\n", stamped ? "yes" : "no");
 	show("tcp send", send(t, "tcp", 3, 0));
 	poll(&p, 1, 5000);
 	rcv("tcp recvmsg", a, 256);
