@@ -4,6 +4,7 @@
  * limit.  When frames run out the OOM killer takes the process with the
  * most memory, not necessarily the one faulting.  Run as init (root):
  *   memx_overcommit guess|always|never|oom */
+#include "memx.h"
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -15,20 +16,6 @@
 #include <sys/wait.h>
 #include <fcntl.h>
 #include <unistd.h>
-
-static long meminfo(const char *key)
-{
-	FILE *f = fopen("/proc/meminfo", "r");
-	char line[128];
-	long v = -1;
-	size_t k = strlen(key);
-	while (f && fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, k) && line[k] == ':')
-			v = atol(line + k + 1);
-	if (f)
-		fclose(f);
-	return v;
-}
 
 static int sysctl_get(void)
 {
@@ -93,10 +80,6 @@ int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
 	const char *mode = argc > 1 ? argv[1] : "guess";
-	if (access("/proc/meminfo", R_OK)) {
-		mkdir("/proc", 0555);
-		mount("proc", "/proc", "proc", 0, NULL);
-	}
 	size_t total = (size_t)meminfo("MemTotal") << 10;
 	printf("overcommit_memory %d\n", sysctl_get());
 	if (!strcmp(mode, "guess") || !strcmp(mode, "always")) {

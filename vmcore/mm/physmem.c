@@ -199,6 +199,13 @@ void vm_uncommit(u64 pages)
 	committed -= pages;
 }
 
+/* frames in use that reclaim cannot take back: all but the clean page cache */
+static u64 pinned_frames(void)
+{
+	u64 in_use = physmem_frames - nfree, cache = reclaim_tracked();
+	return in_use > cache ? in_use - cache : 0;
+}
+
 int vm_commit_kernel(u64 pages)
 {
 	u64 used = kcommitted + (overcommit_mode == OVERCOMMIT_NEVER ? committed : 0);
@@ -210,9 +217,7 @@ int vm_commit_kernel(u64 pages)
 		 * the reserve free for the page cache and faults (pipes that
 		 * filled it made every fault evict the page the next one
 		 * needed: a livelock, not an OOM). */
-		u64 in_use = physmem_frames - nfree, cache = reclaim_tracked();
-		u64 pinned = in_use > cache ? in_use - cache : 0;
-		if (pinned + pages > commit_limit)
+		if (pinned_frames() + pages > commit_limit)
 			return -ENOMEM;
 	}
 	kcommitted += pages;
@@ -236,8 +241,7 @@ u64 frames_for_user(u64 want)
 {
 	if (overcommit_mode == OVERCOMMIT_NEVER)
 		return want;
-	u64 in_use = physmem_frames - nfree, cache = reclaim_tracked();
-	u64 pinned = in_use > cache ? in_use - cache : 0;
+	u64 pinned = pinned_frames();
 	u64 room = commit_limit > pinned ? commit_limit - pinned : 0;
 	return MIN(want, room);
 }

@@ -176,20 +176,14 @@ static int ip6_cmsg(const struct cmsghdr *h, const u8 *d, struct inet_tx *tx, in
 		/* loopback carries no flow label to show: nothing to keep */
 		return h->cmsg_len < CMSG_LEN(4) ? -EINVAL : 0;
 	case IPV6_HOPLIMIT:
-		if (h->cmsg_len != CMSG_LEN(sizeof(int)))
-			return -EINVAL;
-		v = int_of(d);
-		if (v < -1 || v > 0xff)
-			return -EINVAL;
-		*hops = v;
-		return 0;
 	case IPV6_TCLASS:
+		/* an int, -1 (the socket's own) to 255 */
 		if (h->cmsg_len != CMSG_LEN(sizeof(int)))
 			return -EINVAL;
 		v = int_of(d);
 		if (v < -1 || v > 0xff)
 			return -EINVAL;
-		*tclass = v;
+		*(h->cmsg_type == IPV6_HOPLIMIT ? hops : tclass) = v;
 		return 0;
 	case IPV6_DONTFRAG:
 		if (h->cmsg_len != CMSG_LEN(sizeof(int)))
