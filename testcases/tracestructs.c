@@ -1,10 +1,10 @@
 /* tracestructs: system calls whose arguments are structs, for comparing
  * vmcore's trace with strace's (scripts/tests/test_trace.py): sockets and
  * their addresses, terminal ioctls on fd 0 (run it with a terminal there)
- * and on a pipe, clone3 from pthread_create and as a fork, epoll.  The
- * kernel has no socket family yet: socket() and socketpair() fail with
- * EAFNOSUPPORT in the guest, the other socket calls with ENOSYS, and their
- * arguments are decoded all the same.
+ * and on a pipe, clone3 from pthread_create and as a fork, epoll.  Most
+ * calls here fail on purpose (bad descriptors, families nobody has): their
+ * arguments are decoded all the same.  tracenet.c has the socket and event
+ * calls that succeed.
  * Exits 0 natively and in the guest; prints what went wrong and exits 1
  * otherwise.  Works in the current directory. */
 #include <arpa/inet.h>

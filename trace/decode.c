@@ -7,6 +7,7 @@
  * arguments (kinds ending the call: rbuf, stat_out, ...) when it returns.
  * Guest memory that cannot be read prints as its address, as strace does. */
 #include <vmcore/trace.h>
+#include "decode.h"
 #include <vmcore/signal.h>
 #include <vmcore/vfs.h>
 #include <arpa/inet.h>
@@ -40,7 +41,7 @@ bool trace_decode_fds;
 
 /* trace_y: "<path>" after a descriptor, as strace -y prints it; nothing if
  * the task has no such descriptor. */
-static void fd_path(struct sbuf *b, struct task *t, int fd)
+void fd_path(struct sbuf *b, struct task *t, int fd)
 {
 	char path[4096];
 	if (!trace_decode_fds || !t)
@@ -105,13 +106,7 @@ void sb_puts(struct sbuf *b, const char *s)
 	sb_putn(b, s, strlen(s));
 }
 
-struct flag {
-	u64 v;
-	const char *n;
-};
-#define F(x) { x, #x }
-
-static void print_flags(struct sbuf *b, u64 v, const struct flag *f, size_t n, const char *zero)
+void print_flags(struct sbuf *b, u64 v, const struct flag *f, size_t n, const char *zero)
 {
 	bool any = false;
 	for (size_t i = 0; i < n; i++)
@@ -126,7 +121,7 @@ static void print_flags(struct sbuf *b, u64 v, const struct flag *f, size_t n, c
 		sb_puts(b, zero);
 }
 
-static const char *lookup(u64 v, const struct flag *f, size_t n)
+const char *lookup(u64 v, const struct flag *f, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		if (f[i].v == v)
@@ -237,7 +232,7 @@ const char *signal_name(int sig)
 
 /* A string from guest memory, escaped as strace does, cut at len/strsize. */
 /* Bytes in double quotes, escaped as strace does. */
-static void quote_bytes(struct sbuf *b, const unsigned char *buf, size_t n)
+void quote_bytes(struct sbuf *b, const unsigned char *buf, size_t n)
 {
 	sb_puts(b, "\"");
 	for (size_t i = 0; i < n; i++) {
@@ -305,7 +300,7 @@ static void print_guest_strn(struct sbuf *b, struct task *t, u64 addr, s64 len, 
 
 }
 
-static void print_guest_str(struct sbuf *b, struct task *t, u64 addr, s64 len, bool nul_terminated)
+void print_guest_str(struct sbuf *b, struct task *t, u64 addr, s64 len, bool nul_terminated)
 {
 	print_guest_strn(b, t, addr, len, nul_terminated, trace_strsize);
 }
@@ -317,7 +312,7 @@ static void print_guest_path(struct sbuf *b, struct task *t, u64 addr)
 	print_guest_strn(b, t, addr, 0, true, PATH_MAX - 1);
 }
 
-static void print_ptr(struct sbuf *b, u64 v)
+void print_ptr(struct sbuf *b, u64 v)
 {
 	if (v)
 		sb_printf(b, "%#llx", (unsigned long long)v);
@@ -348,7 +343,7 @@ static void print_stat(struct sbuf *b, struct task *t, u64 addr)
 	sb_puts(b, "...}");
 }
 
-static void print_ts(struct sbuf *b, struct task *t, u64 addr)
+void print_ts(struct sbuf *b, struct task *t, u64 addr)
 {
 	struct timespec ts;
 	if (!addr) {
@@ -381,7 +376,7 @@ static void print_sigset_val(struct sbuf *b, u64 set)
 	sb_puts(b, "]");
 }
 
-static void print_sigset(struct sbuf *b, struct task *t, u64 addr)
+void print_sigset(struct sbuf *b, struct task *t, u64 addr)
 {
 	u64 set;
 	if (!addr) {
@@ -479,7 +474,7 @@ static void print_strv(struct sbuf *b, struct task *t, u64 addr, bool env)
 	sb_puts(b, "]");
 }
 
-static void print_iov(struct sbuf *b, struct task *t, u64 addr, int cnt, long total, bool out)
+void print_iov(struct sbuf *b, struct task *t, u64 addr, int cnt, long total, bool out)
 {
 	struct iovec iov;
 	if (cnt < 0 || cnt > 1024 || (out && total < 0)) {
@@ -534,7 +529,7 @@ static void print_pollfds(struct sbuf *b, struct task *t, u64 addr, u64 n, bool 
  * then the unknown bits in hex; no name at all: the hex value with the
  * default as a comment; zero: "0", or nothing when there is no default
  * (strace prints termios flags that way). */
-static void print_flags_x(struct sbuf *b, u64 v, const struct flag *f, size_t n, const char *dflt)
+void print_flags_x(struct sbuf *b, u64 v, const struct flag *f, size_t n, const char *dflt)
 {
 	if (!v) {
 		if (dflt)
@@ -557,7 +552,7 @@ static void print_flags_x(struct sbuf *b, u64 v, const struct flag *f, size_t n,
 }
 
 /* strace's printxval: a value's name, or the value in hex and a comment. */
-static void print_xval(struct sbuf *b, u64 v, const struct flag *f, size_t n, const char *dflt)
+void print_xval(struct sbuf *b, u64 v, const struct flag *f, size_t n, const char *dflt)
 {
 	const char *s = lookup(v, f, n);
 	if (s)
@@ -566,28 +561,13 @@ static void print_xval(struct sbuf *b, u64 v, const struct flag *f, size_t n, co
 		sb_printf(b, "%#llx /* %s */", (unsigned long long)v, dflt);
 }
 
-/* What a decoder keeps from a call's entry for its exit, in the call's
- * scratch space (trace_scratch): the value an in/out length had before the
- * call, clone3's argument as it was passed. */
-struct clone3_args {
-	u64 flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid, set_tid_size,
-		cgroup;
-};
-#define CLONE3_MIN 64 /* up to tls: the first version of the struct */
-struct entry_keep {
-	bool have_len;
-	int len;
-	bool clone_at_exit; /* clone3's argument is shown after the call */
-	struct clone3_args ca;
-};
-_Static_assert(sizeof(struct entry_keep) <= TRACE_SCRATCH, "trace scratch space too small");
 
-static struct entry_keep *kept(struct task *t)
+struct entry_keep *kept(struct task *t)
 {
 	return t ? trace_scratch(t) : NULL;
 }
 
-static const struct flag addrfams[] = {
+const struct flag addrfams[] = {
 	{ 0, "AF_UNSPEC" }, { 1, "AF_UNIX" }, { 2, "AF_INET" }, { 3, "AF_AX25" }, { 4, "AF_IPX" },
 	{ 5, "AF_APPLETALK" }, { 6, "AF_NETROM" }, { 7, "AF_BRIDGE" }, { 8, "AF_ATMPVC" }, { 9, "AF_X25" },
 	{ 10, "AF_INET6" }, { 11, "AF_ROSE" }, { 12, "AF_DECnet" }, { 13, "AF_NETBEUI" }, { 14, "AF_SECURITY" },
@@ -599,6 +579,7 @@ static const struct flag addrfams[] = {
 	{ 40, "AF_VSOCK" }, { 41, "AF_KCM" }, { 42, "AF_QIPCRTR" }, { 43, "AF_SMC" }, { 44, "AF_XDP" },
 	{ 45, "AF_MCTP" },
 };
+const size_t n_addrfams = ARRAY_SIZE(addrfams);
 static const struct flag socktypes[] = {
 	{ 1, "SOCK_STREAM" }, { 2, "SOCK_DGRAM" }, { 3, "SOCK_RAW" }, { 4, "SOCK_RDM" },
 	{ 5, "SOCK_SEQPACKET" }, { 6, "SOCK_DCCP" }, { 10, "SOCK_PACKET" },
@@ -652,7 +633,7 @@ static const struct flag eth_protos[] = {
 	{ 0x00f6, "ETH_P_IEEE802154" }, { 0x00f7, "ETH_P_CAIF" }, { 0x00f8, "ETH_P_XDSA" }, { 0x00f9, "ETH_P_MAP" },
 	{ 0x00fa, "ETH_P_MCTP" },
 };
-static const struct flag msgflags[] = {
+const struct flag msgflags[] = {
 	{ 0x1, "MSG_OOB" }, { 0x2, "MSG_PEEK" }, { 0x4, "MSG_DONTROUTE" }, { 0x8, "MSG_CTRUNC" },
 	{ 0x10, "MSG_PROBE" }, { 0x20, "MSG_TRUNC" }, { 0x40, "MSG_DONTWAIT" }, { 0x80, "MSG_EOR" },
 	{ 0x100, "MSG_WAITALL" }, { 0x200, "MSG_FIN" }, { 0x400, "MSG_SYN" }, { 0x800, "MSG_CONFIRM" },
@@ -661,6 +642,7 @@ static const struct flag msgflags[] = {
 	{ 0x80000, "MSG_NO_SHARED_FRAGS" }, { 0x4000000, "MSG_ZEROCOPY" }, { 0x20000000, "MSG_FASTOPEN" },
 	{ 0x40000000, "MSG_CMSG_CLOEXEC" }, { 0x80000000, "MSG_CMSG_COMPAT" },
 };
+const size_t n_msgflags = ARRAY_SIZE(msgflags);
 
 /* socket(2)'s type: the type's name, then its flags. */
 static void print_socktype(struct sbuf *b, u64 v)
@@ -697,7 +679,7 @@ static void print_sockproto(struct sbuf *b, u64 family, u64 v)
  * AF_UNIX, AF_INET, AF_INET6 and AF_NETLINK by their fields, any other
  * family (or one too short for its struct) as sa_data bytes.  A scope id
  * is a number: the guest has no interfaces to name it by. */
-static void print_sockaddr(struct sbuf *b, struct task *t, u64 addr, int len)
+void print_sockaddr(struct sbuf *b, struct task *t, u64 addr, int len)
 {
 	if (len < 2 || !addr) {
 		print_ptr(b, addr);
@@ -720,7 +702,7 @@ static void print_sockaddr(struct sbuf *b, struct task *t, u64 addr, int len)
 	memset(u.raw + len, 0, sizeof(u.raw) - len);
 	sa_family_t fam = u.ss.ss_family;
 	sb_puts(b, "{sa_family=");
-	print_xval(b, fam, addrfams, ARRAY_SIZE(addrfams), "AF_???");
+	print_xval(b, fam, addrfams, n_addrfams, "AF_???");
 	if (len <= 2) {
 		sb_puts(b, "}");
 		return;
@@ -785,7 +767,7 @@ static void print_socklen_io(struct sbuf *b, struct task *t, u64 lenp, bool fail
 }
 
 /* A pointer to an int: [value]. */
-static void print_int_ptr(struct sbuf *b, struct task *t, u64 addr)
+void print_int_ptr(struct sbuf *b, struct task *t, u64 addr)
 {
 	int v;
 	if (!addr || copy_from_user(t->mm, &v, addr, sizeof(v)) < 0)
@@ -1165,15 +1147,18 @@ bool kind_is_output(const char *k)
 	return !strcmp(k, "rbuf") || !strcmp(k, "rstr") || !strcmp(k, "hexbuf") || !strcmp(k, "rlimit_out") || !strcmp(k, "stat_out") || !strcmp(k, "ts_out") ||
 	       !strcmp(k, "sigset_out") || !strcmp(k, "sigaction_out") || !strcmp(k, "wstatus") ||
 	       !strcmp(k, "pipefds") || !strcmp(k, "iov_out") || !strcmp(k, "uname") ||
-	       !strcmp(k, "sockaddr_out") || !strcmp(k, "socklen_io") || !strcmp(k, "epoll_events_out");
+	       !strcmp(k, "sockaddr_out") || !strcmp(k, "socklen_io") || !strcmp(k, "epoll_events_out") ||
+	       net_kind_is_output(k) || event_kind_is_output(k);
 }
 
 bool decode_arg(struct sbuf *b, struct task *t, const char *k, int i, const struct syscall_args *a, long ret,
 		enum arg_phase ph)
 {
 	u64 v = a->a[i];
-	if (ph == AT_ENTRY)
+	if (ph == AT_ENTRY) {
 		keep_for_exit(t, k, i, a);
+		net_keep_for_exit(t, k, i, a);
+	}
 	bool out = kind_is_output(k);
 	if (kind_phase_varies(k))
 		out = ph == AT_EXIT || waits_for_exit(t, k, a);
@@ -1387,7 +1372,7 @@ bool decode_arg(struct sbuf *b, struct task *t, const char *k, int i, const stru
 		else
 			sb_printf(b, "{sysname=\"%s\", nodename=\"%s\", ...}", u.sysname, u.nodename);
 	} else if (!strcmp(k, "sockfamily")) {
-		print_xval(b, v, addrfams, ARRAY_SIZE(addrfams), "AF_???");
+		print_xval(b, v, addrfams, n_addrfams, "AF_???");
 	} else if (!strcmp(k, "socktype")) {
 		print_socktype(b, v);
 	} else if (!strcmp(k, "sockproto")) {
@@ -1401,7 +1386,7 @@ bool decode_arg(struct sbuf *b, struct task *t, const char *k, int i, const stru
 	} else if (!strcmp(k, "socklen_io")) {
 		print_socklen_io(b, t, v, failed);
 	} else if (!strcmp(k, "msgflags")) {
-		print_flags_x(b, (u32)v, msgflags, ARRAY_SIZE(msgflags), "MSG_???");
+		print_flags_x(b, (u32)v, msgflags, n_msgflags, "MSG_???");
 	} else if (!strcmp(k, "sockflags")) {
 		print_flags_x(b, (u32)v, sockflags, ARRAY_SIZE(sockflags), "SOCK_???");
 	} else if (!strcmp(k, "shuthow")) {
@@ -1437,7 +1422,7 @@ bool decode_arg(struct sbuf *b, struct task *t, const char *k, int i, const stru
 			print_epoll_event(b, &ev);
 	} else if (!strcmp(k, "epoll_events_out")) {
 		print_epoll_events(b, t, v, ret);
-	} else {
+	} else if (!decode_net_arg(b, t, k, i, a, ret) && !decode_event_arg(b, t, k, i, a, ret)) {
 		sb_printf(b, "%#llx", (unsigned long long)v);
 	}
 	return true;
@@ -1498,6 +1483,13 @@ void decode_ret_extra(struct sbuf *b, struct task *t, const struct syscall_args 
 
 void decode_siginfo(struct sbuf *b, const siginfo_t *si)
 {
+	decode_siginfo_times(b, si, false);
+}
+
+/* with_times: SIGCHLD's si_utime and si_stime as the struct holds them
+ * (waitid's result), in clock ticks and, when not 0, in seconds */
+void decode_siginfo_times(struct sbuf *b, const siginfo_t *si, bool with_times)
+{
 	static const struct flag codes[] = { F(SI_USER), F(SI_KERNEL), F(SI_QUEUE), F(SI_TIMER), F(SI_TKILL) };
 	const char *code = NULL;
 	char cbuf[32];
@@ -1515,9 +1507,19 @@ void decode_siginfo(struct sbuf *b, const siginfo_t *si)
 		code = cbuf;
 	}
 	sb_printf(b, "{si_signo=%s, si_code=%s", signal_name(si->si_signo), code);
-	if (si->si_signo == SIGCHLD)
-		sb_printf(b, ", si_pid=%d, si_uid=%d, si_status=%d, si_utime=0, si_stime=0", si->si_pid, si->si_uid,
-			  si->si_status);
+	if (si->si_signo == SIGCHLD) {
+		sb_printf(b, ", si_pid=%d, si_uid=%d, si_status=", si->si_pid, si->si_uid);
+		if (si->si_code == CLD_EXITED)
+			sb_printf(b, "%d", si->si_status);
+		else
+			sb_puts(b, signal_name(si->si_status));
+		long long tm[2] = { with_times ? (long long)si->si_utime : 0, with_times ? (long long)si->si_stime : 0 };
+		for (int j = 0; j < 2; j++) {
+			sb_printf(b, ", si_%stime=%lld", j ? "s" : "u", tm[j]);
+			if (tm[j])
+				sb_printf(b, " /* %lld.%02lld s */", tm[j] / 100, tm[j] % 100);
+		}
+	}
 	else if (si->si_code == SI_USER || si->si_code == SI_TKILL || si->si_code == SI_QUEUE)
 		sb_printf(b, ", si_pid=%d, si_uid=%d", si->si_pid, si->si_uid);
 	else if (si->si_signo == SIGSEGV || si->si_signo == SIGBUS || si->si_signo == SIGILL ||
