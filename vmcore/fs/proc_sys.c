@@ -16,6 +16,7 @@
  * lie. */
 #include <vmcore/inotify.h>
 #include <vmcore/mm.h>
+#include <vmcore/ptrace.h>
 #include <vmcore/uts.h>
 #include <vmcore/vfs.h>
 #include "proc_internal.h"
@@ -88,7 +89,7 @@ enum sysctl_id {
 	K_THREADS_MAX, K_BOOT_ID, K_UUID, K_NGROUPS_MAX, K_CAP_LAST_CAP, K_OVERFLOWUID,
 	K_OVERFLOWGID, F_PIPE_MAX_SIZE, F_PIPE_SOFT, F_PIPE_HARD, F_FILE_MAX, F_FILE_NR, F_NR_OPEN,
 	V_OVERCOMMIT_MEMORY, V_OVERCOMMIT_RATIO, V_MAX_MAP_COUNT, F_IN_QUEUED, F_IN_INSTANCES,
-	F_IN_WATCHES, S_DIR,
+	F_IN_WATCHES, K_YAMA_PTRACE_SCOPE, S_DIR,
 };
 
 static const struct node {
@@ -107,6 +108,9 @@ static const struct node {
 	{ "random", N_KERNEL, S_IFDIR | 0555, S_DIR },
 #define N_INOTIFY 4
 	{ "inotify", N_FS, S_IFDIR | 0555, S_DIR },
+#define N_YAMA 5
+	{ "yama", N_KERNEL, S_IFDIR | 0555, S_DIR },
+	{ "ptrace_scope", N_YAMA, S_IFREG | 0644, K_YAMA_PTRACE_SCOPE },
 	{ "max_queued_events", N_INOTIFY, S_IFREG | 0644, F_IN_QUEUED },
 	{ "max_user_instances", N_INOTIFY, S_IFREG | 0644, F_IN_INSTANCES },
 	{ "max_user_watches", N_INOTIFY, S_IFREG | 0644, F_IN_WATCHES },
@@ -206,6 +210,7 @@ void sysctl_show(int node, struct buf *b)
 	case F_IN_QUEUED: bprintf(b, "%d\n", inotify_max_queued_events); break;
 	case F_IN_INSTANCES: bprintf(b, "%d\n", inotify_max_user_instances); break;
 	case F_IN_WATCHES: inotify_limits_init(); bprintf(b, "%d\n", inotify_max_user_watches); break;
+	case K_YAMA_PTRACE_SCOPE: bprintf(b, "%d\n", yama_ptrace_scope); break;
 	case S_DIR: break;
 	}
 }
@@ -233,6 +238,12 @@ long sysctl_store(int node, const char *s, size_t len)
 	if (parse_long(s, len, &v) < 0)
 		return -EINVAL;
 	switch (id) {
+	case K_YAMA_PTRACE_SCOPE: {
+		int r = yama_set_scope(current, v);
+		if (r < 0)
+			return r;
+		break;
+	}
 	case K_PID_MAX:
 		/* Linux's bounds: above RESERVED_PIDS, at most PID_MAX_LIMIT */
 		if (v < 301 || v > 4194304)

@@ -40,7 +40,7 @@ static long set_res(u32 *r, u32 *e, u32 *s, u32 *fs, u32 nr, u32 ne, u32 ns, boo
 /* What Linux's commit_creds looks at: a change of the effective or fs
  * ids, or new permitted capabilities, clears the parent-death signal (a
  * process that changed identity is not signalled by its parent's death,
- * prctl(2)). */
+ * prctl(2)) and makes the process not dumpable (fs.suid_dumpable, 0). */
 struct cred_snap {
 	u32 euid, egid, fsuid, fsgid;
 	u64 perm;
@@ -54,8 +54,12 @@ static struct cred_snap snap(struct task *t)
 static long committed(struct task *t, struct cred_snap o, long r)
 {
 	if (r == 0 && (o.euid != t->euid || o.egid != t->egid || o.fsuid != t->fsuid || o.fsgid != t->fsgid ||
-		       (t->cap_permitted & ~o.perm)))
+		       (t->cap_permitted & ~o.perm))) {
 		t->pdeath_signal = 0;
+		/* and the process becomes fs.suid_dumpable (0): not dumpable */
+		if (t->mm)
+			t->mm->nondumpable = true;
+	}
 	return r;
 }
 

@@ -575,11 +575,22 @@ again:
 	/* Point of no return: the old image goes. */
 	kill_other_threads(t);
 	/* the new credentials: set-id bits, root's capabilities (capability.c) */
+	/* dumpability, as Linux's begin_new_exec: from the ids before the
+	 * exec (euid == uid and egid == gid), an unreadable program or
+	 * interpreter (would_dump), then commit_creds's rule for the new ids */
+	u32 o_euid = t->euid, o_egid = t->egid, o_fsuid = t->fsuid, o_fsgid = t->fsgid;
+	u64 o_perm = t->cap_permitted;
+	bool nondump = o_euid != t->uid || o_egid != t->gid || inode_permission(t, f->inode, MAY_READ) < 0 ||
+		       (interp_f && inode_permission(t, interp_f->inode, MAY_READ) < 0);
 	bool secure = cred_exec(t, f->inode->mode, f->inode->uid, f->inode->gid, f->inode->sb && f->inode->sb->nosuid);
+	if (t->euid != o_euid || t->egid != o_egid || t->fsuid != o_fsuid || t->fsgid != o_fsgid ||
+	    (t->cap_permitted & ~o_perm))
+		nondump = true;
 	r = exec_unshare(t);
 	if (r < 0)
 		goto fatal;
 	struct mm *mm = t->mm;
+	mm->nondumpable = nondump;
 	mm_unmap_all(mm);
 	mm->mmap_base = TASK_SIZE - STACK_TOP_GAP - (256UL << 20) - rnd_pages(1UL << 20);
 	u64 end, iend = 0;

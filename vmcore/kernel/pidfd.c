@@ -7,6 +7,7 @@
  * readable (POLLIN) once the process has exited (a zombie, or reaped);
  * the exit path wakes pollers.  Always close-on-exec, as Linux's. */
 #include <vmcore/cred.h>
+#include <vmcore/ptrace.h>
 #include <vmcore/signal.h>
 #include <vmcore/syscall.h>
 #include <poll.h>
@@ -203,10 +204,8 @@ SYSCALL_DEFINE(pidfd_getfd)
 	struct task *p = pidfd_task(f, NULL);
 	if (!p)
 		return -ESRCH;
-	/* Linux asks for PTRACE_MODE_ATTACH_REALCREDS: the same real ids, or
-	 * CAP_SYS_PTRACE (guest root here) */
-	if (!capable(t, CAP_SYS_PTRACE) && (p->uid != t->uid || p->suid != t->uid || p->euid != t->uid ||
-			     p->gid != t->gid))
+	/* as Linux: PTRACE_MODE_ATTACH_REALCREDS (kernel/ptrace_access.c) */
+	if (ptrace_may_access(t, p, PTRACE_MODE_ATTACH_REALCREDS) < 0)
 		return -EPERM;
 	struct file *target = p->files ? fd_get(p, a->a[1]) : NULL;
 	if (!target)

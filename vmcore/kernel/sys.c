@@ -2,6 +2,7 @@
  * single-threaded static program. */
 #include <vmcore/ktime.h>
 #include <vmcore/cred.h>
+#include <vmcore/ptrace.h>
 #include <vmcore/syscall.h>
 #include <vmcore/signal.h>
 #include <vmcore/uts.h>
@@ -501,9 +502,15 @@ SYSCALL_DEFINE(prctl)
 	case PR_GET_PDEATHSIG:
 		return copy_to_user(t->mm, a->a[1], &t->pdeath_signal, sizeof(int));
 	case PR_GET_DUMPABLE:
-		return 1;
+		return t->mm && t->mm->nondumpable ? SUID_DUMP_DISABLE : SUID_DUMP_USER;
 	case PR_SET_DUMPABLE:
+		if (a->a[1] != SUID_DUMP_DISABLE && a->a[1] != SUID_DUMP_USER)
+			return -EINVAL;
+		if (t->mm)
+			t->mm->nondumpable = a->a[1] == SUID_DUMP_DISABLE;
 		return 0;
+	case 0x59616d61: /* PR_SET_PTRACER (Yama) */
+		return yama_set_ptracer(t, a->a[1]);
 	default: {
 		/* capabilities, securebits, no_new_privs (capability.c) */
 		long r = cap_prctl(t, a->a[0], a->a[1], a->a[2], a->a[3], a->a[4]);

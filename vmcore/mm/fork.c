@@ -81,6 +81,7 @@ struct mm *mm_dup(struct mm *old)
 	mm->exe = old->exe ? dget(old->exe) : NULL;
 	memcpy(mm->saved_auxv, old->saved_auxv, sizeof(mm->saved_auxv));
 	mm->saved_auxv_len = old->saved_auxv_len;
+	mm->nondumpable = old->nondumpable;
 	for (struct vma *v = old->vmas.next; v != &old->vmas; v = v->next) {
 		struct vma *nv = vma_alloc();
 		if (!nv)

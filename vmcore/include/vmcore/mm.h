@@ -153,6 +153,9 @@ struct mm {
 	void *unwind;       /* trace_stack's view of the mappings (trace/stack.c) */
 	u64 saved_auxv[64]; /* the auxiliary vector exec gave (pairs, AT_NULL last) */
 	int saved_auxv_len; /* bytes */
+	/* Linux's get_dumpable(mm) != SUID_DUMP_USER (prctl PR_SET_DUMPABLE,
+	 * set-id exec, credential changes: kernel/ptrace_access.c) */
+	bool nondumpable;
 };
 
 struct mm *mm_alloc(void);
