@@ -5,6 +5,7 @@
  * sets are derived from euid as Linux's root rule does (euid 0: the full
  * set, CAP_LAST_CAP 40; anyone else: empty), and the bounding set is full.
  * When struct task gains real sets, print them here instead. */
+#include <vmcore/ptrace.h>
 #include <vmcore/cred.h>
 #include <vmcore/mm.h>
 #include <vmcore/signal.h>
@@ -30,6 +31,8 @@ static const char *state_name(struct task *t)
 {
 	if (t->state == TASK_ZOMBIE)
 		return "Z (zombie)";
+	if (t->pt && t->pt->kind != PT_RUNNING)
+		return "t (tracing stop)";
 	if (t->stopped)
 		return "T (stopped)";
 	if (!t->ht.tid || t->in_user)
@@ -69,9 +72,10 @@ void proc_gen_status(struct buf *b, struct task *t)
 	}
 	int ppid = t->parent ? t->parent->tgid : 0;
 	bprintf(b, "Name:\t%s\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\n"
-		   "TracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\nFDSize:\t%d\n"
+		   "TracerPid:\t%d\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\nFDSize:\t%d\n"
 		   "Groups:\t",
-		t->comm, t->fs ? t->fs->umask : 022, state_name(t), t->tgid, t->tid, ppid, t->uid,
+		t->comm, t->fs ? t->fs->umask : 022, state_name(t), t->tgid, t->tid, ppid,
+		t->ptracer ? t->ptracer->tgid : 0, t->uid,
 		t->euid, t->suid, t->fsuid, t->gid, t->egid, t->sgid, t->fsgid,
 		t->files ? MAX(t->files->max, 64) : 0);
 	/* supplementary groups, each followed by a space, as Linux prints them */

@@ -6,6 +6,7 @@
  * file's text is generated when it is opened, into a buffer its reads then
  * page through, so a reader sees one consistent snapshot.  fd/N, exe, cwd
  * and root are "magic" links: following them gives the object itself. */
+#include <vmcore/ptrace.h>
 #include <vmcore/anon_inodes.h>
 #include <vmcore/signal.h>
 #include <vmcore/syscall.h>
@@ -324,6 +325,8 @@ static char task_state(struct task *t)
 {
 	if (t->state == TASK_ZOMBIE)
 		return 'Z';
+	if (t->pt && t->pt->kind != PT_RUNNING)
+		return 't'; /* tracing stop */
 	if (t->stopped)
 		return 'T';
 	if (!t->ht.tid)

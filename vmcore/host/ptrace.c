@@ -49,8 +49,6 @@
 
 /* The host's user-mode selectors (its GDT) and the flags stub code runs
  * with: IF and the always-one bit, nothing else (no TF, AC, DF, NT). */
-#define USER_CS 0x33
-#define USER_DS 0x2b
 #define STUB_RFLAGS 0x202
 #define VSYSCALL_PAGE 0xffffffffff600000UL
 #define THREAD_FLAGS (CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM)

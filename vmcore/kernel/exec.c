@@ -5,6 +5,7 @@
  * oversized arguments) is checked before the old image is torn down, so such
  * an exec returns an error to the caller.  Past the point of no return a
  * failure kills the task with SIGSEGV, as in Linux. */
+#include <vmcore/ptrace.h>
 #include <vmcore/cred.h>
 #include <vmcore/syscall.h>
 #include <vmcore/signal.h>
@@ -682,6 +683,8 @@ again:
 	t->altstack_flags = 0;
 	vfork_release(t);
 	exit_timers(t, true);
+	if (unlikely(t->pt))
+		ptrace_exec(t, t->tid); /* PTRACE_EVENT_EXEC, or the SIGTRAP after execve */
 	r = 0;
 	goto out;
 fatal:

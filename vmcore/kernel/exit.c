@@ -9,10 +9,12 @@
 #include <vmcore/syscall.h>
 #include <vmcore/signal.h>
 #include <vmcore/gdb.h>
+#include <vmcore/ptrace.h>
 #include <vmcore/trace.h>
 #include "../../coverage/kcov.h"
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 
@@ -202,6 +204,66 @@ static void reparent_children(struct task *t)
 		}
 }
 
+/* A zombie process's news for its parent: a SIGCHLD, or, when the parent
+ * ignores SIGCHLD or sets SA_NOCLDWAIT, no zombie at all. */
+static void exit_to_parent(struct task *t)
+{
+	struct task *p = t->parent;
+	/* a parent that ignores SIGCHLD, or sets SA_NOCLDWAIT, never sees
+	 * zombies of children that would send it SIGCHLD */
+	if (p && p->sighand && t->exit_signal == SIGCHLD &&
+	    (p->sighand->action[SIGCHLD - 1].handler == (u64)SIG_IGN ||
+	     (p->sighand->action[SIGCHLD - 1].flags & SA_NOCLDWAIT))) {
+		t->state = TASK_DEAD;
+		release_task(t);
+	} else if (t->exit_signal > 0) {
+		notify_parent_exit(t);
+	}
+}
+
+static int exit_code_of(int st)
+{
+	return WIFEXITED(st) ? CLD_EXITED : (st & 0x80) ? CLD_DUMPED : CLD_KILLED;
+}
+
+static int exit_status_of(int st)
+{
+	return WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st);
+}
+
+/* A traced zombie the tracer is done with (it reaped it, detached or went
+ * away): a thread goes; a process becomes its real parent's zombie. */
+static void ptrace_release_zombie(struct task *c)
+{
+	struct task *tracer = c->ptracer;
+	ptrace_unlink(c);
+	if (c->tid != c->tgid || (tracer && c->parent && c->parent->tgid == tracer->tgid)) {
+		c->state = TASK_DEAD;
+		release_task(c);
+	} else {
+		exit_to_parent(c);
+	}
+	wake_child_waiters();
+}
+
+/* The tracer thread t ends: its tracees go free (or are killed, with
+ * PTRACE_O_EXITKILL), as Linux's exit_ptrace. */
+static void forget_tracees(struct task *t)
+{
+	for (struct task *c = all_tasks, *next; c; c = next) {
+		next = c->next_task;
+		if (c->ptracer != t)
+			continue;
+		if (c->state == TASK_ZOMBIE) {
+			ptrace_release_zombie(c);
+			continue;
+		}
+		if (c->pt && (c->pt->opts & PTRACE_O_EXITKILL))
+			send_signal_force(c, SIGKILL, NULL);
+		ptrace_unlink(c);
+	}
+}
+
 _Noreturn void do_group_exit(struct task *t, int status)
 {
 	struct task *leader = t->group_leader;
@@ -220,9 +282,14 @@ _Noreturn void do_group_exit(struct task *t, int status)
 _Noreturn void exit_notify_and_die(struct task *t, int status)
 {
 	struct task *leader = t->group_leader;
+	if (leader->group_exit)
+		status = leader->group_exit_code;
+	if (unlikely(t->pt))
+		ptrace_exit_event(t, status); /* PTRACE_EVENT_EXIT, before anything goes */
 	t->exiting = true;
 	if (leader->group_exit)
 		status = leader->group_exit_code;
+	forget_tracees(t);
 	/* mapping changes this thread queued must not wait for another */
 	if (t->mm && t->mm->as.ops_n && t->ht.tid && !leader->group_exit)
 		host_flush(&t->ht);
@@ -252,8 +319,15 @@ _Noreturn void exit_notify_and_die(struct task *t, int status)
 		t->sighand = NULL;
 		/* the leader (waiting for the group) or an exec waits for this */
 		pthread_cond_broadcast(&leader->sleep_cond);
-		t->state = TASK_DEAD;
-		release_task(t);
+		if (t->ptracer) {
+			/* a traced thread is its tracer's zombie until reaped */
+			t->exit_code = status;
+			t->state = TASK_ZOMBIE;
+			ptrace_notify_tracer(t, exit_code_of(status), exit_status_of(status));
+		} else {
+			t->state = TASK_DEAD;
+			release_task(t);
+		}
 		wake_child_waiters();
 		drain_kept_mms();
 		bkl_unlock();
@@ -288,17 +362,10 @@ _Noreturn void exit_notify_and_die(struct task *t, int status)
 		t->sigq = q->next;
 		free(q);
 	}
-	struct task *p = t->parent;
-	/* a parent that ignores SIGCHLD, or sets SA_NOCLDWAIT, never sees
-	 * zombies of children that would send it SIGCHLD */
-	if (p && p->sighand && t->exit_signal == SIGCHLD &&
-	    (p->sighand->action[SIGCHLD - 1].handler == (u64)SIG_IGN ||
-				(p->sighand->action[SIGCHLD - 1].flags & SA_NOCLDWAIT))) {
-		t->state = TASK_DEAD;
-		release_task(t);
-	} else if (t->exit_signal > 0) {
-		notify_parent_exit(t);
-	}
+	if (t->ptracer)
+		ptrace_notify_tracer(t, exit_code_of(status), exit_status_of(status)); /* the parent: once it is done */
+	else
+		exit_to_parent(t);
 	wake_child_waiters();
 	drain_kept_mms(); /* t may be reaped and freed meanwhile */
 	bkl_unlock();
@@ -320,14 +387,62 @@ static bool wait_match(struct task *t, struct task *c, int pid, int options)
 	return c->pgid == -pid;
 }
 
-static long do_wait(struct task *t, int pid, int options, int *status, struct rusage *ru)
+/* A tracee of t (of t's thread group unless __WNOTHREAD) that PID
+ * selects: every traced thread counts, whatever its exit signal. */
+static bool ptrace_wait_match(struct task *t, struct task *c, int pid, int options)
+{
+	if (!c->ptracer || ((options & __WNOTHREAD) ? c->ptracer != t : c->ptracer->tgid != t->tgid))
+		return false;
+	if (pid > 0)
+		return c->tid == pid;
+	if (pid == -1)
+		return true;
+	return c->pgid == (pid == 0 ? t->pgid : -pid);
+}
+
+/* A zombie leader waits for its group's traced zombie threads to be
+ * reaped (Linux's delay_group_leader). */
+static bool group_has_zombie_threads(struct task *leader)
+{
+	for (struct task *q = all_tasks; q; q = q->next_task)
+		if (q != leader && q->tgid == leader->tgid)
+			return true;
+	return false;
+}
+
+static long do_wait(struct task *t, int pid, int options, int *status, struct rusage *ru, bool *trapped)
 {
 	for (;;) {
 		bool any = false;
 		for (struct task *c = all_tasks; c; c = c->next_task) {
+			if (ptrace_wait_match(t, c, pid, options)) {
+				any = true;
+				if (ru)
+					memset(ru, 0, sizeof(*ru));
+				if (c->state == TASK_ZOMBIE && (c->tid != c->tgid || !group_has_zombie_threads(c))) {
+					int tid = c->tid;
+					*status = c->exit_code;
+					if (!(options & WNOWAIT)) {
+						if (c->parent && c->parent->tgid == t->tgid)
+							t->cutime_ns += c->cutime_ns + c->exit_cpu_ns;
+						ptrace_release_zombie(c);
+					}
+					return tid;
+				}
+				if (c->state == TASK_RUNNING && c->pt && c->pt->kind != PT_RUNNING && !c->pt->reported) {
+					if (!(options & WNOWAIT))
+						c->pt->reported = true;
+					*status = (c->pt->code << 8) | 0x7f;
+					*trapped = true;
+					return c->tid;
+				}
+				continue;
+			}
 			if (c->tid != c->tgid || !wait_match(t, c, pid, options))
 				continue;
 			any = true;
+			if (c->ptracer)
+				continue; /* another's tracee: its tracer hears of it first */
 			if (c->state == TASK_RUNNING && c->stopped && !c->stop_reported && (options & WUNTRACED)) {
 				if (!(options & WNOWAIT))
 					c->stop_reported = true;
@@ -345,7 +460,7 @@ static long do_wait(struct task *t, int pid, int options, int *status, struct ru
 					memset(ru, 0, sizeof(*ru));
 				return c->tid;
 			}
-			if (c->state != TASK_ZOMBIE)
+			if (c->state != TASK_ZOMBIE || group_has_zombie_threads(c))
 				continue;
 			int tid = c->tid;
 			*status = c->exit_code;
@@ -375,7 +490,8 @@ SYSCALL_DEFINE(wait4)
 		return -EINVAL;
 	if ((int)a->a[0] == INT32_MIN)
 		return -ESRCH;
-	long r = do_wait(t, (int)a->a[0], options, &status, a->a[3] ? &ru : NULL);
+	bool trapped = false;
+	long r = do_wait(t, (int)a->a[0], options, &status, a->a[3] ? &ru : NULL, &trapped);
 	if (r > 0) {
 		if (a->a[1] && copy_to_user(t->mm, a->a[1], &status, sizeof(status)) < 0)
 			return -EFAULT;
@@ -412,7 +528,8 @@ SYSCALL_DEFINE(waitid)
 	}
 	int wopts = (options & (WNOHANG | WNOWAIT | WCONTINUED | __WNOTHREAD)) |
 		    ((options & WSTOPPED) ? WUNTRACED : 0);
-	long r = do_wait(t, pid, wopts, &status, NULL);
+	bool trapped = false;
+	long r = do_wait(t, pid, wopts, &status, NULL, &trapped);
 	if (r < 0)
 		return r;
 	if (!r && nonblock_fd)
@@ -425,7 +542,7 @@ SYSCALL_DEFINE(waitid)
 			si.si_pid = r;
 			si.si_uid = 0;
 			if (WIFSTOPPED(status)) {
-				si.si_code = CLD_STOPPED;
+				si.si_code = trapped ? CLD_TRAPPED : CLD_STOPPED;
 				si.si_status = WSTOPSIG(status);
 			} else if (WIFCONTINUED(status)) {
 				si.si_code = CLD_CONTINUED;

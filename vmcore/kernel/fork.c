@@ -7,6 +7,7 @@
  * ptrace tracer must be the thread that traces: it asks the host for a fresh
  * address space, loads the registers, pins itself and enters the task loop.
  * The child's pages arrive by demand faults from the shared page table. */
+#include <vmcore/ptrace.h>
 #include <vmcore/cred.h>
 #include <vmcore/syscall.h>
 #include <vmcore/signal.h>
@@ -258,6 +259,8 @@ long do_fork(struct task *p, u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls)
 	t->next_task = all_tasks;
 	all_tasks = t;
 	int tid = t->tid;
+	if (unlikely(p->pt))
+		ptrace_fork_child(p, t, flags); /* auto-attach: it stops first thing */
 	if (start_task_thread(t, share_vm ? thread_main : child_main)) {
 		/* nothing ran: a death by SIGKILL that the parent can reap */
 		pr_err("vmcore: cannot start a task thread for %d\n", tid);
@@ -269,6 +272,8 @@ long do_fork(struct task *p, u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls)
 	}
 	if (unlikely(gdb_active))
 		gdb_fork(p, t, thread, flags & CLONE_VFORK);
+	if (unlikely(p->pt))
+		ptrace_fork_event(p, t, flags); /* t may be gone after this stop */
 	if (flags & CLONE_VFORK) {
 		/* t may be reaped (or a thread, freed) before this wakes: only
 		 * the flag in this frame is ours to read */
@@ -276,6 +281,8 @@ long do_fork(struct task *p, u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls)
 			bkl_wait(&vfork_cond);
 		if (unlikely(gdb_active))
 			gdb_vfork_done(p);
+		if (unlikely(p->pt))
+			ptrace_vfork_done(p, tid);
 	}
 	return tid;
 fail:

@@ -41,12 +41,6 @@ static struct task *rel_task(int tid, u64 start)
 	return t && t->start_time_ns == start && t->state != TASK_DEAD ? t : NULL;
 }
 
-__attribute__((weak)) struct task *ptrace_parent(struct task *t)
-{
-	(void)t;
-	return NULL;
-}
-
 bool ptrace_is_descendant(struct task *parent, struct task *child)
 {
 	if (!parent || !child)

@@ -16,6 +16,7 @@
 #include <vmcore/cred.h>
 #include <vmcore/signal.h>
 #include <vmcore/gdb.h>
+#include <vmcore/ptrace.h>
 #include <vmcore/syscall.h>
 #include <vmcore/trace.h>
 #include <stdio.h>
@@ -86,7 +87,8 @@ static enum action default_action(int sig)
 
 bool signal_pending(struct task *t)
 {
-	return (t->pending & ~(t->sigmask & ~SIG_UNBLOCKABLE)) != 0 || (unlikely(gdb_active) && gdb_stop_wanted(t));
+	return (t->pending & ~(t->sigmask & ~SIG_UNBLOCKABLE)) != 0 || (unlikely(gdb_active) && gdb_stop_wanted(t)) ||
+	       unlikely(ptrace_interrupt_pending(t));
 }
 
 static void dequeue_all(struct task *t, u64 mask)
@@ -119,6 +121,8 @@ static bool sig_ignored(struct task *t, int sig)
 {
 	if (t->sigmask & sigmask_of(sig))
 		return false;
+	if (t->pt && sig != SIGKILL)
+		return false; /* a tracer sees even ignored signals */
 	u64 h = t->sighand->action[sig - 1].handler;
 	if (h == (u64)SIG_IGN)
 		return sig != SIGKILL && sig != SIGSTOP;
@@ -226,7 +230,13 @@ void force_sig_info(struct task *t, int sig, int code, u64 addr)
 {
 	u64 h = t->sighand->action[sig - 1].handler;
 	bool blocked = t->sigmask & sigmask_of(sig);
-	if (h == (u64)SIG_DFL || h == (u64)SIG_IGN || blocked) {
+	if (t->pt && (h == (u64)SIG_DFL || h == (u64)SIG_IGN || blocked)) {
+		/* traced: its tracer sees it first (Linux's force_sig_info:
+		 * unblocked, the default action back) */
+		t->sigmask &= ~sigmask_of(sig);
+		if (h == (u64)SIG_IGN)
+			t->sighand->action[sig - 1].handler = (u64)SIG_DFL;
+	} else if (h == (u64)SIG_DFL || h == (u64)SIG_IGN || blocked) {
 		/* Linux's force_sig: an ignored or blocked fault kills */
 		show_unhandled(t, sig, code, addr);
 		do_group_exit(t, sig);
@@ -374,6 +384,14 @@ static void do_stop(struct task *t, int sig)
 {
 	if (t->mm && t->mm->as.ops_n)
 		host_flush(&t->ht); /* nothing queued may wait while we are stopped */
+	if (t->pt) {
+		/* traced: a ptrace group-stop, which the tracer ends; the real
+		 * parent hears of the stop too */
+		if (!t->ptracer || t->parent != t->ptracer)
+			report_to_parent(t, CLD_STOPPED, sig);
+		ptrace_group_stop(t, sig);
+		return;
+	}
 	t->stopped = true;
 	t->stop_sig = sig;
 	t->stop_reported = false;
@@ -438,9 +456,13 @@ void do_signal(struct task *t)
 	siginfo_t info;
 	int sig;
 
+	if (unlikely(t->pt))
+		ptrace_pending_stops(t); /* PTRACE_INTERRUPT, a seized child's first stop */
 	while ((sig = dequeue(t, &info))) {
 		if (unlikely(gdb_active) && t->gdb && !(sig = gdb_signal(t, sig, &info)))
 			continue; /* the debugger took it away */
+		if (unlikely(t->pt) && sig != SIGKILL && !(sig = ptrace_signal(t, sig, &info)))
+			continue; /* the tracer took it away */
 		struct k_sigaction *ka = &t->sighand->action[sig - 1];
 		if (unlikely(trace_on) && sig != SIGKILL)
 			trace_signal(t, &info);

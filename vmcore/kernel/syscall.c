@@ -4,6 +4,7 @@
 #include <vmcore/signal.h>
 #include <vmcore/trace.h>
 #include <vmcore/gdb.h>
+#include <vmcore/ptrace.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -44,13 +45,21 @@ void syscall_refuse32(struct task *t)
 void syscall_dispatch(struct task *t)
 {
 	struct user_regs_struct *r = &t->ht.regs;
-	struct syscall_args a = {
-		r->orig_rax, { r->rdi, r->rsi, r->rdx, r->r10, r->r8, r->r9 }
-	};
 	long ret;
 
 	t->nsyscalls++;
 	t->syscall_event = true;
+	/* a guest tracer's syscall-enter-stop comes first: it may change the
+	 * call, or have it skipped (rax is then the tracer's) */
+	if (unlikely(t->pt) && ptrace_syscall_entry(t)) {
+		t->ht.regs_dirty = true;
+		if (t->pt)
+			ptrace_syscall_exit(t);
+		return;
+	}
+	struct syscall_args a = {
+		r->orig_rax, { r->rdi, r->rsi, r->rdx, r->r10, r->r8, r->r9 }
+	};
 	if (TRACING) {
 		trace_enter(t, &a);
 		if (a.nr == SYS_exit || a.nr == SYS_exit_group)
@@ -79,4 +88,6 @@ void syscall_dispatch(struct task *t)
 	if (unlikely(gdb_active) && t->gdb)
 		gdb_syscall(t, false);
 	fd_put_held(t); /* what fd_get looked up in this call (and its trace) */
+	if (unlikely(t->pt))
+		ptrace_syscall_exit(t);
 }

@@ -27,6 +27,8 @@
 #define STUB_DATA_PAGES 4
 #define STUB_END (STUB_DATA + STUB_DATA_PAGES * PAGE_SIZE)
 #define TASK_SIZE STUB_BASE
+#define USER_CS 0x33 /* the x86-64 user code and stack segments */
+#define USER_DS 0x2b
 
 /* One host-side mapping operation, run by the stub as a host syscall. */
 struct host_op {

@@ -1,11 +1,17 @@
-/* ptrace: the tracer/tracee interface (kernel/ptrace.c) and its access
- * checks (kernel/ptrace_access.c). */
+/* ptrace(2) for guest tracers (kernel/ptrace.c) and its access checks
+ * (kernel/ptrace_access.c).
+ *
+ * Every guest task is already traced on the host, by its own task thread;
+ * a guest debugger's ptrace calls are carried out by the kernel on the
+ * task it controls.  A tracee stops in its task thread (its registers are
+ * then in t->ht.regs), the tracer's requests read and change that state,
+ * and what only the tracee's host thread can do (FPU state, debug
+ * registers) the tracee's task thread does for the tracer while it is
+ * stopped.  docs/ptrace.md. */
 #ifndef VMCORE_PTRACE_H
 #define VMCORE_PTRACE_H
 
-#include <vmcore/kernel.h>
-
-struct task;
+#include <vmcore/task.h>
 
 /* ---- access checks (kernel/ptrace_access.c) ---- */
 
@@ -30,9 +36,7 @@ bool ptrace_is_descendant(struct task *ancestor, struct task *child);
 /* PTRACE_TRACEME's check of the parent (commoncap's and Yama's
  * ptrace_traceme): 0 or -EPERM. */
 int ptrace_traceme_check(struct task *child, struct task *parent);
-/* The tracer of t, for Yama's "already tracing" exception.  A weak
- * definition returning NULL lives in ptrace_access.c; kernel/ptrace.c
- * gives the real one. */
+/* The tracer of t, for Yama's "already tracing" exception. */
 struct task *ptrace_parent(struct task *t);
 
 /* kernel.yama.ptrace_scope: 0 classic, 1 relational, 2 admin-only, 3 none */
@@ -47,5 +51,59 @@ long yama_set_ptracer(struct task *t, u64 arg);
 #define SUID_DUMP_USER 1
 
 /* ---- end of access checks ---- */
+
+/* ---- the tracee's side ---- */
+enum pt_stop { PT_RUNNING, PT_SIGNAL, PT_GROUP, PT_SYSCALL_ENTRY, PT_SYSCALL_EXIT, PT_EVENT };
+
+struct ptrace_state {
+	bool seized;          /* PTRACE_SEIZE (or a seized tracer's auto-attach) */
+	bool detached;        /* the tracer let go while the tracee was stopped */
+	unsigned opts;        /* PTRACE_O_* */
+	int resume;           /* the request that last resumed it (0: PTRACE_CONT's) */
+	int resume_sig;       /* the signal given with it */
+	enum pt_stop kind;    /* the stop it is in */
+	int code;             /* that stop's wait status >> 8 */
+	bool reported;        /* a wait took that status */
+	bool interrupt;       /* PTRACE_INTERRUPT: stop at the next chance */
+	bool exec_event;      /* execve succeeded: PTRACE_EVENT_EXEC at its exit */
+	u64 message;          /* PTRACE_GETEVENTMSG */
+	siginfo_t si;         /* GETSIGINFO/SETSIGINFO of this stop */
+	u64 dr6;              /* the debug status at this stop */
+	/* a request for the tracee's own thread (fpregs, debug registers) */
+	int req;
+	void *req_buf;
+	size_t req_len;
+	long req_ret;
+	bool req_done;
+	pthread_cond_t req_cond;
+};
+
+/* Hooks, each behind a cheap test of t->pt. */
+/* syscall entry: true if the call is not to run (SYSEMU, or the tracer
+ * set orig_rax to -1); the tracer may have changed the registers */
+bool ptrace_syscall_entry(struct task *t);
+/* syscall exit, rax set: PTRACE_EVENT_EXEC, the exit stop, a single
+ * step's trap over the syscall instruction */
+void ptrace_syscall_exit(struct task *t);
+/* a signal about to be delivered: what the tracer wants delivered instead
+ * (0: nothing), info possibly changed */
+int ptrace_signal(struct task *t, int sig, siginfo_t *info);
+/* job control would stop t (traced): a ptrace group-stop */
+void ptrace_group_stop(struct task *t, int sig);
+/* stops asked for outside signals (PTRACE_INTERRUPT, a seized child's
+ * first stop): taken from do_signal */
+void ptrace_pending_stops(struct task *t);
+bool ptrace_interrupt_pending(struct task *t);
+/* fork: before the child runs (auto-attach), and after (the event) */
+void ptrace_fork_child(struct task *p, struct task *child, u64 flags);
+void ptrace_fork_event(struct task *p, struct task *child, u64 flags);
+void ptrace_vfork_done(struct task *p, int child_tid);
+void ptrace_exec(struct task *t, int old_tid);
+/* the tracee is about to exit (PTRACE_EVENT_EXIT) */
+void ptrace_exit_event(struct task *t, int status);
+/* tell the tracer of a change (SIGCHLD with code, status), wake its wait */
+void ptrace_notify_tracer(struct task *t, int code, int status);
+/* end the tracing of t (its tracer detaches, exits or reaps it) */
+void ptrace_unlink(struct task *t);
 
 #endif

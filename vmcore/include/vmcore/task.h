@@ -111,6 +111,8 @@ struct task {
 	struct file **held;     /* files fd_get looked up in this system call */
 	int nheld, held_max;
 	struct gdb_task *gdb;   /* a debugger is attached (gdbstub/target.c) */
+	struct task *ptracer;   /* the guest task tracing this one (kernel/ptrace.c) */
+	struct ptrace_state *pt; /* and the state of that tracing */
 	struct kcov_task *kcov; /* KCOV collects its kernel PCs (coverage/kcov.c) */
 	struct {                /* how restart_syscall(2) goes on (Linux's restart_block) */
 		long (*fn)(struct task *t);
