@@ -434,6 +434,9 @@ int kd_attach(int pid)
 			found = true;
 	if (!found)
 		return -ESRCH;
+	for (struct task *t = all_tasks; t; t = t->next_task)
+		if (t->tgid == pid && t->pt)
+			return -EPERM; /* a guest tracer has it (docs/ptrace.md) */
 	if (!proc_new(pid))
 		return -ENOMEM;
 	gdb_active = true;

@@ -217,8 +217,9 @@ static const struct flag futexops[] = {
 const char *signal_name(int sig)
 {
 	static __thread char buf[16];
-	if (sig >= SIGRTMIN && sig <= SIGRTMAX) {
-		snprintf(buf, sizeof(buf), sig == SIGRTMIN ? "SIGRTMIN" : "SIGRT_%d", sig - SIGRTMIN);
+	/* the kernel's real-time signals start at 32 (glibc keeps two) */
+	if (sig >= 32 && sig <= 64) {
+		snprintf(buf, sizeof(buf), sig == 32 ? "SIGRTMIN" : "SIGRT_%d", sig - 32);
 		return buf;
 	}
 	const char *s = sigabbrev_np(sig);
@@ -1422,6 +1423,21 @@ bool decode_arg(struct sbuf *b, struct task *t, const char *k, int i, const stru
 			print_epoll_event(b, &ev);
 	} else if (!strcmp(k, "epoll_events_out")) {
 		print_epoll_events(b, t, v, ret);
+	} else if (!strcmp(k, "fadvice")) {
+		static const struct flag fa[] = { F(POSIX_FADV_NORMAL), F(POSIX_FADV_RANDOM), F(POSIX_FADV_SEQUENTIAL),
+						  F(POSIX_FADV_WILLNEED), F(POSIX_FADV_DONTNEED), F(POSIX_FADV_NOREUSE) };
+		print_xval(b, (u32)v, fa, ARRAY_SIZE(fa), "POSIX_FADV_???");
+	} else if (!strcmp(k, "sigreturn_mask")) {
+		/* no argument: strace shows the mask the frame restores, at
+		 * uc_sigmask of the rt_sigframe the stack points into */
+		u64 set;
+		if (!t || copy_from_user(t->mm, &set, t->ht.regs.rsp + 296, sizeof(set)) < 0) {
+			sb_puts(b, "{mask=?}");
+		} else {
+			sb_puts(b, "{mask=");
+			print_sigset_val(b, set);
+			sb_puts(b, "}");
+		}
 	} else if (!decode_net_arg(b, t, k, i, a, ret) && !decode_event_arg(b, t, k, i, a, ret)) {
 		sb_printf(b, "%#llx", (unsigned long long)v);
 	}

@@ -58,6 +58,7 @@ struct pending {
 	int first_out;  /* index of the first output argument, or nargs */
 	int nshow;      /* arguments shown (open's mode only with O_CREAT) */
 	char *in[6];    /* decoded input arguments */
+	struct syscall_args clone_entry; /* clone's, for its <unfinished ...> line */
 	char *stack;    /* trace_stack: unwound at entry (an execve replaces it) */
 	u64 scratch[TRACE_SCRATCH / 8]; /* the decoders' (trace_scratch) */
 };
@@ -458,6 +459,10 @@ static void clone_args_text(struct sbuf *b, const struct syscall_args *a)
 static void entry_part(struct sbuf *b, struct task *t, const struct syscall_args *a, struct pending *p)
 {
 	const struct syscall_desc *d = trace_desc(a->nr);
+	if (!strcmp(d->name, "clone")) {
+		clone_args_text(b, &p->clone_entry); /* as the finished line has it */
+		return;
+	}
 	sb_printf(b, "%s(", d->name);
 	for (int i = 0; i < MIN(p->first_out, p->nshow); i++)
 		sb_printf(b, "%s%s", i ? ", " : "", p->in[i] ? p->in[i] : "?");
@@ -495,6 +500,7 @@ void trace_enter(struct task *t, const struct syscall_args *a)
 	memset(p->scratch, 0, sizeof(p->scratch));
 	p->t_entry = now_rt();
 	p->m_entry = ktime_ns();
+	p->clone_entry = *a;
 	const struct syscall_desc *d = trace_desc(a->nr);
 	int n = d->nargs;
 	p->first_out = n;
