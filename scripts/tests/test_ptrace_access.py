@@ -20,3 +20,34 @@ def test_pvm_basic(tmproot, who, pie):
                  "text write: EFAULT", "flags 1: EINVAL", "esrch: ESRCH", "zero len esrch: 0"):
         assert line in n.out.splitlines()
     assert ("non-dumpable child: 4" if who == "root" else "non-dumpable child: EPERM") in n.out.splitlines()
+
+
+YAMA_EXPECT = """scope 1 write: 1
+sibling: EPERM
+after PR_SET_PTRACER_ANY: sibling
+after PR_SET_PTRACER 0: EPERM
+nobody write: -13
+PR_SET_PTRACER bad pid: EINVAL
+root reads sibling: sibling
+scope 0 write: 1
+sibling: sibling
+root reads sibling: sibling
+scope 2 write: 1
+sibling: EPERM
+root reads sibling: sibling
+scope 3 write: 1
+sibling: EPERM
+root reads sibling: EPERM
+scope 1 after 3: -22
+"""
+
+
+def test_yama_scopes_guest(tmproot):
+    """Guest only: it writes kernel.yama.ptrace_scope (the host's is never
+    touched; this host has no Yama).  Expected lines are Linux's Yama:
+    scope 1 lets a non-descendant in only after PR_SET_PTRACER, 0 lets in
+    a same-uid dumpable process, 2 only CAP_SYS_PTRACE, 3 nobody and it
+    sticks; writes need CAP_SYS_PTRACE (nobody: EACCES at open)."""
+    g = run_guest("pvm_yama", root=tmproot)
+    assert g.rc == 0, g.err
+    assert g.out == YAMA_EXPECT
