@@ -40,8 +40,7 @@ int main(void)
 	int go[2], back[2];
 	if (pipe(go) < 0 || pipe(back) < 0)
 		return 1;
-	mkdir("/proc", 0555);
-	mount("proc", "/proc", "proc", 0, NULL);
+	mount("proc", "/proc", "proc", 0, NULL); /* the root's own /proc (tmproot has one) */
 	pid_t sib = fork();
 	if (sib == 0) {
 		close(go[1]);
