@@ -1,6 +1,8 @@
 """ptrace access checks (docs/ptrace.md): process_vm_readv/writev on a
 child as root and as nobody, the guest against native; Yama's
 ptrace_scope in the guest."""
+import os
+
 import pytest
 
 from conftest import NOBODY, assert_same, run_guest, run_guest_as, run_native, run_native_as
@@ -48,6 +50,7 @@ def test_yama_scopes_guest(tmproot):
     scope 1 lets a non-descendant in only after PR_SET_PTRACER, 0 lets in
     a same-uid dumpable process, 2 only CAP_SYS_PTRACE, 3 nobody and it
     sticks; writes need CAP_SYS_PTRACE (nobody: EACCES at open)."""
+    os.makedirs(os.path.join(str(tmproot), "proc"), exist_ok=True)
     g = run_guest("pvm_yama", root=tmproot)
     assert g.rc == 0, g.err
     assert g.out == YAMA_EXPECT
