@@ -95,3 +95,15 @@ def test_host_strace_in_the_guest(tmp_path):
     assert t[sh][-1] == "+++ exited with 3 +++"
     assert len(theirs) > 100 and any("--- SIGUSR1" in c for _, c in theirs)
     assert any(c.startswith("pipe2(") for _, c in theirs)
+
+
+@pytest.mark.parametrize("prog", ["personality", "personality-pie"])
+def test_personality_addr_no_randomize(root, prog):
+    """personality(ADDR_NO_RANDOMIZE), as gdb sets it for its inferiors:
+    two execs lay their stack, heap and mappings out at the same
+    addresses; without it they differ; as natively."""
+    g = run_guest(prog, root=root)
+    assert_same(g, run_native(prog), prog)
+    assert "fixed layouts are the same: 1" in g.out and "randomized layouts differ: 1" in g.out, g
+    g = run_guest_as(NOBODY, prog, root=root)
+    assert_same(g, run_native_as(NOBODY, prog), prog + " as nobody")

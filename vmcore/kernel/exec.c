@@ -6,6 +6,7 @@
  * an exec returns an error to the caller.  Past the point of no return a
  * failure kills the task with SIGSEGV, as in Linux. */
 #include <vmcore/ptrace.h>
+#include <sys/personality.h>
 #include <vmcore/cred.h>
 #include <vmcore/syscall.h>
 #include <vmcore/signal.h>
@@ -183,10 +184,14 @@ static long read_image(struct file *f, struct elf_image *im)
 	return 0;
 }
 
+/* the exec in progress on this task thread asked for no randomization
+ * (personality ADDR_NO_RANDOMIZE) */
+static __thread bool exec_norandom;
+
 static u64 rnd_pages(u64 max_pages)
 {
 	u64 r = 0;
-	if (!randomize_va_space || !max_pages)
+	if (!randomize_va_space || exec_norandom || !max_pages)
 		return 0;
 	if (getrandom(&r, sizeof(r), 0) != sizeof(r))
 		return 0;
@@ -584,6 +589,10 @@ again:
 	bool nondump = o_euid != t->uid || o_egid != t->gid || inode_permission(t, f->inode, MAY_READ) < 0 ||
 		       (interp_f && inode_permission(t, interp_f->inode, MAY_READ) < 0);
 	bool secure = cred_exec(t, f->inode->mode, f->inode->uid, f->inode->gid, f->inode->sb && f->inode->sb->nosuid);
+	/* Linux's PER_CLEAR_ON_SETID: a set-id exec drops the unsafe flags */
+	if (secure)
+		t->personality &= ~(READ_IMPLIES_EXEC | ADDR_NO_RANDOMIZE | ADDR_COMPAT_LAYOUT | MMAP_PAGE_ZERO);
+	exec_norandom = t->personality & ADDR_NO_RANDOMIZE;
 	if (t->euid != o_euid || t->egid != o_egid || t->fsuid != o_fsuid || t->fsgid != o_fsgid ||
 	    (t->cap_permitted & ~o_perm))
 		nondump = true;

@@ -191,6 +191,7 @@ long do_fork(struct task *p, u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls)
 	t->policy = p->policy;
 	t->rt_priority = p->rt_priority;
 	t->cpus_allowed = p->cpus_allowed;
+	t->personality = p->personality;
 	t->pgid = p->pgid;
 	t->sid = p->sid;
 	t->start_time_ns = ktime_ns();

@@ -476,6 +476,17 @@ SYSCALL_DEFINE(getcpu)
 	return 0;
 }
 
+/* personality(2): the persona is kept and inherited; of its flags,
+ * ADDR_NO_RANDOMIZE acts (exec lays the new image out without
+ * randomization, as gdb and setarch -R ask).  0xffffffff only asks. */
+SYSCALL_DEFINE(personality)
+{
+	u32 old = t->personality, v = (u32)a->a[0];
+	if (v != 0xffffffffu)
+		t->personality = v;
+	return old;
+}
+
 SYSCALL_DEFINE(prctl)
 {
 	switch (a->a[0]) {

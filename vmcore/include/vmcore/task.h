@@ -91,6 +91,7 @@ struct task {
 	int nice;               /* -20..19 (kernel/sched.c) */
 	int policy, rt_priority; /* SCHED_*, and the SCHED_FIFO/RR priority */
 	u64 cpus_allowed;       /* sched_setaffinity's mask of vCPUs (0: all) */
+	u32 personality;        /* personality(2): ADDR_NO_RANDOMIZE is honoured at exec */
 	pthread_cond_t *waiting_on; /* the condition an interruptible sleep waits on */
 	pthread_cond_t sleep_cond;  /* for sleeps on nothing else (nanosleep, pause) */
 	bool in_user;           /* guest code may be running (BKL released) */
