@@ -103,6 +103,41 @@ def test_root_ro_stays_read_only(tmp_path):
     assert not os.path.exists(os.path.join(root, "newfile"))
 
 
+def test_host_kernel_interfaces_sealed():
+    """root=/ shows the host's files, never the host kernel's interfaces:
+    the host's /proc (whose self is the kernel process: its maps, its
+    mem), /sys, /sys/fs/cgroup and /dev/pts are empty, unchangeable
+    directories; the guest mounts its own proc there; a guest hostfs mount
+    of such a file system and a root= on one are refused."""
+    from conftest import run_linux
+    script = r"""
+for f in /proc/self/maps /proc/self/mem /proc/sysrq-trigger /proc/1/status /sys/power/state \
+         /sys/kernel/mm /sys/fs/cgroup/cgroup.procs; do
+    if [ -e $f ]; then echo "FAIL $f visible"; else echo "ok $f"; fi
+done
+for d in /proc /sys /dev/pts; do echo "$d: $(ls -a $d | tr '\n' ' ')"; done
+echo x > /proc/sysrq-trigger 2>/dev/null && echo "FAIL wrote sysrq-trigger"
+mkdir /proc/x 2>/dev/null && echo "FAIL mkdir in /proc"
+chmod 700 /proc 2>/dev/null && echo "FAIL chmod /proc"
+mount -t proc proc /proc || echo "FAIL mount proc"
+read comm < /proc/self/comm; echo "own proc: $comm"
+grep -q /linux /proc/self/maps && echo "FAIL host maps"
+mount -t hostfs sys /mnt 2>/dev/null && echo "FAIL hostfs mount of sysfs"
+mount -t hostfs proc /mnt 2>/dev/null && echo "FAIL hostfs mount of proc"
+echo done
+"""
+    r = run_linux(["quiet", "ro", "root=/", "rootfstype=hostfs", "hostfs=/", "init=/bin/sh", "--", "-c",
+                   script], timeout=60)
+    lines = r.out.splitlines()
+    assert r.rc == 0 and "FAIL" not in r.out and lines[-1] == "done", r
+    assert lines.count("ok /proc/self/maps") == 1 and sum(l.startswith("ok ") for l in lines) == 7, r
+    for d in ("/proc", "/sys", "/dev/pts"):
+        assert "%s: . .. " % d in lines, r
+    assert "own proc: grep" not in lines and "own proc: sh" in lines, r
+    r = run_linux(["quiet", "root=/proc", "rootfstype=hostfs", "init=/bin/sh"])
+    assert r.rc != 0 and "Unable to mount root fs" in r.err, r
+
+
 # -- descriptors ------------------------------------------------------------
 
 @pytest.mark.hole(5)

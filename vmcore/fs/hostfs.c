@@ -38,7 +38,16 @@
  * are the guest's.  The kernel runs as host root, so it can give a new
  * file the creator's guest fs ids (the creating host call makes it root's)
  * and carry out chown; the host's umask is 0 for the kernel (mount_fd) so
- * that the guest's umask, applied by the VFS, is the only one. */
+ * that the guest's umask, applied by the VFS, is the only one.
+ *
+ * The host kernel's own interfaces are never shown: a host object on a
+ * pseudo file system (procfs, sysfs, cgroupfs, debugfs, binfmt_misc, ...;
+ * host_interface_fs) is sealed.  A sealed directory is empty and cannot be
+ * changed, so that the guest mounts its own proc on the host's /proc of a
+ * root=/ and never reaches the host's /proc/self/mem (the kernel's own
+ * memory), /proc/sysrq-trigger or /sys/power/state; any other sealed object
+ * cannot be opened, read or changed.  Such a file system cannot be root=
+ * or a guest's hostfs mount at all. */
 #include <vmcore/cred.h>
 #include <vmcore/vfs.h>
 #include <vmcore/mm.h>
@@ -66,13 +75,20 @@ struct hinfo {
 };
 
 #define HASH 1024
+struct hdev {
+	u64 dev;
+	bool sealed;          /* a host kernel interface (host_interface_fs) */
+};
+
 struct hsb {
 	struct inode *hash[HASH];
+	struct hdev devs[32]; /* host devices seen under the mount, and what they are */
+	int ndevs;
 	int rootfd;           /* O_PATH of the mounted host directory, for the mount's life */
 };
 
-static const struct inode_ops hostfs_iops;
-static const struct file_ops hostfs_file_fops, hostfs_dir_fops;
+static const struct inode_ops hostfs_iops, hostfs_sealed_iops;
+static const struct file_ops hostfs_file_fops, hostfs_dir_fops, hostfs_sealed_dir_fops;
 
 /* hostfs=DIR: the only host directory guest mounts may take, or -1 */
 static int allowed_fd = -1;
@@ -277,6 +293,50 @@ static void repath(struct hsb *hs, const char *from, const char *to)
 		}
 }
 
+/* Is f_type one of the host kernel's interfaces rather than storage? */
+static bool host_interface_fs(long type)
+{
+	switch ((unsigned long)type) {
+	case 0x9fa0:            /* proc */
+	case 0x62656572:        /* sysfs */
+	case 0x64626720:        /* debugfs */
+	case 0x74726163:        /* tracefs */
+	case 0x73636673:        /* securityfs */
+	case 0xf97cff8c:        /* selinuxfs */
+	case 0x43415d53:        /* smackfs */
+	case 0x27e0eb:          /* cgroup */
+	case 0x63677270:        /* cgroup2 */
+	case 0xcafe4a11:        /* bpf */
+	case 0x6165676c:        /* pstore */
+	case 0xde5e81e4:        /* efivarfs */
+	case 0x62656570:        /* configfs */
+	case 0x65735543:        /* fusectl */
+	case 0x42494e4d:        /* binfmt_misc */
+	case 0x6e736673:        /* nsfs */
+	case 0x19800202:        /* mqueue */
+	case 0x0187:            /* autofs */
+	case 0x1cd1:            /* devpts */
+	case 0x67596969:        /* rpc_pipefs */
+	case 0x6e667364:        /* nfsd */
+		return true;
+	}
+	return false;
+}
+
+/* Is the host object fd (on host device dev) on such a file system?  The
+ * answer is kept per device; an fstatfs that fails seals too. */
+static bool host_interface(struct hsb *hs, int fd, u64 dev)
+{
+	for (int i = 0; i < hs->ndevs; i++)
+		if (hs->devs[i].dev == dev)
+			return hs->devs[i].sealed;
+	struct statfs sf;
+	bool sealed = fstatfs(fd, &sf) < 0 || host_interface_fs(sf.f_type);
+	if (hs->ndevs < (int)ARRAY_SIZE(hs->devs))
+		hs->devs[hs->ndevs++] = (struct hdev){ dev, sealed };
+	return sealed;
+}
+
 static int fd_given(void *arg)
 {
 	return *(int *)arg;
@@ -326,8 +386,13 @@ static int hostfs_iget(struct super_block *sb, int fd, char *path, struct inode 
 	ino->priv = hi;
 	ino->ino = st.st_ino;
 	fill_attrs(ino, &st);
-	ino->iops = &hostfs_iops;
-	ino->fops = S_ISDIR(st.st_mode) ? &hostfs_dir_fops : &hostfs_file_fops;
+	if (host_interface(hs, fd, st.st_dev)) {
+		ino->iops = &hostfs_sealed_iops;
+		ino->fops = S_ISDIR(st.st_mode) ? &hostfs_sealed_dir_fops : NULL;
+	} else {
+		ino->iops = &hostfs_iops;
+		ino->fops = S_ISDIR(st.st_mode) ? &hostfs_dir_fops : &hostfs_file_fops;
+	}
 	unsigned h = (st.st_ino ^ st.st_dev) % HASH;
 	ino->hash_next = hs->hash[h];
 	hs->hash[h] = ino;
@@ -926,6 +991,56 @@ static const struct inode_ops hostfs_iops = {
 	.fallocate = hostfs_fallocate,
 };
 
+/* ---- sealed objects: the host kernel's interfaces ---- */
+
+static int sealed_lookup(struct inode *dir, const char *name, struct inode **out)
+{
+	(void)dir, (void)name, (void)out;
+	return -ENOENT;
+}
+
+static int sealed_open(struct inode *ino, struct file *f)
+{
+	(void)f;
+	return S_ISDIR(ino->mode) && (f->flags & O_ACCMODE) == O_RDONLY ? 0 : -EACCES;
+}
+
+static long sealed_readlink(struct inode *ino, char *buf, size_t len)
+{
+	(void)ino, (void)buf, (void)len;
+	return -EACCES;
+}
+
+static long sealed_iterate(struct file *f, struct dirent_sink *sink, filldir_t fill)
+{
+	if (f->pos == 0) {
+		if (fill(sink, ".", 1, f->inode->ino, DT_DIR, 1))
+			return 0;
+		f->pos = 1;
+	}
+	if (f->pos == 1) {
+		if (fill(sink, "..", 2, f->inode->ino, DT_DIR, 2))
+			return 0;
+		f->pos = 2;
+	}
+	return 0;
+}
+
+/* Only its attributes, as the host has them; the VFS refuses what has no
+ * operation (EPERM for chmod, chown and times, EROFS or EACCES for
+ * creations). */
+static const struct inode_ops hostfs_sealed_iops = {
+	.lookup = sealed_lookup,
+	.readlink = sealed_readlink,
+	.getattr = hostfs_getattr,
+	.open = sealed_open,
+	.evict = hostfs_evict,
+};
+
+static const struct file_ops hostfs_sealed_dir_fops = {
+	.iterate = sealed_iterate,
+};
+
 static const struct file_ops hostfs_file_fops = {
 	.read = hostfs_read,
 	.write = hostfs_write,
@@ -958,7 +1073,12 @@ static int mount_fd(struct super_block *sb, int fd, const char *opts)
 	}
 	hs->rootfd = fd;
 	sb->priv = hs;
-	int r = hostfs_iget(sb, dfd, strdup(""), &sb->root);
+	struct stat st;
+	int r = fstat(dfd, &st) < 0 ? -errno : host_interface(hs, dfd, st.st_dev) ? -EPERM : 0;
+	if (r < 0)
+		close(dfd);
+	else
+		r = hostfs_iget(sb, dfd, strdup(""), &sb->root);
 	if (r < 0) {
 		close(fd);
 		free(hs);
