@@ -5,8 +5,12 @@ asserts on gdb's output.
 A backend runs the programs of testcases/gdb/ (built with -g -O0, static
 as NAME and dynamic as NAME-dyn, into build/testcases/gdb/) under a debug
 server.  BACKENDS lists them; each test runs against each backend, with the
-static and the dynamic build.  Today there is one: Debian's gdbserver on
-the host, the reference that the list is measured against.
+static and the dynamic build: Debian's gdbserver on the host (the
+reference the stub is measured against) and vmcore's stub; and, for the
+guest ptrace (docs/ptrace.md), the same list with no server at all: the
+host's gdb debugging the program natively, and the host's own gdb run
+inside the guest (over a hostfs root of the host's /), debugging the
+program there through the guest kernel's ptrace.
 
 gdb runs without -batch, its commands given with -ex and stdin /dev/null,
 so that they run as if typed (from_tty: "Continuing.", "Run till exit",
@@ -122,6 +126,16 @@ class Backend:
         """PROG running freely, not under the debugger; a Target whose pid
         is the one to attach to, connecting to an extended-remote server."""
         raise NotImplementedError
+
+    def start_gdb(self, args, log, env):
+        """gdb with ARGS, its output to LOG: a Popen (or one like it:
+        pid, wait, poll, returncode, send_signal)."""
+        with open(log, "wb") as f:
+            p = subprocess.Popen([GDB] + args, stdin=subprocess.DEVNULL, stdout=f,
+                                 stderr=subprocess.STDOUT, cwd=self.tmp, env=env,
+                                 start_new_session=True)
+        self.popens.append(p)
+        return p
 
     def gone(self, pid):
         """The debugged process PID no longer exists (or is a zombie)."""
@@ -318,7 +332,133 @@ class QemuUserBackend(Backend):
         raise AssertionError("qemu-user's stub debugs only the program it starts: no attach")
 
 
-BACKENDS = [GdbserverBackend, VmcoreBackend]
+class NativeGdbBackend(Backend):
+    """No server: the host's gdb runs the program itself ("starti" stops it
+    at its first instruction) or attaches to it by pid: what the guest's
+    gdb is compared with."""
+    name = "gdb-native"
+    TRANSPORTS = ("local",)
+
+    def target_path(self, prog):
+        return os.path.join(PROGS, prog)
+
+    def launch(self, prog, args=(), transport="local"):
+        # the program's output to a file of its own, by the shell gdb
+        # starts it with
+        out = self._file("prog.out")
+        return Target(shlex.join(["starti"] + list(args)) + " >" + shlex.quote(out),
+                      self.host_path(prog), out)
+
+    def spawn(self, prog, args=()):
+        out = self._file("prog.out")
+        p = self._popen([self.target_path(prog)] + list(args), out, out + ".err")
+        return Target(None, self.host_path(prog), out, pid=p.pid)
+
+
+class GuestGdb:
+    """The gdb that runs in a guest, seen from the host as a Popen: its
+    ./linux's pid (for killpg), wait and poll, and send_signal(SIGINT),
+    which has the guest's init send SIGINT to gdb (Ctrl-C)."""
+
+    def __init__(self, linux, done=None):
+        self.linux, self.pid, self.done = linux, linux.pid, done
+        self.returncode = None
+
+    def send_signal(self, sig):
+        assert sig == signal.SIGINT, sig
+        self.linux.stdin.write(b"INT\n")
+        self.linux.stdin.flush()
+
+    def poll(self):
+        if self.done:
+            m = re.search(r"^@@gdb exited (\d+)@@$", self.done(), re.M)
+            if m:
+                self.returncode = int(m.group(1))
+        elif self.linux.poll() is not None:
+            self.returncode = self.linux.returncode
+        return self.returncode
+
+    def wait(self, timeout=None):
+        if self.done:
+            wait_for(lambda: self.poll() is not None or self.linux.poll() is not None, timeout or 60,
+                     "gdb in the guest to exit")
+            if self.returncode is None:
+                raise AssertionError("./linux ended before gdb: %s" % self.linux.returncode)
+        else:
+            self.linux.wait(timeout=timeout)
+            self.returncode = self.linux.returncode
+        return self.returncode
+
+
+class GuestGdbBackend(Backend):
+    """The host's own gdb inside the guest: ./linux boots with the host's /
+    as its hostfs root and a shell as init, which mounts the guest's proc
+    and runs /usr/bin/gdb (its output to a file of the test's, through
+    hostfs), debugging the program through the guest's ptrace.  A
+    launched program is gdb's ("starti"), as natively; a spawned one is
+    started by init before gdb, which attaches to it (init waits for gdb's
+    command line on the console, and runs on after gdb quits, so that the
+    detached program goes on).  Ctrl-C: a line on the console, for which
+    init sends SIGINT to gdb."""
+    name = "gdb-guest"
+    TRANSPORTS = ("local",)
+    HAS_VDSO = False
+    KNOWN_FAILURES = {}
+    # gdb's is the guest's exec of gdb: exec gdb keeps the shell's pid
+    INIT = ("mount -t proc proc /proc || exit 99; exec 3<&0; "
+            "(while read -r line <&3; do kill -INT $$; done) & ")
+
+    def __init__(self, tmp):
+        super().__init__(tmp)
+        self.spawned = self.console = None
+
+    def target_path(self, prog):
+        return os.path.join(PROGS, prog)
+
+    def _linux(self, script, args=()):
+        """./linux with init running sh -c SCRIPT sh ARGS; its console (the
+        guest's programs' output) to a file: (Popen, that file)."""
+        out = self._file("console.out")
+        argv = [LINUX, "quiet", "root=/", "rootfstype=hostfs", "init=/bin/sh", "--", "-c", script,
+                "sh"] + list(args)
+        with open(out, "wb") as o, open(out + ".err", "wb") as e:
+            p = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=o, stderr=e,
+                                 start_new_session=True)
+        self.popens.append(p)
+        return p, out
+
+    def launch(self, prog, args=(), transport="local"):
+        # the program's output to a file of its own, by the shell gdb
+        # starts it with
+        out = self._file("prog.out")
+        return Target(shlex.join(["starti"] + list(args)) + " >" + shlex.quote(out),
+                      self.host_path(prog), out)
+
+    def spawn(self, prog, args=()):
+        prog_argv = shlex.join([self.target_path(prog)] + list(args))
+        script = ("mount -t proc proc /proc || exit 99; %s & echo \"@@pid $!@@\"; read -r line; "
+                  "eval \"set -- $line\"; "
+                  "log=$1; shift; /usr/bin/gdb \"$@\" </dev/null >\"$log\" 2>&1; "
+                  "echo \"@@gdb exited $?@@\"; wait" % prog_argv)
+        self.spawned, self.console = self._linux(script)
+        pid = wait_for(lambda: re.search(r"^@@pid (\d+)@@$", read_text(self.console), re.M), 20,
+                       "the guest's program to start")
+        return Target(None, self.host_path(prog), self.console, pid=int(pid.group(1)))
+
+    def start_gdb(self, args, log, env):
+        if self.spawned:
+            self.spawned.stdin.write((shlex.join([log] + args) + "\n").encode())
+            self.spawned.stdin.flush()
+            return GuestGdb(self.spawned, done=lambda: read_text(self.console))
+        script = self.INIT + "exec /usr/bin/gdb \"$@\" </dev/null >%s 2>&1" % shlex.quote(log)
+        return GuestGdb(self._linux(script, args)[0])
+
+    def gone(self, pid):
+        # the program is in the guest: gone when the guest is
+        return all(p.poll() is not None for p in self.popens)
+
+
+BACKENDS = [GdbserverBackend, VmcoreBackend, NativeGdbBackend, GuestGdbBackend]
 # The reference stubs, measured for docs/gdbstub.md, not tested in CI:
 #   VMCORE_GDB_REFERENCE=1 scripts/run_tests.sh scripts/tests/test_gdb.py -k qemu
 # (rr's replay server could be one too, but rr needs hardware performance
@@ -394,7 +534,7 @@ def run_gdb(backend, target, cmds, timeout=GDB_TIMEOUT, during=None):
            "set debuginfod enabled off"]
     if target.host_path:
         pre.append("file " + target.host_path)
-    pre += list(backend.setup) + [target.connect]
+    pre += list(backend.setup) + ([target.connect] if target.connect else [])
     argv = [GDB, "-nx", "-q"]
     for c in pre:
         argv += ["-ex", c]
@@ -403,9 +543,7 @@ def run_gdb(backend, target, cmds, timeout=GDB_TIMEOUT, during=None):
     argv += ["-ex", "echo @@end@@\\n", "-ex", "quit"]
     env = dict(os.environ, DEBUGINFOD_URLS="", LC_ALL="C")
     log = backend._file("gdb.out")
-    with open(log, "wb") as f:
-        p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=f, stderr=subprocess.STDOUT,
-                             cwd=backend.tmp, env=env, start_new_session=True)
+    p = backend.start_gdb(argv[1:], log, env)
     errors = []
     if during:
         def call():
@@ -698,7 +836,7 @@ def test_threads(backend, flavor):
     assert sorted(names[n] for n in range(2, 10)) == ["worker-%d" % i for i in range(8)]
     r.expect("bt", r"^#0 +all_parked \(n=8\) at threads.c:\d+\n#1 +0x[0-9a-f]+ in main \(\)")
     for n in range(2, 10):
-        r.expect("thread %d" % n, r"^\[Switching to thread %d \(Thread \S+\)\]" % n)
+        r.expect("thread %d" % n, r"^\[Switching to thread %d \(Thread \S+( \(LWP \d+\))?\)\]" % n)
         worker = int(names[n].split("-")[1])
         bt = r.expect("bt", r"^#\d+ +(0x[0-9a-f]+ in )?park_here \(id=%d\) at threads.c:\d+\n"
                       r"#\d+ +0x[0-9a-f]+ in worker \(arg=0x%x\) at threads.c:\d+$"
@@ -714,8 +852,8 @@ def test_follow_fork_child(backend, flavor):
     cmds = ["set follow-fork-mode child", "break fork.c:%d" % loop, "continue", "bt",
             "info inferiors", "print i", "delete", "continue"]
     r = run_gdb(backend, t, cmds)
-    m = r.expect("continue", r"^\[Attaching after (?:Thread|process) (\d+)(?:\.\d+)? fork to child "
-                 r"(?:Thread|process) (\d+)(?:\.\d+)?\]$")
+    who = r"(?:Thread|process) (?:0x[0-9a-f]+ \(LWP )?(\d+)(?:\.\d+|\))?"
+    m = r.expect("continue", r"^\[Attaching after %s fork to child %s\]$" % (who, who))
     child = m.group(2)
     r.expect("continue", r"^\[New inferior 2 \(process %s\)\]$" % child)
     m = r.expect("continue", r"^\[Inferior 1 \(process (\d+)\) detached\]$")

@@ -30,7 +30,7 @@ enum pkind {
 	P_PID_MAPS, P_PID_FD, P_PID_FD_N, P_PID_ENVIRON, P_PID_STATM, P_PID_TASK, P_PID_MOUNTS,
 	P_PID_SYSCALLS, P_SYS, P_CONFIG_GZ, P_PID_MOUNTINFO, P_PID_NS, P_PID_NS_N, P_NSFILE,
 	P_PID_FDINFO, P_PID_FDINFO_N,
-	P_NET, P_NET_FILE,
+	P_NET, P_NET_FILE, P_PID_AUXV,
 };
 
 struct pinfo {
@@ -65,6 +65,7 @@ static const struct {
 	{ "mounts", P_PID_MOUNTS, S_IFREG | 0444 }, { "mountinfo", P_PID_MOUNTINFO, S_IFREG | 0444 },
 	{ "ns", P_PID_NS, S_IFDIR | 0511 },
 	{ "syscalls", P_PID_SYSCALLS, S_IFREG | 0444 }, /* vmcore's flight recorder */
+	{ "auxv", P_PID_AUXV, S_IFREG | 0400 },
 };
 
 /* /proc/net: the sockets of net/inet.c and net/af_unix.c (fd: the index
@@ -578,6 +579,11 @@ static void gen(struct pinfo *pi, struct buf *b)
 	case P_PID_ENVIRON:
 		if (t && t->mm)
 			gen_user_range(b, t, t->mm->env_start, t->mm->env_end);
+		break;
+	case P_PID_AUXV:
+		/* the vector exec gave the program, as Linux's mm->saved_auxv */
+		if (t && t->mm)
+			bmem(b, t->mm->saved_auxv, t->mm->saved_auxv_len);
 		break;
 	case P_PID_COMM:
 		if (t)
