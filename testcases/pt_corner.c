@@ -111,6 +111,32 @@ static void waitid_show(const char *what, pid_t pid, int options)
 		       si.si_code == CLD_EXITED ? "status" : sig_name(si.si_status));
 }
 
+/* the SIGCHLDs that came (blocked), in words */
+static void show_sigchld(const char *who)
+{
+	sigset_t s;
+	sigemptyset(&s);
+	sigaddset(&s, SIGCHLD);
+	siginfo_t si;
+	struct timespec zero = { 0, 0 };
+	int n = 0;
+	while (sigtimedwait(&s, &si, &zero) == SIGCHLD) {
+		printf("%s: SIGCHLD %s %s\n", who, cld_name(si.si_code),
+		       si.si_code == CLD_EXITED ? "status" : sig_name(si.si_status));
+		n++;
+	}
+	if (!n)
+		printf("%s: no SIGCHLD\n", who);
+}
+
+static void block_sigchld(void)
+{
+	sigset_t s;
+	sigemptyset(&s);
+	sigaddset(&s, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &s, NULL);
+}
+
 static void show_siginfo(const char *what, pid_t pid)
 {
 	siginfo_t si;
@@ -188,7 +214,9 @@ static void real_parent(int up, int down)
 	CHECK(write(up, &c, sizeof(c)) == sizeof(c));
 	for (;;) {
 		char cmd = rd(down);
-		if (cmd == 's')
+		if (cmd == 'h')
+			show_sigchld("parent");
+		else if (cmd == 's')
 			waitid_show("parent: WSTOPPED", c, WSTOPPED);
 		else if (cmd == 'c')
 			waitid_show("parent: WCONTINUED", c, WCONTINUED);
@@ -217,12 +245,14 @@ static void group_stop_round(bool seize)
 	if (p == 0) {
 		close(up[0]);
 		close(down[1]);
+		block_sigchld();
 		real_parent(up[1], down[0]);
 	}
 	close(up[1]);
 	close(down[0]);
 	pid_t c;
 	CHECK(read(up[0], &c, sizeof(c)) == sizeof(c));
+	block_sigchld();
 	printf("%s: %s\n", seize ? "seize" : "attach",
 	       err(ptrace(seize ? PTRACE_SEIZE : PTRACE_ATTACH, c, 0, 0)));
 	if (!seize) {
@@ -231,16 +261,27 @@ static void group_stop_round(bool seize)
 	}
 	CHECK(kill(c, SIGSTOP) == 0);
 	wait_for(c, "SIGSTOP's signal-delivery-stop");
+	show_sigchld("tracer");
 	show_siginfo("its siginfo", c);
 	ask_parent(up[0], down[1], 'a');
+	ask_parent(up[0], down[1], 'h');
 	CHECK(ptrace(PTRACE_CONT, c, 0, SIGSTOP) == 0);
 	wait_for(c, "group-stop");
+	show_sigchld("tracer");
 	show_siginfo("group-stop siginfo", c);
+	siginfo_t si;
+	memset(&si, 0, sizeof(si));
+	if (seize && ptrace(PTRACE_GETSIGINFO, c, 0, &si) == 0)
+		printf("its si_pid is the tracee: %d\n", si.si_pid == c);
+	printf("setsiginfo in it: %s\n", err(ptrace(PTRACE_SETSIGINFO, c, 0, &si)));
+	ask_parent(up[0], down[1], 'h');
 	ask_parent(up[0], down[1], 's');
 	ask_parent(up[0], down[1], 'a');
 	wait_none(c, "tracer waits again");
 	CHECK(kill(c, SIGCONT) == 0);
 	wait_none(c, "after SIGCONT");
+	show_sigchld("tracer");
+	ask_parent(up[0], down[1], 'h');
 	ask_parent(up[0], down[1], 'c');
 	ask_parent(up[0], down[1], 'a');
 	CHECK(ptrace(PTRACE_CONT, c, 0, 0) == 0);
@@ -248,6 +289,8 @@ static void group_stop_round(bool seize)
 		int st = wait_for(c, "after the resume");
 		if (!WIFSTOPPED(st))
 			break;
+		show_sigchld("tracer");
+		ask_parent(up[0], down[1], 'h');
 		show_siginfo("its siginfo", c);
 		if (WSTOPSIG(st) == SIGCONT)
 			break;
@@ -265,10 +308,13 @@ static void group_stop_round(bool seize)
 	ask_parent(up[0], down[1], 'a');
 	CHECK(kill(c, SIGCONT) == 0);
 	ask_parent(up[0], down[1], 'c');
+	ask_parent(up[0], down[1], 'h');
+	show_sigchld("tracer");
 	CHECK(kill(c, SIGKILL) == 0);
 	ask_parent(up[0], down[1], 'e');
 	wr(down[1], 'q');
 	wait_for(p, "real parent");
+	show_sigchld("tracer");
 	close(up[0]);
 	close(down[1]);
 }

@@ -102,7 +102,8 @@ void ptrace_notify_tracer(struct task *t, int code, int status)
 	wake_child_waiters();
 	if (!tr || tr->state != TASK_RUNNING || !tr->sighand)
 		return;
-	if (code == CLD_TRAPPED && (tr->sighand->action[SIGCHLD - 1].flags & SA_NOCLDSTOP))
+	if ((code == CLD_TRAPPED || code == CLD_STOPPED || code == CLD_CONTINUED) &&
+	    (tr->sighand->action[SIGCHLD - 1].flags & SA_NOCLDSTOP))
 		return;
 	siginfo_t si;
 	memset(&si, 0, sizeof(si));
@@ -180,7 +181,12 @@ static int ptrace_stop(struct task *t, enum pt_stop kind, int code, const siginf
 	}
 	pt->dr6 = (code & 0x7f) == SIGTRAP && t->ht.tid ? host_get_debugreg(&t->ht, 6) : 0;
 	t->ht.step = false;
-	ptrace_notify_tracer(t, CLD_TRAPPED, code & 0x7f);
+	if (kind == PT_GROUP || (code >> 8) == PTRACE_EVENT_STOP)
+		/* a job-control trap (Linux's do_jobctl_trap): CLD_STOPPED,
+		 * with the group-stop's signal */
+		ptrace_notify_tracer(t, CLD_STOPPED, pt->group_stopped ? t->stop_sig & 0x7f : 0);
+	else
+		ptrace_notify_tracer(t, CLD_TRAPPED, code & 0x7f);
 	t->waiting_on = &t->sleep_cond; /* SIGKILL wakes it */
 	while (pt->kind != PT_RUNNING && !pt->detached && !(t->pending & sigmask_of(SIGKILL))) {
 		if (pt->req)
@@ -302,19 +308,41 @@ static int event_stop_sig(struct task *t)
 	return t->pt->group_stopped && t->stop_sig ? t->stop_sig : SIGTRAP;
 }
 
+/* Is the tracer another process than the real parent (Linux's
+ * ptrace_reparented)? */
+static bool reparented(struct task *t)
+{
+	return t->ptracer && (!t->parent || t->parent->tgid != t->ptracer->tgid);
+}
+
+/* The SIGCHLDs of a SIGCONT that ended the group-stop, once the tracee
+ * runs again (Linux's get_signal): the real parent's, and the tracer's
+ * if it is another. */
+static void cont_notify(struct task *t)
+{
+	struct ptrace_state *pt = t->pt;
+	if (!pt->cont_notify)
+		return;
+	pt->cont_notify = false;
+	report_to_parent(t, CLD_CONTINUED, SIGCONT);
+	if (reparented(t))
+		ptrace_notify_tracer(t, CLD_CONTINUED, SIGCONT);
+}
+
 /* A listening tracee stops anew where it is: a PTRACE_EVENT_STOP for its
  * tracer's wait, as if it had woken and trapped again. */
 static void retrap(struct task *c)
 {
 	struct ptrace_state *pt = c->pt;
 	int sig = event_stop_sig(c);
+	cont_notify(c);
 	pt->listening = false;
 	pt->interrupt = pt->notify = false;
 	pt->code = sig | (PTRACE_EVENT_STOP << 8);
 	event_stop_si(c, sig, &pt->si);
 	pt->no_si = false;
 	pt->reported = false;
-	ptrace_notify_tracer(c, CLD_TRAPPED, sig);
+	ptrace_notify_tracer(c, CLD_STOPPED, pt->group_stopped ? c->stop_sig & 0x7f : 0);
 }
 
 bool ptrace_sigcont(struct task *t)
@@ -322,6 +350,8 @@ bool ptrace_sigcont(struct task *t)
 	struct ptrace_state *pt = t->pt;
 	bool was = pt->group_stopped;
 	pt->group_stopped = false;
+	if (was)
+		pt->cont_notify = true;
 	if (pt->seized) {
 		/* Linux's ptrace_trap_notify: a PTRACE_EVENT_STOP, at once if
 		 * it listens, else when it next runs */
@@ -340,6 +370,8 @@ bool ptrace_interrupt_pending(struct task *t)
 void ptrace_pending_stops(struct task *t)
 {
 	struct ptrace_state *pt = t->pt;
+	if (pt)
+		cont_notify(t);
 	if (pt && (pt->interrupt || pt->notify)) {
 		siginfo_t si;
 		int sig = event_stop_sig(t);

@@ -129,7 +129,6 @@ static bool sig_ignored(struct task *t, int sig)
 	return h == (u64)SIG_DFL && default_action(sig) == ACT_IGN;
 }
 
-static void report_to_parent(struct task *t, int code, int status);
 
 static int __send_signal(struct task *t, int sig, const siginfo_t *info, bool force, bool shared);
 
@@ -175,9 +174,10 @@ static int __send_signal(struct task *t, int sig, const siginfo_t *info, bool fo
 			if (sig == SIGCONT)
 				report_to_parent(t, CLD_CONTINUED, SIGCONT);
 		} else if (unlikely(t->pt) && sig == SIGCONT && ptrace_sigcont(t)) {
-			/* a tracee's group-stop ends; the tracer still holds it */
+			/* a tracee's group-stop ends, its parent's wait sees it
+			 * at once; the tracer still holds it, and its SIGCHLD
+			 * waits until it runs (ptrace_pending_stops) */
 			t->cont_reported = false;
-			report_to_parent(t, CLD_CONTINUED, SIGCONT);
 		}
 	} else if (STOP_SIGS & sigmask_of(sig)) {
 		dequeue_all(t, sigmask_of(SIGCONT));
@@ -399,7 +399,7 @@ static void do_stop(struct task *t, int sig)
 	if (t->pt) {
 		/* traced: a ptrace group-stop, which the tracer ends; the real
 		 * parent hears of the stop too, and its wait sees it */
-		if (!t->ptracer || t->parent != t->ptracer)
+		if (!t->ptracer || !t->parent || t->parent->tgid != t->ptracer->tgid)
 			report_to_parent(t, CLD_STOPPED, sig);
 		ptrace_group_stop(t, sig);
 		if (!t->stopped)
@@ -552,7 +552,7 @@ int wait_interruptible(struct task *t, pthread_cond_t *c, const struct timespec 
 
 static void report_to_parent_sig(struct task *t, int sig, int code, int status);
 
-static void report_to_parent(struct task *t, int code, int status)
+void report_to_parent(struct task *t, int code, int status)
 {
 	report_to_parent_sig(t, SIGCHLD, code, status);
 }

@@ -74,6 +74,8 @@ struct ptrace_state {
 	bool listening;       /* PTRACE_LISTEN: stopped, not for requests, until an
 			       * event (SIGCONT, PTRACE_INTERRUPT) stops it anew */
 	bool notify;          /* SIGCONT came (seized): PTRACE_EVENT_STOP at the next chance */
+	bool cont_notify;     /* SIGCONT ended its group-stop: CLD_CONTINUED for the
+			       * parents when it next runs (Linux's SIGNAL_CLD_CONTINUED) */
 	u64 dr6;              /* the debug status at this stop */
 	/* a request for the tracee's own thread (fpregs, debug registers) */
 	int req;

@@ -42,6 +42,9 @@ void signalfd_notify(struct task *t, int sig);
 int wait_interruptible(struct task *t, pthread_cond_t *c, const struct timespec *abs);
 /* Tell a parent about a child's exit (SIGCHLD with CLD_* info). */
 void notify_parent_exit(struct task *child);
+/* Tell t's real parent of its stop or continue: SIGCHLD with CLD_STOPPED
+ * or CLD_CONTINUED, unless the parent's SA_NOCLDSTOP */
+void report_to_parent(struct task *t, int code, int status);
 struct task *process_target(struct task *p, int sig);
 /* kill(2)'s delivery of SIG to process P (the checks of kill(2)
  * included; 0: a probe), with SI (NULL: kill's own, SI_USER). */
