@@ -129,7 +129,6 @@ static bool sig_ignored(struct task *t, int sig)
 	return h == (u64)SIG_DFL && default_action(sig) == ACT_IGN;
 }
 
-
 static int __send_signal(struct task *t, int sig, const siginfo_t *info, bool force, bool shared);
 
 int send_signal(struct task *t, int sig, const siginfo_t *info)
