@@ -441,9 +441,10 @@ static long do_wait(struct task *t, int pid, int options, int *status, struct ru
 			if (c->tid != c->tgid || !wait_match(t, c, pid, options))
 				continue;
 			any = true;
-			if (c->ptracer)
-				continue; /* another's tracee: its tracer hears of it first */
-			if (c->state == TASK_RUNNING && c->stopped && !c->stop_reported && (options & WUNTRACED)) {
+			/* another's tracee: its group-stop and SIGCONT are the real
+			 * parent's to see, its exit its tracer's first */
+			bool jstopped = c->stopped || (c->pt && c->pt->group_stopped);
+			if (c->state == TASK_RUNNING && jstopped && !c->stop_reported && (options & WUNTRACED)) {
 				if (!(options & WNOWAIT))
 					c->stop_reported = true;
 				*status = (c->stop_sig << 8) | 0x7f;
@@ -451,7 +452,7 @@ static long do_wait(struct task *t, int pid, int options, int *status, struct ru
 					memset(ru, 0, sizeof(*ru));
 				return c->tid;
 			}
-			if (c->state == TASK_RUNNING && !c->stopped && !c->cont_reported && c->stop_sig &&
+			if (c->state == TASK_RUNNING && !jstopped && !c->cont_reported && c->stop_sig &&
 			    (options & WCONTINUED)) {
 				if (!(options & WNOWAIT))
 					c->cont_reported = true;
@@ -460,7 +461,7 @@ static long do_wait(struct task *t, int pid, int options, int *status, struct ru
 					memset(ru, 0, sizeof(*ru));
 				return c->tid;
 			}
-			if (c->state != TASK_ZOMBIE || group_has_zombie_threads(c))
+			if (c->ptracer || c->state != TASK_ZOMBIE || group_has_zombie_threads(c))
 				continue;
 			int tid = c->tid;
 			*status = c->exit_code;

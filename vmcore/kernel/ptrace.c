@@ -31,6 +31,7 @@
 #include <sys/uio.h>
 #include <sys/user.h>
 #include <sys/wait.h>
+#include <asm/prctl.h>
 
 #ifndef NT_PRSTATUS
 #define NT_PRSTATUS 1
@@ -81,6 +82,8 @@ void ptrace_unlink(struct task *t)
 	t->pt = NULL;
 	t->ptracer = NULL;
 	t->ht.step = false;
+	if (pt->kind == PT_GROUP && pt->group_stopped && !t->exiting)
+		t->stopped = true; /* the group-stop holds: a job-control stop now (do_stop) */
 	if (pt->kind != PT_RUNNING) {
 		/* parked in ptrace_stop: its thread frees it on the way out */
 		pt->detached = true;
@@ -99,7 +102,8 @@ void ptrace_notify_tracer(struct task *t, int code, int status)
 	wake_child_waiters();
 	if (!tr || tr->state != TASK_RUNNING || !tr->sighand)
 		return;
-	if (code == CLD_TRAPPED && (tr->sighand->action[SIGCHLD - 1].flags & SA_NOCLDSTOP))
+	if ((code == CLD_TRAPPED || code == CLD_STOPPED || code == CLD_CONTINUED) &&
+	    (tr->sighand->action[SIGCHLD - 1].flags & SA_NOCLDSTOP))
 		return;
 	siginfo_t si;
 	memset(&si, 0, sizeof(si));
@@ -139,6 +143,16 @@ static void pt_serve(struct task *t, struct ptrace_state *pt)
 	pthread_cond_broadcast(&pt->req_cond);
 }
 
+/* The siginfo of a PTRACE_EVENT_STOP (Linux's ptrace_do_notify). */
+static void event_stop_si(struct task *t, int sig, siginfo_t *si)
+{
+	memset(si, 0, sizeof(*si));
+	si->si_signo = sig;
+	si->si_code = sig | (PTRACE_EVENT_STOP << 8);
+	si->si_pid = t->tid;
+	si->si_uid = t->uid;
+}
+
 /* Stop for the tracer until it resumes t (or t is killed, or detached);
  * returns the signal the tracer gave with its resume. */
 static int ptrace_stop(struct task *t, enum pt_stop kind, int code, const siginfo_t *si)
@@ -152,6 +166,10 @@ static int ptrace_stop(struct task *t, enum pt_stop kind, int code, const siginf
 	pt->code = code;
 	pt->reported = false;
 	pt->resume_sig = 0;
+	pt->listening = false;
+	pt->no_si = kind == PT_GROUP && !pt->seized; /* Linux's group-stop has none */
+	if ((code >> 8) == PTRACE_EVENT_STOP)
+		pt->interrupt = pt->notify = false; /* this is the stop they asked for */
 	if (si) {
 		pt->si = *si;
 	} else {
@@ -163,7 +181,12 @@ static int ptrace_stop(struct task *t, enum pt_stop kind, int code, const siginf
 	}
 	pt->dr6 = (code & 0x7f) == SIGTRAP && t->ht.tid ? host_get_debugreg(&t->ht, 6) : 0;
 	t->ht.step = false;
-	ptrace_notify_tracer(t, CLD_TRAPPED, code & 0x7f);
+	if (kind == PT_GROUP || (code >> 8) == PTRACE_EVENT_STOP)
+		/* a job-control trap (Linux's do_jobctl_trap): CLD_STOPPED,
+		 * with the group-stop's signal */
+		ptrace_notify_tracer(t, CLD_STOPPED, pt->group_stopped ? t->stop_sig & 0x7f : 0);
+	else
+		ptrace_notify_tracer(t, CLD_TRAPPED, code & 0x7f);
 	t->waiting_on = &t->sleep_cond; /* SIGKILL wakes it */
 	while (pt->kind != PT_RUNNING && !pt->detached && !(t->pending & sigmask_of(SIGKILL))) {
 		if (pt->req)
@@ -243,6 +266,9 @@ void ptrace_syscall_exit(struct task *t)
 
 int ptrace_signal(struct task *t, int sig, siginfo_t *info)
 {
+	ptrace_pending_stops(t); /* a SIGCONT's PTRACE_EVENT_STOP comes first, as Linux's get_signal */
+	if (!t->pt)
+		return sig;
 	int tr_tgid = t->ptracer ? t->ptracer->tgid : 0;
 	u32 tr_uid = t->ptracer ? t->ptracer->uid : 0;
 	int nsig = ptrace_stop(t, PT_SIGNAL, sig, info);
@@ -270,9 +296,70 @@ void ptrace_group_stop(struct task *t, int sig)
 {
 	struct ptrace_state *pt = t->pt;
 	siginfo_t si;
-	memset(&si, 0, sizeof(si));
-	si.si_signo = sig;
+	event_stop_si(t, sig, &si);
+	pt->group_stopped = true;
 	ptrace_stop(t, PT_GROUP, pt->seized ? (sig | (PTRACE_EVENT_STOP << 8)) : sig, &si);
+}
+
+/* the signal of a seized tracee's PTRACE_EVENT_STOP: the group-stop's
+ * while it holds, else SIGTRAP (Linux's do_jobctl_trap) */
+static int event_stop_sig(struct task *t)
+{
+	return t->pt->group_stopped && t->stop_sig ? t->stop_sig : SIGTRAP;
+}
+
+/* Is the tracer another process than the real parent (Linux's
+ * ptrace_reparented)? */
+static bool reparented(struct task *t)
+{
+	return t->ptracer && (!t->parent || t->parent->tgid != t->ptracer->tgid);
+}
+
+/* The SIGCHLDs of a SIGCONT that ended the group-stop, once the tracee
+ * runs again (Linux's get_signal): the real parent's, and the tracer's
+ * if it is another. */
+static void cont_notify(struct task *t)
+{
+	struct ptrace_state *pt = t->pt;
+	if (!pt->cont_notify)
+		return;
+	pt->cont_notify = false;
+	report_to_parent(t, CLD_CONTINUED, SIGCONT);
+	if (reparented(t))
+		ptrace_notify_tracer(t, CLD_CONTINUED, SIGCONT);
+}
+
+/* A listening tracee stops anew where it is: a PTRACE_EVENT_STOP for its
+ * tracer's wait, as if it had woken and trapped again. */
+static void retrap(struct task *c)
+{
+	struct ptrace_state *pt = c->pt;
+	int sig = event_stop_sig(c);
+	cont_notify(c);
+	pt->listening = false;
+	pt->interrupt = pt->notify = false;
+	pt->code = sig | (PTRACE_EVENT_STOP << 8);
+	event_stop_si(c, sig, &pt->si);
+	pt->no_si = false;
+	pt->reported = false;
+	ptrace_notify_tracer(c, CLD_STOPPED, pt->group_stopped ? c->stop_sig & 0x7f : 0);
+}
+
+bool ptrace_sigcont(struct task *t)
+{
+	struct ptrace_state *pt = t->pt;
+	bool was = pt->group_stopped;
+	pt->group_stopped = false;
+	if (was)
+		pt->cont_notify = true;
+	if (pt->seized) {
+		/* Linux's ptrace_trap_notify: a PTRACE_EVENT_STOP, at once if
+		 * it listens, else when it next runs */
+		pt->notify = true;
+		if (pt->listening && pt->kind != PT_RUNNING)
+			retrap(t);
+	}
+	return was;
 }
 
 bool ptrace_interrupt_pending(struct task *t)
@@ -283,9 +370,14 @@ bool ptrace_interrupt_pending(struct task *t)
 void ptrace_pending_stops(struct task *t)
 {
 	struct ptrace_state *pt = t->pt;
-	if (pt && pt->interrupt) {
-		pt->interrupt = false;
-		event_stop(t, PTRACE_EVENT_STOP, 0);
+	if (pt)
+		cont_notify(t);
+	if (pt && (pt->interrupt || pt->notify)) {
+		siginfo_t si;
+		int sig = event_stop_sig(t);
+		event_stop_si(t, sig, &si);
+		pt->message = 0;
+		ptrace_stop(t, PT_EVENT, sig | (PTRACE_EVENT_STOP << 8), &si);
 	}
 }
 
@@ -368,7 +460,7 @@ static struct task *tracee(struct task *t, int pid, bool stopped, long *err)
 	*err = -ESRCH;
 	if (!c || c->ptracer != t || !c->pt || c->state != TASK_RUNNING)
 		return NULL;
-	if (stopped && (c->pt->kind == PT_RUNNING || c->pt->detached))
+	if (stopped && (c->pt->kind == PT_RUNNING || c->pt->detached || c->pt->listening))
 		return NULL;
 	return c;
 }
@@ -592,6 +684,78 @@ static long regset(struct task *t, struct task *c, bool set, u64 type, u64 uiov)
 	return copy_to_user(t->mm, uiov, &iov, sizeof(iov)) < 0 ? -EFAULT : 0;
 }
 
+/* PTRACE_PEEKSIGINFO: the siginfos queued for c (or, SHARED, for its
+ * process: the signals sent to the process, which wait in one of its
+ * threads' queues here), from the args' off, nr of them at most; the
+ * number copied, or the error if none was. */
+static long peek_siginfo(struct task *t, struct task *c, u64 uargs, u64 buf)
+{
+	struct __ptrace_peeksiginfo_args args;
+	if (copy_from_user(t->mm, &args, uargs, sizeof(args)) < 0)
+		return -EFAULT;
+	if (args.flags & ~PTRACE_PEEKSIGINFO_SHARED)
+		return -EINVAL;
+	if (args.nr < 0)
+		return -EINVAL;
+	bool shared = args.flags & PTRACE_PEEKSIGINFO_SHARED;
+	u64 skip = args.off;
+	long n = 0;
+	for (struct task *q = shared ? all_tasks : c; q && n < args.nr; q = shared ? q->next_task : NULL) {
+		if (shared && (q->tgid != c->tgid || q->state != TASK_RUNNING))
+			continue;
+		for (struct sigqueue *e = q->sigq; e && n < args.nr; e = e->next) {
+			if (e->shared != shared)
+				continue;
+			if (skip) {
+				skip--;
+				continue;
+			}
+			if (copy_to_user(t->mm, buf + n * sizeof(siginfo_t), &e->info, sizeof(siginfo_t)) < 0)
+				return n ? n : -EFAULT;
+			n++;
+		}
+	}
+	return n;
+}
+
+/* PTRACE_ARCH_PRCTL: arch_prctl(2)'s codes on the tracee's registers; a
+ * base read goes to the tracer's memory at arg */
+static long arch_prctl_of(struct task *t, struct task *c, int code, u64 arg)
+{
+	struct user_regs_struct *r = &c->ht.regs;
+	switch (code) {
+	case ARCH_SET_FS:
+	case ARCH_SET_GS:
+		if (arg >= TASK_SIZE)
+			return -EPERM;
+		*(code == ARCH_SET_FS ? &r->fs_base : &r->gs_base) = arg;
+		c->ht.regs_dirty = true;
+		return 0;
+	case ARCH_GET_FS:
+	case ARCH_GET_GS:
+		return copy_to_user(t->mm, arg, code == ARCH_GET_FS ? &r->fs_base : &r->gs_base, 8) < 0 ? -EFAULT : 0;
+	default:
+		return -EINVAL; /* the others are arch_prctl(2)'s own, not ptrace's */
+	}
+}
+
+/* PTRACE_SECCOMP_GET_FILTER, _GET_METADATA: CAP_SYS_ADMIN, a caller
+ * without a filter of its own; the tracee never has one (no guest
+ * seccomp), which Linux answers EINVAL */
+static long seccomp_get(struct task *t, long req, u64 addr, u64 data)
+{
+	if (!capable(t, CAP_SYS_ADMIN))
+		return -EACCES;
+	if (req == PTRACE_SECCOMP_GET_METADATA) {
+		u64 off;
+		if (addr < sizeof(off))
+			return -EINVAL;
+		if (copy_from_user(t->mm, &off, data, sizeof(off)) < 0)
+			return -EFAULT;
+	}
+	return -EINVAL;
+}
+
 SYSCALL_DEFINE(ptrace)
 {
 	long req = (long)a->a[0];
@@ -615,7 +779,9 @@ SYSCALL_DEFINE(ptrace)
 			return err;
 		if (!c->pt->seized)
 			return -EIO;
-		if (c->pt->kind == PT_RUNNING) {
+		if (c->pt->listening)
+			retrap(c);
+		else if (c->pt->kind == PT_RUNNING) {
 			c->pt->interrupt = true;
 			if (c->waiting_on)
 				pthread_cond_broadcast(c->waiting_on);
@@ -673,9 +839,35 @@ SYSCALL_DEFINE(ptrace)
 	case PTRACE_SETREGSET:
 		return regset(t, c, req == PTRACE_SETREGSET, addr, data);
 	case PTRACE_GETSIGINFO:
+		if (pt->no_si)
+			return -EINVAL;
 		return copy_to_user(t->mm, data, &pt->si, sizeof(pt->si)) < 0 ? -EFAULT : 0;
-	case PTRACE_SETSIGINFO:
-		return copy_from_user(t->mm, &pt->si, data, sizeof(pt->si)) < 0 ? -EFAULT : 0;
+	case PTRACE_SETSIGINFO: {
+		siginfo_t si;
+		if (copy_from_user(t->mm, &si, data, sizeof(si)) < 0)
+			return -EFAULT;
+		if (pt->no_si)
+			return -EINVAL;
+		pt->si = si;
+		return 0;
+	}
+	case PTRACE_PEEKSIGINFO:
+		return peek_siginfo(t, c, addr, data);
+	case PTRACE_LISTEN:
+		/* a seized tracee in a PTRACE_EVENT_STOP (a group-stop, an
+		 * interrupt) stays stopped, but not for requests, until an
+		 * event stops it anew (Linux's JOBCTL_LISTENING) */
+		if (!pt->seized || pt->no_si || (pt->si.si_code >> 8) != PTRACE_EVENT_STOP)
+			return -EIO;
+		pt->listening = true;
+		if (pt->notify)
+			retrap(c); /* a SIGCONT came since the stop */
+		return 0;
+	case PTRACE_ARCH_PRCTL:
+		return arch_prctl_of(t, c, (int)data, addr); /* data is the code, addr the argument */
+	case PTRACE_SECCOMP_GET_FILTER:
+	case PTRACE_SECCOMP_GET_METADATA:
+		return seccomp_get(t, req, addr, data);
 	case PTRACE_GETSIGMASK:
 		if (addr != sizeof(u64))
 			return -EINVAL;

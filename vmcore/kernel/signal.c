@@ -129,18 +129,21 @@ static bool sig_ignored(struct task *t, int sig)
 	return h == (u64)SIG_DFL && default_action(sig) == ACT_IGN;
 }
 
-static void report_to_parent(struct task *t, int code, int status);
-
-static int __send_signal(struct task *t, int sig, const siginfo_t *info, bool force);
+static int __send_signal(struct task *t, int sig, const siginfo_t *info, bool force, bool shared);
 
 int send_signal(struct task *t, int sig, const siginfo_t *info)
 {
-	return __send_signal(t, sig, info, false);
+	return __send_signal(t, sig, info, false, false);
+}
+
+int send_signal_process(struct task *t, int sig, const siginfo_t *info)
+{
+	return __send_signal(t, sig, info, false, true);
 }
 
 int send_signal_force(struct task *t, int sig, const siginfo_t *info)
 {
-	return __send_signal(t, sig, info, true);
+	return __send_signal(t, sig, info, true, false);
 }
 
 /* Linux's SIGNAL_UNKILLABLE: init takes only the signals it has a handler
@@ -155,7 +158,7 @@ static bool init_protected(struct task *t, int sig, bool force)
 	       t->sighand->action[sig - 1].handler == (u64)SIG_DFL;
 }
 
-static int __send_signal(struct task *t, int sig, const siginfo_t *info, bool force)
+static int __send_signal(struct task *t, int sig, const siginfo_t *info, bool force, bool shared)
 {
 	if (sig < 1 || sig > _NSIG_LINUX)
 		return -EINVAL;
@@ -169,6 +172,11 @@ static int __send_signal(struct task *t, int sig, const siginfo_t *info, bool fo
 			pthread_cond_broadcast(&t->sleep_cond);
 			if (sig == SIGCONT)
 				report_to_parent(t, CLD_CONTINUED, SIGCONT);
+		} else if (unlikely(t->pt) && sig == SIGCONT && ptrace_sigcont(t)) {
+			/* a tracee's group-stop ends, its parent's wait sees it
+			 * at once; the tracer still holds it, and its SIGCHLD
+			 * waits until it runs (ptrace_pending_stops) */
+			t->cont_reported = false;
 		}
 	} else if (STOP_SIGS & sigmask_of(sig)) {
 		dequeue_all(t, sigmask_of(SIGCONT));
@@ -187,6 +195,7 @@ static int __send_signal(struct task *t, int sig, const siginfo_t *info, bool fo
 		q->info.si_code = SI_KERNEL;
 	}
 	q->info.si_signo = sig;
+	q->shared = shared;
 	struct sigqueue **pp = &t->sigq;
 	while (*pp)
 		pp = &(*pp)->next;
@@ -384,18 +393,21 @@ static void do_stop(struct task *t, int sig)
 {
 	if (t->mm && t->mm->as.ops_n)
 		host_flush(&t->ht); /* nothing queued may wait while we are stopped */
-	if (t->pt) {
-		/* traced: a ptrace group-stop, which the tracer ends; the real
-		 * parent hears of the stop too */
-		if (!t->ptracer || t->parent != t->ptracer)
-			report_to_parent(t, CLD_STOPPED, sig);
-		ptrace_group_stop(t, sig);
-		return;
-	}
-	t->stopped = true;
 	t->stop_sig = sig;
 	t->stop_reported = false;
-	report_to_parent(t, CLD_STOPPED, sig);
+	if (t->pt) {
+		/* traced: a ptrace group-stop, which the tracer ends; the real
+		 * parent hears of the stop too, and its wait sees it */
+		if (!t->ptracer || !t->parent || t->parent->tgid != t->ptracer->tgid)
+			report_to_parent(t, CLD_STOPPED, sig);
+		ptrace_group_stop(t, sig);
+		if (!t->stopped)
+			return;
+		/* the tracer let go of it in the group-stop: it stays stopped */
+	} else {
+		t->stopped = true;
+		report_to_parent(t, CLD_STOPPED, sig);
+	}
 	while (t->stopped && !(t->pending & sigmask_of(SIGKILL))) {
 		if (unlikely(gdb_active))
 			gdb_park_if_wanted(t);
@@ -539,7 +551,7 @@ int wait_interruptible(struct task *t, pthread_cond_t *c, const struct timespec 
 
 static void report_to_parent_sig(struct task *t, int sig, int code, int status);
 
-static void report_to_parent(struct task *t, int code, int status)
+void report_to_parent(struct task *t, int code, int status)
 {
 	report_to_parent_sig(t, SIGCHLD, code, status);
 }
@@ -561,7 +573,7 @@ static void report_to_parent_sig(struct task *t, int sig, int code, int status)
 	si.si_pid = t->tgid;
 	si.si_uid = t->uid;
 	si.si_status = status;
-	send_signal(p, sig, &si);
+	send_signal_process(p, sig, &si);
 }
 
 void notify_parent_exit(struct task *t)
@@ -604,13 +616,14 @@ struct task *process_target(struct task *p, int sig)
 	return l;
 }
 
-static int kill_one(struct task *t, struct task *p, int sig, const siginfo_t *si)
+/* shared: sent to p's process (kill), not to the thread p (tgkill) */
+static int kill_one(struct task *t, struct task *p, int sig, const siginfo_t *si, bool shared)
 {
 	if (!kill_permitted(t, p, sig)) /* ids or CAP_KILL (capability.c) */
 		return -EPERM;
 	if (!sig)
 		return 0;
-	return send_signal(p, sig, si);
+	return __send_signal(p, sig, si, false, shared);
 }
 
 int kill_process(struct task *t, struct task *p, int sig, const siginfo_t *si)
@@ -620,7 +633,7 @@ int kill_process(struct task *t, struct task *p, int sig, const siginfo_t *si)
 		sender_info(t, sig, &user);
 		si = &user;
 	}
-	return kill_one(t, process_target(p, sig), sig, si);
+	return kill_one(t, process_target(p, sig), sig, si, true);
 }
 
 int kill_thread(struct task *t, struct task *p, int sig, const siginfo_t *si)
@@ -631,7 +644,7 @@ int kill_thread(struct task *t, struct task *p, int sig, const siginfo_t *si)
 		user.si_code = SI_TKILL;
 		si = &user;
 	}
-	return kill_one(t, p, sig, si);
+	return kill_one(t, p, sig, si, false);
 }
 
 SYSCALL_DEFINE(kill)
@@ -645,7 +658,7 @@ SYSCALL_DEFINE(kill)
 		struct task *p = task_find(pid);
 		if (!p || p->state != TASK_RUNNING || p->tgid != pid)
 			return -ESRCH;
-		return kill_one(t, process_target(p, sig), sig, &si);
+		return kill_one(t, process_target(p, sig), sig, &si, true);
 	}
 	int pgid = pid == 0 ? t->pgid : -pid;
 	bool found = false, sent = false;
@@ -656,7 +669,7 @@ SYSCALL_DEFINE(kill)
 		if (pid == -1 ? (p->tgid == 1 || p == t) : p->pgid != pgid)
 			continue;
 		found = true;
-		int e = kill_one(t, process_target(p, sig), sig, &si);
+		int e = kill_one(t, process_target(p, sig), sig, &si, true);
 		/* as Linux: a group succeeds if one member got it; kill(-1)
 		 * reports only errors other than EPERM */
 		if (e == 0)
@@ -679,7 +692,7 @@ static long do_tkill(struct task *t, int tgid, int tid, int sig)
 		return -ESRCH;
 	sender_info(t, sig, &si);
 	si.si_code = SI_TKILL;
-	return kill_one(t, p, sig, &si);
+	return kill_one(t, p, sig, &si, false);
 }
 
 SYSCALL_DEFINE(tkill)
@@ -710,7 +723,7 @@ static long queueinfo(struct task *t, int tgid, int tid, int sig, u64 uinfo)
 	if (!kill_permitted(t, p, sig))
 		return -EPERM;
 	si.si_signo = sig;
-	return send_signal(p, sig, &si);
+	return __send_signal(p, sig, &si, false, tgid < 0); /* rt_sigqueueinfo: the process's */
 }
 
 SYSCALL_DEFINE(rt_sigqueueinfo)

@@ -68,6 +68,14 @@ struct ptrace_state {
 	bool exec_event;      /* execve succeeded: PTRACE_EVENT_EXEC at its exit */
 	u64 message;          /* PTRACE_GETEVENTMSG */
 	siginfo_t si;         /* GETSIGINFO/SETSIGINFO of this stop */
+	bool no_si;           /* a group-stop not seized has none (EINVAL) */
+	bool group_stopped;   /* its group-stop holds (Linux's SIGNAL_STOP_STOPPED): no
+			       * SIGCONT since; the real parent's wait sees it */
+	bool listening;       /* PTRACE_LISTEN: stopped, not for requests, until an
+			       * event (SIGCONT, PTRACE_INTERRUPT) stops it anew */
+	bool notify;          /* SIGCONT came (seized): PTRACE_EVENT_STOP at the next chance */
+	bool cont_notify;     /* SIGCONT ended its group-stop: CLD_CONTINUED for the
+			       * parents when it next runs (Linux's SIGNAL_CLD_CONTINUED) */
 	u64 dr6;              /* the debug status at this stop */
 	/* a request for the tracee's own thread (fpregs, debug registers) */
 	int req;
@@ -88,8 +96,11 @@ void ptrace_syscall_exit(struct task *t);
 /* a signal about to be delivered: what the tracer wants delivered instead
  * (0: nothing), info possibly changed */
 int ptrace_signal(struct task *t, int sig, siginfo_t *info);
-/* job control would stop t (traced): a ptrace group-stop */
+/* job control would stop t (traced): a ptrace group-stop; t->stopped on
+ * return if the tracer let go of it there (a job-control stop now) */
 void ptrace_group_stop(struct task *t, int sig);
+/* SIGCONT for a tracee: true if it ended a group-stop (CLD_CONTINUED) */
+bool ptrace_sigcont(struct task *t);
 /* stops asked for outside signals (PTRACE_INTERRUPT, a seized child's
  * first stop): taken from do_signal */
 void ptrace_pending_stops(struct task *t);

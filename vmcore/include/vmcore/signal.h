@@ -17,6 +17,7 @@
 struct sigqueue {
 	struct sigqueue *next;
 	siginfo_t info;
+	bool shared; /* sent to the process, not the thread (PTRACE_PEEKSIGINFO_SHARED) */
 };
 
 /* Queue a signal for a task (tid) or a process (tgid); info may be NULL
@@ -26,6 +27,9 @@ int send_signal(struct task *t, int sig, const siginfo_t *info);
 /* The same, past init's protection: the kernel's own kills (a group exit,
  * an exec taking the other threads) and the debugger's signals. */
 int send_signal_force(struct task *t, int sig, const siginfo_t *info);
+/* send_signal of a signal for t's process as a whole (kill(2), SIGCHLD):
+ * t is the thread that takes it (process_target) */
+int send_signal_process(struct task *t, int sig, const siginfo_t *info);
 /* A signal caused by the task's own instruction (fault, trap). */
 void force_sig_info(struct task *t, int sig, int code, u64 addr);
 bool signal_pending(struct task *t);
@@ -38,6 +42,9 @@ void signalfd_notify(struct task *t, int sig);
 int wait_interruptible(struct task *t, pthread_cond_t *c, const struct timespec *abs);
 /* Tell a parent about a child's exit (SIGCHLD with CLD_* info). */
 void notify_parent_exit(struct task *child);
+/* Tell t's real parent of its stop or continue: SIGCHLD with CLD_STOPPED
+ * or CLD_CONTINUED, unless the parent's SA_NOCLDSTOP */
+void report_to_parent(struct task *t, int code, int status);
 struct task *process_target(struct task *p, int sig);
 /* kill(2)'s delivery of SIG to process P (the checks of kill(2)
  * included; 0: a probe), with SI (NULL: kill's own, SI_USER). */
