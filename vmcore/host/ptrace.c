@@ -139,6 +139,37 @@ int host_ncpus(void)
 	return ncpus;
 }
 
+u64 stub_base = STUB_BASE_MAX;
+/* The top of the host's user address space, for the stub to unmap up to. */
+static u64 user_top = 0x7ffffffff000UL;
+
+/* Where the stub goes: the highest of STUB_BASE_MAX, 1 TiB lower, ... that
+ * a host process can map.  A host that refuses an address as beyond its
+ * address space (ENOMEM: ./linux in a vmcore guest, whose space ends at its
+ * kernel's stub) lowers the top too; one that has something there already
+ * (EEXIST: a library of ours, by chance) only moves the stub. */
+static void choose_stub_base(void)
+{
+	for (u64 base = STUB_BASE_MAX; base >= STUB_BASE_MAX - (8UL << 40); base -= 1UL << 40) {
+		size_t len = STUB_DATA - STUB_BASE + STUB_DATA_PAGES * PAGE_SIZE;
+		void *p = mmap((void *)base, len, PROT_NONE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+		if (p == (void *)base) {
+			munmap(p, len);
+			stub_base = base;
+			if (base != STUB_BASE_MAX)
+				pr_info("stub: at %#llx, the host's user space ends at %#llx\n",
+					(unsigned long long)base, (unsigned long long)user_top);
+			return;
+		}
+		if (p != MAP_FAILED)
+			munmap(p, len); /* an old kernel's hint */
+		else if (errno == ENOMEM)
+			user_top = base;
+	}
+	panic("no room for the stub below %#llx", (unsigned long long)user_top);
+}
+
 void host_init(int fd)
 {
 	cpu_set_t set;
@@ -146,12 +177,29 @@ void host_init(int fd)
 	physmem_fd = fd;
 	if (sched_getaffinity(0, sizeof(set), &set) == 0)
 		ncpus = CPU_COUNT(&set);
+	choose_stub_base();
 	stub_fd = memfd_create("vmcore-stub", MFD_CLOEXEC);
 	if (stub_fd < 0)
 		panic("memfd_create(stub): %s", strerror(errno));
+	/* the image is linked at STUB_BASE_MAX; its code is position-
+	 * independent, so moving it is its entry and load address */
 	size_t len = stub_image_end - stub_image;
-	if (write(stub_fd, stub_image, len) != (ssize_t)len)
+	unsigned char *img = malloc(len);
+	if (!img)
+		panic("no memory for the stub image");
+	memcpy(img, stub_image, len);
+	Elf64_Ehdr *eh = (Elf64_Ehdr *)img;
+	eh->e_entry += stub_base - STUB_BASE_MAX;
+	for (int i = 0; i < eh->e_phnum; i++) {
+		Elf64_Phdr *ph = (Elf64_Phdr *)(img + eh->e_phoff) + i;
+		if (ph->p_type == PT_LOAD) {
+			ph->p_vaddr += stub_base - STUB_BASE_MAX;
+			ph->p_paddr += stub_base - STUB_BASE_MAX;
+		}
+	}
+	if (write(stub_fd, img, len) != (ssize_t)len)
 		panic("cannot write the stub image");
+	free(img);
 }
 
 struct child_args {
@@ -230,6 +278,7 @@ int host_as_create(struct host_as *as, struct host_thread *t, u64 data_off, void
 	regs.rdi = 3;
 	regs.rsi = data_off;
 	regs.rdx = STUB_DATA_PAGES * PAGE_SIZE;
+	regs.r8 = user_top;
 	ptrace(PTRACE_SETREGS, pid, 0, &regs);
 	ptrace(PTRACE_CONT, pid, 0, 0);
 	if (wait_stop(pid, &status) < 0 || !WIFSTOPPED(status) || WSTOPSIG(status) != SIGTRAP) {
@@ -240,14 +289,15 @@ int host_as_create(struct host_as *as, struct host_thread *t, u64 data_off, void
 	ptrace(PTRACE_GETREGS, pid, 0, &regs);
 	if (regs.rax != 0) {
 		static const char *const step[] = { "?", "prctl(PR_SET_NAME)", "mmap of its data pages",
-						     "prctl(PR_SET_NO_NEW_PRIVS)", "seccomp (no seccomp filter?)" };
+						     "prctl(PR_SET_NO_NEW_PRIVS)", "seccomp (no seccomp filter?)",
+						     "munmap above it" };
 		/* the filter as the stub read it against the one built above */
 		char *again = malloc(filter_len);
 		bool same = again && stub_filter_build(again, filter_len, STUB_DATA, THREAD_FLAGS) == filter_len &&
 			    !memcmp(again, data, filter_len);
 		free(again);
 		pr_err("vmcore: stub set-up failed at %s: %s (fd %lld, data pages %#llx+%#llx, %s)\n",
-		       step[regs.r15 < 5 ? regs.r15 : 0], strerror(-(long)regs.rax),
+		       step[regs.r15 < 6 ? regs.r15 : 0], strerror(-(long)regs.rax),
 		       (long long)regs.r12, (unsigned long long)regs.r13, (unsigned long long)regs.r14,
 		       same ? "filter intact" : "filter changed since written");
 		host_as_kill(as);

@@ -160,7 +160,7 @@ static int elf_check(struct elf_image *im)
 			goto out;
 		if ((p.p_vaddr & ~PAGE_MASK) != (p.p_offset & ~PAGE_MASK))
 			goto out;
-		if (p.p_vaddr + p.p_memsz < p.p_vaddr || p.p_vaddr + p.p_memsz > TASK_SIZE / 2)
+		if (p.p_vaddr + p.p_memsz < p.p_vaddr || p.p_vaddr + p.p_memsz > TASK_SIZE)
 			goto out;
 		lo = MIN(lo, p.p_vaddr & PAGE_MASK);
 		hi = MAX(hi, p.p_vaddr + p.p_memsz);

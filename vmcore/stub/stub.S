@@ -1,8 +1,10 @@
 /* The stub: the host program that becomes one guest address space.
  *
- * vmcore starts it (from a copy embedded in ./linux) traced by a kernel task
- * thread.  At the exec stop the tracer sets:
- *   rdi = physmem fd, rsi = physmem offset of the data pages, rdx = their size
+ * vmcore starts it (from a copy embedded in ./linux, whose ELF header the
+ * kernel moves to its STUB_BASE: the code is position-independent) traced
+ * by a kernel task thread.  At the exec stop the tracer sets:
+ *   rdi = physmem fd, rsi = physmem offset of the data pages, rdx = their size,
+ *   r8 = the top of the host's user address space
  * and writes a seccomp filter program (a struct sock_fprog, then the
  * instructions) at the start of those pages.  The entry maps the pages
  * read-only at STUB_DATA, unmaps every other host mapping below and above
@@ -22,10 +24,9 @@
  * only ever runs under PTRACE_SYSEMU, which catches every syscall
  * instruction.  The fixed offsets (.org) are STUB_* in vmcore/host.h. */
 
-#define STUB_BASE 0x7f0000000000
-#define STUB_DATA (STUB_BASE + 0x10000)
-#define STUB_END (STUB_DATA + 4 * 4096)
-#define USER_TOP 0x7ffffffff000
+/* offsets from _start: the data pages, and the end of the stub's range */
+#define DATA_OFF 0x10000
+#define END_OFF (DATA_OFF + 4 * 4096)
 
 	.text
 	.globl _start
@@ -35,6 +36,7 @@ _start:
 	mov %rdi, %r12
 	mov %rsi, %r13
 	mov %rdx, %r14
+	mov %r8, %rbx
 	/* prctl(PR_SET_NAME, "vmcore-stub") so the host's ps names us */
 	mov $157, %eax
 	mov $15, %edi
@@ -43,7 +45,7 @@ _start:
 	/* mmap(STUB_DATA, size, PROT_READ, MAP_SHARED|MAP_FIXED, fd, off) */
 	mov $2, %r15d
 	mov $9, %eax
-	mov $STUB_DATA, %rdi
+	lea _start+DATA_OFF(%rip), %rdi
 	mov %r14, %rsi
 	mov $1, %edx
 	mov $0x11, %r10d
@@ -55,13 +57,17 @@ _start:
 	/* munmap(0, STUB_BASE): everything below us */
 	mov $11, %eax
 	xor %edi, %edi
-	mov $STUB_BASE, %rsi
+	lea _start(%rip), %rsi
 	syscall
-	/* munmap(STUB_END, USER_TOP - STUB_END): stack, vdso, vvar above us */
+	/* munmap(STUB_END, top - STUB_END): stack, vdso, vvar above us */
+	mov $5, %r15d
 	mov $11, %eax
-	mov $STUB_END, %rdi
-	mov $(USER_TOP - STUB_END), %rsi
+	lea _start+END_OFF(%rip), %rdi
+	mov %rbx, %rsi
+	sub %rdi, %rsi
 	syscall
+	test %rax, %rax
+	jnz fail
 	/* prctl(PR_SET_NO_NEW_PRIVS, 1): needed to install a filter */
 	mov $3, %r15d
 	mov $157, %eax
@@ -78,7 +84,7 @@ _start:
 	mov $317, %eax
 	mov $1, %edi
 	xor %esi, %esi
-	mov $STUB_DATA, %rdx
+	lea _start+DATA_OFF(%rip), %rdx
 	syscall
 fail:
 	int3

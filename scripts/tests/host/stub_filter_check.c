@@ -19,6 +19,9 @@
 #include <unistd.h>
 #include <linux/seccomp.h>
 
+/* the stub base of a kernel on this host (vmcore/host/ptrace.c) */
+u64 stub_base = STUB_BASE_MAX;
+
 #define FLAGS (CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM)
 #define SF (MAP_SHARED | MAP_FIXED)
 
@@ -26,10 +29,10 @@ static const struct {
 	const char *name;
 	long nr, a[6];
 } cases[] = {
-	{ "mmap_below", SYS_mmap, { STUB_BASE - 0x2000, 0x2000, PROT_READ, SF, 3, 0 } },
-	{ "mmap_to_the_stub", SYS_mmap, { STUB_BASE - 0x1000, 0x1000, PROT_READ, SF, 3, 0 } },
-	{ "mmap_across_the_stub", SYS_mmap, { STUB_BASE - 0x1000, 0x2000, PROT_READ, SF, 3, 0 } },
-	{ "mmap_at_the_stub", SYS_mmap, { STUB_BASE, 0x1000, PROT_READ, SF, 3, 0 } },
+	{ "mmap_below", SYS_mmap, { STUB_BASE_MAX - 0x2000, 0x2000, PROT_READ, SF, 3, 0 } },
+	{ "mmap_to_the_stub", SYS_mmap, { STUB_BASE_MAX - 0x1000, 0x1000, PROT_READ, SF, 3, 0 } },
+	{ "mmap_across_the_stub", SYS_mmap, { STUB_BASE_MAX - 0x1000, 0x2000, PROT_READ, SF, 3, 0 } },
+	{ "mmap_at_the_stub", SYS_mmap, { STUB_BASE_MAX, 0x1000, PROT_READ, SF, 3, 0 } },
 	{ "mmap_carry_to_the_stub", SYS_mmap, { 0x7eff80000000, 0x80000000, PROT_READ, SF, 3, 0 } },
 	{ "mmap_carry_past_the_stub", SYS_mmap, { 0x7eff80000000, 0x80001000, PROT_READ, SF, 3, 0 } },
 	{ "mmap_wrapping_len", SYS_mmap, { 0x1000, -0x1000L, PROT_READ, SF, 3, 0 } },
@@ -38,9 +41,9 @@ static const struct {
 	{ "mmap_other_fd", SYS_mmap, { 0x100000, 0x1000, PROT_READ, SF, 4, 0 } },
 	{ "mmap_odd_prot", SYS_mmap, { 0x100000, 0x1000, PROT_READ | 0x10, SF, 3, 0 } },
 	{ "munmap_below", SYS_munmap, { 0x100000, 0x1000 } },
-	{ "munmap_stub_data", SYS_munmap, { STUB_DATA, 0x1000 } },
+	{ "munmap_stub_data", SYS_munmap, { STUB_BASE_MAX + 0x10000, 0x1000 } },
 	{ "mprotect_below", SYS_mprotect, { 0x100000, 0x1000, PROT_READ } },
-	{ "mprotect_stub_code", SYS_mprotect, { STUB_BASE, 0x1000, PROT_READ | PROT_WRITE } },
+	{ "mprotect_stub_code", SYS_mprotect, { STUB_BASE_MAX, 0x1000, PROT_READ | PROT_WRITE } },
 	{ "clone_process", SYS_clone, { SIGCHLD } },
 	{ "getpid", SYS_getpid, { 0 } },
 	{ "openat", SYS_openat, { -100, (long)"/", 0 } },

@@ -16,7 +16,13 @@
 #include <vmcore/kernel.h>
 #include <sys/user.h>
 
-#define STUB_BASE 0x7f0000000000UL /* the guest's TASK_SIZE */
+/* Where the stub lives: the guest's TASK_SIZE.  0x7f0000000000 on a host
+ * whose processes have the whole 47-bit space; lower (by 1 TiB steps) where
+ * the host's own processes have less, as when ./linux runs inside a vmcore
+ * guest, whose TASK_SIZE is its kernel's stub_base (host_init). */
+#define STUB_BASE_MAX 0x7f0000000000UL
+extern u64 stub_base;
+#define STUB_BASE stub_base
 #define STUB_CODE STUB_BASE
 #define STUB_BATCH (STUB_BASE + 0x100UL) /* stub_batch, placed by stub.S */
 #define STUB_BATCH_DONE (STUB_BASE + 0x1f0UL) /* its int3: the only end accepted */
