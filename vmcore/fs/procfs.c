@@ -30,7 +30,7 @@ enum pkind {
 	P_PID_MAPS, P_PID_FD, P_PID_FD_N, P_PID_ENVIRON, P_PID_STATM, P_PID_TASK, P_PID_MOUNTS,
 	P_PID_SYSCALLS, P_SYS, P_CONFIG_GZ, P_PID_MOUNTINFO, P_PID_NS, P_PID_NS_N, P_NSFILE,
 	P_PID_FDINFO, P_PID_FDINFO_N,
-	P_NET, P_NET_FILE,
+	P_NET, P_NET_FILE, P_PID_MEM, P_PID_AUXV,
 };
 
 struct pinfo {
@@ -65,6 +65,7 @@ static const struct {
 	{ "mounts", P_PID_MOUNTS, S_IFREG | 0444 }, { "mountinfo", P_PID_MOUNTINFO, S_IFREG | 0444 },
 	{ "ns", P_PID_NS, S_IFDIR | 0511 },
 	{ "syscalls", P_PID_SYSCALLS, S_IFREG | 0444 }, /* vmcore's flight recorder */
+	{ "auxv", P_PID_AUXV, S_IFREG | 0400 },     { "mem", P_PID_MEM, S_IFREG | 0600 }, /* proc_mem.c */
 };
 
 /* /proc/net: the sockets of net/inet.c and net/af_unix.c (fd: the index
@@ -114,7 +115,7 @@ static struct inode *proc_inode(enum pkind kind, int pid, int fd, u32 mode)
 	pi->fd = fd;
 	ino->priv = pi;
 	ino->iops = &proc_iops;
-	ino->fops = S_ISDIR(mode) ? &proc_dir_fops : &proc_file_fops;
+	ino->fops = S_ISDIR(mode) ? &proc_dir_fops : kind == P_PID_MEM ? &proc_mem_fops : &proc_file_fops;
 	ino->ino = ((u64)pid << 16) | ((u64)kind << 10) | (fd & 0x3ff);
 	if (kind == P_ROOT)
 		ino->ino = 1;
@@ -189,11 +190,28 @@ static int proc_lookup(struct inode *dir, const char *name, struct inode **out)
 	}
 	if (!ino)
 		return -ENOENT;
-	struct task *t = pi->pid ? task_find(pi->pid) : NULL;
-	if (t)
-		ino->uid = t->euid, ino->gid = t->egid; /* as Linux: the effective ids */
+	struct pinfo *ni = ino->priv;
+	struct task *t = ni->pid ? task_find(ni->pid) : NULL;
+	if (t) {
+		/* as Linux's task_dump_owner: the effective ids, but root's for
+		 * the files of a non-dumpable process or of one whose memory is
+		 * gone (a zombie); the 0555 directories keep the process's */
+		ino->uid = t->euid, ino->gid = t->egid;
+		if (ino->mode != (S_IFDIR | 0555) && (!t->mm || t->mm->nondumpable))
+			ino->uid = ino->gid = 0;
+	}
 	*out = ino;
 	return 0;
+}
+
+/* Linux's proc_fd_access_allowed and mm_access: may the caller look
+ * into t (the links, environ, auxv, maps) or take its memory (mem)?
+ * Refused is EACCES.  The kernel itself (no current) may. */
+static int proc_may_access(struct task *t, unsigned mode)
+{
+	if (!current || (t->mm && t->mm == current->mm))
+		return 0;
+	return ptrace_may_access(current, t, mode) < 0 ? -EACCES : 0;
 }
 
 static long dentry_name(struct task *t, struct dentry *d, char *buf, size_t len)
@@ -236,6 +254,8 @@ static long proc_readlink(struct inode *ino, char *buf, size_t len)
 	char tmp[4096];
 	long n = -ENOENT;
 	struct task *t = pi->pid ? live(pi->pid) : current;
+	if (pi->pid && t && proc_may_access(t, PTRACE_MODE_READ_FSCREDS) < 0)
+		return -EACCES; /* the links of /proc/PID: exe, cwd, root, fd/N, ns/X */
 	switch (pi->kind) {
 	case P_SELF:
 		if (!current)
@@ -282,6 +302,10 @@ static int proc_get_link(struct inode *ino, struct dentry **out)
 {
 	struct pinfo *pi = ino->priv;
 	struct task *t = pi->pid ? live(pi->pid) : NULL;
+	bool link = pi->kind == P_PID_EXE || pi->kind == P_PID_CWD || pi->kind == P_PID_FD_N ||
+		    pi->kind == P_PID_NS_N || pi->kind == P_PID_ROOT;
+	if (link && t && proc_may_access(t, PTRACE_MODE_READ_FSCREDS) < 0)
+		return -EACCES;
 	switch (pi->kind) {
 	case P_PID_EXE:
 		if (!t || !t->mm || !t->mm->exe)
@@ -579,6 +603,10 @@ static void gen(struct pinfo *pi, struct buf *b)
 		if (t && t->mm)
 			gen_user_range(b, t, t->mm->env_start, t->mm->env_end);
 		break;
+	case P_PID_AUXV: /* the vector exec gave, to its AT_NULL */
+		if (t && t->mm)
+			bmem(b, t->mm->saved_auxv, t->mm->saved_auxv_len);
+		break;
 	case P_PID_COMM:
 		if (t)
 			bprintf(b, "%s\n", t->comm);
@@ -615,6 +643,17 @@ static int proc_open(struct inode *ino, struct file *f)
 		return -ESRCH;
 	if (S_ISDIR(ino->mode))
 		return 0;
+	struct task *t = pi->pid ? live(pi->pid) : NULL;
+	if (pi->kind == P_PID_MEM)
+		return proc_mem_open(t, f);
+	/* Linux's mm_access at the open of these: the memory's reader */
+	if (t && (pi->kind == P_PID_ENVIRON || pi->kind == P_PID_AUXV || pi->kind == P_PID_MAPS)) {
+		if (!t->mm)
+			return -ESRCH;
+		int r = proc_may_access(t, PTRACE_MODE_READ_FSCREDS);
+		if (r < 0)
+			return r;
+	}
 	/* sysctls: written by root where the mode allows (Linux's
 	 * sysctl_perm: an effective uid of 0, not a capability, has the
 	 * owner's rights) */
@@ -745,6 +784,15 @@ static long proc_iterate(struct file *f, struct dirent_sink *sink, filldir_t fil
 	return 0;
 }
 
+/* Linux's proc_fd_permission: a process may always look into its own
+ * fd directories, even when being non-dumpable made them root's */
+static bool proc_permit(struct inode *ino, struct task *t, int mask)
+{
+	struct pinfo *pi = ino->priv;
+	struct task *p = pi->pid ? task_find(pi->pid) : NULL;
+	return pi->kind == P_PID_FD && p && p->tgid == t->tgid;
+}
+
 static void proc_evict(struct inode *ino)
 {
 	for (struct inode **pp = &live_inodes; *pp; pp = &(*pp)->hash_next)
@@ -760,6 +808,7 @@ static const struct inode_ops proc_iops = {
 	.readlink = proc_readlink,
 	.get_link = proc_get_link,
 	.open = proc_open,
+	.permit = proc_permit,
 	.evict = proc_evict,
 };
 
