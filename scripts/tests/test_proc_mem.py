@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from conftest import NOBODY, assert_same, run_guest, run_guest_as, run_native, run_native_as
+from conftest import NOBODY, assert_same, run_guest, run_guest_as, run_linux, run_native, run_native_as
 
 
 @pytest.fixture
@@ -52,3 +52,17 @@ def test_proc_mem_as_nobody(root, pie):
                  "nondumpable self open mem: EACCES", "nondumpable self open maps: 0",
                  "not root: no cross-user checks"):
         assert line in got, line
+
+
+@pytest.mark.skipif(not os.path.exists("/usr/bin/gdb"), reason="no host gdb")
+def test_host_gdb_uses_proc_mem():
+    """The host's gdb run in the guest (with the guest's /proc mounted; a
+    hostfs root=/ shows the host's own /proc dir otherwise) reads its
+    inferior through /proc/PID/mem: without one it warns and falls back
+    to PTRACE_PEEKDATA."""
+    g = run_linux(["quiet", "ro", "root=/", "rootfstype=hostfs", "init=/bin/sh", "--", "-c",
+                   "mount -t proc proc /proc && exec /usr/bin/gdb -batch -nx -ex run /bin/true"],
+                  timeout=120)
+    assert g.rc == 0, g
+    assert "exited normally" in g.out, g
+    assert "/mem file" not in g.out + g.err, g
