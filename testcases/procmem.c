@@ -1,4 +1,4 @@
-/* /proc/PID/mem and the access checks of the /proc/PID files a debugger reads (environ, auxv, maps, fd, exe, cwd, root): a child's memory read and written at offsets that are addresses, unmapped ranges, high offsets, seeks, read-only text written, the file bound to the address space of open time (exec, exit); as root, a nobody process probing root-owned, set-id-like and non-dumpable processes. */
+/* /proc/PID/mem and the access checks of the /proc/PID files a debugger reads (environ, auxv, maps, fd, fdinfo, exe, cwd, root, ns): a child's memory read and written at offsets that are addresses, unmapped ranges, high offsets, seeks, read-only text written, the file bound to the address space of open time (exec, exit); as root, a nobody process probing root-owned, set-id-like and non-dumpable processes. */
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -433,6 +433,20 @@ static void probe(const char *who, pid_t pid)
 	say(l, d ? 0 : -1);
 	if (d)
 		closedir(d);
+	snprintf(p, sizeof(p), "/proc/%d/fdinfo", pid);
+	d = opendir(p);
+	snprintf(l, sizeof(l), "%s opendir fdinfo", who);
+	say(l, d ? 0 : -1);
+	if (d)
+		closedir(d);
+	fd = open_pid(pid, "fdinfo/0", O_RDONLY);
+	snprintf(l, sizeof(l), "%s open fdinfo/0", who);
+	say(l, fd < 0 ? -1 : 0);
+	if (fd >= 0)
+		close(fd);
+	struct stat fst;
+	snprintf(p, sizeof(p), "/proc/%d/fdinfo", pid);
+	printf("%s fdinfo mode: %o\n", who, stat(p, &fst) == 0 ? fst.st_mode & 07777 : 0);
 	snprintf(p, sizeof(p), "/proc/%d/cwd/.", pid);
 	snprintf(l, sizeof(l), "%s open cwd/.", who);
 	fd = open(p, O_RDONLY | O_DIRECTORY);

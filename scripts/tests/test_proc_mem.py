@@ -34,6 +34,7 @@ def test_proc_mem_as_root(root, pie):
                  "nondumpable mem: 0", "root process open mem: EACCES", "root process open maps: EACCES",
                  "root process readlink exe: EACCES", "saved uid root open mem: EACCES",
                  "saved uid root opendir fd: 0", "saved uid root readlink fd/0: EACCES",
+                 "saved uid root open fdinfo/0: EACCES", "own child opendir fdinfo: 0",
                  "own child open mem rdwr: 0", "own nondumpable child open environ: EACCES",
                  "prober status: 0"):
         assert line in got, line

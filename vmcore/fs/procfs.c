@@ -136,6 +136,16 @@ static struct task *live(int pid)
 	return t && t->state == TASK_RUNNING ? t : NULL;
 }
 
+/* Linux's proc_fd_access_allowed and mm_access: may the caller look
+ * into t (the links, environ, auxv, maps) or take its memory (mem)?
+ * Refused is EACCES.  The kernel itself (no current) may. */
+static int proc_may_access(struct task *t, unsigned mode)
+{
+	if (!current || (t->mm && t->mm == current->mm))
+		return 0;
+	return ptrace_may_access(current, t, mode) < 0 ? -EACCES : 0;
+}
+
 static int proc_lookup(struct inode *dir, const char *name, struct inode **out)
 {
 	struct pinfo *pi = dir->priv;
@@ -176,6 +186,10 @@ static int proc_lookup(struct inode *dir, const char *name, struct inode **out)
 		long fd = strtol(name, &end, 10);
 		if (!t || *end || fd < 0 || !t->files || !fd_get(t, fd))
 			return -ENOENT;
+		/* Linux's proc_fdinfo_permission: fdinfo is searched by
+		 * those who may read the process */
+		if (pi->kind == P_PID_FDINFO && proc_may_access(t, PTRACE_MODE_READ_FSCREDS) < 0)
+			return -EACCES;
 		ino = pi->kind == P_PID_FD ? proc_inode(P_PID_FD_N, pi->pid, fd, S_IFLNK | 0700)
 					   : proc_inode(P_PID_FDINFO_N, pi->pid, fd, S_IFREG | 0444);
 	} else if (pi->kind == P_PID_TASK) {
@@ -202,16 +216,6 @@ static int proc_lookup(struct inode *dir, const char *name, struct inode **out)
 	}
 	*out = ino;
 	return 0;
-}
-
-/* Linux's proc_fd_access_allowed and mm_access: may the caller look
- * into t (the links, environ, auxv, maps) or take its memory (mem)?
- * Refused is EACCES.  The kernel itself (no current) may. */
-static int proc_may_access(struct task *t, unsigned mode)
-{
-	if (!current || (t->mm && t->mm == current->mm))
-		return 0;
-	return ptrace_may_access(current, t, mode) < 0 ? -EACCES : 0;
 }
 
 static long dentry_name(struct task *t, struct dentry *d, char *buf, size_t len)
@@ -641,9 +645,11 @@ static int proc_open(struct inode *ino, struct file *f)
 	struct pinfo *pi = ino->priv;
 	if (pi->pid && !live(pi->pid))
 		return -ESRCH;
+	struct task *t = pi->pid ? live(pi->pid) : NULL;
+	if (pi->kind == P_PID_FDINFO && S_ISDIR(ino->mode))
+		return proc_may_access(t, PTRACE_MODE_READ_FSCREDS); /* and listed by them */
 	if (S_ISDIR(ino->mode))
 		return 0;
-	struct task *t = pi->pid ? live(pi->pid) : NULL;
 	if (pi->kind == P_PID_MEM)
 		return proc_mem_open(t, f);
 	/* Linux's mm_access at the open of these: the memory's reader */
