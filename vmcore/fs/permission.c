@@ -10,11 +10,12 @@
  * Checks use the task's fs ids and effective capabilities; the kernel's
  * own walks (no current task: boot, the initramfs) are not checked.  The
  * mode and owner are the inode's as the file system last gave them (a
- * hostfs lookup refreshes them from the host each walk). */
+ * hostfs lookup refreshes them from the host each walk).  Where all that
+ * refuses, a file system may still let the task in (inode_ops.permit). */
 #include <vmcore/cred.h>
 #include <vmcore/task.h>
 
-int inode_permission(struct task *t, struct inode *ino, int mask)
+static int generic_permission(struct task *t, struct inode *ino, int mask)
 {
 	u32 mode = ino->mode;
 	if ((mask & MAY_WRITE) && ino->sb && ino->sb->readonly &&
@@ -41,6 +42,14 @@ int inode_permission(struct task *t, struct inode *ino, int mask)
 	if ((!(mask & MAY_EXEC) || (mode & 0111)) && capable(t, CAP_DAC_OVERRIDE))
 		return 0;
 	return -EACCES;
+}
+
+int inode_permission(struct task *t, struct inode *ino, int mask)
+{
+	int r = generic_permission(t, ino, mask);
+	if (r == -EACCES && ino->iops && ino->iops->permit && ino->iops->permit(ino, t, mask))
+		return 0;
+	return r;
 }
 
 bool owner_or_capable(struct task *t, struct inode *ino)

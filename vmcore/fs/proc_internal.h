@@ -19,6 +19,11 @@ long sysctl_store(int node, const char *s, size_t len);
 
 void proc_gen_status(struct buf *b, struct task *t);
 
+/* /proc/PID/mem (proc_mem.c): its file operations, and the open of
+ * task t's (NULL: gone), which checks the caller's right */
+extern const struct file_ops proc_mem_fops;
+int proc_mem_open(struct task *t, struct file *f);
+
 /* the gzip'ed kernel config linked into ./linux (mkconfig.py) */
 extern const unsigned char kconfig_gz[], kconfig_gz_end[];
 #endif

@@ -30,7 +30,7 @@ enum pkind {
 	P_PID_MAPS, P_PID_FD, P_PID_FD_N, P_PID_ENVIRON, P_PID_STATM, P_PID_TASK, P_PID_MOUNTS,
 	P_PID_SYSCALLS, P_SYS, P_CONFIG_GZ, P_PID_MOUNTINFO, P_PID_NS, P_PID_NS_N, P_NSFILE,
 	P_PID_FDINFO, P_PID_FDINFO_N,
-	P_NET, P_NET_FILE, P_PID_AUXV,
+	P_NET, P_NET_FILE, P_PID_MEM, P_PID_AUXV,
 };
 
 struct pinfo {
@@ -65,7 +65,7 @@ static const struct {
 	{ "mounts", P_PID_MOUNTS, S_IFREG | 0444 }, { "mountinfo", P_PID_MOUNTINFO, S_IFREG | 0444 },
 	{ "ns", P_PID_NS, S_IFDIR | 0511 },
 	{ "syscalls", P_PID_SYSCALLS, S_IFREG | 0444 }, /* vmcore's flight recorder */
-	{ "auxv", P_PID_AUXV, S_IFREG | 0400 },
+	{ "auxv", P_PID_AUXV, S_IFREG | 0400 },     { "mem", P_PID_MEM, S_IFREG | 0600 }, /* proc_mem.c */
 };
 
 /* /proc/net: the sockets of net/inet.c and net/af_unix.c (fd: the index
@@ -115,7 +115,7 @@ static struct inode *proc_inode(enum pkind kind, int pid, int fd, u32 mode)
 	pi->fd = fd;
 	ino->priv = pi;
 	ino->iops = &proc_iops;
-	ino->fops = S_ISDIR(mode) ? &proc_dir_fops : &proc_file_fops;
+	ino->fops = S_ISDIR(mode) ? &proc_dir_fops : kind == P_PID_MEM ? &proc_mem_fops : &proc_file_fops;
 	ino->ino = ((u64)pid << 16) | ((u64)kind << 10) | (fd & 0x3ff);
 	if (kind == P_ROOT)
 		ino->ino = 1;
@@ -134,6 +134,16 @@ static struct task *live(int pid)
 {
 	struct task *t = task_find(pid);
 	return t && t->state == TASK_RUNNING ? t : NULL;
+}
+
+/* Linux's proc_fd_access_allowed and mm_access: may the caller look
+ * into t (the links, environ, auxv, maps) or take its memory (mem)?
+ * Refused is EACCES.  The kernel itself (no current) may. */
+static int proc_may_access(struct task *t, unsigned mode)
+{
+	if (!current || (t->mm && t->mm == current->mm))
+		return 0;
+	return ptrace_may_access(current, t, mode) < 0 ? -EACCES : 0;
 }
 
 static int proc_lookup(struct inode *dir, const char *name, struct inode **out)
@@ -176,6 +186,10 @@ static int proc_lookup(struct inode *dir, const char *name, struct inode **out)
 		long fd = strtol(name, &end, 10);
 		if (!t || *end || fd < 0 || !t->files || !fd_get(t, fd))
 			return -ENOENT;
+		/* Linux's proc_fdinfo_permission: fdinfo is searched by
+		 * those who may read the process */
+		if (pi->kind == P_PID_FDINFO && proc_may_access(t, PTRACE_MODE_READ_FSCREDS) < 0)
+			return -EACCES;
 		ino = pi->kind == P_PID_FD ? proc_inode(P_PID_FD_N, pi->pid, fd, S_IFLNK | 0700)
 					   : proc_inode(P_PID_FDINFO_N, pi->pid, fd, S_IFREG | 0444);
 	} else if (pi->kind == P_PID_TASK) {
@@ -190,9 +204,16 @@ static int proc_lookup(struct inode *dir, const char *name, struct inode **out)
 	}
 	if (!ino)
 		return -ENOENT;
-	struct task *t = pi->pid ? task_find(pi->pid) : NULL;
-	if (t)
-		ino->uid = t->euid, ino->gid = t->egid; /* as Linux: the effective ids */
+	struct pinfo *ni = ino->priv;
+	struct task *t = ni->pid ? task_find(ni->pid) : NULL;
+	if (t) {
+		/* as Linux's task_dump_owner: the effective ids, but root's for
+		 * the files of a non-dumpable process or of one whose memory is
+		 * gone (a zombie); the 0555 directories keep the process's */
+		ino->uid = t->euid, ino->gid = t->egid;
+		if (ino->mode != (S_IFDIR | 0555) && (!t->mm || t->mm->nondumpable))
+			ino->uid = ino->gid = 0;
+	}
 	*out = ino;
 	return 0;
 }
@@ -237,6 +258,8 @@ static long proc_readlink(struct inode *ino, char *buf, size_t len)
 	char tmp[4096];
 	long n = -ENOENT;
 	struct task *t = pi->pid ? live(pi->pid) : current;
+	if (pi->pid && t && proc_may_access(t, PTRACE_MODE_READ_FSCREDS) < 0)
+		return -EACCES; /* the links of /proc/PID: exe, cwd, root, fd/N, ns/X */
 	switch (pi->kind) {
 	case P_SELF:
 		if (!current)
@@ -283,6 +306,10 @@ static int proc_get_link(struct inode *ino, struct dentry **out)
 {
 	struct pinfo *pi = ino->priv;
 	struct task *t = pi->pid ? live(pi->pid) : NULL;
+	bool link = pi->kind == P_PID_EXE || pi->kind == P_PID_CWD || pi->kind == P_PID_FD_N ||
+		    pi->kind == P_PID_NS_N || pi->kind == P_PID_ROOT;
+	if (link && t && proc_may_access(t, PTRACE_MODE_READ_FSCREDS) < 0)
+		return -EACCES;
 	switch (pi->kind) {
 	case P_PID_EXE:
 		if (!t || !t->mm || !t->mm->exe)
@@ -580,8 +607,7 @@ static void gen(struct pinfo *pi, struct buf *b)
 		if (t && t->mm)
 			gen_user_range(b, t, t->mm->env_start, t->mm->env_end);
 		break;
-	case P_PID_AUXV:
-		/* the vector exec gave the program, as Linux's mm->saved_auxv */
+	case P_PID_AUXV: /* the vector exec gave, to its AT_NULL */
 		if (t && t->mm)
 			bmem(b, t->mm->saved_auxv, t->mm->saved_auxv_len);
 		break;
@@ -619,8 +645,21 @@ static int proc_open(struct inode *ino, struct file *f)
 	struct pinfo *pi = ino->priv;
 	if (pi->pid && !live(pi->pid))
 		return -ESRCH;
+	struct task *t = pi->pid ? live(pi->pid) : NULL;
+	if (pi->kind == P_PID_FDINFO && S_ISDIR(ino->mode))
+		return proc_may_access(t, PTRACE_MODE_READ_FSCREDS); /* and listed by them */
 	if (S_ISDIR(ino->mode))
 		return 0;
+	if (pi->kind == P_PID_MEM)
+		return proc_mem_open(t, f);
+	/* Linux's mm_access at the open of these: the memory's reader */
+	if (t && (pi->kind == P_PID_ENVIRON || pi->kind == P_PID_AUXV || pi->kind == P_PID_MAPS)) {
+		if (!t->mm)
+			return -ESRCH;
+		int r = proc_may_access(t, PTRACE_MODE_READ_FSCREDS);
+		if (r < 0)
+			return r;
+	}
 	/* sysctls: written by root where the mode allows (Linux's
 	 * sysctl_perm: an effective uid of 0, not a capability, has the
 	 * owner's rights) */
@@ -751,6 +790,15 @@ static long proc_iterate(struct file *f, struct dirent_sink *sink, filldir_t fil
 	return 0;
 }
 
+/* Linux's proc_fd_permission: a process may always look into its own
+ * fd directories, even when being non-dumpable made them root's */
+static bool proc_permit(struct inode *ino, struct task *t, int mask)
+{
+	struct pinfo *pi = ino->priv;
+	struct task *p = pi->pid ? task_find(pi->pid) : NULL;
+	return pi->kind == P_PID_FD && p && p->tgid == t->tgid;
+}
+
 static void proc_evict(struct inode *ino)
 {
 	for (struct inode **pp = &live_inodes; *pp; pp = &(*pp)->hash_next)
@@ -766,6 +814,7 @@ static const struct inode_ops proc_iops = {
 	.readlink = proc_readlink,
 	.get_link = proc_get_link,
 	.open = proc_open,
+	.permit = proc_permit,
 	.evict = proc_evict,
 };
 

@@ -137,6 +137,11 @@ static long do_rw_pages(struct task *t, struct file *f, u64 ubuf, size_t len, u6
 /* one IN_ACCESS or IN_MODIFY for what a call moved (fsnotify) */
 static long do_rw(struct task *t, struct file *f, u64 ubuf, size_t len, u64 *pos, bool write)
 {
+	/* a position past 2^63 of a file with its own llseek (unsigned
+	 * positions): as Linux's rw_verify_area, the count must not reach
+	 * 2^64 (other files may keep anything in a position they ignore) */
+	if (f->ops && f->ops->llseek && (s64)*pos < 0 && len >= -*pos)
+		return -EOVERFLOW;
 	long r = do_rw_pages(t, f, ubuf, len, pos, write);
 	fsnotify_rw(f, r, write);
 	return r;
@@ -319,6 +324,10 @@ SYSCALL_DEFINE(lseek)
 		return -EBADF;
 	if (!f->ops || !f->ops->seekable)
 		return -ESPIPE;
+	if (f->ops->llseek) {
+		int r = f->ops->llseek(f, off, a->a[2]);
+		return r < 0 ? r : (long)f->pos;
+	}
 	struct kstat st;
 	switch (a->a[2]) {
 	case SEEK_SET:

@@ -602,6 +602,7 @@ again:
 	struct mm *mm = t->mm;
 	mm->nondumpable = nondump;
 	mm_unmap_all(mm);
+	mm_new_serial(mm); /* the old image's /proc/PID/mem files see it gone */
 	mm->mmap_base = TASK_SIZE - STACK_TOP_GAP - (256UL << 20) - rnd_pages(1UL << 20);
 	u64 end, iend = 0;
 	long bias = elf_map(t, f, &im, ELF_ET_DYN_BASE + rnd_pages(1UL << 16), &end);

@@ -415,13 +415,13 @@ void mm_premap(struct mm *mm)
 }
 
 /* The present pte of the page at addr for the debugger, whatever the
- * mapping's rights (any access at all: PROT_NONE is refused); NULL with
- * *err set. */
+ * mapping's rights (PROT_NONE too: Linux's FOLL_FORCE reads any mapping
+ * that may be readable, and every mapping here may); NULL with *err set. */
 static pte_t *debug_pte(struct mm *mm, u64 addr, struct vma **vp, int *err)
 {
 	struct vma *v = find_vma(mm, addr);
 	*err = -EFAULT;
-	if (!v || v->start > addr || addr >= TASK_SIZE || !(v->prot & (PROT_READ | PROT_WRITE | PROT_EXEC)))
+	if (!v || v->start > addr || addr >= TASK_SIZE)
 		return NULL;
 	pte_t *pte = pte_lookup(&mm->pt, addr & PAGE_MASK, true);
 	if (!pte) {

@@ -39,9 +39,18 @@ static long get_iovs(struct task *t, u64 uiov, u64 n, struct iovec *iov, bool lo
 	return total;
 }
 
+/* /proc/PID/mem's address space (fs/proc_mem.c), while a task has it */
+struct mm *mm_by_serial(u64 serial)
+{
+	for (struct task *q = all_tasks; q; q = q->next_task)
+		if (q->state == TASK_RUNNING && q->mm && q->mm->serial == serial)
+			return q->mm;
+	return NULL;
+}
+
 /* a thread of mm running guest code still sees the host mappings the
  * copy replaced (a copy-on-write page broken): bring it in to update them */
-static void kick_runners(struct mm *mm)
+void mm_kick_runners(struct mm *mm)
 {
 	if (!mm->as.ops_n)
 		return;
@@ -115,7 +124,7 @@ static long process_vm_rw(struct task *t, const struct syscall_args *a, bool wri
 		}
 	}
 	if (write && rmm != t->mm)
-		kick_runners(rmm);
+		mm_kick_runners(rmm);
 	r = done ? (long)done : fault ? -EFAULT : 0;
 out:
 	free(liov);

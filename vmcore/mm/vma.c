@@ -19,7 +19,14 @@ struct mm *mm_alloc(void)
 	mm->users = 1;
 	mm->vmas.next = mm->vmas.prev = &mm->vmas;
 	mm->stub_data = NO_FRAME;
+	mm_new_serial(mm);
 	return mm;
+}
+
+void mm_new_serial(struct mm *mm)
+{
+	static u64 last;
+	mm->serial = ++last;
 }
 
 struct vma *find_vma(struct mm *mm, u64 addr)

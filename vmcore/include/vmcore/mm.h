@@ -156,9 +156,20 @@ struct mm {
 	/* Linux's get_dumpable(mm) != SUID_DUMP_USER (prctl PR_SET_DUMPABLE,
 	 * set-id exec, credential changes: kernel/ptrace_access.c) */
 	bool nondumpable;
+	/* which address space this is: unique, and renewed by exec, which
+	 * may keep the structure (a /proc/PID/mem file names its mm so) */
+	u64 serial;
 };
 
 struct mm *mm_alloc(void);
+/* a new mm->serial: the address space exec lays out is another one */
+void mm_new_serial(struct mm *mm);
+/* The live address space of that serial (one of a running task's), or NULL. */
+struct mm *mm_by_serial(u64 serial);
+/* After another task's memory was written: its threads running guest
+ * code are brought in, to take the host mappings a broken
+ * copy-on-write replaced (process_vm.c) */
+void mm_kick_runners(struct mm *mm);
 /* The stub's STUB_DATA_PAGES data frames, charged; NO_FRAME when none. */
 u64 stub_data_alloc(void);
 void stub_data_free(u64 first);

@@ -61,6 +61,9 @@ struct inode_ops {
 	/* set both ids (the VFS resolves -1 and checks the caller's right) */
 	int (*chown)(struct inode *ino, u32 uid, u32 gid);
 	int (*open)(struct inode *ino, struct file *f);
+	/* the last word where the mode and capabilities refuse t (procfs:
+	 * a process's own fd directories): true lets it in */
+	bool (*permit)(struct inode *ino, struct task *t, int mask);
 	void (*evict)(struct inode *ino);
 	/* page cache: fill one page (zero past the end), write one back */
 	int (*readpage)(struct inode *ino, u64 pgoff, void *dst);
@@ -101,6 +104,10 @@ struct file_ops {
 	u64 (*poll_gen)(struct file *f);
 	/* /proc/PID/fdinfo/N's lines of this kind of file (procfs.c) */
 	void (*show_fdinfo)(struct file *f, struct buf *b);
+	/* lseek of a file with its own rules (/proc/PID/mem: unsigned
+	 * positions, no SEEK_END): sets f->pos, 0 or -errno; lseek then
+	 * returns f->pos, whatever its sign */
+	int (*llseek)(struct file *f, s64 off, int whence);
 	bool seekable;
 };
 
