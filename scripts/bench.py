@@ -93,7 +93,7 @@ def main():
             shutil.rmtree(d, ignore_errors=True)
     names = [n for n in ("getppid", "touch", "mmap", "clock_gettime", "fork_exit_wait",
                          "fork_exec_wait", "pipe_pingpong", "futex_pingpong", "thread_create",
-                         "sh_true_x200") if n in native]
+                         "sh_true_x200", "ptrace_syscall") if n in native]
     hdr = "%-15s %10s %10s %8s" % ("benchmark (µs)", "native", "vmcore", "ratio")
     if uml:
         hdr += " %10s %8s" % ("UML", "ratio")
@@ -112,9 +112,32 @@ def main():
         if n in guest:
             print("%s in vmcore: %.1f µs (target: at most %.0f µs) %s" %
                   (n, guest[n], goal, "met" if guest[n] <= goal else "NOT met"))
+    nested_bench(native, guest)
     stub_filter_cost()
     inet_bench()
     return 0
+
+
+def nested_bench(native, guest):
+    """./linux inside ./linux (docs/ptrace.md, "Nesting"): the inner
+    guest's getppid and fork+exec round trips, each of which is a chain of
+    the outer kernel's ptrace stops for the inner kernel's tracer."""
+    linux = os.path.join(REPO, "linux")
+    script = ("mount -t proc proc /proc; %s quiet vcpus=1 init=/testcases/bench -- %%s" % linux)
+    rows = []
+    for n, arg in (("getppid", "getppid"), ("fork_exec_wait", "exec")):
+        figures, res = run([linux, "quiet", "vcpus=1", "mem=640M", "root=/", "rootfstype=hostfs",
+                            "init=/bin/sh", "--", "-c", script % arg], timeout=300)
+        if n not in figures:
+            note("nested " + n, figures, res)
+            continue
+        rows.append("%-15s %10.3f %10s %10.3f %7.1fx (vmcore: %.1fx)" % (
+            n, native[n], "", figures[n], figures[n] / native[n],
+            guest[n] / native[n] if guest.get(n) else float("nan")))
+    if rows:
+        print("nested vmcore (./linux in a vmcore guest), µs:")
+        print("%-15s %10s %10s %10s %8s" % ("benchmark", "native", "", "nested", "ratio"))
+        print("\n".join(rows))
 
 
 def inet_time(cmd):

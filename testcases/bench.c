@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/ptrace.h>
+#include <signal.h>
 #include <sys/reboot.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -181,6 +183,34 @@ static void b_shloop(void)
 		report("sh_true_x200", now() - t, 1);
 }
 
+/* A tracer's round trip through a syscall stop pair: the child makes
+ * getppid calls, the parent resumes it with PTRACE_SYSCALL at each entry
+ * and exit stop (what strace does per call, less its decoding). */
+static void b_ptrace(void)
+{
+	int n = 5000;
+	pid_t p = fork();
+	if (!p) {
+		ptrace(PTRACE_TRACEME, 0, 0, 0);
+		raise(SIGSTOP);
+		for (int i = 0; i < n; i++)
+			syscall(SYS_getppid);
+		_exit(0);
+	}
+	int st = 0;
+	waitpid(p, &st, 0);
+	double t = now();
+	long stops = 0;
+	for (;;) {
+		if (ptrace(PTRACE_SYSCALL, p, 0, 0) < 0 || waitpid(p, &st, 0) != p || !WIFSTOPPED(st))
+			break;
+		stops++;
+	}
+	double dt = now() - t;
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 0 && stops >= 2L * n)
+		report("ptrace_syscall", dt, n);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
@@ -188,6 +218,7 @@ static const struct {
 	{ "getppid", b_getppid }, { "touch", b_touch }, { "mmap", b_mmap },
 	{ "clock_gettime", b_clock }, { "fork", b_fork }, { "exec", b_fork_exec },
 	{ "pipe", b_pipe }, { "futex", b_futex }, { "thread", b_thread }, { "shloop", b_shloop },
+	{ "ptrace", b_ptrace },
 };
 
 int main(int argc, char **argv)
