@@ -46,8 +46,9 @@ int futex_shown(u64 op, int idx[6])
 		{ FUTEX_WAIT_BITSET, 5, { 0, 1, 2, 3, 5 } }, { FUTEX_WAKE_BITSET, 4, { 0, 1, 2, 5 } },
 		{ FUTEX_WAIT_REQUEUE_PI, 5, { 0, 1, 2, 3, 4 } },
 	};
-	/* the command decides even when the operation has no name */
-	int cmd = (int)((u32)op & ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME));
+	/* the low seven bits decide, as in strace, even when the operation has
+	 * no name */
+	int cmd = (int)(op & 127);
 	for (size_t s = 0; s < ARRAY_SIZE(shapes); s++)
 		if (shapes[s].cmd == cmd) {
 			memcpy(idx, shapes[s].idx, sizeof(shapes[s].idx));
@@ -93,7 +94,7 @@ static void print_wake_op(struct sbuf *b, u32 v)
 
 bool decode_futex_arg(struct sbuf *b, struct task *t, const char *k, const struct syscall_args *a)
 {
-	int cmd = (int)((u32)a->a[1] & ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME));
+	int cmd = (int)(a->a[1] & 127); /* as futex_shown */
 	if (!strcmp(k, "futexop")) {
 		print_futex_op(b, a->a[1]);
 	} else if (!strcmp(k, "futexval")) {
@@ -126,8 +127,8 @@ bool decode_futex_arg(struct sbuf *b, struct task *t, const char *k, const struc
 		case FUTEX_WAKE_OP:
 			print_wake_op(b, v);
 			break;
-		default:
-			sb_printf(b, "%#llx", (unsigned long long)a->a[5]);
+		default: /* val3 is 32 bits */
+			sb_printf(b, "%#x", v);
 		}
 	} else {
 		return false;

@@ -284,3 +284,25 @@ def test_strace_k(tmp_path):
     child_g = [x for x in g[3] if x[0] != "execve"][:1]
     child_n = [x for x in n[3] if x[0] != "execve"][:1]
     assert child_g == child_n and "fork_exec" in funcs(child_g[0][1]), (child_g, child_n)
+
+
+def test_kernel_trace_futex(tmp_path):
+    """the kernel's trace decodes futex's operations and arguments, and
+    sa_flags, as strace does natively (the arguments only: the results are
+    the kernels' own, vmcore has no PI futexes)"""
+    prog = "strace_futex"
+    log = str(tmp_path / "kernel.txt")
+    r = run_linux(["quiet", "root=" + TESTCASES, "rootfstype=hostfs", "trace=futex,rt_sigaction",
+                   "trace_out=" + log, "init=/" + prog], timeout=30)
+    assert r.rc == 0, r
+    out = str(tmp_path / "native.txt")
+    subprocess.run([STRACE, "-e", "trace=futex,rt_sigaction", "-o", out, os.path.join(TESTCASES, prog)],
+                   env=GUEST_ENV, cwd=TESTCASES, stdin=subprocess.DEVNULL, check=True, timeout=30)
+
+    def args(path):
+        return [re.sub(r"0x[0-9a-f]{6,}", "ADDR", re.sub(r"\)\s+= .*$", ")", line))
+                for line in open(path).read().splitlines()
+                if line.startswith(("futex(", "rt_sigaction(SIGUSR2"))]
+    ours, theirs = args(log), args(out)
+    assert len(theirs) == 19, theirs
+    assert ours == theirs, "\n".join("kernel %r\nstrace %r" % x for x in zip(ours, theirs) if x[0] != x[1])
