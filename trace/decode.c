@@ -167,8 +167,9 @@ static const struct flag cloneflags[] = {
 static const struct flag waitopts[] = { F(WNOHANG), F(WUNTRACED), F(WEXITED), F(WCONTINUED), F(WNOWAIT),
 					{ __WNOTHREAD, "__WNOTHREAD" }, { __WALL, "__WALL" }, { __WCLONE, "__WCLONE" } };
 static const struct flag sa_flags[] = {
-	F(SA_NOCLDSTOP), F(SA_NOCLDWAIT), F(SA_SIGINFO), { 0x04000000, "SA_RESTORER" }, F(SA_ONSTACK),
-	F(SA_RESTART), F(SA_NODEFER), F(SA_RESETHAND),
+	/* in strace's order */
+	{ 0x04000000, "SA_RESTORER" }, F(SA_ONSTACK), F(SA_RESTART), F(SA_NODEFER), F(SA_RESETHAND),
+	F(SA_SIGINFO), F(SA_NOCLDSTOP), F(SA_NOCLDWAIT),
 };
 static const struct flag pollev[] = { F(POLLIN), F(POLLPRI), F(POLLOUT), F(POLLERR), F(POLLHUP), F(POLLNVAL),
 				      F(POLLRDNORM), F(POLLRDBAND), F(POLLWRNORM), F(POLLWRBAND) };
@@ -208,10 +209,6 @@ static const struct flag ioctls[] = {
 	{ 0x5457, "TIOCSLCKTRMIOS" }, { 0x802c542a, "TCGETS2" }, { 0x402c542b, "TCSETS2" },
 	{ 0x402c542c, "TCSETSW2" }, { 0x402c542d, "TCSETSF2" }, { 0x80045430, "TIOCGPTN" },
 	{ 0x40045431, "TIOCSPTLCK" }, { 0x80045432, "TIOCGDEV" }, { 0x80045440, "TIOCGEXCL" },
-};
-static const struct flag futexops[] = {
-	F(FUTEX_WAIT), F(FUTEX_WAKE), F(FUTEX_FD), F(FUTEX_REQUEUE), F(FUTEX_CMP_REQUEUE), F(FUTEX_WAKE_OP),
-	F(FUTEX_LOCK_PI), F(FUTEX_UNLOCK_PI), F(FUTEX_TRYLOCK_PI), F(FUTEX_WAIT_BITSET), F(FUTEX_WAKE_BITSET),
 };
 
 const char *signal_name(int sig)
@@ -413,8 +410,10 @@ static void print_sigaction(struct sbuf *b, struct task *t, u64 addr)
 	print_sigset_val(b, ka.mask);
 	sb_puts(b, ", sa_flags=");
 	print_flags(b, ka.flags, sa_flags, ARRAY_SIZE(sa_flags), "0");
-	if (ka.flags & 0x04000000)
-		sb_printf(b, ", sa_restorer=%#llx", (unsigned long long)ka.restorer);
+	if (ka.flags & 0x04000000) {
+		sb_puts(b, ", sa_restorer=");
+		print_ptr(b, ka.restorer);
+	}
 	sb_puts(b, "}");
 }
 
@@ -1333,13 +1332,6 @@ bool decode_arg(struct sbuf *b, struct task *t, const char *k, int i, const stru
 			sb_puts(b, c);
 		else
 			sb_printf(b, "%#llx", (unsigned long long)v);
-	} else if (!strcmp(k, "futexop")) {
-		const char *c = lookup(v & FUTEX_CMD_MASK, futexops, ARRAY_SIZE(futexops));
-		sb_puts(b, c ? c : "FUTEX_???");
-		if (v & FUTEX_PRIVATE_FLAG)
-			sb_puts(b, "_PRIVATE");
-		if (v & FUTEX_CLOCK_REALTIME)
-			sb_puts(b, "|FUTEX_CLOCK_REALTIME");
 	} else if (!strcmp(k, "amode")) {
 		if (!v)
 			sb_puts(b, "F_OK");
@@ -1438,7 +1430,8 @@ bool decode_arg(struct sbuf *b, struct task *t, const char *k, int i, const stru
 			print_sigset_val(b, set);
 			sb_puts(b, "}");
 		}
-	} else if (!decode_net_arg(b, t, k, i, a, ret) && !decode_event_arg(b, t, k, i, a, ret)) {
+	} else if (!decode_net_arg(b, t, k, i, a, ret) && !decode_event_arg(b, t, k, i, a, ret) &&
+		   !decode_futex_arg(b, t, k, a)) {
 		sb_printf(b, "%#llx", (unsigned long long)v);
 	}
 	return true;

@@ -64,5 +64,7 @@ bool net_kind_is_output(const char *k);
 void net_keep_for_exit(struct task *t, const char *k, int i, const struct syscall_args *a);
 bool decode_event_arg(struct sbuf *b, struct task *t, const char *k, int i, const struct syscall_args *a, long ret);
 bool event_kind_is_output(const char *k);
+/* futex's kinds (decode_futex.c) */
+bool decode_futex_arg(struct sbuf *b, struct task *t, const char *k, const struct syscall_args *a);
 
 #endif

@@ -523,6 +523,21 @@ void trace_enter(struct task *t, const struct syscall_args *a)
 				p->first_out = i;
 		}
 	}
+	if (!strcmp(d->name, "futex")) {
+		/* all inputs: the ones its operation uses come first */
+		int idx[6], k = 0;
+		bool used[6] = { false };
+		char *in[6];
+		p->nshow = futex_shown(a->a[1], idx);
+		memcpy(in, p->in, sizeof(in));
+		for (int i = 0; i < p->nshow; i++, k++) {
+			p->in[k] = in[idx[i]];
+			used[idx[i]] = true;
+		}
+		for (int j = 0; j < n; j++)
+			if (!used[j])
+				p->in[k++] = in[j];
+	}
 	if (trace_stack_on && !opt_summary_only) {
 		struct sbuf b = { 0 };
 		trace_stack_append(&b, t, opt_json);

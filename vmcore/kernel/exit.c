@@ -312,6 +312,9 @@ _Noreturn void exit_notify_and_die(struct task *t, int status)
 	}
 	exit_resources(t);
 	if (t != leader) {
+		/* strace -f shows each thread's end */
+		if (unlikely(trace_on))
+			trace_task_exit(t, status);
 		reparent_children(t);
 		release_mm(t);
 		if (t->sighand)

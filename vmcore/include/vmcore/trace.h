@@ -60,6 +60,9 @@ bool decode_arg(struct sbuf *b, struct task *t, const char *kind, int i, const s
 bool kind_is_output(const char *kind);
 /* ioctl(2) requests that take no third argument print none (FIOCLEX). */
 bool ioctl_takes_arg(u64 req);
+/* the arguments strace shows of futex with operation OP, in order, in IDX;
+ * returns how many */
+int futex_shown(u64 op, int idx[6]);
 /* The traced call's scratch space (zeroed at entry): where a decoder keeps,
  * at entry, what it needs again at exit (an in/out length's value before
  * the call).  NULL when the task's call is not being traced. */
