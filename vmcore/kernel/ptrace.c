@@ -264,6 +264,14 @@ void ptrace_syscall_exit(struct task *t)
 	}
 }
 
+bool ptrace_seccomp_event(struct task *t, u64 data)
+{
+	if (!t->pt || !(t->pt->opts & PTRACE_O_TRACESECCOMP))
+		return false;
+	event_stop(t, PTRACE_EVENT_SECCOMP, data);
+	return true;
+}
+
 int ptrace_signal(struct task *t, int sig, siginfo_t *info)
 {
 	ptrace_pending_stops(t); /* a SIGCONT's PTRACE_EVENT_STOP comes first, as Linux's get_signal */
