@@ -6,6 +6,7 @@
  * set, CAP_LAST_CAP 40; anyone else: empty), and the bounding set is full.
  * When struct task gains real sets, print them here instead. */
 #include <vmcore/ptrace.h>
+#include <vmcore/seccomp.h>
 #include <vmcore/cred.h>
 #include <vmcore/mm.h>
 #include <vmcore/signal.h>
@@ -109,10 +110,11 @@ void proc_gen_status(struct buf *b, struct task *t)
 		(unsigned long long)t->pending, (unsigned long long)t->sigmask,
 		(unsigned long long)sigign, (unsigned long long)sigcgt);
 	bprintf(b, "CapInh:\t%016llx\nCapPrm:\t%016llx\nCapEff:\t%016llx\nCapBnd:\t%016llx\n"
-		   "CapAmb:\t%016llx\nNoNewPrivs:\t%d\nSeccomp:\t0\nSeccomp_filters:\t0\n",
+		   "CapAmb:\t%016llx\nNoNewPrivs:\t%d\nSeccomp:\t%d\nSeccomp_filters:\t%d\n",
 		(unsigned long long)t->cap_inheritable, (unsigned long long)t->cap_permitted,
 		(unsigned long long)t->cap_effective, (unsigned long long)t->cap_bset,
-		(unsigned long long)t->cap_ambient, t->no_new_privs);
+		(unsigned long long)t->cap_ambient, t->no_new_privs, t->seccomp_mode,
+		seccomp_filter_count(t));
 	bprintf(b, "Speculation_Store_Bypass:\tvulnerable\n"
 		   "SpeculationIndirectBranch:\talways enabled\n");
 	int n = nr_vcpus > 0 ? nr_vcpus : 1;

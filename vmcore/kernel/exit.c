@@ -6,6 +6,7 @@
  * waitid.  Waiters sleep on one condition variable with the BKL released;
  * every change of a child's state broadcasts on it. */
 #include <vmcore/cred.h>
+#include <vmcore/seccomp.h>
 #include <vmcore/syscall.h>
 #include <vmcore/signal.h>
 #include <vmcore/gdb.h>
@@ -73,6 +74,7 @@ static void release_task(struct task *t)
 	free(t->held);
 	trace_task_free(t);
 	cred_release(t);
+	seccomp_release(t);
 	free(t);
 }
 

@@ -9,6 +9,7 @@
  * The child's pages arrive by demand faults from the shared page table. */
 #include <vmcore/ptrace.h>
 #include <vmcore/cred.h>
+#include <vmcore/seccomp.h>
 #include <vmcore/syscall.h>
 #include <vmcore/signal.h>
 #include <vmcore/gdb.h>
@@ -181,6 +182,7 @@ long do_fork(struct task *p, u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls)
 	t->group_leader->nr_threads++;
 	memcpy(t->comm, p->comm, sizeof(t->comm));
 	cred_copy(t, p);
+	seccomp_fork(t, p);
 	t->sigmask = p->sigmask;
 	if (!thread) {
 		t->altstack_sp = p->altstack_sp;
@@ -299,6 +301,7 @@ fail:
 	if (t->sighand && --t->sighand->refs == 0)
 		free(t->sighand);
 	cred_release(t);
+	seccomp_release(t);
 	free(t);
 	return r;
 }

@@ -264,6 +264,14 @@ void ptrace_syscall_exit(struct task *t)
 	}
 }
 
+bool ptrace_seccomp_event(struct task *t, u64 data)
+{
+	if (!t->pt || !(t->pt->opts & PTRACE_O_TRACESECCOMP))
+		return false;
+	event_stop(t, PTRACE_EVENT_SECCOMP, data);
+	return true;
+}
+
 int ptrace_signal(struct task *t, int sig, siginfo_t *info)
 {
 	ptrace_pending_stops(t); /* a SIGCONT's PTRACE_EVENT_STOP comes first, as Linux's get_signal */
@@ -740,8 +748,8 @@ static long arch_prctl_of(struct task *t, struct task *c, int code, u64 arg)
 }
 
 /* PTRACE_SECCOMP_GET_FILTER, _GET_METADATA: CAP_SYS_ADMIN, a caller
- * without a filter of its own; the tracee never has one (no guest
- * seccomp), which Linux answers EINVAL */
+ * without a filter of its own; the guest's filters (kernel/seccomp.c)
+ * are not handed out yet: EINVAL, Linux's answer for a tracee without */
 static long seccomp_get(struct task *t, long req, u64 addr, u64 data)
 {
 	if (!capable(t, CAP_SYS_ADMIN))

@@ -3,6 +3,7 @@
 #include <vmcore/ktime.h>
 #include <vmcore/cred.h>
 #include <vmcore/ptrace.h>
+#include <vmcore/seccomp.h>
 #include <vmcore/syscall.h>
 #include <vmcore/signal.h>
 #include <vmcore/uts.h>
@@ -520,6 +521,10 @@ SYSCALL_DEFINE(prctl)
 		if (t->mm)
 			t->mm->nondumpable = a->a[1] == SUID_DUMP_DISABLE;
 		return 0;
+	case PR_GET_SECCOMP:
+		return seccomp_prctl_get(t);
+	case PR_SET_SECCOMP:
+		return seccomp_prctl_set(t, a->a[1], a->a[2]);
 	case 0x59616d61: /* PR_SET_PTRACER (Yama) */
 		return yama_set_ptracer(t, a->a[1]);
 	default: {

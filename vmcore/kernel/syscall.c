@@ -5,6 +5,7 @@
 #include <vmcore/trace.h>
 #include <vmcore/gdb.h>
 #include <vmcore/ptrace.h>
+#include <vmcore/seccomp.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -52,6 +53,13 @@ void syscall_dispatch(struct task *t)
 	/* a guest tracer's syscall-enter-stop comes first: it may change the
 	 * call, or have it skipped (rax is then the tracer's) */
 	if (unlikely(t->pt) && ptrace_syscall_entry(t)) {
+		t->ht.regs_dirty = true;
+		if (t->pt)
+			ptrace_syscall_exit(t);
+		return;
+	}
+	/* then seccomp, which judges the call as the tracer left it */
+	if (unlikely(t->seccomp_mode) && seccomp_syscall_entry(t)) {
 		t->ht.regs_dirty = true;
 		if (t->pt)
 			ptrace_syscall_exit(t);

@@ -93,6 +93,9 @@ bool ptrace_syscall_entry(struct task *t);
 /* syscall exit, rax set: PTRACE_EVENT_EXEC, the exit stop, a single
  * step's trap over the syscall instruction */
 void ptrace_syscall_exit(struct task *t);
+/* seccomp's RET_TRACE: a PTRACE_EVENT_SECCOMP stop with message data if
+ * the tracer asked for them (PTRACE_O_TRACESECCOMP; false if not) */
+bool ptrace_seccomp_event(struct task *t, u64 data);
 /* a signal about to be delivered: what the tracer wants delivered instead
  * (0: nothing), info possibly changed */
 int ptrace_signal(struct task *t, int sig, siginfo_t *info);

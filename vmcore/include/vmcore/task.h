@@ -61,6 +61,8 @@ struct task {
 	u64 cap_inheritable, cap_permitted, cap_effective, cap_bset, cap_ambient;
 	u32 securebits;
 	bool no_new_privs;
+	int seccomp_mode;        /* SECCOMP_MODE_* (kernel/seccomp.c) */
+	struct seccomp_filter *seccomp; /* its filters, newest first */
 	u64 sigmask;
 	struct sighand_struct *sighand;
 	u64 clear_child_tid;
