@@ -95,7 +95,7 @@ def assert_bounded(m):
 @pytest.fixture
 def memroot(tmproot):
     os.mkdir(os.path.join(tmproot, "mnt"))
-    os.mkdir(os.path.join(tmproot, "proc"))
+    os.makedirs(os.path.join(tmproot, "proc"), exist_ok=True)
     return tmproot
 
 
