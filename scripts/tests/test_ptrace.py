@@ -70,15 +70,21 @@ def test_host_strace_in_the_guest(tmp_path):
     that forks, pipes and signals itself: every line it prints is the
     line the kernel's own trace= printed for the same call."""
     log = tmp_path / "kernel.txt"
+    # strace's lines to a file of their own (through hostfs): on the
+    # console they would be cut by its notices and by the programs' output
+    out = tmp_path / "strace.txt"
     script = 'trap "" USR1; kill -USR1 $$; /bin/true | /bin/cat; exit 3'
     r = run_linux(["quiet", "root=/", "rootfstype=hostfs", "trace_out=%s" % log, "init=/usr/bin/strace",
-                   "--", "-f", "/bin/sh", "-c", script], timeout=60)
+                   "--", "-f", "-o", str(out), "/bin/sh", "-c", script], timeout=60)
     assert r.rc == 3, r
     ours = [(p, c) for p, c in joined(open(log).read().splitlines()) if p not in ("first", "1")]
     sh = next(p for p, c in ours if c.startswith('execve("/bin/sh"'))
     ours = ours[next(i for i, (p, c) in enumerate(ours) if p == sh and c.startswith("execve")):]
     # strace prefixes the shell's lines only once it has a second process
-    theirs = joined(r.out.splitlines(), first=sh)
+    # -o with -f prefixes every line with its pid ("4     call"): the
+    # console's "[pid 4] call" form, for the joiner
+    lines = [re.sub(r"^(\d+) +", r"[pid \1] ", l) for l in open(out).read().splitlines()]
+    theirs = joined(lines, first=sh)
     start = next(i for i, (p, c) in enumerate(theirs) if c.startswith('execve("/bin/sh"'))
     theirs = theirs[start:]
 
