@@ -765,7 +765,16 @@ static const struct inode_ops proc_iops = {
 	.evict = proc_evict,
 };
 
+/* as Linux: /proc's own entries (proc_create's, and /proc/net's) fail
+ * with EIO, the per-process files and sysctls with ENODEV */
+static long proc_mmap_denied(struct file *f)
+{
+	struct pinfo *pi = f->inode->priv;
+	return pi->pid || pi->kind == P_SYS ? -ENODEV : -EIO;
+}
+
 static const struct file_ops proc_file_fops = {
+	.mmap_denied = proc_mmap_denied,
 	.read = proc_read,
 	.write = proc_write,
 	.release = proc_release,

@@ -101,8 +101,18 @@ struct file_ops {
 	u64 (*poll_gen)(struct file *f);
 	/* /proc/PID/fdinfo/N's lines of this kind of file (procfs.c) */
 	void (*show_fdinfo)(struct file *f, struct buf *b);
+	/* files Linux gives no mmap method (procfs, sysfs, debugfs, tracefs):
+	 * mmap(2)'s error, -ENODEV or procfs's -EIO; NULL: mappable */
+	long (*mmap_denied)(struct file *f);
 	bool seekable;
 };
+
+/* file_ops.mmap_denied of files that have no mmap at all */
+static inline long no_mmap(struct file *f)
+{
+	(void)f;
+	return -ENODEV;
+}
 
 struct pc_slot;
 struct page_cache {
