@@ -119,7 +119,9 @@ static void signal_wake(struct task *t, int sig)
 
 static bool sig_ignored(struct task *t, int sig)
 {
-	if (t->sigmask & sigmask_of(sig))
+	/* blocked, or waited for by rt_sigtimedwait (which lifts the mask):
+	 * kept, as Linux's sig_ignored */
+	if ((t->sigmask | t->real_blocked) & sigmask_of(sig))
 		return false;
 	if (t->pt && sig != SIGKILL)
 		return false; /* a tracer sees even ignored signals */
