@@ -11,6 +11,8 @@
  *   pf_proc status       /proc/self/status: keys, and the comparable values
  *   pf_proc ns           /proc/self/ns links and the inodes they name
  *   pf_proc fdclose      /proc/self/fd read while descriptors close
+ *   pf_proc mmap         mmap of /proc files: ENODEV or EIO, as Linux (no SIGBUS later)
+ *   pf_proc task         /proc/self/task/TID: a directory of its own, without "task"
  *   pf_proc mounts       guest: mount tmpfs, sysfs, devtmpfs; print the tables
  *   pf_proc sysfs        what tools read under /sys
  *   pf_proc devs         the device nodes of /dev (devtmpfs in the guest)
@@ -24,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -351,6 +354,58 @@ static void do_fdclose(void)
 	close(dfd);
 }
 
+static int map_errno(const char *path, int flags)
+{
+	int fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	void *p = mmap(NULL, 4096, PROT_READ, flags, fd, 0);
+	int e = p == MAP_FAILED ? errno : 0;
+	if (p != MAP_FAILED)
+		munmap(p, 4096);
+	close(fd);
+	return e;
+}
+
+static void do_mmap(void)
+{
+	/* procfs has no mmap: its own entries fail with EIO (proc_reg_mmap),
+	 * the per-process files and sysctls with ENODEV */
+	CHECK(map_errno("/proc/self/stat", MAP_SHARED) == ENODEV);
+	CHECK(map_errno("/proc/self/status", MAP_PRIVATE) == ENODEV);
+	CHECK(map_errno("/proc/sys/kernel/ostype", MAP_PRIVATE) == ENODEV);
+	CHECK(map_errno("/proc/meminfo", MAP_SHARED) == EIO);
+	CHECK(map_errno("/proc/uptime", MAP_PRIVATE) == EIO);
+}
+
+static void do_task(void)
+{
+	/* /proc/self/task/TID is the thread's own directory: not the
+	 * process's (whose inode it would share, a loop for tree walkers),
+	 * and with no "task" of its own */
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/self/task/%ld", (long)syscall(SYS_gettid));
+	struct stat a, b, c;
+	CHECK(stat("/proc/self", &a) == 0 && stat(path, &b) == 0 && S_ISDIR(b.st_mode));
+	CHECK(a.st_ino != b.st_ino);
+	char sub[96];
+	snprintf(sub, sizeof(sub), "%s/task", path);
+	CHECK(stat(sub, &c) < 0 && errno == ENOENT);
+	snprintf(sub, sizeof(sub), "%s/status", path);
+	CHECK(stat(sub, &c) == 0 && S_ISREG(c.st_mode));
+	DIR *d = opendir(path);
+	int task = 0, stat_ = 0, fd = 0;
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		task += !strcmp(e->d_name, "task");
+		stat_ += !strcmp(e->d_name, "stat");
+		fd += !strcmp(e->d_name, "fd");
+	}
+	if (d)
+		closedir(d);
+	CHECK(task == 0 && stat_ == 1 && fd == 1);
+}
+
 static void do_mounts(void)
 {
 	mkdir("/mnt", 0755);
@@ -501,6 +556,10 @@ static int run(int argc, char **argv)
 		do_ns();
 	else if (!strcmp(cmd, "fdclose"))
 		do_fdclose();
+	else if (!strcmp(cmd, "mmap"))
+		do_mmap();
+	else if (!strcmp(cmd, "task"))
+		do_task();
 	else if (!strcmp(cmd, "mounts"))
 		do_mounts();
 	else if (!strcmp(cmd, "sysfs"))

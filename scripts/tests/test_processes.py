@@ -115,6 +115,22 @@ def test_exec_state_and_wait_family():
     assert g.rc == 0 and "FAIL" not in g.out, g
 
 
+def test_ignored_signals_kept_while_waited_for(tmproot):
+    """SIGCHLD and SIGWINCH at SIG_DFL reach rt_sigtimedwait, which lifts
+    the mask while it waits; blocked ones stay pending."""
+    g = run_guest("sigwait_ignored", root=tmproot)  # it mounts its /proc there
+    assert_same(g, run_native("sigwait_ignored"), "sigwait_ignored")
+    assert g.rc == 0 and g.out.count("ok ") == 7, g
+
+
+def test_signals_to_a_zombie():
+    """A zombie keeps its pid until reaped: kill, its group's kill, tgkill
+    and the sigqueueinfo calls succeed on it; ESRCH after the reap."""
+    g = run_guest("kill_zombie")
+    assert_same(g, run_native("kill_zombie"), "kill_zombie")
+    assert g.rc == 0 and g.out.count("ok ") == 14, g
+
+
 def test_pidfds():
     """pidfd_open, pidfd_send_signal (its scopes and siginfo rules),
     pidfd_getfd, poll on a pidfd, waitid(P_PIDFD) and PIDFD_NONBLOCK."""

@@ -121,6 +121,18 @@ def test_proc_fd_listing_survives_closes(tmproot):
     assert_same(g, n, "pf_proc fdclose")
 
 
+def test_proc_files_cannot_be_mapped(tmproot):
+    g, n = guest(["mmap"], tmproot), native(["mmap"])
+    assert g.rc == 0 and g.out.count("ok ") == 5, g
+    assert_same(g, n, "pf_proc mmap")
+
+
+def test_thread_directory_is_its_own(tmproot):
+    g, n = guest(["task"], tmproot), native(["task"])
+    assert g.rc == 0 and g.out.count("ok ") == 5, g
+    assert_same(g, n, "pf_proc task")
+
+
 def section(out, name, end):
     return out.split(name + "\n", 1)[1].split(end + "\n", 1)[0].splitlines()
 

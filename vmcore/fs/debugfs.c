@@ -205,7 +205,7 @@ static long dfs_iterate(struct file *f, struct dirent_sink *sink, filldir_t fill
 }
 
 static const struct inode_ops dfs_iops = { .lookup = dfs_lookup };
-static const struct file_ops dfs_file_fops = { .read = dfs_read, .write = dfs_write, .release = dfs_release,
+static const struct file_ops dfs_file_fops = { .mmap_denied = no_mmap, .read = dfs_read, .write = dfs_write, .release = dfs_release,
 					       .seekable = true };
 static const struct file_ops dfs_dir_fops = { .iterate = dfs_iterate, .seekable = true };
 

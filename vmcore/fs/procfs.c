@@ -31,6 +31,7 @@ enum pkind {
 	P_PID_SYSCALLS, P_SYS, P_CONFIG_GZ, P_PID_MOUNTINFO, P_PID_NS, P_PID_NS_N, P_NSFILE,
 	P_PID_FDINFO, P_PID_FDINFO_N,
 	P_NET, P_NET_FILE, P_PID_MEM, P_PID_AUXV,
+	P_TID, /* /proc/PID/task/TID: a thread's own directory, without "task" */
 };
 
 struct pinfo {
@@ -163,9 +164,9 @@ static int proc_lookup(struct inode *dir, const char *name, struct inode **out)
 				return -ENOENT;
 			ino = proc_inode(P_PID, pid, 0, S_IFDIR | 0555);
 		}
-	} else if (pi->kind == P_PID) {
+	} else if (pi->kind == P_PID || pi->kind == P_TID) {
 		for (size_t i = 0; i < ARRAY_SIZE(pid_files); i++)
-			if (!strcmp(name, pid_files[i].name))
+			if (!strcmp(name, pid_files[i].name) && !(pi->kind == P_TID && pid_files[i].kind == P_PID_TASK))
 				ino = proc_inode(pid_files[i].kind, pi->pid, 0, pid_files[i].mode);
 	} else if (pi->kind == P_SYS && S_ISDIR(dir->mode)) {
 		int n = sysctl_lookup(pi->fd, name);
@@ -198,7 +199,7 @@ static int proc_lookup(struct inode *dir, const char *name, struct inode **out)
 		struct task *t = live(tid);
 		if (*end || !t || t->tgid != pi->pid)
 			return -ENOENT;
-		ino = proc_inode(P_PID, tid, 0, S_IFDIR | 0555);
+		ino = proc_inode(P_TID, tid, 0, S_IFDIR | 0555);
 	} else {
 		return -ENOTDIR;
 	}
@@ -753,9 +754,10 @@ static long proc_iterate(struct file *f, struct dirent_sink *sink, filldir_t fil
 			EMIT(name, (u64)best << 16, DT_DIR);
 			last = best;
 		}
-	} else if (pi->kind == P_PID) {
+	} else if (pi->kind == P_PID || pi->kind == P_TID) {
 		for (size_t k = 0; k < ARRAY_SIZE(pid_files); k++)
-			EMIT(pid_files[k].name, ((u64)pi->pid << 16) | k, IFTODT(pid_files[k].mode));
+			if (!(pi->kind == P_TID && pid_files[k].kind == P_PID_TASK))
+				EMIT(pid_files[k].name, ((u64)pi->pid << 16) | k, IFTODT(pid_files[k].mode));
 	} else if (pi->kind == P_SYS) {
 		for (int k = 0, n; (n = sysctl_child(pi->fd, k)) >= 0; k++)
 			EMIT(sysctl_name(n), 200 + n, IFTODT(sysctl_mode(n)));
@@ -818,7 +820,16 @@ static const struct inode_ops proc_iops = {
 	.evict = proc_evict,
 };
 
+/* as Linux: /proc's own entries (proc_create's, and /proc/net's) fail
+ * with EIO, the per-process files and sysctls with ENODEV */
+static long proc_mmap_denied(struct file *f)
+{
+	struct pinfo *pi = f->inode->priv;
+	return pi->pid || pi->kind == P_SYS ? -ENODEV : -EIO;
+}
+
 static const struct file_ops proc_file_fops = {
+	.mmap_denied = proc_mmap_denied,
 	.read = proc_read,
 	.write = proc_write,
 	.release = proc_release,

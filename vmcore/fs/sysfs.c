@@ -224,7 +224,7 @@ static long sysfs_iterate(struct file *f, struct dirent_sink *sink, filldir_t fi
 static const struct inode_ops sysfs_iops = {
 	.lookup = sysfs_lookup, .readlink = sysfs_readlink, .open = sysfs_open,
 };
-static const struct file_ops sysfs_file_fops = { .read = sysfs_read, .seekable = true };
+static const struct file_ops sysfs_file_fops = { .mmap_denied = no_mmap, .read = sysfs_read, .seekable = true };
 static const struct file_ops sysfs_dir_fops = { .iterate = sysfs_iterate, .seekable = true };
 
 static int sysfs_mount(struct super_block *sb, const char *source, const char *opts)

@@ -168,7 +168,7 @@ static long tfs_iterate(struct file *f, struct dirent_sink *sink, filldir_t fill
 }
 
 static const struct inode_ops tfs_iops = { .lookup = tfs_lookup };
-static const struct file_ops tfs_file_fops = { .read = tfs_read, .write = tfs_write, .poll = tfs_poll };
+static const struct file_ops tfs_file_fops = { .mmap_denied = no_mmap, .read = tfs_read, .write = tfs_write, .poll = tfs_poll };
 static const struct file_ops tfs_dir_fops = { .iterate = tfs_iterate, .seekable = true };
 
 static int tfs_mount(struct super_block *sb, const char *source, const char *opts)

@@ -119,7 +119,9 @@ static void signal_wake(struct task *t, int sig)
 
 static bool sig_ignored(struct task *t, int sig)
 {
-	if (t->sigmask & sigmask_of(sig))
+	/* blocked, or waited for by rt_sigtimedwait (which lifts the mask):
+	 * kept, as Linux's sig_ignored */
+	if ((t->sigmask | t->real_blocked) & sigmask_of(sig))
 		return false;
 	if (t->pt && sig != SIGKILL)
 		return false; /* a tracer sees even ignored signals */
@@ -621,7 +623,9 @@ static int kill_one(struct task *t, struct task *p, int sig, const siginfo_t *si
 {
 	if (!kill_permitted(t, p, sig)) /* ids or CAP_KILL (capability.c) */
 		return -EPERM;
-	if (!sig)
+	/* a zombie not yet reaped still has its pid: as Linux, the signal
+	 * succeeds and is dropped */
+	if (!sig || p->state != TASK_RUNNING)
 		return 0;
 	return __send_signal(p, sig, si, false, shared);
 }
@@ -656,7 +660,7 @@ SYSCALL_DEFINE(kill)
 	sender_info(t, sig, &si);
 	if (pid > 0) {
 		struct task *p = task_find(pid);
-		if (!p || p->state != TASK_RUNNING || p->tgid != pid)
+		if (!p || p->state == TASK_DEAD || p->tgid != pid)
 			return -ESRCH;
 		return kill_one(t, process_target(p, sig), sig, &si, true);
 	}
@@ -664,7 +668,7 @@ SYSCALL_DEFINE(kill)
 	bool found = false, sent = false;
 	int err = 0;
 	for (struct task *p = all_tasks; p; p = p->next_task) {
-		if (p->state != TASK_RUNNING || p->tid != p->tgid)
+		if (p->state == TASK_DEAD || p->tid != p->tgid)
 			continue;
 		if (pid == -1 ? (p->tgid == 1 || p == t) : p->pgid != pgid)
 			continue;
@@ -688,7 +692,7 @@ static long do_tkill(struct task *t, int tgid, int tid, int sig)
 	if (sig < 0 || sig > _NSIG_LINUX || tid <= 0)
 		return -EINVAL;
 	struct task *p = task_find(tid);
-	if (!p || p->state != TASK_RUNNING || (tgid > 0 && p->tgid != tgid))
+	if (!p || p->state == TASK_DEAD || (tgid > 0 && p->tgid != tgid))
 		return -ESRCH;
 	sender_info(t, sig, &si);
 	si.si_code = SI_TKILL;
@@ -715,13 +719,15 @@ static long queueinfo(struct task *t, int tgid, int tid, int sig, u64 uinfo)
 	if (copy_from_user(t->mm, &si, uinfo, sizeof(si)) < 0)
 		return -EFAULT;
 	struct task *p = task_find(tid);
-	if (!p || p->state != TASK_RUNNING || (tgid > 0 && p->tgid != tgid))
+	if (!p || p->state == TASK_DEAD || (tgid > 0 && p->tgid != tgid))
 		return -ESRCH;
 	/* only the kernel may claim kernel-generated codes, except to oneself */
 	if ((si.si_code >= 0 || si.si_code == SI_TKILL) && p != t)
 		return -EPERM;
 	if (!kill_permitted(t, p, sig))
 		return -EPERM;
+	if (p->state != TASK_RUNNING)
+		return 0; /* a zombie: dropped, as kill_one */
 	si.si_signo = sig;
 	return __send_signal(p, sig, &si, false, tgid < 0); /* rt_sigqueueinfo: the process's */
 }

@@ -147,6 +147,8 @@ long do_mmap(struct mm *mm, u64 addr, u64 len, int prot, int flags, struct file 
 		u32 acc = file->flags & O_ACCMODE;
 		if (!S_ISREG(file->inode->mode) && !S_ISBLK(file->inode->mode))
 			return -ENODEV;
+		if (file->ops && file->ops->mmap_denied)
+			return file->ops->mmap_denied(file);
 		if (acc == O_WRONLY)
 			return -EACCES;
 		if (shared && (prot & PROT_WRITE) && acc != O_RDWR)

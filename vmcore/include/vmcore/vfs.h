@@ -108,8 +108,18 @@ struct file_ops {
 	 * positions, no SEEK_END): sets f->pos, 0 or -errno; lseek then
 	 * returns f->pos, whatever its sign */
 	int (*llseek)(struct file *f, s64 off, int whence);
+	/* files Linux gives no mmap method (procfs, sysfs, debugfs, tracefs):
+	 * mmap(2)'s error, -ENODEV or procfs's -EIO; NULL: mappable */
+	long (*mmap_denied)(struct file *f);
 	bool seekable;
 };
+
+/* file_ops.mmap_denied of files that have no mmap at all */
+static inline long no_mmap(struct file *f)
+{
+	(void)f;
+	return -ENODEV;
+}
 
 struct pc_slot;
 struct page_cache {
