@@ -83,5 +83,6 @@ const struct file_ops proc_mem_fops = {
 	.read = mem_read,
 	.write = mem_write,
 	.llseek = mem_llseek,
+	.mmap_denied = no_mmap, /* Linux's mem file has no mmap */
 	.seekable = true,
 };
