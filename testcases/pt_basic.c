@@ -23,42 +23,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static int fails;
-#define CHECK(c)                                                                      \
-	do {                                                                          \
-		if (!(c)) {                                                           \
-			printf("FAIL %s (line %d, errno %s)\n", #c, __LINE__, strerrorname_np(errno)); \
-			fails++;                                                      \
-		}                                                                     \
-	} while (0)
-
-static const char *err(long r)
-{
-	return r < 0 ? strerrorname_np(errno) : "ok";
-}
-
-/* a wait status in words */
-static void show_status(const char *what, int st)
-{
-	if (WIFEXITED(st))
-		printf("%s: exited %d\n", what, WEXITSTATUS(st));
-	else if (WIFSIGNALED(st))
-		printf("%s: killed by %s\n", what, sigabbrev_np(WTERMSIG(st)));
-	else if (WIFSTOPPED(st))
-		printf("%s: stopped %s%s event %d\n", what, sigabbrev_np(WSTOPSIG(st) & 0x7f),
-		       (WSTOPSIG(st) & 0x80) ? "|0x80" : "", st >> 16);
-	else
-		printf("%s: status %#x\n", what, st);
-}
-
-static int wait_for(pid_t pid, const char *what)
-{
-	int st = 0;
-	pid_t r = waitpid(pid, &st, __WALL);
-	CHECK(r == pid);
-	show_status(what, st);
-	return st;
-}
+#include "pt_common.h"
 
 static volatile long target = 1234;
 static volatile sig_atomic_t got_usr1, got_usr2;
@@ -473,11 +438,7 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (!strcmp(s, "exit3"))
 		return 3;
-	/* as the guest's init, it has no /proc yet (a writable root) */
-	if (getpid() == 1 && geteuid() == 0 && access("/proc/self/status", R_OK) < 0) {
-		mkdir("/proc", 0555);
-		CHECK(mount("proc", "/proc", "proc", 0, NULL) == 0);
-	}
+	mount_proc_as_init();
 	if (all || !strcmp(s, "traceme"))
 		traceme();
 	if (all || !strcmp(s, "syscalls"))

@@ -27,61 +27,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static int fails;
-#define CHECK(c)                                                                                       \
-	do {                                                                                           \
-		if (!(c)) {                                                                            \
-			printf("FAIL %s (line %d, errno %s)\n", #c, __LINE__, strerrorname_np(errno)); \
-			fails++;                                                                       \
-		}                                                                                      \
-	} while (0)
-
-static const char *err(long r)
-{
-	return r < 0 ? strerrorname_np(errno) : "ok";
-}
-
-static const char *sig_name(int s)
-{
-	const char *n = sigabbrev_np(s);
-	return n ? n : "?";
-}
-
-/* a wait status in words */
-static void show_status(const char *what, int st)
-{
-	if (WIFEXITED(st))
-		printf("%s: exited %d\n", what, WEXITSTATUS(st));
-	else if (WIFSIGNALED(st))
-		printf("%s: killed by %s\n", what, sig_name(WTERMSIG(st)));
-	else if (WIFSTOPPED(st))
-		printf("%s: stopped %s%s event %d\n", what, sig_name(WSTOPSIG(st) & 0x7f),
-		       (WSTOPSIG(st) & 0x80) ? "|0x80" : "", st >> 16);
-	else if (WIFCONTINUED(st))
-		printf("%s: continued\n", what);
-	else
-		printf("%s: status %#x\n", what, st);
-}
-
-static int wait_for(pid_t pid, const char *what)
-{
-	int st = 0;
-	pid_t r = waitpid(pid, &st, __WALL);
-	CHECK(r == pid);
-	show_status(what, st);
-	return st;
-}
-
-/* nothing to report for pid yet? */
-static void wait_none(pid_t pid, const char *what)
-{
-	int st = 0;
-	pid_t r = waitpid(pid, &st, __WALL | WNOHANG);
-	if (r == 0)
-		printf("%s: nothing\n", what);
-	else
-		show_status(what, st);
-}
+#include "pt_common.h"
 
 static const char *cld_name(int code)
 {
@@ -705,11 +651,7 @@ int main(int argc, char **argv)
 	const char *s = argc > 1 ? argv[1] : "all";
 	bool all = !strcmp(s, "all");
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	/* as the guest's init, it has no /proc yet (a writable root) */
-	if (getpid() == 1 && geteuid() == 0 && access("/proc/self/status", R_OK) < 0) {
-		mkdir("/proc", 0555);
-		CHECK(mount("proc", "/proc", "proc", 0, NULL) == 0);
-	}
+	mount_proc_as_init();
 	if (all || !strcmp(s, "groupstop"))
 		group_stops();
 	if (all || !strcmp(s, "suppress"))
