@@ -39,15 +39,6 @@ static long get_iovs(struct task *t, u64 uiov, u64 n, struct iovec *iov, bool lo
 	return total;
 }
 
-/* /proc/PID/mem's address space (fs/proc_mem.c), while a task has it */
-struct mm *mm_by_serial(u64 serial)
-{
-	for (struct task *q = all_tasks; q; q = q->next_task)
-		if (q->state == TASK_RUNNING && q->mm && q->mm->serial == serial)
-			return q->mm;
-	return NULL;
-}
-
 /* a thread of mm running guest code still sees the host mappings the
  * copy replaced (a copy-on-write page broken): bring it in to update them */
 void mm_kick_runners(struct mm *mm)

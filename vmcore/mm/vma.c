@@ -6,6 +6,7 @@
  * Adjacent anonymous private VMAs with the same rights are merged, as Linux
  * does, so that many small mmaps do not become many VMAs. */
 #include "internal.h"
+#include <vmcore/task.h>
 #include <vmcore/vfs.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,15 @@ void mm_new_serial(struct mm *mm)
 {
 	static u64 last;
 	mm->serial = ++last;
+}
+
+/* /proc/PID/mem's address space (fs/proc_mem.c), while a task has it */
+struct mm *mm_by_serial(u64 serial)
+{
+	for (struct task *q = all_tasks; q; q = q->next_task)
+		if (q->state == TASK_RUNNING && q->mm && q->mm->serial == serial)
+			return q->mm;
+	return NULL;
 }
 
 struct vma *find_vma(struct mm *mm, u64 addr)
