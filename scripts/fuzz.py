@@ -173,6 +173,8 @@ def main():
     ap.add_argument("--heapcheck", action="store_true",
                     help="preload build/heapcheck.so into the kernel (writes after free; make build/heapcheck.so)")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--keep-logs", metavar="DIR",
+                    help="write every boot's console and kernel log to DIR/STAGE-seedN.log")
     a = ap.parse_args()
     if a.heapcheck:
         global ENV
@@ -216,6 +218,10 @@ def main():
             peak = max(peak, mem)
             bad = [l for l in err.splitlines() if "Oops" in l or "panic" in l.lower()
                    or "runtime error:" in l or "ERROR: AddressSanitizer" in l or l.startswith("heapcheck:") or "ERROR: LeakSanitizer" in l]
+            if a.keep_logs:
+                os.makedirs(a.keep_logs, exist_ok=True)
+                with open(os.path.join(a.keep_logs, "%s-seed%d.log" % (stage, seed)), "w") as f:
+                    f.write(" ".join(cmd) + "\n\n--- stderr\n" + err + "\n--- stdout\n" + out)
             if bad:
                 oopses += 1
                 log = os.path.join(REPO, "build", "fuzz-%s-seed%d.log" % (stage, seed))

@@ -120,6 +120,23 @@ def test_read_only_anonymous_memory_is_the_zero_page(memroot):
     assert_bounded(m)
 
 
+@pytest.mark.hole(8)
+def test_more_mappings_than_a_host_process_may_have(memroot):
+    """9 GiB of read-only anonymous memory read one page in every 32 (some
+    73,000 separate host mappings, past the host's vm.max_map_count of
+    65530 for one stub), by a child and then by its parent, both writing
+    the pages they share copy-on-write in between: Linux runs it, and so
+    must we (the stub's host mappings are dropped and fault back in), with
+    every page intact and neither process seeing the other's writes.  The
+    host refused the mapping and the kernel killed the process before."""
+    m = run_measured("memx_hostvmas", ["9"], mem="256M", root=memroot, timeout=120)
+    assert m.rc == 0 and not re.search(r"^FAIL", m.out, re.M) and "fails 0" in m.out, m
+    assert "cannot update the host mappings" not in m.err, m
+    assert_bounded(m)
+    native = run_native("memx_hostvmas", ["9"])
+    assert native.rc == 0 and "fails 0" in native.out, native
+
+
 @pytest.mark.hole(9)
 def test_full_tmpfs_is_enospc_and_keeps_the_data(memroot):
     m = run_measured("memx_tmpfull", ["/mnt", "1m"], mem="32M", root=memroot)

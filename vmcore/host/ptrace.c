@@ -512,40 +512,87 @@ static int run_stub(struct host_thread *t, u64 entry, u64 done, u64 rdi, u64 rsi
 	return 0;
 }
 
-/* Run the queued operations in the stub, on thread t (stopped, traced by
- * us), then put its registers back as they were.  Frames deferred before
- * the last queued op are put only if every op ran. */
-int host_flush(struct host_thread *t)
+/* Run the n queued operations in the stub on thread t; 0 when every one
+ * succeeded (the queue is then cleared: nothing left for the guest to
+ * read), the host's -errno of the first that failed (the ops after it did
+ * not run), or another negative code when the stub could not run. */
+static int run_batch(struct host_thread *t, int n, u64 *failed)
 {
 	struct host_as *as = t->as;
 	struct user_regs_struct regs;
-	int n = as->ops_n;
-
-	if (!n || t->at_vsyscall)
-		return 0; /* the host checks rip after a vsyscall stop: no stub code */
-	as->ops_n = 0;
-	int sealed = as->nsealed;
 	int r = run_stub(t, STUB_BATCH, STUB_BATCH_DONE, STUB_DATA, n, &regs);
 	if (r < 0)
 		return r == HOST_ESECCOMP ? r : -ESRCH;
 	as->nflush++;
 	as->nops += n;
 	if (regs.rax) {
-		struct host_op *op = &as->ops[regs.r12 < (u64)n ? regs.r12 : 0];
-		pr_err("vmcore: host op %llu(%#llx, %#llx, %#llx) failed: %s\n",
-		       (unsigned long long)op->nr, (unsigned long long)op->a[0],
-		       (unsigned long long)op->a[1], (unsigned long long)op->a[2],
-		       strerror(-(long)regs.rax));
-		/* the ops after it did not run: what they unmap stays deferred */
-		return (long)regs.rax;
+		*failed = regs.r12 < (u64)n ? regs.r12 : 0;
+		return (long)regs.rax < 0 && (long)regs.rax >= -4095 ? (long)regs.rax : -EIO;
 	}
 	if (regs.r12 != (u64)n) {
 		stub_broken(as, "batch ended before its last operation");
 		return -EIO;
 	}
-	memset(as->ops, 0, n * sizeof(*as->ops)); /* nothing left for the guest to read */
-	release_deferred(as, sealed);
+	memset(as->ops, 0, n * sizeof(*as->ops));
 	return 0;
+}
+
+static u64 host_refusals;
+
+/* Run the queued operations in the stub, on thread t (stopped, traced by
+ * us), then put its registers back as they were.  Frames deferred before
+ * the last queued op are put only if every op ran.
+ *
+ * The stub's host mappings are a cache of the page tables, and the host
+ * may refuse to grow it: every host mapping is a host VMA, and a guest
+ * that reads one page in every few of a large sparse mapping (or whose
+ * frames are scattered) reaches the host's vm.max_map_count in one stub,
+ * where mmap, mprotect and a munmap that splits fail with ENOMEM.  Then
+ * the whole cache goes, as a TLB is flushed: the ptes forget their host
+ * mappings (mm_host_forget), one munmap of the guest's range (which splits
+ * nothing, so the host never refuses it) takes every mapping away, every
+ * deferred frame can go back, and the guest faults back what it uses.
+ * The ops that did not run are then moot.  Leaving the cache as the
+ * failed batch left it would let the guest write through mappings the
+ * page table no longer has: a write-protect for COW lost, a frame reused
+ * by another process. */
+int host_flush(struct host_thread *t)
+{
+	struct host_as *as = t->as;
+	int n = as->ops_n;
+	u64 failed = 0;
+
+	if (!n || t->at_vsyscall)
+		return 0; /* the host checks rip after a vsyscall stop: no stub code */
+	as->ops_n = 0;
+	int sealed = as->nsealed;
+	int r = run_batch(t, n, &failed);
+	if (r == 0) {
+		release_deferred(as, sealed);
+		return 0;
+	}
+	if (r == HOST_ESECCOMP || r == -ESRCH || as->broken)
+		return r;
+	struct host_op *op = &as->ops[failed];
+	if (r != -ENOMEM || !host_refusals++)
+		printk(r == -ENOMEM ? KERN_INFO : KERN_ERR,
+		       "vmcore: stub %d: host op %llu(%#llx, %#llx, %#llx) failed: %s; its host "
+		       "mappings are dropped and fault back in\n", as->pid, (unsigned long long)op->nr,
+		       (unsigned long long)op->a[0], (unsigned long long)op->a[1],
+		       (unsigned long long)op->a[2], strerror(-r));
+	mm_host_forget(as);
+	memset(as->ops, 0, n * sizeof(*as->ops));
+	queue(as, SYS_munmap, 0, TASK_SIZE, 0, 0, 0, 0);
+	sealed = as->nsealed;
+	as->ops_n = 0;
+	r = run_batch(t, 1, &failed);
+	if (r == 0) {
+		release_deferred(as, sealed);
+		return 0;
+	}
+	if (r != HOST_ESECCOMP && r != -ESRCH && !as->broken)
+		stub_broken(as, "its host mappings could not be dropped");
+	return r == HOST_ESECCOMP ? r : -EIO;
 }
 
 void host_run(struct host_thread *t, struct host_event *ev)

@@ -88,6 +88,19 @@ static void host_map_ptes(struct mm *mm, struct vma *v, u64 va, u64 n)
 	}
 }
 
+static void forget_pte(pte_t *pte, u64 va, void *arg)
+{
+	(void)va;
+	(void)arg;
+	*pte &= ~(PTE_HOST | (7UL << PTE_PROT_SHIFT));
+}
+
+void mm_host_forget(struct host_as *as)
+{
+	struct mm *mm = (struct mm *)((char *)as - offsetof(struct mm, as));
+	pte_range(&mm->pt, 0, TASK_SIZE, forget_pte, NULL);
+}
+
 /* Give the absent pages of [start, end) in v a frame.  Returns 0, -ENOMEM,
  * or -EFAULT when a file page lies wholly past the end of the file (only
  * an error if it is the page at addr). */

@@ -138,6 +138,12 @@ int host_flush(struct host_thread *t);
  * filter: it tried a host system call outside what the stub may make. */
 #define HOST_ESECCOMP (-ENOTRECOVERABLE)
 
+/* Provided by the mm: the host refused a change of as's mappings (its
+ * stub reached the host's vm.max_map_count, say) and host_flush unmaps
+ * all of them; no pte of that address space is mapped in the host any
+ * more.  The guest's next accesses fault the pages back in. */
+void mm_host_forget(struct host_as *as);
+
 /* Drop a reference to frame f that a host mapping of as may still reach
  * (a pte that was PTE_HOST): the frame is put once that mapping is gone. */
 void host_defer_put(struct host_as *as, u64 f);
