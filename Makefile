@@ -1,6 +1,7 @@
 # vmcore: `make` builds ./linux; `make run` boots it; `make test` runs the
 # test suite; `make bench` the micro-benchmarks.  Safe under -j.
-# SANITIZE=1 builds with AddressSanitizer and UndefinedBehaviorSanitizer;
+# SANITIZE=1 builds with AddressSanitizer and UndefinedBehaviorSanitizer, TSAN=1
+# with ThreadSanitizer;
 # COVERAGE=1 for gcov, KCOV=1 with KCOV, PROFILE=1 for gprof (docs/coverage.md);
 # `make coverage` runs the suite on a coverage build and reports.
 
@@ -10,7 +11,7 @@ PYTHON := /usr/bin/python3
 # keeps its objects apart; ./linux is relinked whenever the flavour changes.
 empty :=
 space := $(empty) $(empty)
-FLAVOR := $(subst $(space),-,$(strip $(if $(filter 1,$(SANITIZE)),asan) $(if $(filter 1,$(COVERAGE)),cov) \
+FLAVOR := $(subst $(space),-,$(strip $(if $(filter 1,$(SANITIZE)),asan) $(if $(filter 1,$(TSAN)),tsan) $(if $(filter 1,$(COVERAGE)),cov) \
 	$(if $(filter 1,$(KCOV)),kcov) $(if $(filter 1,$(PROFILE)),prof) $(if $(filter 1,$(NOTRACE)),notrace)))
 FLAVOR := $(or $(FLAVOR),normal)
 B := build/$(FLAVOR)
@@ -23,6 +24,12 @@ LDLIBS := -ldw -lelf -lpthread
 ifeq ($(SANITIZE),1)
 CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 LDFLAGS += -fsanitize=address,undefined
+endif
+# TSAN=1: ThreadSanitizer, for data races between the kernel's threads
+# (one per guest task, the timer's, the console's) outside the big lock
+ifeq ($(TSAN),1)
+CFLAGS += -fsanitize=thread -fno-omit-frame-pointer
+LDFLAGS += -fsanitize=thread
 endif
 # gcov: atomic counters (many threads); the constructors that register each
 # file's counters pass through coverage/gcov.c (--wrap), which serves them

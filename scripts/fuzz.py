@@ -127,7 +127,10 @@ def trinity_script(workers, seed, disable_fds, secs):
             "busybox mount -t tmpfs tmpfs /tmp; cd /tmp; "
             "%s --dangerous -q -l off -a 64 -C %d -s %d --disable-fds=%s & p=$!; "
             "busybox sleep %d; if busybox kill -INT $p; then wait $p; echo trinity-stopped $?; "
-            "else wait $p; echo trinity-ended-early $?; fi" % (TRINITY, workers, seed, disable_fds, secs))
+            "else wait $p; echo trinity-ended-early $?; fi; "
+            # the guest's memory once trinity is gone, read by the shell itself (no fork)
+            "echo meminfo-after:; while read -r l; do echo \"  $l\"; done < /proc/meminfo"
+            % (TRINITY, workers, seed, disable_fds, secs))
 
 
 def trinity_calls(out):

@@ -2,8 +2,9 @@
  * spaces reserve more than there is and refuses only a single request
  * larger than all of memory; 1 refuses nothing; 2 refuses past the commit
  * limit.  When frames run out the OOM killer takes the process with the
- * most memory, not necessarily the one faulting.  Run as init (root):
- *   memx_overcommit guess|always|never|oom */
+ * most memory, not necessarily the one faulting, weighed by each one's
+ * oom_score_adj (adj).  Run as init (root):
+ *   memx_overcommit guess|always|never|oom|adj */
 #include "memx.h"
 #include <errno.h>
 #include <signal.h>
@@ -33,6 +34,14 @@ static void sysctl_set(const char *v)
 	int fd = open("/proc/sys/vm/overcommit_memory", O_WRONLY);
 	ssize_t r = write(fd, v, strlen(v));
 	printf("write %s: %s\n", v, r > 0 ? "ok" : strerrorname_np(errno));
+	close(fd);
+}
+
+static void set_adj(const char *v)
+{
+	int fd = open("/proc/self/oom_score_adj", O_WRONLY);
+	if (fd < 0 || write(fd, v, strlen(v)) < 0)
+		printf("oom_score_adj %s: %s\n", v, strerrorname_np(errno));
 	close(fd);
 }
 
@@ -154,6 +163,48 @@ int main(int argc, char **argv)
 		waitpid(d, &st, 0);
 		status("toucher of all memory", st);
 		printf("init survives\n");
+	} else if (!strcmp(mode, "adj")) {
+		/* B holds 60% but is never to be taken (oom_score_adj -1000),
+		 * S holds almost nothing but asks to be first (+1000); C
+		 * touches 60%: S goes first, then C, the biggest left; B lives */
+		int go[2], ready[2];
+		pipe(go);
+		pipe(ready);
+		size_t part = total / 10 * 6;
+		pid_t b = fork();
+		if (b == 0) {
+			set_adj("-1000");
+			char *p = map(part);
+			touch(p, part);
+			write(ready[1], "r", 1);
+			char c;
+			read(go[0], &c, 1);
+			_exit(0);
+		}
+		char c;
+		read(ready[0], &c, 1);
+		pid_t small = fork();
+		if (small == 0) {
+			set_adj("1000");
+			write(ready[1], "r", 1);
+			read(go[0], &c, 1);
+			_exit(0);
+		}
+		read(ready[0], &c, 1);
+		pid_t cc = fork();
+		if (cc == 0) {
+			char *p = map(part);
+			touch(p, part);
+			_exit(0);
+		}
+		int st;
+		waitpid(cc, &st, 0);
+		status("toucher", st);
+		waitpid(small, &st, 0);
+		status("small", st);
+		write(go[1], "gg", 2);
+		waitpid(b, &st, 0);
+		status("holder", st);
 	}
 	printf("== %s done\n", mode);
 	return 0;

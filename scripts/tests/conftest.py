@@ -418,6 +418,13 @@ def tmproot(tmp_path):
     return str(root)
 
 
+@pytest.fixture
+def procroot(tmproot):
+    """tmproot with a /proc for the guest's init (or asuser) to mount."""
+    os.makedirs(os.path.join(tmproot, "proc"), exist_ok=True)
+    return tmproot
+
+
 @pytest.fixture(autouse=True)
 def coverage_per_test(request):
     """With VMCORE_COVERAGE_PER_TEST=DIR (a coverage build under test), each

@@ -15,7 +15,8 @@ import time
 
 import pytest
 
-from conftest import LINUX, guest_cmdline, descendants, run_guest, run_native, assert_same
+from conftest import (LINUX, NOBODY, guest_cmdline, descendants, run_guest, run_guest_as, run_native,
+                      run_native_as, assert_same)
 
 MiB = 1024
 LIMIT_KB = 300 * MiB  # the bound on ./linux's (and any stub's) resident memory
@@ -385,3 +386,38 @@ def test_oom_killer_takes_the_biggest(tmproot):
     assert "toucher of all memory: killed by signal 9" in g.out and "init survives" in g.out, g.out
     kills = re.findall(r"Out of memory: Killed process (\d+) \(memx_overcommit\) total-vm:\d+kB, rss:(\d+)kB", g.err)
     assert len(kills) == 2 and int(kills[0][1]) > 30000, g.out + g.err
+
+
+def test_oom_score_adj_like_linux(procroot):
+    """/proc/PID/oom_score_adj, oom_adj and oom_score: values, the legacy
+    scale, EINVAL and EACCES, fork and threads, as root and as nobody
+    against native runs.  (This host's root may lack CAP_SYS_RESOURCE, as
+    in a container: then its run is the unprivileged one, and the guest's
+    root, which has it, must be allowed to lower the value.)"""
+    g = run_guest_as(NOBODY, "oom_adj", root=procroot)
+    n = run_native_as(NOBODY, "oom_adj")
+    assert_same(g, n, "oom_adj as nobody")
+    g = run_guest("oom_adj", root=procroot)
+    n = run_native("oom_adj")
+    if "CAP_SYS_RESOURCE yes" in n.out:
+        assert_same(g, n, "oom_adj as root")
+    else:
+        assert g.rc == 0 and "CAP_SYS_RESOURCE yes" in g.out, g
+        for line in ("write oom_adj 4: ok", "write oom_score_adj -1: ok", "write oom_score_adj -500: ok",
+                     "write oom_score_adj -600: ok", "-600?: oom_score_adj -600 oom_adj -10",
+                     "write oom_score_adj -1000: ok", "child: oom_score_adj 250 oom_adj 4",
+                     "after the thread: oom_score_adj 123 oom_adj 2", "write oom_score 5: EINVAL"):
+            assert line + "\n" in g.out, (line, g.out)
+
+
+def test_oom_killer_weighs_oom_score_adj(tmproot):
+    """A process holding 60% of memory with oom_score_adj -1000 is never
+    taken; one holding nothing with +1000 goes first; then the toucher,
+    the biggest left.  Trinity's main process protects itself this way
+    and was killed before its children."""
+    g = run_guest("memx_overcommit", ["adj"], mem="64M", root=tmproot)
+    assert g.rc == 0 and "== adj done" in g.out, g.out + g.err
+    assert "toucher: killed by signal 9\nsmall: killed by signal 9\nholder: exited 0\n" in g.out, g.out
+    kills = re.findall(r"Out of memory: Killed process (\d+) \(memx_overcommit\) total-vm:\d+kB, rss:(\d+)kB",
+                       g.err)
+    assert len(kills) == 2 and int(kills[0][1]) < 4096 < int(kills[1][1]), g.err

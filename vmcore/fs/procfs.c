@@ -30,7 +30,7 @@ enum pkind {
 	P_PID_MAPS, P_PID_FD, P_PID_FD_N, P_PID_ENVIRON, P_PID_STATM, P_PID_TASK, P_PID_MOUNTS,
 	P_PID_SYSCALLS, P_SYS, P_CONFIG_GZ, P_PID_MOUNTINFO, P_PID_NS, P_PID_NS_N, P_NSFILE,
 	P_PID_FDINFO, P_PID_FDINFO_N,
-	P_NET, P_NET_FILE, P_PID_MEM, P_PID_AUXV,
+	P_NET, P_NET_FILE, P_PID_MEM, P_PID_AUXV, P_PID_OOM_SCORE, P_PID_OOM_SCORE_ADJ, P_PID_OOM_ADJ,
 	P_TID, /* /proc/PID/task/TID: a thread's own directory, without "task" */
 };
 
@@ -67,6 +67,8 @@ static const struct {
 	{ "ns", P_PID_NS, S_IFDIR | 0511 },
 	{ "syscalls", P_PID_SYSCALLS, S_IFREG | 0444 }, /* vmcore's flight recorder */
 	{ "auxv", P_PID_AUXV, S_IFREG | 0400 },     { "mem", P_PID_MEM, S_IFREG | 0600 }, /* proc_mem.c */
+	{ "oom_score", P_PID_OOM_SCORE, S_IFREG | 0444 }, /* mm/oom_kill.c */
+	{ "oom_score_adj", P_PID_OOM_SCORE_ADJ, S_IFREG | 0644 }, { "oom_adj", P_PID_OOM_ADJ, S_IFREG | 0644 },
 };
 
 /* /proc/net: the sockets of net/inet.c and net/af_unix.c (fd: the index
@@ -616,6 +618,15 @@ static void gen(struct pinfo *pi, struct buf *b)
 		if (t)
 			bprintf(b, "%s\n", t->comm);
 		break;
+	case P_PID_OOM_SCORE:
+		if (t)
+			bprintf(b, "%ld\n", oom_score(t));
+		break;
+	case P_PID_OOM_SCORE_ADJ:
+	case P_PID_OOM_ADJ:
+		if (t)
+			bprintf(b, "%ld\n", oom_adj_read(t, pi->kind == P_PID_OOM_ADJ));
+		break;
 	case P_PID_STATM:
 		if (t && t->mm)
 			bprintf(b, "%llu %llu 0 0 0 0 0\n", (unsigned long long)(vm_size(t->mm) >> PAGE_SHIFT),
@@ -663,8 +674,10 @@ static int proc_open(struct inode *ino, struct file *f)
 	}
 	/* sysctls: written by root where the mode allows (Linux's
 	 * sysctl_perm: an effective uid of 0, not a capability, has the
-	 * owner's rights) */
-	if ((f->flags & O_ACCMODE) != O_RDONLY && pi->kind != P_PID_COMM &&
+	 * owner's rights).  Other files: the mode decided; one without a
+	 * writer opens (for root) and its writes are EINVAL, as Linux's
+	 * files without a write method. */
+	if ((f->flags & O_ACCMODE) != O_RDONLY && !pi->pid &&
 	    !(pi->kind == P_SYS && (ino->mode & 0200) && current && current->euid == 0))
 		return -EACCES;
 	struct buf *b = kzalloc(sizeof(*b));
@@ -709,6 +722,8 @@ static long proc_write(struct file *f, const void *src, size_t len, u64 *pos)
 		return r;
 	}
 	struct task *t = live(pi->pid);
+	if (t && (pi->kind == P_PID_OOM_SCORE_ADJ || pi->kind == P_PID_OOM_ADJ))
+		return oom_adj_write(current, t, src, len, pi->kind == P_PID_OOM_ADJ);
 	if (pi->kind != P_PID_COMM || !t)
 		return -EINVAL;
 	size_t n = MIN(len, (size_t)TASK_COMM_LEN - 1);

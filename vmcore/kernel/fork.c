@@ -194,6 +194,8 @@ long do_fork(struct task *p, u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls)
 	t->rt_priority = p->rt_priority;
 	t->cpus_allowed = p->cpus_allowed;
 	t->personality = p->personality;
+	t->oom_score_adj = p->group_leader->oom_score_adj;
+	t->oom_score_adj_min = p->group_leader->oom_score_adj_min;
 	t->pgid = p->pgid;
 	t->sid = p->sid;
 	t->start_time_ns = ktime_ns();

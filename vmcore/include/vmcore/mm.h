@@ -85,6 +85,11 @@ void reclaim_wait_gen(struct task *self, u64 gen);
 bool oom_kill_other(struct task *self);
 /* the kernel's line about a process the OOM killer takes */
 void oom_report(struct task *victim);
+/* /proc/PID/oom_score, oom_score_adj and oom_adj (legacy: -17..15) */
+long oom_score(struct task *t);
+long oom_adj_read(struct task *t, bool legacy);
+/* writer sets t's; the count written, or -EINVAL, -EACCES */
+long oom_adj_write(struct task *writer, struct task *t, const char *src, size_t len, bool legacy);
 
 /* ---- the zero pages (fault.c) ---- */
 void zero_page_init(void);

@@ -99,6 +99,9 @@ struct task {
 	bool in_user;           /* guest code may be running (BKL released) */
 	u64 fault_retry;        /* address+1 of an access fault being retried once */
 	int oom_retry;          /* faults retried after waiting for reclaim (reclaim.c) */
+	/* leader: /proc/PID/oom_score_adj, -1000..1000, and the least an
+	 * unprivileged write may set (mm/oom_kill.c); inherited by fork */
+	short oom_score_adj, oom_score_adj_min;
 	bool syscall_event;     /* the last event was a system call (restart logic) */
 	bool stopped;           /* job-control stop */
 	int stop_sig;
