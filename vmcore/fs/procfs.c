@@ -32,6 +32,7 @@ enum pkind {
 	P_PID_FDINFO, P_PID_FDINFO_N,
 	P_NET, P_NET_FILE, P_PID_MEM, P_PID_AUXV,
 	P_TID, /* /proc/PID/task/TID: a thread's own directory, without "task" */
+	P_SYSRQ, /* /proc/sysrq-trigger (kernel/sysrq.c) */
 };
 
 struct pinfo {
@@ -55,6 +56,7 @@ static const struct {
 	{ "cmdline", P_CMDLINE, S_IFREG | 0444 }, { "mounts", P_MOUNTS, S_IFREG | 0444 },
 	{ "filesystems", P_FILESYSTEMS, S_IFREG | 0444 }, { "sys", P_SYS, S_IFDIR | 0555 },
 	{ "config.gz", P_CONFIG_GZ, S_IFREG | 0444 }, { "net", P_NET, S_IFDIR | 0555 },
+	{ "sysrq-trigger", P_SYSRQ, S_IFREG | 0200 },
 }, pid_files[] = {
 	{ "stat", P_PID_STAT, S_IFREG | 0444 },     { "status", P_PID_STATUS, S_IFREG | 0444 },
 	{ "cmdline", P_PID_CMDLINE, S_IFREG | 0444 }, { "comm", P_PID_COMM, S_IFREG | 0644 },
@@ -665,7 +667,8 @@ static int proc_open(struct inode *ino, struct file *f)
 	 * sysctl_perm: an effective uid of 0, not a capability, has the
 	 * owner's rights) */
 	if ((f->flags & O_ACCMODE) != O_RDONLY && pi->kind != P_PID_COMM &&
-	    !(pi->kind == P_SYS && (ino->mode & 0200) && current && current->euid == 0))
+	    !((pi->kind == P_SYS || pi->kind == P_SYSRQ) && (ino->mode & 0200) && current &&
+	      current->euid == 0))
 		return -EACCES;
 	struct buf *b = kzalloc(sizeof(*b));
 	if (!b)
@@ -708,6 +711,12 @@ static long proc_write(struct file *f, const void *src, size_t len, u64 *pos)
 			*pos += r;
 		return r;
 	}
+	if (pi->kind == P_SYSRQ) {
+		/* as Linux's write_sysrq_trigger: each byte is a key */
+		for (size_t i = 0; i < len; i++)
+			handle_sysrq(((const char *)src)[i]);
+		return len;
+	}
 	struct task *t = live(pi->pid);
 	if (pi->kind != P_PID_COMM || !t)
 		return -EINVAL;
@@ -717,6 +726,7 @@ static long proc_write(struct file *f, const void *src, size_t len, u64 *pos)
 	char *nl = strchr(t->comm, '\n');
 	if (nl)
 		*nl = 0;
+	task_name_thread(t);
 	return len;
 }
 

@@ -1,0 +1,101 @@
+/* Post-mortem debugging of the kernel itself (oops=wait, oops=core):
+ * the host's side, a debugger attached to ./linux.
+ *
+ * The core file is gdb's gcore, forked from the oops path: gdb already
+ * knows how to stop every thread of a process, take each one's registers
+ * and write a core of its memory that gdb reads back (the kernel's data,
+ * and physmem, where guest memory and the page cache live).  Writing an
+ * ELF core here would need the registers of every other thread, which a
+ * process cannot take of its own threads without stopping them itself.
+ * gdb writes the file, so the host's core_pattern and RLIMIT_CORE play no
+ * part; after it the host's own core dump is switched off, so that the
+ * signal that ends a crashed kernel leaves no second one. */
+#include <vmcore/kernel.h>
+#include <vmcore/host.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static void exe_path(char *buf, size_t len)
+{
+	ssize_t n = readlink("/proc/self/exe", buf, len - 1);
+	if (n <= 0)
+		n = snprintf(buf, len, "./linux");
+	buf[n] = 0;
+}
+
+/* The pid of our tracer, 0 when there is none. */
+static int tracer_pid(void)
+{
+	char line[256];
+	int pid = 0;
+	FILE *f = fopen("/proc/self/status", "r");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "TracerPid: %d", &pid) == 1)
+			break;
+	fclose(f);
+	return pid;
+}
+
+static void nap(void)
+{
+	struct timespec ts = { 0, 50 * 1000 * 1000 };
+	nanosleep(&ts, NULL);
+}
+
+void host_oops_wait(void)
+{
+	char exe[PATH_MAX];
+	exe_path(exe, sizeof(exe));
+	/* Yama's ptrace_scope 1 lets only ancestors attach unless we say so */
+	prctl(PR_SET_PTRACER, PR_SET_PTRACER_ANY, 0, 0, 0);
+	printk(KERN_EMERG, "Oops: waiting for a debugger (oops=wait): gdb %s %d\n", exe, getpid());
+	printk(KERN_EMERG, "Oops: the oops is in thread LWP %d; the kernel halts when the debugger "
+	       "detaches\n", gettid());
+	while (!tracer_pid())
+		nap();
+	while (tracer_pid())
+		nap();
+	printk(KERN_EMERG, "Oops: the debugger detached; halting\n");
+}
+
+int host_oops_core(const char *path)
+{
+	char exe[PATH_MAX], pid[16], cmd[PATH_MAX + 16];
+	exe_path(exe, sizeof(exe));
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	snprintf(cmd, sizeof(cmd), "gcore %s", path);
+	prctl(PR_SET_PTRACER, PR_SET_PTRACER_ANY, 0, 0, 0);
+	unlink(path); /* only what this gdb writes counts */
+	pid_t child = fork();
+	if (child < 0)
+		return -errno;
+	if (child == 0) {
+		/* gdb's own messages go where the kernel's go (stderr) */
+		int null = open("/dev/null", O_RDWR);
+		dup2(null, 0);
+		dup2(null, 1);
+		close_range(3, ~0U, 0);
+		execlp("gdb", "gdb", "-nx", "-batch", "-iex", "set auto-load no", "-iex",
+		       "set debuginfod enabled off", "-p", pid, "-ex", cmd, (char *)NULL);
+		_exit(127);
+	}
+	int status;
+	while (waitpid(child, &status, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || access(path, R_OK) != 0)
+		return WIFEXITED(status) && WEXITSTATUS(status) ? WEXITSTATUS(status) : -EIO;
+	struct rlimit none = { 0, 0 };
+	setrlimit(RLIMIT_CORE, &none);
+	printk(KERN_EMERG, "Oops: core written: gdb %s %s\n", exe, path);
+	return 0;
+}
