@@ -14,6 +14,7 @@
 #include <vmcore/host.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,40 +31,71 @@ static void exe_path(char *buf, size_t len)
 	buf[n] = 0;
 }
 
-/* The pid of our tracer, 0 when there is none. */
-static int tracer_pid(void)
+/* The TracerPid of the status file at path, 0 when none; only system
+ * calls and plain loops: it runs in a child forked from a threaded
+ * process. */
+static int tracer_of(const char *path)
 {
-	char line[256];
-	int pid = 0;
-	FILE *f = fopen("/proc/self/status", "r");
-	if (!f)
+	static const char key[] = "TracerPid:";
+	char buf[4096];
+	int fd = open(path, O_RDONLY);
+	if (fd < 0)
 		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "TracerPid: %d", &pid) == 1)
-			break;
-	fclose(f);
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	char *p = strstr(buf, key);
+	if (!p)
+		return 0;
+	int pid = 0;
+	for (p += sizeof(key) - 1; *p == ' ' || *p == '\t'; p++)
+		;
+	for (; *p >= '0' && *p <= '9'; p++)
+		pid = pid * 10 + (*p - '0');
 	return pid;
 }
 
 static void nap(void)
 {
-	struct timespec ts = { 0, 50 * 1000 * 1000 };
+	struct timespec ts = { 0, 20 * 1000 * 1000 };
 	nanosleep(&ts, NULL);
 }
 
+/* A debugger that attaches stops every thread of ./linux, this one too,
+ * until it detaches: only another process can see it come and go.  A
+ * watcher child does, and exits when the debugger has gone again. */
 void host_oops_wait(void)
 {
-	char exe[PATH_MAX];
+	char exe[PATH_MAX], status[64];
 	exe_path(exe, sizeof(exe));
+	pid_t self = getpid();
+	snprintf(status, sizeof(status), "/proc/%d/status", self);
 	/* Yama's ptrace_scope 1 lets only ancestors attach unless we say so */
 	prctl(PR_SET_PTRACER, PR_SET_PTRACER_ANY, 0, 0, 0);
-	printk(KERN_EMERG, "Oops: waiting for a debugger (oops=wait): gdb %s %d\n", exe, getpid());
+	printk(KERN_EMERG, "Oops: waiting for a debugger (oops=wait): gdb %s %d\n", exe, self);
 	printk(KERN_EMERG, "Oops: the oops is in thread LWP %d; the kernel halts when the debugger "
 	       "detaches\n", gettid());
-	while (!tracer_pid())
-		nap();
-	while (tracer_pid())
-		nap();
+	pid_t w = fork();
+	if (w == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+		if (getppid() != self)
+			_exit(1);
+		while (!tracer_of(status))
+			nap();
+		while (tracer_of(status))
+			nap();
+		_exit(0);
+	}
+	if (w > 0) {
+		while (waitpid(w, NULL, 0) < 0 && errno == EINTR)
+			;
+	} else {
+		pr_err("vmcore: cannot watch for the debugger (%s); waiting for ever\n", strerror(errno));
+		for (;;)
+			pause();
+	}
 	printk(KERN_EMERG, "Oops: the debugger detached; halting\n");
 }
 
@@ -79,10 +111,12 @@ int host_oops_core(const char *path)
 	if (child < 0)
 		return -errno;
 	if (child == 0) {
-		/* gdb's own messages go where the kernel's go (stderr) */
+		/* quiet: its warnings (unreadable [vsyscall], no sources)
+		 * are not the kernel's; a failure shows in its status */
 		int null = open("/dev/null", O_RDWR);
 		dup2(null, 0);
 		dup2(null, 1);
+		dup2(null, 2);
 		close_range(3, ~0U, 0);
 		execlp("gdb", "gdb", "-nx", "-batch", "-iex", "set auto-load no", "-iex",
 		       "set debuginfod enabled off", "-p", pid, "-ex", cmd, (char *)NULL);
