@@ -115,9 +115,7 @@ so every task sees the same table."""
         super().__init__("vm-mounts", gdb.COMMAND_DATA, gdb.COMPLETE_NONE)
 
     def invoke(self, arg, from_tty):
-        utils.need_process()
-        if arg.strip():
-            raise gdb.GdbError("usage: vm-mounts")
+        utils.no_args(arg, "vm-mounts")
         for i, v in enumerate(mount_views()):
             typ = cstr(v["sb"]["type"]["name"])
             if i == 0 and typ == "ramfs":

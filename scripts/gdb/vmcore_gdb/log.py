@@ -15,9 +15,7 @@ dmesg (syslog(2)) reads it."""
         super().__init__("vm-dmesg", gdb.COMMAND_DATA, gdb.COMPLETE_NONE)
 
     def invoke(self, arg, from_tty):
-        utils.need_process()
-        if arg.strip():
-            raise gdb.GdbError("usage: vm-dmesg")
+        utils.no_args(arg, "vm-dmesg")
         buf = utils.symbol("log_buf")
         size = buf.type.sizeof
         start, n = int(utils.symbol("log_start")), int(utils.symbol("log_len"))

@@ -111,9 +111,7 @@ the task whose kernel thread reported an oops."""
         super().__init__("vm-ps", gdb.COMMAND_DATA, gdb.COMPLETE_NONE)
 
     def invoke(self, arg, from_tty):
-        utils.need_process()
-        if arg.strip():
-            raise gdb.GdbError("usage: vm-ps")
+        utils.no_args(arg, "vm-ps")
         rows = sorted(all_tasks(), key=lambda t: (int(t["tgid"]), int(t["tid"])))
         oops = int(utils.symbol("oops_tid"))
         gdb.write("%6s %6s %s %3s %8s %-16s %s\n" % ("PID", "TID", "S", "CPU", "LWP", "COMM", "WCHAN"))

@@ -98,6 +98,13 @@ def args(arg, names, cmd):
     return words
 
 
+def no_args(arg, cmd):
+    """A command that takes no arguments, on a kernel to look at."""
+    need_process()
+    if arg.strip():
+        raise gdb.GdbError("usage: %s" % cmd)
+
+
 def list_of(head, field="next"):
     """The nodes of a circular list whose head is a struct (not a pointer):
     head.next ... until back at head."""
