@@ -51,6 +51,9 @@ static void usage(void)
 	       "  vcpus=N             host CPUs to run guest tasks on (default: all)\n"
 	       "  maxtasks=N          at most N guest tasks (threads included) at once;\n"
 	       "                      fork/clone fail with EAGAIN beyond (default 4096)\n"
+	       "  oops=wait           an oops waits for a debugger (it prints the gdb command)\n"
+	       "  oops=core[:FILE]    an oops writes a core file of the kernel (core.PID), then\n"
+	       "                      halts; gdb ./linux FILE (docs/workflows.md)\n"
 	       "  loglevel=N          console log level, 0-7 (default 7)\n"
 	       "  quiet               only warnings and errors on the console\n"
 	       "  strace              trace every guest system call on stderr (strace format)\n"
@@ -72,9 +75,6 @@ static void usage(void)
 	       "  gdb=unix:PATH, gdb=-  ... on a Unix socket, or on stdin/stdout (the\n"
 	       "                      console then uses stderr): target remote | ./linux gdb=-\n"
 	       "  gdbwait             init waits for the debugger before its first instruction\n"
-	       "  oops=wait           an oops waits for a debugger (it prints the gdb command)\n"
-	       "  oops=core[:FILE]    an oops writes a core file of the kernel (core.PID), then\n"
-	       "                      halts; gdb ./linux FILE (docs/workflows.md)\n"
 	       "  kprofile=FILE       sample the kernel's threads; folded stacks to FILE at\n"
 	       "                      halt (a make PROFILE=1 build)\n"
 	       "  norandmaps          no address-space randomisation in the guest\n"
@@ -307,6 +307,11 @@ int main(int argc, char **argv)
 				fprintf(stderr, "linux: bad maxtasks=%s (at least 2)\n", val);
 				return 2;
 			}
+		} else if (KEY("oops") && val) {
+			if (!oops_option(val)) {
+				fprintf(stderr, "linux: bad oops=%s (wait, core or core:FILE)\n", val);
+				return 2;
+			}
 		} else if (KEY("loglevel") && val) {
 			console_loglevel = atoi(val) + 1;
 		} else if (KEY("quiet") && !val) {
@@ -317,11 +322,6 @@ int main(int argc, char **argv)
 			/* tracing: trace=, trace_out=, trace_fmt=, strace, ... */
 		} else if (KEY("gdb") && val) {
 			gdb_spec = val;
-		} else if (KEY("oops") && val) {
-			if (!oops_option(val)) {
-				fprintf(stderr, "linux: bad oops=%s (wait, core or core:FILE)\n", val);
-				return 2;
-			}
 		} else if (KEY("kprofile") && val) {
 			kprofile_path = val;
 		} else if (KEY("gdbwait") && !val) {

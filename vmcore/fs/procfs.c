@@ -32,7 +32,7 @@ enum pkind {
 	P_PID_FDINFO, P_PID_FDINFO_N,
 	P_NET, P_NET_FILE, P_PID_MEM, P_PID_AUXV,
 	P_TID, /* /proc/PID/task/TID: a thread's own directory, without "task" */
-	P_SYSRQ, /* /proc/sysrq-trigger (kernel/sysrq.c) */
+	P_SYSRQ, /* /proc/sysrq-trigger: 'c' crashes the kernel */
 };
 
 struct pinfo {
@@ -712,9 +712,19 @@ static long proc_write(struct file *f, const void *src, size_t len, u64 *pos)
 		return r;
 	}
 	if (pi->kind == P_SYSRQ) {
-		/* as Linux's write_sysrq_trigger: each byte is a key */
-		for (size_t i = 0; i < len; i++)
-			handle_sysrq(((const char *)src)[i]);
+		/* as Linux's write_sysrq_trigger: each byte is a key.  'c'
+		 * crashes the kernel on purpose, as sysrq_handle_crash does (a
+		 * panic), for the oops path and its post-mortem (oops=wait,
+		 * oops=core; docs/workflows.md) */
+		for (size_t i = 0; i < len; i++) {
+			char key = ((const char *)src)[i];
+			if (key == 'c') {
+				printk(KERN_EMERG, "sysrq: Trigger a crash\n");
+				panic("sysrq triggered crash");
+			}
+			if (key != '\n')
+				printk(KERN_INFO, "sysrq: HELP : crash(c)\n");
+		}
 		return len;
 	}
 	struct task *t = live(pi->pid);

@@ -68,8 +68,6 @@ _Noreturn void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)))
 			panic("BUG at %s:%d: %s", __FILE__, __LINE__, #c);         \
 	} while (0)
 
-/* A magic SysRq key (kernel/sysrq.c): 'c' crashes the kernel. */
-void handle_sysrq(char key);
 /* oops=: what an oops does before the halt (kernel/oops.c): "wait" for
  * a debugger, "core" or "core:FILE" to write a core file; false when val
  * is none of them */
