@@ -8,7 +8,10 @@ guest program printed, vm-bt against its known call chain.
 
 The guest: a hostfs root with the host's static busybox and
 testcases/gdb/kstate (main -> outer -> middle -> inner, blocked in read()
-on descriptor 42, a second thread "waiter" in pause()).  Its shell waits
+on descriptor 42, a second thread "waiter" in pause()); the same with the
+dynamic kstate-dyn and the host's C library (symbols of a shared library,
+a PIE's load bias); the same on a ramfs root unpacked from an initrd
+(vm-bt reads the ELF file from the page cache).  Its shell waits
 until kstate's flight recorder has its last call before the block and
 kstate sleeps in the kernel, prints its reports and "== ready", then
 waits on the console (live) or writes 'c' to /proc/sysrq-trigger (the
@@ -34,7 +37,7 @@ TIMEOUT = 40
 REPORT = r"""
 mount -t proc proc /proc
 mount -t devtmpfs devtmpfs /dev
-/kstate &
+{prog} &
 KP=$!
 while :; do
   [ -e /proc/$KP/stat ] || exit 1
@@ -52,31 +55,66 @@ echo "== syscalls"; cat /proc/$KP/syscalls
 echo "== dmesg"; dmesg
 echo "== ready $KP"
 """
-THEN = {"live": "read x\n", "core": "echo c > /proc/sysrq-trigger\n",
-        "wait": "echo c > /proc/sysrq-trigger\n"}
+THEN = {"live": "read x\n", "dyn": "read x\n", "ramfs": "read x\n",
+        "core": "echo c > /proc/sysrq-trigger\n", "wait": "echo c > /proc/sysrq-trigger\n"}
+PROG = {"dyn": "/kstate-dyn"}
 
 
-def make_root(path):
+def shared_libs(prog):
+    """The host paths of PROG's shared libraries and its interpreter."""
+    out = subprocess.run(["ldd", prog], capture_output=True, text=True, check=True).stdout
+    return re.findall(r"(?:=> |^\s+)(/\S+) \(0x", out, re.M)
+
+
+def make_root(path, dyn=False):
     for d in ("bin", "proc", "dev"):
         os.makedirs(os.path.join(path, d))
     shutil.copy(BUSYBOX, os.path.join(path, "bin", "busybox"))
     for a in APPLETS:
         os.symlink("busybox", os.path.join(path, "bin", a))
     shutil.copy(KSTATE, os.path.join(path, "kstate"))
+    if dyn:
+        shutil.copy(KSTATE + "-dyn", os.path.join(path, "kstate-dyn"))
+        for lib in shared_libs(KSTATE + "-dyn"):
+            os.makedirs(os.path.dirname(path + lib), exist_ok=True)
+            shutil.copy(lib, path + lib)
     with open(os.path.join(path, "kstate.data"), "w") as f:
         f.write("data\n")
+
+
+def make_initrd(path):
+    """The root as a newc archive (scripts/mkinitramfs.py's writer)."""
+    import importlib.util
+    import stat
+    spec = importlib.util.spec_from_file_location("mkinitramfs", os.path.join(REPO, "scripts", "mkinitramfs.py"))
+    mk = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mk)
+    c = mk.Cpio()
+    for d in ("bin", "proc", "dev"):
+        c.add(d, stat.S_IFDIR | 0o755)
+    for name, src in (("bin/busybox", BUSYBOX), ("kstate", KSTATE)):
+        with open(src, "rb") as f:
+            c.add(name, stat.S_IFREG | 0o755, f.read())
+    for a in APPLETS:
+        c.add("bin/" + a, stat.S_IFLNK | 0o777, b"busybox")
+    c.add("kstate.data", stat.S_IFREG | 0o644, b"data\n")
+    with open(path, "wb") as f:
+        f.write(c.finish())
 
 
 class Guest:
     """./linux with the report script as init; its stdout read as it comes."""
 
     def __init__(self, root, mode, core=None):
-        args = [LINUX, "quiet", "mem=64M", "root=" + root, "rootfstype=hostfs"]
+        if mode == "ramfs":
+            args = [LINUX, "quiet", "mem=64M", "initrd=" + root]
+        else:
+            args = [LINUX, "quiet", "mem=64M", "root=" + root, "rootfstype=hostfs"]
         if core:
             args.append("oops=core:" + core)
         if mode == "wait":
             args.append("oops=wait")
-        args += ["init=/bin/sh", "--", "-c", REPORT + THEN[mode]]
+        args += ["init=/bin/sh", "--", "-c", REPORT.format(prog=PROG.get(mode, "/kstate")) + THEN[mode]]
         self.p = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                   stderr=subprocess.PIPE, start_new_session=True)
         self.lines, self.errlines = [], []
@@ -205,17 +243,23 @@ def commands(kp, marker, span):
             "vm-pte %d zz" % kp, "vm-bt", "vm-x 99999 0 1", "vm-files -3"]
 
 
-@pytest.fixture(scope="module", params=["live", "core"])
+@pytest.fixture(scope="module", params=["live", "core", "dyn", "ramfs"])
 def snap(request, tmp_path_factory):
     if not os.path.exists(KSTATE):
         pytest.fail("%s is not built (make testcases)" % KSTATE)
     tmp = str(tmp_path_factory.mktemp("gdbhelp-" + request.param))
     root = os.path.join(tmp, "root")
-    make_root(root)
+    if request.param == "ramfs":
+        root += ".cpio"
+        make_initrd(root)
+    else:
+        make_root(root, dyn=request.param == "dyn")
     core = os.path.join(tmp, "linux.core") if request.param == "core" else None
     g = Guest(root, request.param, core)
     s = Snap()
     s.mode = request.param
+    s.prog = PROG.get(request.param, "/kstate")
+    s.comm = os.path.basename(s.prog)
     try:
         g.wait_ready()
         s.guest, s.kp = g.report()
@@ -263,6 +307,7 @@ def test_vm_ps(snap):
             assert got[int(pid)][1] == stat[0] == "S"
     assert seen == 2
     assert got[snap.waiter] == (snap.kp, "S", "waiter")
+    assert got[snap.kp] == (snap.kp, "S", snap.comm)
     assert set(got) == {1, snap.kp, snap.waiter}
     # where they sleep
     wchan = dict((int(t), w) for t, w in rows(snap.gdb.out("vm-ps"), r"^ +\d+ +(\d+) .* (\S+)$"))
@@ -278,13 +323,13 @@ def test_threads(snap):
     per_thread = rows(snap.gdb.out("thread apply all -s print $vm_current()->tid"),
                       r"^Thread \d+ \(.*?LWP (\d+)\).*\n\$\d+ = (\d+)$")
     assert {int(tid): int(lwp) for lwp, tid in per_thread} == lwps
-    if snap.mode == "live":
+    if snap.mode != "core":
         names = rows(snap.gdb.out("info threads"), r'\(LWP (\d+)\) "([^"]*)"')
         named = {int(l): n for l, n in names}
         assert named[lwps[1]] == "task 1 sh"
-        assert named[lwps[snap.kp]] == "task %d kstate" % snap.kp
+        assert named[lwps[snap.kp]] == ("task %d %s" % (snap.kp, snap.comm))[:15]
         assert named[lwps[snap.waiter]] == "task %d waiter" % snap.waiter
-    assert snap.gdb.out("print $vm_task(%d)->comm" % snap.kp).startswith('$1 = "kstate\\000')
+    assert snap.gdb.out("print $vm_task(%d)->comm" % snap.kp).startswith('$1 = "%s\\000' % snap.comm)
 
 
 def test_vm_task(snap):
@@ -293,7 +338,7 @@ def test_vm_task(snap):
     out = snap.gdb.out("vm-task %d" % snap.kp)
     assert re.search(r"^in system call read\(0x2a, 0x[0-9a-f]+, 0x1\) \(nr 0\)$", out, re.M), out
     assert re.search(r" rdi +0x000000000000002a( |$)", out, re.M)
-    assert re.search(r"^task %d \(kstate\): tgid %d, parent 1, state S," % (snap.kp, snap.kp), out, re.M)
+    assert re.search(r"^task %d \(%s\): tgid %d, parent 1, state S," % (snap.kp, snap.comm, snap.kp), out, re.M)
     keys = ("Uid", "Gid", "Groups", "SigPnd", "SigBlk", "SigIgn", "SigCgt", "CapInh", "CapPrm",
             "CapEff", "CapBnd", "CapAmb", "NoNewPrivs", "Seccomp")
     status = {l.split(":")[0]: l for l in snap.guest["status"]}
@@ -319,7 +364,7 @@ def test_vm_vmas(snap):
              rows(snap.gdb.out("vm-vmas %d" % snap.kp),
                   r"^([0-9a-f]+)-([0-9a-f]+) (\S{4}) ([0-9a-f]+) \d+ *(.*)$"))]
     assert mine == maps_rows(snap.guest["maps"])
-    assert any(n == "/kstate" for *_, n in mine)
+    assert any(n == snap.prog for *_, n in mine)
 
 
 def test_vm_x(snap):
@@ -338,19 +383,22 @@ def test_vm_pte(snap):
     """vm-pte: the marker's page is present and mapped in the host; live,
     the kernel address it gives holds the marker (read by the host)."""
     out = snap.gdb.out("vm-pte %d %#x" % (snap.kp, snap.marker))
-    assert re.search(r"^%#x: in VMA [0-9a-f]+-[0-9a-f]+ rw-p /kstate$" % snap.marker, out, re.M), out
+    assert re.search(r"^%#x: in VMA [0-9a-f]+-[0-9a-f]+ rw-p %s$" % (snap.marker, snap.prog), out, re.M), out
     assert re.search(r"^pte 0x[0-9a-f]+: present host", out, re.M), out
-    if snap.mode == "live":
+    if snap.mode != "core":
         assert snap.pte_bytes == snap.marker_text.encode()
 
 
 def test_vm_bt(snap):
-    """vm-bt: read in the C library's wrapper, then kstate's own chain
-    inner <- middle <- outer <- main, named from /kstate's symbols."""
+    """vm-bt: read in the C library's wrapper (kstate's own, or libc.so's),
+    then kstate's own chain inner <- middle <- outer <- main, named from
+    the program's symbols."""
     out = snap.gdb.out("vm-bt %d" % snap.kp)
-    fns = [f for f, in rows(out, r"^#\d+ +0x[0-9a-f]+ in (\w+)\+\d+ \(/kstate\)")]
-    assert fns[0] in ("read", "__read", "__libc_read"), out
-    assert fns[1:5] == ["inner", "middle", "outer", "main"], out
+    frames = rows(out, r"^#\d+ +0x[0-9a-f]+ in (\w+)\+\d+ \((\S+)\)")
+    assert frames[0][0] in ("read", "__read", "__libc_read"), out
+    assert frames[0][1] == (snap.prog if snap.mode != "dyn" else
+                            [l for l in shared_libs(KSTATE + "-dyn") if "libc.so" in l][0]), out
+    assert frames[1:5] == [(f, snap.prog) for f in ("inner", "middle", "outer", "main")], out
 
 
 def test_vm_files(snap):
