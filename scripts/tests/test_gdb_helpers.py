@@ -240,7 +240,8 @@ def commands(kp, marker, span):
             "thread apply all -s print $vm_current()->tid", "info threads",
             # bad input: clear errors, no Python traceback
             "vm-task 99999", "vm-x %d 0x10 16" % kp, "vm-x %d %#x 99999999" % (kp, marker),
-            "vm-pte %d zz" % kp, "vm-bt", "vm-x 99999 0 1", "vm-files -3"]
+            "vm-pte %d zz" % kp, "vm-bt", "vm-x 99999 0 1", "vm-files -3",
+            "print $vm_task(99999)", 'print $vm_task("x")', "vm-x %d 0x7fffffffffff 2" % kp]
 
 
 @pytest.fixture(scope="module", params=["live", "core", "dyn", "ramfs"])
@@ -448,6 +449,11 @@ def test_bad_input(snap):
     assert g.out("vm-bt").strip() == "usage: vm-bt PID"
     assert g.out("vm-x 99999 0 1").strip() == "vm-x: no guest task with pid 99999 (vm-ps lists them)"
     assert g.out("vm-files -3").strip() == "vm-files: no guest task with pid -3 (vm-ps lists them)"
+    assert g.out("print $vm_task(99999)").strip() == \
+        "$vm_task: no guest task with pid 99999 (vm-ps lists them)"
+    assert g.out('print $vm_task("x")').strip() == "$vm_task: PID must be a number, not char [2]"
+    assert g.out("vm-x %d 0x7fffffffffff 2" % snap.kp).strip() == \
+        "vm-x: 0x7fffffffffff+2 is beyond the guest's address space"
 
 
 def test_oops_wait(tmp_path):

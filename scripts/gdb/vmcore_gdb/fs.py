@@ -54,16 +54,16 @@ def file_name(t, f):
     return "anon_inode:[%d]" % ino_nr
 
 
-class VmFiles(gdb.Command):
+class VmFiles(utils.Command):
     """The open files of a guest task: vm-files PID.
 
 One line per descriptor: the number, what /proc/PID/fd/N names, the
 open flags (access mode, close-on-exec), the position and the inode."""
 
     def __init__(self):
-        super().__init__("vm-files", gdb.COMMAND_DATA, gdb.COMPLETE_NONE)
+        super().__init__("vm-files")
 
-    def invoke(self, arg, from_tty):
+    def run(self, arg):
         (w,) = utils.args(arg, ["PID"], "vm-files")
         t = tasks.task_arg(w, "vm-files")
         files = t["files"]
@@ -105,16 +105,16 @@ def options(fl):
     return ",".join(o)
 
 
-class VmMounts(gdb.Command):
+class VmMounts(utils.Command):
     """The mount table: vm-mounts.
 
 As /proc/mounts: source, mount point, type, options; one mount namespace,
 so every task sees the same table."""
 
     def __init__(self):
-        super().__init__("vm-mounts", gdb.COMMAND_DATA, gdb.COMPLETE_NONE)
+        super().__init__("vm-mounts")
 
-    def invoke(self, arg, from_tty):
+    def run(self, arg):
         utils.no_args(arg, "vm-mounts")
         for i, v in enumerate(mount_views()):
             typ = cstr(v["sb"]["type"]["name"])

@@ -5,16 +5,16 @@ import gdb
 from . import utils
 
 
-class VmDmesg(gdb.Command):
+class VmDmesg(utils.Command):
     """Print the kernel log: vm-dmesg.
 
 The ring buffer of kernel/printk.c, oldest line first, as the guest's
 dmesg (syslog(2)) reads it."""
 
     def __init__(self):
-        super().__init__("vm-dmesg", gdb.COMMAND_DATA, gdb.COMPLETE_NONE)
+        super().__init__("vm-dmesg")
 
-    def invoke(self, arg, from_tty):
+    def run(self, arg):
         utils.no_args(arg, "vm-dmesg")
         buf = utils.symbol("log_buf")
         size = buf.type.sizeof

@@ -112,16 +112,16 @@ def perms(v):
                          "x" if p & PROT_EXEC else "-", "s" if int(v["flags"]) & VM_SHARED else "p")
 
 
-class VmVmas(gdb.Command):
+class VmVmas(utils.Command):
     """The memory map of a guest task: vm-vmas PID.
 
 One line per VMA, as /proc/PID/maps: start-end, rights, file offset, the
 file's inode number, and the file or the region's name."""
 
     def __init__(self):
-        super().__init__("vm-vmas", gdb.COMMAND_DATA, gdb.COMPLETE_NONE)
+        super().__init__("vm-vmas")
 
-    def invoke(self, arg, from_tty):
+    def run(self, arg):
         (w,) = utils.args(arg, ["PID"], "vm-vmas")
         t = tasks.task_arg(w, "vm-vmas")
         mm = task_mm(t, "vm-vmas")
@@ -139,7 +139,7 @@ def addr_arg(word, cmd):
     return a
 
 
-class VmPte(gdb.Command):
+class VmPte(utils.Command):
     """The page-table entry of a guest address: vm-pte PID ADDR.
 
 The pte's bits (present, mapped in the host with which rights,
@@ -147,9 +147,9 @@ copy-on-write), its frame and that frame's address in the kernel's
 mapping of physmem, and the VMA that holds ADDR."""
 
     def __init__(self):
-        super().__init__("vm-pte", gdb.COMMAND_DATA, gdb.COMPLETE_NONE)
+        super().__init__("vm-pte")
 
-    def invoke(self, arg, from_tty):
+    def run(self, arg):
         w, a = utils.args(arg, ["PID", "ADDR"], "vm-pte")
         t = tasks.task_arg(w, "vm-pte")
         addr = addr_arg(a, "vm-pte")
@@ -173,7 +173,7 @@ mapping of physmem, and the VMA that holds ADDR."""
                 frame, frame * PAGE, int(utils.symbol("physmem_base")) + frame * PAGE + addr % PAGE))
 
 
-class VmX(gdb.Command):
+class VmX(utils.Command):
     """Guest user memory: vm-x PID ADDR LEN.
 
 LEN bytes (at most 1 MiB) at ADDR of task PID's address space, read
@@ -181,9 +181,9 @@ through the kernel's page tables from physmem (no call into the
 inferior), as hex and characters, 16 a line."""
 
     def __init__(self):
-        super().__init__("vm-x", gdb.COMMAND_DATA, gdb.COMPLETE_NONE)
+        super().__init__("vm-x")
 
-    def invoke(self, arg, from_tty):
+    def run(self, arg):
         w, a, ln = utils.args(arg, ["PID", "ADDR", "LEN"], "vm-x")
         t = tasks.task_arg(w, "vm-x")
         addr = addr_arg(a, "vm-x")

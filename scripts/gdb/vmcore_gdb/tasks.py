@@ -98,7 +98,7 @@ def wchan(t):
                     pass
 
 
-class VmPs(gdb.Command):
+class VmPs(utils.Command):
     """List the guest's tasks: vm-ps.
 
 PID (the thread group), TID, S (state, as /proc/PID/stat: R running
@@ -108,9 +108,9 @@ and WCHAN (the kernel function its thread sleeps in); "<- the oops" marks
 the task whose kernel thread reported an oops."""
 
     def __init__(self):
-        super().__init__("vm-ps", gdb.COMMAND_DATA, gdb.COMPLETE_NONE)
+        super().__init__("vm-ps")
 
-    def invoke(self, arg, from_tty):
+    def run(self, arg):
         utils.no_args(arg, "vm-ps")
         rows = sorted(all_tasks(), key=lambda t: (int(t["tgid"]), int(t["tid"])))
         oops = int(utils.symbol("oops_tid"))
@@ -150,7 +150,7 @@ def sigmasks(t):
     return ign, cgt
 
 
-class VmTask(gdb.Command):
+class VmTask(utils.Command):
     """Show one guest task: vm-task PID.
 
 Its ids and state, the system call in progress (from the registers it
@@ -159,9 +159,9 @@ stopped with), its registers, signal state and credentials (the fields of
 last entry into the kernel."""
 
     def __init__(self):
-        super().__init__("vm-task", gdb.COMMAND_DATA, gdb.COMPLETE_NONE)
+        super().__init__("vm-task")
 
-    def invoke(self, arg, from_tty):
+    def run(self, arg):
         (w,) = utils.args(arg, ["PID"], "vm-task")
         t = task_arg(w, "vm-task")
         ht = t["ht"]
@@ -212,7 +212,11 @@ class VmTaskFn(gdb.Function):
 
     def invoke(self, pid):
         utils.need_process()
-        return find(int(pid), "$vm_task")
+        try:
+            n = int(pid)
+        except (gdb.error, ValueError):
+            raise gdb.GdbError("$vm_task: PID must be a number, not %s" % pid.type)
+        return find(n, "$vm_task")
 
 
 class VmCurrentFn(gdb.Function):
@@ -234,16 +238,16 @@ class VmCurrentFn(gdb.Function):
         return gdb.Value(0).cast(utils.type_of("struct task").pointer())
 
 
-class VmSyscalls(gdb.Command):
+class VmSyscalls(utils.Command):
     """The flight recorder of a guest task: vm-syscalls PID.
 
 Its last 32 system calls (number, raw arguments, result, time since boot),
 oldest first, as /proc/PID/syscalls shows them (docs/trace.md)."""
 
     def __init__(self):
-        super().__init__("vm-syscalls", gdb.COMMAND_DATA, gdb.COMPLETE_NONE)
+        super().__init__("vm-syscalls")
 
-    def invoke(self, arg, from_tty):
+    def run(self, arg):
         (w,) = utils.args(arg, ["PID"], "vm-syscalls")
         t = task_arg(w, "vm-syscalls")
         fl = t["flight"]

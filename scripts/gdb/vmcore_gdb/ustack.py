@@ -247,7 +247,7 @@ def unwind(space, regs):
     return frames
 
 
-class VmBt(gdb.Command):
+class VmBt(utils.Command):
     """The guest user stack of a task: vm-bt PID.
 
 Unwound from the registers the task stopped with, by frame pointers (and
@@ -256,9 +256,9 @@ from the guest's own ELF files (see scripts/gdb/vmcore_gdb/ustack.py for
 what it can and cannot unwind)."""
 
     def __init__(self):
-        super().__init__("vm-bt", gdb.COMMAND_DATA, gdb.COMPLETE_NONE)
+        super().__init__("vm-bt")
 
-    def invoke(self, arg, from_tty):
+    def run(self, arg):
         (w,) = utils.args(arg, ["PID"], "vm-bt")
         t = tasks.task_arg(w, "vm-bt")
         mm.task_mm(t, "vm-bt")

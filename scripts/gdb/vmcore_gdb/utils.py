@@ -5,6 +5,27 @@ import gdb
 _types = {}
 
 
+class Command(gdb.Command):
+    """A vm- command: run(arg) does the work; a gdb error on the way (a
+    read of memory a core lacks, a corrupt pointer) becomes the command's
+    one-line error, never a Python traceback."""
+
+    def __init__(self, name):
+        super().__init__(name, gdb.COMMAND_DATA, gdb.COMPLETE_NONE)
+        self.name = name
+
+    def invoke(self, arg, from_tty):
+        try:
+            self.run(arg)
+        except gdb.GdbError:
+            raise
+        except (gdb.error, RecursionError, ValueError, OverflowError) as e:
+            raise gdb.GdbError("%s: %s" % (self.name, e))
+
+    def run(self, arg):
+        raise NotImplementedError
+
+
 def type_of(name):
     t = _types.get(name)
     if t is None:
