@@ -12,8 +12,8 @@ on descriptor 42, a second thread "waiter" in pause()); the same with the
 dynamic kstate-dyn and the host's C library (symbols of a shared library,
 a PIE's load bias); the same on a ramfs root unpacked from an initrd
 (vm-bt reads the ELF file from the page cache).  Its shell waits
-until kstate's flight recorder has its last call before the block and
-kstate sleeps in the kernel, prints its reports and "== ready", then
+until each kstate thread's flight recorder has its last call before its
+block and the thread sleeps in the kernel, prints its reports and "== ready", then
 waits on the console (live) or writes 'c' to /proc/sysrq-trigger (the
 core).  The test waits for those lines, never for a fixed time.
 """
@@ -39,12 +39,15 @@ mount -t proc proc /proc
 mount -t devtmpfs devtmpfs /dev
 {prog} &
 KP=$!
-while :; do
-  [ -e /proc/$KP/stat ] || exit 1
-  last=; while read -r l; do last=$l; done < /proc/$KP/syscalls
-  read -r a b st rest < /proc/$KP/stat
-  case "$last" in *getppid*) [ "$st" = S ] && break;; esac
-done
+blocked() { # TASK, the call it makes last before it blocks
+  [ -e /proc/$KP/task/$1/stat ] || exit 1
+  last=; while read -r l; do last=$l; done < /proc/$KP/task/$1/syscalls
+  read -r a b st rest < /proc/$KP/task/$1/stat
+  case "$last" in *"] $2("*) [ "$st" = S ];; *) false;; esac
+}
+until blocked $KP getppid; do :; done
+for t in /proc/$KP/task/*; do WT=${t##*/}; [ $WT != $KP ] && break; done
+until blocked $WT getpid; do :; done
 echo "== ps"; ps -o pid,stat,comm
 echo "== maps"; cat /proc/$KP/maps
 echo "== status"; cat /proc/$KP/status
@@ -114,7 +117,7 @@ class Guest:
             args.append("oops=core:" + core)
         if mode == "wait":
             args.append("oops=wait")
-        args += ["init=/bin/sh", "--", "-c", REPORT.format(prog=PROG.get(mode, "/kstate")) + THEN[mode]]
+        args += ["init=/bin/sh", "--", "-c", REPORT.replace("{prog}", PROG.get(mode, "/kstate")) + THEN[mode]]
         self.p = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                   stderr=subprocess.PIPE, start_new_session=True)
         self.lines, self.errlines = [], []

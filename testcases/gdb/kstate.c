@@ -1,9 +1,11 @@
 /* A guest program in a known state, for the kernel's gdb helpers
  * (scripts/tests/test_gdb_helpers.py): main -> outer -> middle -> inner,
- * which opens known files, names a second thread "waiter" (parked in
- * pause), prints where its marker bytes are, makes one getppid() (the
- * flight recorder's last call before the block) and blocks in read() on
- * descriptor 42, a pipe nobody writes, for ever. */
+ * which opens known files, names a second thread "waiter" (which makes
+ * one getpid() and parks in pause), prints where its marker bytes are,
+ * makes one getppid() and blocks in read() on descriptor 42, a pipe nobody
+ * writes, for ever.  getpid and getppid are each thread's last call before
+ * its block in the flight recorder (/proc/PID/task/TID/syscalls): a
+ * watcher that sees them there and the thread asleep knows it blocks. */
 #include <fcntl.h>
 #include <pthread.h>
 #include <semaphore.h>
@@ -21,6 +23,7 @@ static void *waiter(void *arg)
 	(void)arg;
 	prctl(PR_SET_NAME, "waiter");
 	sem_post(&named);
+	getpid();
 	for (;;)
 		pause();
 	return NULL;

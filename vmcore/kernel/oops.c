@@ -53,8 +53,10 @@ static void oops_postmortem(void)
 		printk(KERN_EMERG, "Oops: writing a core file of the kernel to %s (oops=core)\n",
 		       oops_core_path);
 		int r = host_oops_core(oops_core_path);
-		if (r != 0)
-			printk(KERN_EMERG, "Oops: no core file written (%d)\n", r);
+		if (r == 127)
+			printk(KERN_EMERG, "Oops: no core file written: gdb is not installed\n");
+		else if (r != 0)
+			printk(KERN_EMERG, "Oops: no core file written (gdb's status %d)\n", r);
 	}
 	if (locked)
 		bkl_unlock();
