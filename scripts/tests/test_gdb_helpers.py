@@ -105,10 +105,15 @@ def make_initrd(path):
         f.write(c.finish())
 
 
+def allow_host_cores():
+    import resource
+    resource.setrlimit(resource.RLIMIT_CORE, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
+
+
 class Guest:
     """./linux with the report script as init; its stdout read as it comes."""
 
-    def __init__(self, root, mode, core=None):
+    def __init__(self, root, mode, core=None, cwd=None, host_cores=False):
         if mode == "ramfs":
             args = [LINUX, "quiet", "mem=64M", "initrd=" + root]
         else:
@@ -119,7 +124,8 @@ class Guest:
             args.append("oops=wait")
         args += ["init=/bin/sh", "--", "-c", REPORT.replace("{prog}", PROG.get(mode, "/kstate")) + THEN[mode]]
         self.p = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                  stderr=subprocess.PIPE, start_new_session=True)
+                                  stderr=subprocess.PIPE, start_new_session=True, cwd=cwd,
+                                  preexec_fn=allow_host_cores if host_cores else None)
         self.lines, self.errlines = [], []
         self.cond = threading.Condition()
         self.done = False
@@ -479,3 +485,36 @@ def test_oops_wait(tmp_path):
         assert "Oops: the debugger detached; halting" in g.err
     finally:
         g.stop()
+
+
+def test_oops_core_on_a_crash_signal(tmp_path):
+    """oops=core from the crash path (a SIGSEGV of ./linux, sent by the
+    host here): the core is written before ./linux dies of the signal,
+    the helpers read it, and the host's own core dump stays off."""
+    root = str(tmp_path / "root")
+    make_root(root)
+    core = str(tmp_path / "crash.core")
+    # the host would dump a core of ./linux into its cwd (core_pattern
+    # "core") were its limit not switched off after gdb's
+    g = Guest(root, "live", core, cwd=str(tmp_path), host_cores=True)
+    try:
+        g.wait_ready()
+        _, kp = g.report()
+        g.p.send_signal(signal.SIGSEGV)
+        rc = g.wait_exit()
+        assert rc == -signal.SIGSEGV, (rc, g.err[-3000:])
+        assert "Oops: kernel crashed with signal 11 (SEGV)" in g.err
+        assert "Oops: core written: gdb %s %s" % (os.path.realpath(LINUX), core) in g.err
+        t = run_gdb([core], ["vm-ps", "vm-task %d" % kp])
+        assert re.search(r"^ +%d +%d S .* kstate +pipe_read$" % (kp, kp), t.out("vm-ps"), re.M), t.text
+        assert "in system call read(0x2a," in t.out("vm-task %d" % kp)
+        assert sorted(os.listdir(tmp_path)) == ["crash.core", "root"]
+    finally:
+        g.stop()
+
+
+def test_oops_option_checked():
+    """A bad oops= is refused at boot."""
+    from conftest import run_linux
+    r = run_linux(["oops=later"])
+    assert r.rc == 2 and "linux: bad oops=later (wait, core or core:FILE)" in r.err, r
