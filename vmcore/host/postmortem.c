@@ -9,7 +9,10 @@
  * process cannot take of its own threads without stopping them itself.
  * gdb writes the file, so the host's core_pattern and RLIMIT_CORE play no
  * part; after it the host's own core dump is switched off, so that the
- * signal that ends a crashed kernel leaves no second one. */
+ * signal that ends a crashed kernel leaves no second one.  Mappings
+ * nothing can be read from (PROT_NONE: the C library's reserved heap
+ * arenas, stack guards) are marked MADV_DONTDUMP first, which gcore
+ * honours: they would be hundreds of MB of zeros. */
 #include <vmcore/kernel.h>
 #include <vmcore/host.h>
 #include <fcntl.h>
@@ -18,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -99,6 +103,28 @@ void host_oops_wait(void)
 	printk(KERN_EMERG, "Oops: the debugger detached; halting\n");
 }
 
+/* Leave the inaccessible anonymous mappings out of a core file. */
+static void dontdump_inaccessible(void)
+{
+	char line[512];
+	FILE *f = fopen("/proc/self/maps", "r");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long start, end;
+		char perms[8];
+		int n = 0;
+		if (sscanf(line, "%lx-%lx %7s %*s %*s %*s%n", &start, &end, perms, &n) != 3 ||
+		    strcmp(perms, "---p"))
+			continue;
+		while (line[n] == ' ')
+			n++;
+		if (line[n] == '\n') /* anonymous: no file, no [name] */
+			madvise((void *)start, end - start, MADV_DONTDUMP);
+	}
+	fclose(f);
+}
+
 int host_oops_core(const char *path)
 {
 	char exe[PATH_MAX], pid[16], cmd[PATH_MAX + 16];
@@ -107,6 +133,7 @@ int host_oops_core(const char *path)
 	snprintf(cmd, sizeof(cmd), "gcore %s", path);
 	prctl(PR_SET_PTRACER, PR_SET_PTRACER_ANY, 0, 0, 0);
 	unlink(path); /* only what this gdb writes counts */
+	dontdump_inaccessible();
 	pid_t child = fork();
 	if (child < 0)
 		return -errno;
