@@ -268,3 +268,29 @@ VmTask()
 VmTaskFn()
 VmCurrentFn()
 VmSyscalls()
+
+
+def name_core_threads(event=None):
+    """A core file's threads have no names (a core keeps none): give each
+    task thread the one the live kernel gave it, "task TID COMM".  Run when
+    the helpers load (gdb loads them once ./linux's symbols are read, after
+    the core named on its command line) and when a core opened later
+    loads its shared libraries (its threads are there by then)."""
+    inf = gdb.selected_inferior()
+    conn = getattr(inf, "connection", None)
+    if conn is None or conn.type != "core":
+        return
+    try:
+        threads = {th.ptid[1]: th for th in inf.threads() if not th.name}
+        if not threads:
+            return
+        for t in all_tasks():
+            th = threads.get(int(t["kthread_tid"]))
+            if th is not None and str(t["state"]) == "TASK_RUNNING":
+                th.name = ("task %d %s" % (int(t["tid"]), cstr(t["comm"])))[:15]
+    except (gdb.error, gdb.GdbError):
+        pass  # no symbols, or memory the core lacks: the threads stay unnamed
+
+
+gdb.events.new_objfile.connect(name_core_threads)
+name_core_threads()
