@@ -93,6 +93,11 @@ $(B)/initramfs.cpio: scripts/mkinitramfs.py testcases | deps
 $(B)/initramfs.o: vmcore/boot/initramfs.S $(B)/initramfs.cpio
 	$(CC) -c -DINITRAMFS='"$(B)/initramfs.cpio"' -o $@ $<
 
+# gdb's auto-load of the kernel's helpers (scripts/gdb/, docs/workflows.md)
+$(B)/gdb_scripts.o: vmcore/boot/gdb_scripts.S
+	@mkdir -p $(B)
+	$(CC) -c -DGDB_SCRIPT='"$(abspath scripts/gdb/vmcore-gdb.py)"' -o $@ $<
+
 $(B)/kconfig.gz: scripts/mkconfig.py vmcore/include/vmcore/kernel.h | deps
 	@mkdir -p $(B)
 	$(PYTHON) scripts/mkconfig.py -o $@
@@ -102,7 +107,7 @@ $(B)/kconfig.o: vmcore/fs/kconfig.S $(B)/kconfig.gz
 
 # Each flavour links its own kernel, build/FLAVOR/linux; ./linux is the one
 # of the flavour asked for (tests build and run others side by side).
-$(B)/linux: $(OBJS) $(B)/vmcore/host/image.o $(B)/initramfs.o $(B)/kconfig.o
+$(B)/linux: $(OBJS) $(B)/vmcore/host/image.o $(B)/initramfs.o $(B)/kconfig.o $(B)/gdb_scripts.o
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LDLIBS)
 
 linux: $(B)/linux build/.flavor

@@ -51,6 +51,9 @@ static void usage(void)
 	       "  vcpus=N             host CPUs to run guest tasks on (default: all)\n"
 	       "  maxtasks=N          at most N guest tasks (threads included) at once;\n"
 	       "                      fork/clone fail with EAGAIN beyond (default 4096)\n"
+	       "  oops=wait           an oops waits for a debugger (it prints the gdb command)\n"
+	       "  oops=core[:FILE]    an oops writes a core file of the kernel (core.PID), then\n"
+	       "                      halts; gdb ./linux FILE (docs/workflows.md)\n"
 	       "  loglevel=N          console log level, 0-7 (default 7)\n"
 	       "  quiet               only warnings and errors on the console\n"
 	       "  strace              trace every guest system call on stderr (strace format)\n"
@@ -302,6 +305,11 @@ int main(int argc, char **argv)
 			max_tasks = atoi(val);
 			if (max_tasks < 2) {
 				fprintf(stderr, "linux: bad maxtasks=%s (at least 2)\n", val);
+				return 2;
+			}
+		} else if (KEY("oops") && val) {
+			if (!oops_option(val)) {
+				fprintf(stderr, "linux: bad oops=%s (wait, core or core:FILE)\n", val);
 				return 2;
 			}
 		} else if (KEY("loglevel") && val) {

@@ -32,6 +32,7 @@ enum pkind {
 	P_PID_FDINFO, P_PID_FDINFO_N,
 	P_NET, P_NET_FILE, P_PID_MEM, P_PID_AUXV, P_PID_OOM_SCORE, P_PID_OOM_SCORE_ADJ, P_PID_OOM_ADJ,
 	P_TID, /* /proc/PID/task/TID: a thread's own directory, without "task" */
+	P_SYSRQ, /* /proc/sysrq-trigger: 'c' crashes the kernel */
 };
 
 struct pinfo {
@@ -55,6 +56,7 @@ static const struct {
 	{ "cmdline", P_CMDLINE, S_IFREG | 0444 }, { "mounts", P_MOUNTS, S_IFREG | 0444 },
 	{ "filesystems", P_FILESYSTEMS, S_IFREG | 0444 }, { "sys", P_SYS, S_IFDIR | 0555 },
 	{ "config.gz", P_CONFIG_GZ, S_IFREG | 0444 }, { "net", P_NET, S_IFDIR | 0555 },
+	{ "sysrq-trigger", P_SYSRQ, S_IFREG | 0200 },
 }, pid_files[] = {
 	{ "stat", P_PID_STAT, S_IFREG | 0444 },     { "status", P_PID_STATUS, S_IFREG | 0444 },
 	{ "cmdline", P_PID_CMDLINE, S_IFREG | 0444 }, { "comm", P_PID_COMM, S_IFREG | 0644 },
@@ -678,7 +680,8 @@ static int proc_open(struct inode *ino, struct file *f)
 	 * writer opens (for root) and its writes are EINVAL, as Linux's
 	 * files without a write method. */
 	if ((f->flags & O_ACCMODE) != O_RDONLY && !pi->pid &&
-	    !(pi->kind == P_SYS && (ino->mode & 0200) && current && current->euid == 0))
+	    !((pi->kind == P_SYS || pi->kind == P_SYSRQ) && (ino->mode & 0200) && current &&
+	      current->euid == 0))
 		return -EACCES;
 	struct buf *b = kzalloc(sizeof(*b));
 	if (!b)
@@ -721,6 +724,22 @@ static long proc_write(struct file *f, const void *src, size_t len, u64 *pos)
 			*pos += r;
 		return r;
 	}
+	if (pi->kind == P_SYSRQ) {
+		/* as Linux's write_sysrq_trigger: each byte is a key.  'c'
+		 * crashes the kernel on purpose, as sysrq_handle_crash does (a
+		 * panic), for the oops path and its post-mortem (oops=wait,
+		 * oops=core; docs/workflows.md) */
+		for (size_t i = 0; i < len; i++) {
+			char key = ((const char *)src)[i];
+			if (key == 'c') {
+				printk(KERN_EMERG, "sysrq: Trigger a crash\n");
+				panic("sysrq triggered crash");
+			}
+			if (key != '\n')
+				printk(KERN_INFO, "sysrq: HELP : crash(c)\n");
+		}
+		return len;
+	}
 	struct task *t = live(pi->pid);
 	if (t && (pi->kind == P_PID_OOM_SCORE_ADJ || pi->kind == P_PID_OOM_ADJ))
 		return oom_adj_write(current, t, src, len, pi->kind == P_PID_OOM_ADJ);
@@ -732,6 +751,7 @@ static long proc_write(struct file *f, const void *src, size_t len, u64 *pos)
 	char *nl = strchr(t->comm, '\n');
 	if (nl)
 		*nl = 0;
+	task_name_thread(t);
 	return len;
 }
 

@@ -662,6 +662,7 @@ again:
 	base = base ? base + 1 : path;
 	memset(t->comm, 0, sizeof(t->comm));
 	strncpy(t->comm, base, sizeof(t->comm) - 1);
+	task_name_thread(t);
 	/* Fresh registers: only rip, rsp and the segment registers matter. */
 	struct user_regs_struct *rg = &t->ht.regs, nr = { 0 };
 	nr.cs = rg->cs;

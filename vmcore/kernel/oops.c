@@ -1,9 +1,16 @@
 /* Oops reports: when the kernel itself goes wrong (a BUG_ON, a panic, a
  * fatal signal in ./linux), say which guest task and system call it was
  * serving and where in vmcore it was, with a backtrace symbolised by libdw
- * (function, file and line), then halt. */
+ * (function, file and line), then halt.
+ *
+ * oops=wait and oops=core keep the dead kernel for a debugger first: the
+ * report's thread waits for gdb to attach and detach, or has gdb write a
+ * core file, while it holds the BKL (when it can take it), so no other
+ * kernel code changes what the helpers of scripts/gdb read.  Guest code
+ * may run on meanwhile; guest state changes only in the kernel. */
 #include <vmcore/syscall.h>
 #include <vmcore/trace.h>
+#include <vmcore/host.h>
 #include <elfutils/libdwfl.h>
 #include <execinfo.h>
 #include <stdio.h>
@@ -11,6 +18,49 @@
 #include <unistd.h>
 
 static char *debuginfo_path;
+static enum { OOPS_HALT, OOPS_WAIT, OOPS_CORE } oops_mode;
+static char oops_core_path[256];
+/* the host tid of the thread that reported the last oops (for gdb) */
+int oops_tid;
+
+bool oops_option(const char *val)
+{
+	if (!strcmp(val, "wait")) {
+		oops_mode = OOPS_WAIT;
+	} else if (!strcmp(val, "core")) {
+		oops_mode = OOPS_CORE;
+		snprintf(oops_core_path, sizeof(oops_core_path), "core.%d", getpid());
+	} else if (!strncmp(val, "core:", 5) && val[5] && strlen(val + 5) < sizeof(oops_core_path)) {
+		oops_mode = OOPS_CORE;
+		strcpy(oops_core_path, val + 5);
+	} else {
+		return false;
+	}
+	return true;
+}
+
+/* Keep the dead kernel for a debugger, as oops= says. */
+static void oops_postmortem(void)
+{
+	if (oops_mode == OOPS_HALT)
+		return;
+	/* no other kernel code from here on: the BKL, unless this thread
+	 * holds it already or its holder is stuck */
+	bool locked = pthread_mutex_trylock(bkl_mutex()) == 0;
+	if (oops_mode == OOPS_WAIT) {
+		host_oops_wait();
+	} else {
+		printk(KERN_EMERG, "Oops: writing a core file of the kernel to %s (oops=core)\n",
+		       oops_core_path);
+		int r = host_oops_core(oops_core_path);
+		if (r == 127)
+			printk(KERN_EMERG, "Oops: no core file written: gdb is not installed\n");
+		else if (r != 0)
+			printk(KERN_EMERG, "Oops: no core file written (gdb's status %d)\n", r);
+	}
+	if (locked)
+		bkl_unlock();
+}
 
 static const Dwfl_Callbacks callbacks = {
 	.find_elf = dwfl_linux_proc_find_elf,
@@ -55,6 +105,7 @@ void oops_backtrace(void)
 void oops_report(const char *why)
 {
 	struct task *t = current;
+	oops_tid = gettid();
 	printk(KERN_EMERG, "Oops: %s\n", why);
 	if (t) {
 		struct user_regs_struct *r = &t->ht.regs;
@@ -75,4 +126,5 @@ void oops_report(const char *why)
 		for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n"))
 			printk(KERN_EMERG, "  %s\n", line);
 	}
+	oops_postmortem();
 }

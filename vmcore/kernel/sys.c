@@ -502,6 +502,7 @@ SYSCALL_DEFINE(prctl)
 			buf[sizeof(buf) - 1] = 0;
 		}
 		memcpy(t->comm, buf, sizeof(buf));
+		task_name_thread(t);
 		return 0;
 	}
 	case PR_GET_NAME:

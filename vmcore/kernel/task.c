@@ -31,6 +31,17 @@ struct task *task_find(int tid)
 	return NULL;
 }
 
+void task_name_thread(struct task *t)
+{
+	char name[40];
+	snprintf(name, sizeof(name), "task %d %s", t->tid, t->comm);
+	name[15] = 0; /* the host's TASK_COMM_LEN */
+	if (t == current)
+		pthread_setname_np(pthread_self(), name);
+	else if (t->kthread_tid && t->state == TASK_RUNNING)
+		pthread_setname_np(t->thread, name); /* its thread lives: it is running */
+}
+
 void task_init_conds(struct task *t)
 {
 	pthread_condattr_t ca;
@@ -220,6 +231,8 @@ static void handle_event(struct task *t, struct host_event *ev)
 void task_loop(struct task *t)
 {
 	struct host_event ev;
+	t->kthread_tid = gettid();
+	task_name_thread(t);
 	do_signal(t); /* a new task may have been sent a signal already */
 	for (;;) {
 		if (unlikely(gdb_active))

@@ -174,6 +174,14 @@ u64 host_get_debugreg(struct host_thread *t, int n);
 #define HOST_KICK_SIG SIGURG
 void host_kick(struct host_thread *t);
 
+/* Post-mortem debugging of the kernel itself (host/postmortem.c, oops=).
+ * host_oops_wait prints the gdb command that attaches to ./linux and
+ * returns once a debugger has attached and gone again;
+ * host_oops_core writes a core file of ./linux with gdb's gcore, the
+ * calling thread waiting for it: 0, or -errno / the failure's status. */
+void host_oops_wait(void);
+int host_oops_core(const char *path);
+
 /* Kill every stub process that is still alive (used on halt). */
 void host_kill_all(void);
 

@@ -68,6 +68,11 @@ _Noreturn void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)))
 			panic("BUG at %s:%d: %s", __FILE__, __LINE__, #c);         \
 	} while (0)
 
+/* oops=: what an oops does before the halt (kernel/oops.c): "wait" for
+ * a debugger, "core" or "core:FILE" to write a core file; false when val
+ * is none of them */
+bool oops_option(const char *val);
+
 void bkl_lock(void);
 void bkl_unlock(void);
 struct __pthread_mutex_s;

@@ -55,6 +55,7 @@ struct task {
 	struct files_struct *files;
 	struct host_thread ht;
 	pthread_t thread;
+	int kthread_tid;        /* host tid of the task thread (gdb's LWP) */
 	int cpu;
 	u32 uid, gid, euid, egid, suid, sgid, fsuid, fsgid;
 	struct group_info *group_info; /* supplementary groups (vmcore/cred.h) */
@@ -143,6 +144,9 @@ int alloc_pid(void);
 _Noreturn void task_exit(struct task *t, int status);
 /* Kill the task with a fault signal, saying so on the console. */
 _Noreturn void force_sig_fault(struct task *t, int sig, int code, u64 addr);
+/* Name t's task thread "task TID COMM" (the host's 15 characters), for
+ * gdb's info threads and the host's ps -L; after every change of comm. */
+void task_name_thread(struct task *t);
 /* Initialise a task's own condition variables. */
 void task_init_conds(struct task *t);
 
