@@ -124,7 +124,10 @@ def trinity_script(workers, seed, disable_fds, secs):
     prints "Ran N syscalls"); "trinity-stopped" if it was still running
     then, "trinity-ended-early" if not."""
     return ("busybox mount -t proc proc /proc; busybox mount -t sysfs sysfs /sys; "
-            "busybox mount -t tmpfs tmpfs /tmp; cd /tmp; "
+            # a quarter of memory for trinity's files: with tmpfs's default
+            # half they and trinity's ~200 MiB of shared memory fill mem=
+            # and the OOM killer takes trinity itself, as Linux's would
+            "busybox mount -t tmpfs -o size=25%% tmpfs /tmp; cd /tmp; "
             "%s --dangerous -q -l off -a 64 -C %d -s %d --disable-fds=%s & p=$!; "
             "busybox sleep %d; if busybox kill -INT $p; then wait $p; echo trinity-stopped $?; "
             "else wait $p; echo trinity-ended-early $?; fi; "

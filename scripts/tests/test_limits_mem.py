@@ -421,3 +421,18 @@ def test_oom_killer_weighs_oom_score_adj(tmproot):
     kills = re.findall(r"Out of memory: Killed process (\d+) \(memx_overcommit\) total-vm:\d+kB, rss:(\d+)kB",
                        g.err)
     assert len(kills) == 2 and int(kills[0][1]) < 4096 < int(kills[1][1]), g.err
+
+
+def test_no_call_writes_past_its_buffer(procroot):
+    """Short buffers (0, 1, 3, 7 bytes) to the calls that fill one
+    (readlink, getcwd, reads, getdents64, listxattr, sched_getaffinity,
+    getgroups, socket addresses and options...): not a byte written past
+    them, as Linux (a NUL or a whole structure past a short buffer
+    corrupts the caller's heap)."""
+    g = run_guest("oob_write", root=procroot)
+    assert g.rc == 0 and "fails 0" in g.out, g
+    n = run_native("oob_write")
+    assert n.rc == 0 and "fails 0" in n.out, n
+    # the same results where they do not depend on paths
+    same = lambda out: [l for l in out.splitlines() if not l.startswith(("readlinkat", "getcwd", "ok "))]
+    assert same(g.out) == same(n.out), (g.out, n.out)
