@@ -212,20 +212,39 @@ def test_interrupted_run_leaves_nothing_and_resumes(tmp_path, hosts):
 
 
 def test_hosts_local_login(tmp_path):
-    """--hosts : (GNU parallel's local login): the project's list through
-    parallel --sshlogin, two jobs at a time, each test's result from the
-    host that ran it."""
-    names = list_names(LIST)
+    """--hosts : (GNU parallel's local login): a third of the project's
+    list (each job starts a Python of its own: the whole list would double
+    this file's time) through parallel --sshlogin, two jobs at a time,
+    each test's result from the host that ran it."""
+    with open(LIST) as f:
+        lines = [l for l in f if shlex.split(l, comments=True)]
+    lst = write(tmp_path, "third.list", "".join(lines[::3]))
+    names = list_names(lst)
     xml, res = tmp_path / "j.xml", tmp_path / "r.jsonl"
-    r = vmtest(["--hosts", ":", "-j2", "--junit", str(xml), "--results", str(res), LIST])
+    r = vmtest(["--hosts", ":", "-j2", "--junit", str(xml), "--results", str(res), lst])
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
     suite, cases = junit(str(xml))
     assert list(cases) == names and suite.get("failures") == "0"
+    assert all(outcome(tc) == "pass" and (tc.find("system-out").text or "").strip() for tc in cases.values())
     recs = results(str(res))
     assert sorted(x["name"] for x in recs) == sorted(names)
     assert {x["host"] for x in recs} == {socket.gethostname()}
     spans = sorted((x["start"], x["start"] + x["seconds"]) for x in recs)
     assert any(b[0] < a[1] for a, b in zip(spans, spans[1:])), "no two jobs overlapped at -j2"
+
+
+def test_unreachable_host_fails_its_tests_unrecorded(tmp_path):
+    """A host that cannot be reached: its tests fail with what GNU parallel
+    and ssh said, and stay out of the results file (a --resume runs them)."""
+    res, xml = tmp_path / "r.jsonl", tmp_path / "j.xml"
+    lst = write(tmp_path, "one.list", "one hello\n")
+    r = vmtest(["--hosts", "nosuchhost.invalid", "--results", str(res), "--junit", str(xml), lst])
+    assert r.returncode == 1, r.stdout + r.stderr
+    _, cases = junit(str(xml))
+    f = cases["one"].find("failure")
+    assert f is not None and f.get("message").startswith("no result from GNU parallel"), f.attrib
+    assert "nosuchhost.invalid" in r.stderr and "Traceback" not in r.stderr
+    assert res.read_text() == ""
 
 
 def test_coverage_of_the_whole_run(tmp_path):
