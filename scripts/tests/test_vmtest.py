@@ -115,9 +115,11 @@ def test_failures_skips_and_timeouts_are_reported(tmp_path):
                 "hangs      timeout=2 pause_forever\n"
                 "dies       segv\n"
                 "control    echoargs \x01\x1b[0m\n")
-    xml = tmp_path / "j.xml"
-    r = vmtest(["-j2", "--junit", str(xml), "--tap", "-", lst])
+    xml, roots = tmp_path / "j.xml", tmp_path / "roots"
+    roots.mkdir()
+    r = vmtest(["-j2", "--junit", str(xml), "--tap", "-", "--tmpdir", str(roots), lst])
     assert r.returncode == 1, r.stdout + r.stderr
+    assert list(roots.iterdir()) == []
     suite, cases = junit(str(xml))
     assert (suite.get("tests"), suite.get("failures"), suite.get("skipped")) == ("7", "3", "2")
     assert {n: outcome(tc) for n, tc in cases.items()} == {
@@ -183,9 +185,11 @@ def test_interrupted_run_leaves_nothing_and_resumes(tmp_path, hosts):
     gone, finished tests are recorded; the rerun runs only the rest."""
     res = tmp_path / "r.jsonl"
     lst = write(tmp_path, "a.list", "one hello\ntwo mmap\nthree pause_forever\n")
+    roots = tmp_path / "roots"
+    roots.mkdir()
     before = snapshot()
     opts = ["--hosts", hosts] if hosts else []
-    p = subprocess.Popen([PYTHON, VMTEST, "-j3", "--results", str(res)] + opts + [lst],
+    p = subprocess.Popen([PYTHON, VMTEST, "-j3", "--results", str(res), "--tmpdir", str(roots)] + opts + [lst],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         wait_for(lambda: res.exists() and len(res.read_text().splitlines()) == 2, 30, "two results")
@@ -204,6 +208,7 @@ def test_interrupted_run_leaves_nothing_and_resumes(tmp_path, hosts):
     assert p.returncode == 130, out + err
     assert "interrupted; 2 tests recorded" in err
     assert not wait_no_leftovers(before, also=below)
+    assert list(roots.iterdir()) == [], "the tests' roots are removed"
     assert sorted(x["name"] for x in results(str(res))) == ["one", "two"]
     lst = write(tmp_path, "a.list", "one hello\ntwo mmap\nthree exitwith 0\n")
     r = vmtest(["--results", str(res), "--resume"] + opts + [lst])
