@@ -132,7 +132,7 @@ def test_failures_skips_and_timeouts_are_reported(tmp_path):
     assert t.get("type") == "timeout" and t.get("message") == "timed out after 2s"
     assert "pausing" in cases["hangs"].find("system-out").text
     assert 2 <= float(cases["hangs"].get("time")) < 10
-    assert cases["dies"].find("failure").get("message") == "exit status 139"
+    assert cases["dies"].find("failure").get("message") == "exit status 139 (init killed by signal 11, SIGSEGV)"
     assert cases["skips"].find("skipped").get("message") == "exit status 77"
     assert "argv[1]=\\x01\\x1b[0m" in cases["control"].find("system-out").text
     # TAP alone on stdout, progress on stderr
@@ -283,7 +283,7 @@ def test_coverage_of_the_whole_run(tmp_path):
     ("t/x hello\n", ":1: bad test name 't/x'"),
     ("t init=/x hello\n", ":1: init= is vmtest's to set"),
     ("t no_such_program\n", ":1: no program no_such_program in"),
-    ("t files=nope hello\n", ":1: no program nope in"),
+    ("t files=nope hello\n", ":1: no file nope in"),
     ("t root=no/such/dir hello\n", ":1: root=%s: no such directory"),
     ("# nothing\n\n", "has no tests"),
 ], ids=["quote", "no-command", "twice", "timeout", "name", "init", "program", "files", "root", "empty"])
