@@ -261,7 +261,7 @@ def test_coverage_of_the_whole_run(tmp_path):
     assert b.returncode == 0, b.stdout[-3000:] + b.stderr[-3000:]
     out = tmp_path / "cov"
     lst = write(tmp_path, "c.list", "pidfd pidfd\nmmap mmap\n")
-    r = vmtest(["-j2", "--coverage", str(out), lst])
+    r = vmtest(["-j2", "--coverage", "--coverage-dir", str(out), lst])
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
     fns = {}
     with open(out / "kernel.info") as f:
@@ -295,6 +295,17 @@ def test_bad_lists(tmp_path, text, message):
         message = message % os.path.join(str(tmp_path), "no/such/dir")
     assert message in r.stderr and r.stderr.startswith("vmtest: "), r.stderr
     assert "Traceback" not in r.stderr and r.stdout == ""
+
+
+def test_dry_run_prints_the_command_lines(tmp_path):
+    lst = write(tmp_path, "d.list", "small mem=32M flags=ro,norandmaps FOO=bar args 'a b' c\n"
+                                   "mine root=. timeout=5 d.list\n")
+    r = vmtest(["-n", lst])
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == [
+        "small: %s quiet mem=32M ro norandmaps FOO=bar root=FRESH-ROOT rootfstype=hostfs init=/args -- "
+        "'a b' c" % LINUX,
+        "mine: %s quiet root=%s rootfstype=hostfs init=/d.list" % (LINUX, tmp_path)]
 
 
 def test_bad_files_and_options(tmp_path):
