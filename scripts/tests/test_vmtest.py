@@ -238,6 +238,44 @@ def test_hosts_local_login(tmp_path):
     assert any(b[0] < a[1] for a, b in zip(spans, spans[1:])), "no two jobs overlapped at -j2"
 
 
+FAKE_SSH = """#!/bin/sh
+# ssh HOST [--] COMMAND...: the host logged, COMMAND run here by a shell,
+# as sshd would run it on HOST
+host=$1; shift
+[ "$1" = "--" ] && shift
+echo "$host" >> %s
+exec sh -c "$*"
+"""
+
+
+def test_hosts_over_ssh_logins(tmp_path):
+    """--hosts with ssh logins: GNU parallel's own remote path (its ssh
+    command line, its perl wrapper, the quoting), through a stand-in for
+    ssh (parallel's PARALLEL_SSH) that runs the command here; the checkout
+    "there" is at another path (--remote-repo, a symlink)."""
+    log = tmp_path / "hosts.log"
+    ssh = tmp_path / "ssh"
+    ssh.write_text(FAKE_SSH % log)
+    ssh.chmod(0o755)
+    there = tmp_path / "checkout"
+    there.symlink_to(REPO)
+    lst = write(tmp_path, "s.list", "".join("t%d exitwith 0 'from afar %d'\n" % (i, i) for i in range(6)) +
+                "skips exitwith 77\n")
+    res = tmp_path / "r.jsonl"
+    r = subprocess.run([PYTHON, VMTEST, "--hosts", "2/alpha,2/beta", "--remote-repo", str(there),
+                        "--results", str(res), lst], capture_output=True, text=True, timeout=120,
+                       env=dict(os.environ, PARALLEL_SSH=str(ssh)))
+    assert r.returncode == 0, r.stdout + r.stderr
+    recs = {x["name"]: x for x in results(str(res))}
+    assert sorted(recs) == sorted(["t%d" % i for i in range(6)] + ["skips"])
+    assert recs["skips"]["result"] == "skip"
+    for i in range(6):
+        assert recs["t%d" % i]["result"] == "pass" and recs["t%d" % i]["output"] == "from afar %d\n" % i
+        assert recs["t%d" % i]["cmdline"].startswith(os.path.join(str(there), "linux") + " quiet ")
+    logins = log.read_text().split()
+    assert sorted(set(logins)) == ["alpha", "beta"] and len(logins) >= 7
+
+
 def test_unreachable_host_fails_its_tests_unrecorded(tmp_path):
     """A host that cannot be reached: its tests fail with what GNU parallel
     and ssh said, and stay out of the results file (a --resume runs them)."""
