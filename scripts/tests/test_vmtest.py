@@ -131,7 +131,7 @@ def test_failures_skips_and_timeouts_are_reported(tmp_path):
     t = cases["hangs"].find("failure")
     assert t.get("type") == "timeout" and t.get("message") == "timed out after 2s"
     assert "pausing" in cases["hangs"].find("system-out").text
-    assert 2 <= float(cases["hangs"].get("time")) < 10
+    assert 2 <= float(cases["hangs"].get("time")) < 30
     assert cases["dies"].find("failure").get("message") == "exit status 139 (init killed by signal 11, SIGSEGV)"
     assert cases["skips"].find("skipped").get("message") == "exit status 77"
     assert "argv[1]=\\x01\\x1b[0m" in cases["control"].find("system-out").text
