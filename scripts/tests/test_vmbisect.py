@@ -1,0 +1,307 @@
+"""scripts/vmbisect (docs/workflows.md, "Bisecting a regression"): a
+throwaway clone of the project with harmless commits, one that breaks the
+build, one that mends it, and a regression of umask(2) a few commits deep;
+vmbisect finds the regression, skips the commit that does not build, names
+the first differing system call, and leaves the repository as it was."""
+import importlib.machinery
+import importlib.util
+import json
+import os
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from conftest import REPO
+
+VMBISECT = os.path.join(REPO, "scripts", "vmbisect")
+
+# A testcase of the regression: on failure it also asks for the kernel's
+# name (uname), a call the good run never makes, for the coverage report.
+PROBE = r"""/* umask(2) returns the mask that was set before */
+#include <stdio.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+int main(void)
+{
+	struct utsname u;
+	mode_t m;
+
+	umask(027);
+	m = umask(0);
+	if (m != 027) {
+		uname(&u);
+		printf("FAIL umask returned %03o, not 027 (%s %s)\n", (unsigned)m, u.sysname, u.release);
+		return 1;
+	}
+	printf("ok umask\n");
+	return 0;
+}
+"""
+
+HOST_CHECK = """#!/bin/sh
+# the umask the guest's busybox sh sees; $1 is the commit's ./linux
+[ "$1" = "$VMCORE_LINUX" ] || { echo "argument and VMCORE_LINUX differ"; exit 2; }
+out=$("$1" quiet init=/bin/sh -- -c 'umask 027; umask') || exit 3
+[ "$out" = 0027 ]
+"""
+
+
+def git(repo, *args):
+    return subprocess.run(["git", "-C", str(repo)] + list(args), check=True, capture_output=True,
+                          text=True).stdout.strip()
+
+
+def state(repo):
+    """What vmbisect must leave as it was: HEAD and its branch, the index
+    and working tree, every ref, and no bisection files."""
+    gitdir = git(repo, "rev-parse", "--absolute-git-dir")
+    return {"branch": git(repo, "symbolic-ref", "-q", "HEAD"), "head": git(repo, "rev-parse", "HEAD"),
+            "status": git(repo, "status", "--porcelain"), "refs": git(repo, "for-each-ref"),
+            "bisect": sorted(f for f in os.listdir(gitdir) if f.startswith("BISECT"))}
+
+
+class Work:
+    pass
+
+
+@pytest.fixture(scope="module")
+def work(tmp_path_factory):
+    """The clone, its commits (w.commits[name] = id), the probe's root, the cache."""
+    w = Work()
+    top = tmp_path_factory.mktemp("vmbisect")
+    w.repo, w.cache, w.root = str(top / "repo"), str(top / "cache"), str(top / "root")
+    subprocess.run(["git", "clone", "--quiet", REPO, w.repo], check=True, capture_output=True)
+    git(w.repo, "config", "user.name", "Bisect Test")
+    git(w.repo, "config", "user.email", "bisect@example.org")
+    w.commits = {"base": git(w.repo, "rev-parse", "HEAD")}
+
+    def change(name, path, edit):
+        full = os.path.join(w.repo, path)
+        with open(full) as f:
+            text = f.read()
+        with open(full, "w") as f:
+            f.write(edit(text))
+        git(w.repo, "commit", "-q", "-am", name)
+        w.commits[name] = git(w.repo, "rev-parse", "HEAD")
+
+    def sub(old, new):
+        def edit(text):
+            assert old in text, old
+            return text.replace(old, new, 1)
+        return edit
+    change("docs: a note", "docs/running.md", lambda t: t + "\nA note.\n")
+    change("uts: a comment", "vmcore/kernel/uts.c", lambda t: t + "/* the machine's names */\n")
+    change("docs: another note", "docs/running.md", lambda t: t + "Another note.\n")
+    change("break the build", "vmcore/lib/core.c", lambda t: t + "int vmbisect_broken(void) { return nothing; }\n")
+    change("mend the build", "vmcore/lib/core.c", sub("int vmbisect_broken(void) { return nothing; }\n", ""))
+    change("umask drops the others' bits", "vmcore/fs/syscalls.c",
+           sub("t->fs->umask = a->a[0] & 0777;", "t->fs->umask = a->a[0] & 0770;"))
+    change("docs: a third note", "docs/running.md", lambda t: t + "A third note.\n")
+    change("docs: a fourth note", "docs/running.md", lambda t: t + "A fourth note.\n")
+    os.makedirs(w.root)
+    with open(os.path.join(w.root, "probe.c"), "w") as f:
+        f.write(PROBE)
+    subprocess.run(["gcc", "-static", "-O2", "-Wall", "-Werror", "-o", os.path.join(w.root, "probe"),
+                    os.path.join(w.root, "probe.c")], check=True)
+    w.probe = os.path.join(w.root, "probe")
+    w.host_check = os.path.join(str(top), "check.sh")
+    with open(w.host_check, "w") as f:
+        f.write(HOST_CHECK)
+    os.chmod(w.host_check, 0o755)
+    yield w
+    # the cache is a few hundred MB a commit: never kept
+    subprocess.run([VMBISECT, "--cache", w.cache, "--clean"], cwd=w.repo, capture_output=True)
+    shutil.rmtree(str(top), ignore_errors=True)
+
+
+def vmbisect(w, *args, cwd=None, timeout=600):
+    """vmbisect on the clone, seeded from the project's own build."""
+    r = subprocess.run([VMBISECT, "--cache", w.cache, "--seed", REPO, "-j2"] + list(args), cwd=cwd or w.repo,
+                       capture_output=True, text=True, timeout=timeout)
+    print(r.stdout[-6000:], r.stderr[-3000:])
+    return r
+
+
+def short(w, name):
+    return git(w.repo, "log", "-1", "--format=%h %s", w.commits[name])
+
+
+def steps(out):
+    """{short id: the step's line} of vmbisect's output."""
+    return {m.group(1): m.group(0) for m in re.finditer(r"^vmbisect: ([0-9a-f]{7,}) .*  (good|bad|skip) .*$",
+                                                        out, re.M)}
+
+
+def octal(s):
+    return int(s, 8) if s.startswith("0") else int(s)
+
+
+def assert_found(w, r):
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.rstrip().splitlines()[-1] == "first bad commit: " + short(w, "umask drops the others' bits")
+    assert "Traceback" not in r.stdout + r.stderr
+
+
+def assert_umask_diverges(r):
+    """The report's first difference is umask's result: 027 in the good run, 020 in the bad."""
+    assert "first differing system call: umask" in r.stdout, r.stdout
+    good = re.search(r"^  good: umask\(0+\) = (\S+)$", r.stdout, re.M)
+    bad = re.search(r"^  bad:  umask\(0+\) = (\S+)$", r.stdout, re.M)
+    assert good and bad, r.stdout
+    assert (octal(good.group(1)), octal(bad.group(1))) == (0o27, 0o20)
+
+
+def test_bisect_finds_the_regression(work):
+    before = state(work.repo)
+    r = vmbisect(work, work.commits["base"], "HEAD", "--", work.probe)
+    assert_found(work, r)
+    assert state(work.repo) == before
+    # the commit that does not build was tested, and skipped
+    broken = short(work, "break the build")
+    assert "vmbisect: skipped %s: does not build" % broken in r.stdout
+    assert re.search(r"skip \(does not build\)", steps(r.stdout)[broken.split()[0]])
+    assert "vmbisect: last good commit: " + short(work, "mend the build") in r.stdout
+    assert_umask_diverges(r)
+    # every build but the first was seeded from a neighbour, and compiled
+    # only what its commits changed
+    built = re.findall(r"built in [0-9.]+ s, seeded from (\S+) \(\d+ files\), (\d+) compiled", r.stdout)
+    assert built and all(int(n) <= 3 for _, n in built), built
+    # the worktrees of the cache are the repository's, and nothing else changed
+    trees = [line.split()[1] for line in git(work.repo, "worktree", "list", "--porcelain").splitlines()
+             if line.startswith("worktree ") and not line.endswith(work.repo)]
+    assert trees and all(t.startswith(work.cache + "/") for t in trees)
+
+
+@pytest.mark.parametrize("kind", ["sh", "host"])
+def test_rerun_is_cached(work, kind):
+    """The same range again with the other kinds of check: no build at all."""
+    if kind == "sh":
+        args = ["--sh", 'umask 027; [ "$(umask)" = 0027 ]', work.commits["base"], "HEAD"]
+    else:
+        args = ["--host", work.commits["base"], "HEAD", "--", work.host_check]
+    before = state(work.repo)
+    r = vmbisect(work, *args)
+    assert_found(work, r)
+    assert state(work.repo) == before
+    lines = steps(r.stdout)
+    assert lines and all("build: cached" in line for line in lines.values()), lines
+    assert "skip (does not build)  build: cached, does not build" in lines[short(work, "break the build")[:7]]
+    assert_umask_diverges(r)
+
+
+def test_coverage_report(work):
+    r = vmbisect(work, "--coverage", work.commits["mend the build"], work.commits["umask drops the others' bits"],
+                 "--", work.probe)
+    assert_found(work, r)
+    assert_umask_diverges(r)
+    assert re.search(r"^vmbisect: COVERAGE=1 build of \w+: (built|cached)", r.stdout, re.M)
+    section = r.stdout.split("kernel functions whose gcov counts differ", 1)[1]
+    counts = {m.group(1): (int(m.group(3)), int(m.group(4))) for m in
+              re.finditer(r"^  (\w+) +(\S+) +(\d+) -> (\d+)$", section, re.M)}
+    assert counts.get("sys_uname") == (0, 1), section
+    assert "sys_umask" not in counts        # called twice in both runs
+
+
+def test_timeouts(work):
+    """A check that times out is bad, or with --timeout-skip skipped."""
+    rng = [work.commits["mend the build"], work.commits["umask drops the others' bits"]]
+    r = vmbisect(work, "--timeout", "1", "--timeout-skip", "--no-report", "--sh", "sleep 30", *rng)
+    assert r.returncode == 1 and "Traceback" not in r.stdout + r.stderr
+    assert "skip (timed out after 1.0s)" in r.stdout
+    assert "could not be told apart" in r.stdout
+    r = vmbisect(work, "--timeout", "1", "--no-report", "--sh", "sleep 30", *rng)
+    assert_found(work, r)
+    assert "bad  (timed out after 1.0s)" in r.stdout
+
+
+def test_bad_input(work, tmp_path):
+    c, b = work.commits, work.commits["base"]
+    cases = [
+        ([b, "HEAD"], "no check"),
+        ([b, "HEAD", "--"], "no check"),
+        (["no-such-commit", "HEAD", "--", work.probe], "no-such-commit is not a commit"),
+        ([b, "0123456789abcdef0123", "--", work.probe], "is not a commit"),
+        (["HEAD", b, "--", work.probe], "is not an ancestor of BAD"),
+        ([c["mend the build"], c["docs: another note"], "--", work.probe], "is not an ancestor of BAD"),
+        (["HEAD", "HEAD", "--", work.probe], "the same commit"),
+        ([b, "HEAD", "--", "no/such/prog"], "no/such/prog is no host file"),
+        (["--host", b, "HEAD", "--", "no-such-command"], "no command no-such-command"),
+        (["--sh", "true", b, "HEAD", "--", work.probe], "--sh takes the check itself"),
+        (["--root", str(tmp_path), b, "HEAD", "--", "probe"], "no program probe in"),
+    ]
+    before = state(work.repo)
+    for args, msg in cases:
+        r = vmbisect(work, *args)
+        assert r.returncode == 2, (args, r.stdout, r.stderr)
+        assert "vmbisect: " in r.stderr and msg in r.stderr, (args, r.stderr)
+        assert "Traceback" not in r.stdout + r.stderr
+        assert state(work.repo) == before, args
+    # not a repository
+    r = vmbisect(work, b, "HEAD", "--", work.probe, cwd=str(tmp_path))
+    assert r.returncode == 2 and "is not in a git repository" in r.stderr and "Traceback" not in r.stderr
+    # a bisection of the user's own is left alone
+    git(work.repo, "bisect", "start", "HEAD", b)
+    try:
+        mine = state(work.repo)
+        r = vmbisect(work, b, "HEAD", "--", work.probe)
+        assert r.returncode == 2 and "already being bisected" in r.stderr
+        assert state(work.repo) == mine
+    finally:
+        git(work.repo, "bisect", "reset")
+    assert state(work.repo) == before
+
+
+def load_vmbisect():
+    loader = importlib.machinery.SourceFileLoader("vmbisect", VMBISECT)
+    spec = importlib.util.spec_from_loader("vmbisect", loader)
+    mod = importlib.util.module_from_spec(spec)
+    loader.exec_module(mod)
+    return mod
+
+
+def test_verdicts():
+    """git bisect run's codes for a check's status."""
+    v = load_vmbisect().verdict
+    assert [v(rc, False, False) for rc in (0, 1, 2, 124, 125, 126, 127, 128 + 9, 128 + 11, 255)] == \
+        [0, 1, 2, 124, 125, 126, 127, 1, 1, 1]
+    assert v(None, True, False) == 1 and v(None, True, True) == 125
+
+
+def test_divergence_normalises(tmp_path):
+    """Two runs of the same program that differ only in pids, addresses,
+    times and scheduling do not diverge; a different result does."""
+    mod = load_vmbisect()
+
+    def sc(pid, name, args, result, t, ret=0):
+        return {"type": "syscall", "pid": pid, "tid": pid, "comm": "p", "name": name, "nr": 0, "args": args,
+                "raw": [], "ret": ret, "errno": None, "result": result, "t_entry": t, "t_exit": t + 1,
+                "dur_us": 0.001}
+
+    def run(child, addr, sec, restarted, umask_result):
+        recs = [sc(1, "mmap", ["NULL", "4096"], addr, 10, ret=int(addr, 16)),
+                sc(1, "clock_gettime", ["CLOCK_REALTIME", "{tv_sec=%d, tv_nsec=%d}" % (sec, sec * 7)], "0", 11),
+                sc(1, "clone", ["flags=SIGCHLD"], str(child), 12, ret=child),
+                sc(child, "getpid", [], str(child), 13, ret=child),
+                sc(child, "umask", ["0"], umask_result, 14),
+                {"type": "exit", "pid": child, "tid": child, "status": 0, "signal": None, "t": 15}]
+        if restarted:
+            recs.append(dict(sc(1, "wait4", ["-1", addr], "? ERESTARTSYS (To be restarted)", 16, ret=-512),
+                             errno="E512"))
+            recs.append({"type": "signal", "pid": 1, "tid": 1, "signal": "SIGCHLD", "t": 17,
+                         "siginfo": "{si_pid=%d, si_utime=%d}" % (child, sec)})
+        recs.append(sc(1, "wait4", [str(child), addr], str(child), 18, ret=child))
+        return recs
+
+    def write(name, recs):
+        p = tmp_path / name
+        p.write_text("".join(json.dumps(r) + "\n" for r in recs))
+        return str(p)
+    a = write("a", run(2, "0x7f0011112000", 1000, False, "18"))
+    b = write("b", run(5, "0x7f00aaaab000", 2000, True, "18"))
+    c = write("c", run(3, "0x7f00aaaab000", 2000, True, "16"))
+    assert mod.divergence(a, b) is None
+    d = mod.divergence(a, c)
+    assert d and d["name"] == "umask" and d["task"] == "1.1" and d["index"] == 1
+    assert (d["good"], d["bad"]) == ("umask(0) = 18", "umask(0) = 16")
