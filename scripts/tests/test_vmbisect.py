@@ -9,7 +9,9 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
+import time
 
 import pytest
 
@@ -222,6 +224,34 @@ def test_timeouts(work):
                  work.commits["umask drops the others' bits"])
     assert_found(work, r)
     assert not steps(r.stdout)
+
+
+def test_interrupted(work):
+    """Ctrl-C in the middle of a check: the guest, the bisection and the
+    steps end, and the repository is as it was."""
+    before = state(work.repo)
+    marker = "check started %d" % os.getpid()
+    mend = work.commits["mend the build"]
+    log = os.path.join(work.cache, mend, ".vmbisect", "check.log")
+    p = subprocess.Popen([VMBISECT, "--cache", work.cache, "--seed", REPO, "-j2", "--sh",
+                          "echo %s; sleep 60" % marker, work.commits["docs: another note"],
+                          work.commits["umask drops the others' bits"]],
+                         cwd=work.repo, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                         start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not (os.path.exists(log) and marker in open(log, errors="replace").read()):
+            assert p.poll() is None and time.monotonic() < deadline, p.communicate()[0]
+            time.sleep(0.05)
+        os.killpg(p.pid, signal.SIGINT)     # what a terminal's Ctrl-C does
+        out = p.communicate(timeout=60)[0]
+    finally:
+        if p.poll() is None:
+            os.killpg(p.pid, signal.SIGKILL)
+            p.wait()
+    print(out)
+    assert p.returncode == 130 and "vmbisect: interrupted" in out
+    assert state(work.repo) == before
 
 
 def test_bad_input(work, tmp_path):
