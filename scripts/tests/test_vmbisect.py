@@ -93,7 +93,10 @@ def work(tmp_path_factory):
             assert old in text, old
             return text.replace(old, new, 1)
         return edit
-    change("docs: a note", "docs/running.md", lambda t: t + "\nA note.\n")
+    with open(os.path.join(w.repo, "testcases", "umask_probe.c"), "w") as f:
+        f.write(PROBE)
+    git(w.repo, "add", "testcases/umask_probe.c")
+    change("a testcase of umask, and a note", "docs/running.md", lambda t: t + "\nA note.\n")
     change("uts: a comment", "vmcore/kernel/uts.c", lambda t: t + "/* the machine's names */\n")
     change("docs: another note", "docs/running.md", lambda t: t + "Another note.\n")
     change("break the build", "vmcore/lib/core.c", lambda t: t + "int vmbisect_broken(void) { return nothing; }\n")
@@ -168,23 +171,27 @@ def test_bisect_finds_the_regression(work):
     assert re.search(r"skip \(does not build\)", steps(r.stdout)[broken.split()[0]])
     assert "vmbisect: last good commit: " + short(work, "mend the build") in r.stdout
     assert_umask_diverges(r)
-    # every build but the first was seeded from a neighbour, and compiled
-    # only what its commits changed
+    # every build was seeded, from the project's tree or a neighbour, and
+    # compiled only what the commits changed (a C file or two, the new
+    # testcase twice: static and static-pie)
     built = re.findall(r"built in [0-9.]+ s, seeded from (\S+) \(\d+ files\), (\d+) compiled", r.stdout)
-    assert built and all(int(n) <= 3 for _, n in built), built
+    assert built and all(int(n) <= 5 for _, n in built), built
     # the worktrees of the cache are the repository's, and nothing else changed
     trees = [line.split()[1] for line in git(work.repo, "worktree", "list", "--porcelain").splitlines()
              if line.startswith("worktree ") and not line.endswith(work.repo)]
     assert trees and all(t.startswith(work.cache + "/") for t in trees)
 
 
-@pytest.mark.parametrize("kind", ["sh", "host"])
+@pytest.mark.parametrize("kind", ["sh", "host", "name"])
 def test_rerun_is_cached(work, kind):
-    """The same range again with the other kinds of check: no build at all."""
+    """The same range again with the other kinds of check: no build at all.
+    "name": the testcase as each commit builds it (its build/testcases)."""
     if kind == "sh":
         args = ["--sh", 'umask 027; [ "$(umask)" = 0027 ]', work.commits["base"], "HEAD"]
-    else:
+    elif kind == "host":
         args = ["--host", work.commits["base"], "HEAD", "--", work.host_check]
+    else:
+        args = [work.commits["base"], "HEAD", "--", "umask_probe"]
     before = state(work.repo)
     r = vmbisect(work, *args)
     assert_found(work, r)
