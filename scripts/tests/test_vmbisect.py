@@ -79,6 +79,7 @@ def work(tmp_path_factory):
     subprocess.run(["git", "clone", "--quiet", REPO, w.repo], check=True, capture_output=True)
     git(w.repo, "config", "user.name", "Bisect Test")
     git(w.repo, "config", "user.email", "bisect@example.org")
+    git(w.repo, "config", "commit.gpgsign", "false")
     w.commits = {"base": git(w.repo, "rev-parse", "HEAD")}
 
     def change(name, path, edit):
@@ -124,11 +125,18 @@ def work(tmp_path_factory):
 
 
 def vmbisect(w, *args, cwd=None, timeout=600):
-    """vmbisect on the clone, seeded from the project's own build."""
-    r = subprocess.run([VMBISECT, "--cache", w.cache, "--seed", REPO, "-j2"] + list(args), cwd=cwd or w.repo,
-                       capture_output=True, text=True, timeout=timeout)
-    print(r.stdout[-6000:], r.stderr[-3000:])
-    return r
+    """vmbisect on the clone, seeded from the project's own build; on a
+    timeout, it and everything it started are killed."""
+    p = subprocess.Popen([VMBISECT, "--cache", w.cache, "--seed", REPO, "-j2"] + list(args), cwd=cwd or w.repo,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        out, err = p.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(p.pid, signal.SIGKILL)
+        out, err = p.communicate()
+        raise AssertionError("vmbisect %s timed out:\n%s\n%s" % (" ".join(args), out[-4000:], err[-2000:]))
+    print(out[-6000:], err[-3000:])
+    return subprocess.CompletedProcess(p.args, p.returncode, out, err)
 
 
 def short(w, name):
@@ -235,11 +243,13 @@ def test_timeouts(work):
     assert not steps(r.stdout)
 
 
-def test_interrupted(work):
-    """Ctrl-C in the middle of a check: the guest, the bisection and the
-    steps end, and the repository is as it was."""
+@pytest.mark.parametrize("how", ["ctrl-c", "kill"])
+def test_interrupted(work, how):
+    """Ctrl-C (SIGINT to the terminal's process group) or kill (SIGTERM to
+    vmbisect alone) in the middle of a check: the guest, the step and the
+    bisection end, and the repository is as it was."""
     before = state(work.repo)
-    marker = "check started %d" % os.getpid()
+    marker = "check started %d %s" % (os.getpid(), how)
     mend = work.commits["mend the build"]
     log = os.path.join(work.cache, mend, ".vmbisect", "check.log")
     p = subprocess.Popen([VMBISECT, "--cache", work.cache, "--seed", REPO, "-j2", "--sh",
@@ -252,7 +262,10 @@ def test_interrupted(work):
         while not (os.path.exists(log) and marker in open(log, errors="replace").read()):
             assert p.poll() is None and time.monotonic() < deadline, p.communicate()[0]
             time.sleep(0.05)
-        os.killpg(p.pid, signal.SIGINT)     # what a terminal's Ctrl-C does
+        if how == "ctrl-c":
+            os.killpg(p.pid, signal.SIGINT)
+        else:
+            os.kill(p.pid, signal.SIGTERM)
         out = p.communicate(timeout=60)[0]
     finally:
         if p.poll() is None:
