@@ -365,3 +365,15 @@ def test_divergence_normalises(tmp_path):
     d = mod.divergence(a, c)
     assert d and d["name"] == "umask" and d["task"] == "1.1" and d["index"] == 1
     assert (d["good"], d["bad"]) == ("umask(0) = 18", "umask(0) = 16")
+
+
+def test_clean(work):
+    """--clean removes the cache's worktrees, from the disk and from the
+    repository's list."""
+    # at least the commit that does not build is in the cache (cheap)
+    vmbisect(work, "--no-report", "--sh", "true", work.commits["docs: another note"], work.commits["mend the build"])
+    assert [d for d in os.listdir(work.cache) if re.fullmatch(r"[0-9a-f]{40}", d)]
+    r = vmbisect(work, "--clean")
+    assert r.returncode == 0 and re.search(r"removed \d+ worktrees", r.stdout)
+    assert not [d for d in os.listdir(work.cache) if re.fullmatch(r"[0-9a-f]{40}", d)]
+    assert git(work.repo, "worktree", "list", "--porcelain").count("worktree ") == 1
