@@ -3,12 +3,11 @@
 # the build's, and everything the test suite and the README's commands
 # call (lcov and gcovr for the coverage reports, strace for the trace's
 # side-by-side comparisons, trinity for the fuzz tests, Python's own
-# regression tests for scripts/pysuite.py, iproute2's ip for test_netlink, git
-# for scripts/vmbisect),
+# regression tests for scripts/pysuite.py, iproute2's ip for test_netlink),
 # so that nothing is skipped for want of a tool.
 set -e
-PKGS="gcc make busybox-static gdb gdbserver libelf-dev libdw-dev python3-pytest cpio elfutils
-	lcov gcovr strace trinity libpython3.11-testsuite sqlite3 xz-utils util-linux bsdutils iproute2 git $*"
+PKGS="gcc make git busybox-static gdb gdbserver libelf-dev libdw-dev python3-pytest cpio elfutils
+	lcov gcovr strace trinity libpython3.11-testsuite sqlite3 xz-utils util-linux bsdutils iproute2 $*"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
