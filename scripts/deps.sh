@@ -7,7 +7,7 @@
 # GNU parallel for scripts/vmtest --hosts), so that nothing is skipped for
 # want of a tool.
 set -e
-PKGS="gcc make busybox-static gdb gdbserver libelf-dev libdw-dev python3-pytest cpio elfutils
+PKGS="gcc make git busybox-static gdb gdbserver libelf-dev libdw-dev python3-pytest cpio elfutils
 	lcov gcovr strace trinity libpython3.11-testsuite sqlite3 xz-utils util-linux bsdutils iproute2 parallel $*"
 missing=""
 for p in $PKGS; do
