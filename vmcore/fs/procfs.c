@@ -350,7 +350,7 @@ static u64 vm_size(struct mm *mm)
 	return n;
 }
 
-static char task_state(struct task *t)
+char task_state_char(const struct task *t)
 {
 	if (t->state == TASK_ZOMBIE)
 		return 'Z';
@@ -388,7 +388,7 @@ static void gen_pid_stat(struct buf *b, struct task *t)
 		"%d (%s) %c %d %d %d %d %d %u %lu %lu %lu %lu %llu %llu %llu %llu %d %d %d %d %llu %llu %llu "
 		"%llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %lu %lu %lu %d %d %u %u %llu %llu %llu "
 		"%llu %llu %llu %llu %llu %llu %llu %d\n",
-		t->tid, t->comm, task_state(t), t->parent ? t->parent->tgid : 0, t->pgid, t->sid,
+		t->tid, t->comm, task_state_char(t), t->parent ? t->parent->tgid : 0, t->pgid, t->sid,
 		0x0401 /* tty: the console */, t->pgid, 0x400000u, 0UL, 0UL, 0UL, 0UL,
 		(unsigned long long)cpu, 0ULL, 0ULL, 0ULL, 20, 0, nthreads(t), 0,
 		(unsigned long long)(t->start_time_ns / 10000000ULL), (unsigned long long)vsz,
