@@ -14,17 +14,13 @@
 #include <vmcore/task.h>
 #include <vmcore/signal.h>
 #include <vmcore/host.h>
+#include <vmcore/ktime.h>
 
 bool system_freezing;
 static pthread_cond_t thaw_cond = PTHREAD_COND_INITIALIZER;
 static pthread_cond_t frozen_cond = PTHREAD_COND_INITIALIZER;
 
 #define FREEZE_WAIT_MS 2000
-
-bool task_frozen(const struct task *t)
-{
-	return t->frozen;
-}
 
 void refrigerator(struct task *t)
 {
@@ -63,13 +59,9 @@ int freeze_all(void)
 			busy = unfrozen_runner(t);
 		if (!busy)
 			break;
-		struct timespec abs;
-		clock_gettime(CLOCK_REALTIME, &abs);
-		abs.tv_nsec += 10000000;
-		if (abs.tv_nsec >= 1000000000) {
-			abs.tv_sec++;
-			abs.tv_nsec -= 1000000000;
-		}
+		struct timespec now;
+		clock_gettime(CLOCK_REALTIME, &now);
+		struct timespec abs = ts_add_ktime(now, NSEC_PER_SEC / 100);
 		pthread_cond_timedwait(&frozen_cond, bkl_mutex(), &abs);
 	}
 	int left = 0;

@@ -14,6 +14,7 @@
 #include <vmcore/task.h>
 #include <vmcore/vfs.h>
 #include <vmcore/uts.h>
+#include <vmcore/ktime.h>
 #include <vmcore/trace.h>
 #include <vmcore/sysrq.h>
 #include <vmcore/freezer.h>
@@ -34,12 +35,31 @@ static const char lock_busy[] = "the kernel lock is held and was not let go with
 
 static bool lock_bounded(void)
 {
-	struct timespec abs;
-	clock_gettime(CLOCK_REALTIME, &abs);
-	abs.tv_nsec += LOCK_WAIT_MS % 1000 * 1000000L;
-	abs.tv_sec += LOCK_WAIT_MS / 1000 + abs.tv_nsec / 1000000000;
-	abs.tv_nsec %= 1000000000;
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	struct timespec abs = ts_add_ktime(now, LOCK_WAIT_MS * (NSEC_PER_SEC / 1000));
 	return pthread_mutex_timedlock(bkl_mutex(), &abs) == 0;
+}
+
+/* The BKL, or an error reply saying it could not be had. */
+static bool lock_or_reply(struct mc_request *req)
+{
+	if (lock_bounded())
+		return true;
+	mconsole_reply(req, lock_busy, strlen(lock_busy), true);
+	return false;
+}
+
+/* End the first word of s; returns the rest, past its spaces. */
+static char *split_word(char *s)
+{
+	while (*s && !isspace((unsigned char)*s))
+		s++;
+	if (*s)
+		*s++ = 0;
+	while (isspace((unsigned char)*s))
+		s++;
+	return s;
 }
 
 static void reply_fmt(struct mc_request *req, bool err, const char *fmt, ...)
@@ -93,10 +113,8 @@ static void mc_reboot(struct mc_request *req, char *args)
 
 static void mc_cad(struct mc_request *req, char *args)
 {
-	if (!lock_bounded()) {
-		mconsole_reply(req, lock_busy, strlen(lock_busy), true);
+	if (!lock_or_reply(req))
 		return;
-	}
 	mconsole_reply(req, "", 0, false); /* before a restart */
 	if (!ctrl_alt_del())
 		pr_warn("mconsole: cad: no init to send SIGINT to\n");
@@ -105,10 +123,8 @@ static void mc_cad(struct mc_request *req, char *args)
 
 static void mc_stop(struct mc_request *req, char *args)
 {
-	if (!lock_bounded()) {
-		mconsole_reply(req, lock_busy, strlen(lock_busy), true);
+	if (!lock_or_reply(req))
 		return;
-	}
 	int left = freeze_all();
 	bkl_unlock();
 	if (left == -EBUSY)
@@ -122,10 +138,8 @@ static void mc_stop(struct mc_request *req, char *args)
 
 static void mc_go(struct mc_request *req, char *args)
 {
-	if (!lock_bounded()) {
-		mconsole_reply(req, lock_busy, strlen(lock_busy), true);
+	if (!lock_or_reply(req))
 		return;
-	}
 	int r = thaw_all();
 	bkl_unlock();
 	if (r < 0)
@@ -156,10 +170,8 @@ static void mc_proc(struct mc_request *req, char *args)
 		path += 6;
 	while (*path == '/')
 		path++;
-	if (!lock_bounded()) {
-		mconsole_reply(req, lock_busy, strlen(lock_busy), true);
+	if (!lock_or_reply(req))
 		return;
-	}
 	if (!proc_root)
 		proc_root = vfs_kern_mount("proc");
 	struct fs_struct fs = { 1, proc_root, proc_root, 0 };
@@ -255,22 +267,14 @@ static void mc_ps(struct mc_request *req, char *args)
  * as kill -USR1 switches it, with trace='s filter */
 static void mc_trace(struct mc_request *req, char *args)
 {
-	char *expr = args;
-	while (*expr && !isspace((unsigned char)*expr))
-		expr++;
-	if (*expr)
-		*expr++ = 0;
-	while (isspace((unsigned char)*expr))
-		expr++;
+	char *expr = split_word(args);
 	bool on = !strcmp(args, "on"), off = !strcmp(args, "off");
 	if ((!on && !off && *args) || (off && *expr)) {
 		reply_fmt(req, true, "usage: trace on [EXPR] | trace off | trace");
 		return;
 	}
-	if (!lock_bounded()) {
-		mconsole_reply(req, lock_busy, strlen(lock_busy), true);
+	if (!lock_or_reply(req))
 		return;
-	}
 	int r = 0;
 	if (on && *expr)
 		r = trace_set_filter(expr);
@@ -344,13 +348,7 @@ void mconsole_command(struct mc_request *req, char *cmd)
 {
 	while (isspace((unsigned char)*cmd))
 		cmd++;
-	char *args = cmd;
-	while (*args && !isspace((unsigned char)*args))
-		args++;
-	if (*args)
-		*args++ = 0;
-	while (isspace((unsigned char)*args))
-		args++;
+	char *args = split_word(cmd);
 	for (char *e = args + strlen(args); e > args && isspace((unsigned char)e[-1]);)
 		*--e = 0;
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {

@@ -38,8 +38,9 @@ static bool live(const struct task *t)
 	return t->state == TASK_RUNNING && !t->exiting && t->ht.tid;
 }
 
-/* In the kernel and not in an interruptible sleep: waiting for the BKL
- * (or, read without it, holding it), or in an uninterruptible wait. */
+/* In the kernel and not in an interruptible sleep: with the BKL held by
+ * the caller nobody is (a task that waits to take it back after a guest
+ * event still counts as in_user); read without it, the holder. */
 static bool blocked(const struct task *t)
 {
 	return live(t) && !t->in_user && !t->waiting_on && !t->stopped && !t->frozen;

@@ -18,7 +18,5 @@ int freeze_all(void);
 int thaw_all(void);
 /* task_loop, before the guest runs: held here while frozen. */
 void refrigerator(struct task *t);
-/* Is t held in the freezer? */
-bool task_frozen(const struct task *t);
 
 #endif
