@@ -252,6 +252,26 @@ def test_every_command_with_the_guest_blocked(kernels):
     assert not os.path.exists(k.dir)
 
 
+def test_sysrq_w_shows_a_vfork_parent(kernels):
+    """sysrq w: a vfork parent, waiting for its child in the kernel and not
+    interruptibly, is a blocked task; its sleeping child is not."""
+    k = kernels("mount -t proc proc /proc; /testcases/vfork_hold; echo status $?")
+    k.expect("^vfork_hold: ready$")
+    k.wait_socket()
+    w = wait_until(lambda: (lambda w: "vfork_hold" in w and w)(k.ok("sysrq", "w")),
+                   "the vfork parent in sysrq w")
+    tasks = re.findall(r"^task:.*$", w, re.M)
+    assert len(tasks) == 1 and re.search(r"wchan:sys_vfork$", tasks[0]), w
+    parent = re.search(r"pid:(\d+)", tasks[0]).group(1)
+    t = k.ok("sysrq", "t")
+    child = re.search(r"^task:vfork_hold .* pid:(\d+) +tgid:\d+ +ppid:%s .* wchan:sys_pause$" % parent,
+                      t, re.M)
+    assert child, t
+    k.ok("sysrq", "e")  # SIGTERM to both (sh, init, is spared)
+    k.expect("^status %d$" % (128 + signal.SIGTERM))
+    assert k.p.wait(timeout=10) == 0
+
+
 TICKER = ("mount -t proc proc /proc; echo ready; "
           "while :; do read up idle < /proc/uptime; echo tick $up; usleep 20000; done")
 

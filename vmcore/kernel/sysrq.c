@@ -38,9 +38,10 @@ static bool live(const struct task *t)
 	return t->state == TASK_RUNNING && !t->exiting && t->ht.tid;
 }
 
-/* In the kernel and not in an interruptible sleep: with the BKL held by
- * the caller nobody is (a task that waits to take it back after a guest
- * event still counts as in_user); read without it, the holder. */
+/* In the kernel and not in an interruptible sleep (Linux's D): a vfork
+ * parent, an exec waiting for the other threads, a tracer's request; read
+ * without the BKL, its holder too.  A task that waits to take the BKL
+ * back after a guest event still counts as in_user. */
 static bool blocked(const struct task *t)
 {
 	return live(t) && !t->in_user && !t->waiting_on && !t->stopped && !t->frozen;
