@@ -180,7 +180,7 @@ def test_every_command_with_the_guest_blocked(kernels):
     k.expect("^ready$")
     k.wait_socket()
     assert open(os.path.join(k.dir, "pid")).read().strip() == str(k.p.pid)
-    assert os.stat(k.dir).st_mode & 0o777 == 0o700
+    assert os.stat(k.dir).st_mode & 0o777 == 0o700 and os.stat(k.sock).st_mode & 0o777 == 0o600
 
     def all_asleep():
         out = k.ok("ps")
@@ -238,11 +238,13 @@ def test_every_command_with_the_guest_blocked(kernels):
     assert "Unknown command 'frobnicate'" in k.fails("frobnicate")
     assert "usage" in k.fails("trace", "sideways")
     assert "usage" in k.fails("gcov")
-    rc, out, err = k.vmctl("gcov", "dump")
-    if "cov" in os.path.basename(os.path.dirname(os.path.realpath(LINUX))):
-        assert rc == 0 and "merged" in out, (rc, out, err)
-    else:
-        assert rc == 1 and "not a coverage build" in err, (rc, out, err)
+    coverage_build = "cov" in os.path.basename(os.path.dirname(os.path.realpath(LINUX)))
+    for what, said in (("dump", "merged into their .gcda files"), ("reset", "reset")):
+        rc, out, err = k.vmctl("gcov", what)
+        if coverage_build:
+            assert rc == 0 and said in out, (rc, out, err)
+        else:
+            assert rc == 1 and "not a coverage build (make COVERAGE=1)" in err, (rc, out, err)
 
     assert k.ok("sysrq", "s").endswith("Emergency Sync complete\n")
     # e: SIGTERM to all but init: the pipeline ends, and so does sh, with

@@ -288,7 +288,8 @@ int mconsole_start(const char *umid)
 	memcpy(sa.sun_path, sock_path, strlen(sock_path) + 1);
 	struct timeval tv = { SEND_TIMEOUT_MS / 1000, SEND_TIMEOUT_MS % 1000 * 1000 };
 	int pfd = -1;
-	if (mc_fd < 0 || bind(mc_fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	/* the directory's 0700 keeps other users out; the socket says so too */
+	if (mc_fd < 0 || bind(mc_fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || chmod(sock_path, 0600) < 0 ||
 	    setsockopt(mc_fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) < 0 ||
 	    (pfd = open(pid_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0 ||
 	    dprintf(pfd, "%d\n", getpid()) < 0) {
