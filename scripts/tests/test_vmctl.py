@@ -151,10 +151,11 @@ def raw_request(path, payload, timeout=5.0, bind=True):
         s.sendto(payload, path)
         if not bind:
             return None
-        text = b""
+        text, err = b"", None
         while True:
             r = s.recv(REPLY.size + MAX_DATA)
-            err, more, n = REPLY.unpack_from(r)
+            e, more, n = REPLY.unpack_from(r)
+            err = e if err is None else err
             text += r[REPLY.size:REPLY.size + n].rstrip(b"\0")
             if not more:
                 return err, text.decode(errors="replace")

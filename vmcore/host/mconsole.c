@@ -15,7 +15,7 @@
  * them).  The reply goes to the request's source address as datagrams of
  *     u32 err, u32 more, u32 len, char data[512]
  * each carrying up to 511 bytes of text and a NUL (len counts the NUL),
- * more set on all but the last, err (0 or 1) on every one.
+ * more set on all but the last, err (1: an error reply) on the first.
  *
  * Datagrams keep the server simple and bounded: no connection, no state
  * per client, one request in memory at a time, served in order.  A client
@@ -83,6 +83,7 @@ bool mconsole_reply(struct mc_request *req, const char *text, size_t len, bool e
 		size_t n = MIN(len, (size_t)MCONSOLE_MAX_DATA - 1);
 		memset(&r, 0, sizeof(r));
 		r.err = err;
+		err = false; /* on the first datagram only, as UML's */
 		r.more = len > n;
 		r.len = n + 1;
 		memcpy(r.data, text, n);
