@@ -275,6 +275,24 @@ def test_sysrq_w_shows_a_vfork_parent(kernels):
     assert k.p.wait(timeout=10) == 0
 
 
+def test_sysrq_kill_all_and_crash(kernels):
+    """sysrq i: SIGKILL to all but init; sysrq c: a deliberate panic, the
+    kernel's oops path (exit status 2), the umid directory removed."""
+    k = kernels(BLOCKED, name="ki")
+    k.expect("^ready$")
+    k.wait_socket()
+    assert k.ok("sysrq", "i") == "sysrq: Kill All Tasks\n"
+    assert k.p.wait(timeout=10) == 128 + signal.SIGKILL  # cat's status, init's
+    c = kernels(BLOCKED, name="cr")
+    c.expect("^ready$")
+    c.wait_socket()
+    assert c.vmctl("sysrq", "c") == (0, "", "")
+    assert c.p.wait(timeout=10) == 2
+    assert "Kernel panic - not syncing: sysrq triggered crash" in c.stderr()
+    assert "Oops: sysrq triggered crash" in c.stderr()
+    assert not os.path.exists(c.dir)
+
+
 TICKER = ("mount -t proc proc /proc; echo ready; "
           "while :; do read up idle < /proc/uptime; echo tick $up; usleep 20000; done")
 
