@@ -9,6 +9,7 @@
 #include <vmcore/trace.h>
 #include <vmcore/gdb.h>
 #include <vmcore/hostfd.h>
+#include <vmcore/mconsole.h>
 #include "../../coverage/coverage.h"
 #include <signal.h>
 #include <stdarg.h>
@@ -77,6 +78,8 @@ static void usage(void)
 	       "  gdbwait             init waits for the debugger before its first instruction\n"
 	       "  kprofile=FILE       sample the kernel's threads; folded stacks to FILE at\n"
 	       "                      halt (a make PROFILE=1 build)\n"
+	       "  umid=NAME           a control console on ~/.vmcore/NAME/mconsole:\n"
+	       "                      scripts/vmctl NAME help (UML's mconsole protocol)\n"
 	       "  norandmaps          no address-space randomisation in the guest\n"
 	       "  NAME=VALUE          anything else: put in init's environment\n"
 	       "  WORD                anything else: an argument to init\n"
@@ -114,6 +117,7 @@ _Noreturn void machine_halt(int code, bool restart)
 	tty_host_restore();
 	trace_finish();
 	fflush(stdout);
+	mconsole_remove();
 	if (restart) {
 		pr_notice("vmcore: restarting system\n");
 		execv("/proc/self/exe", saved_argv);
@@ -147,6 +151,7 @@ static void fatal_signal(int sig)
 		oops_report(msg);
 	}
 	host_kill_all();
+	mconsole_remove();
 	tty_host_restore();
 	signal(sig, SIG_DFL);
 	raise(sig);
@@ -162,6 +167,7 @@ static void fatal_quiet_signal(int sig)
 	 * below, from ending the process first with a status of its own */
 	(void)pthread_mutex_trylock(&halt_lock);
 	host_kill_all();
+	mconsole_remove();
 	tty_host_restore();
 	trace_flush_on_signal();
 	signal(sig, SIG_DFL);
@@ -202,6 +208,7 @@ static void terminate_signal(int sig)
 	(void)w;
 	(void)pthread_mutex_trylock(&halt_lock); /* our status, not init's */
 	host_kill_all();
+	mconsole_remove();
 	tty_host_restore();
 	trace_flush_on_signal();
 	_exit(128 + sig);
@@ -211,7 +218,7 @@ int main(int argc, char **argv)
 {
 	u64 mem = 256UL << 20;
 	const char *init = NULL, *root = NULL, *rootfstype = NULL, *initrd = NULL;
-	const char *gdb_spec = NULL, *kprofile_path = NULL, *hostfs_dir = NULL;
+	const char *gdb_spec = NULL, *kprofile_path = NULL, *hostfs_dir = NULL, *umid = NULL;
 	int vcpus = 0;
 	bool root_ro = false;
 	u64 file_max_opt = 0;
@@ -322,6 +329,8 @@ int main(int argc, char **argv)
 			/* tracing: trace=, trace_out=, trace_fmt=, strace, ... */
 		} else if (KEY("gdb") && val) {
 			gdb_spec = val;
+		} else if (KEY("umid") && val) {
+			umid = val;
 		} else if (KEY("kprofile") && val) {
 			kprofile_path = val;
 		} else if (KEY("gdbwait") && !val) {
@@ -405,6 +414,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (gdb_spec && gdbstub_start(gdb_spec) < 0)
+		return 2;
+	if (umid && mconsole_start(umid) < 0)
 		return 2;
 	console_init();
 

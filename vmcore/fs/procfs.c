@@ -22,6 +22,7 @@
 #include <sys/mman.h>
 #include <time.h>
 #include <vmcore/inet.h>
+#include <vmcore/sysrq.h>
 
 enum pkind {
 	P_ROOT, P_SELF, P_THREAD_SELF, P_MEMINFO, P_UPTIME, P_LOADAVG, P_STAT, P_CPUINFO, P_VERSION,
@@ -354,7 +355,7 @@ static u64 vm_size(struct mm *mm)
 	return n;
 }
 
-static char task_state(struct task *t)
+char task_state_char(const struct task *t)
 {
 	if (t->state == TASK_ZOMBIE)
 		return 'Z';
@@ -392,7 +393,7 @@ static void gen_pid_stat(struct buf *b, struct task *t)
 		"%d (%s) %c %d %d %d %d %d %u %lu %lu %lu %lu %llu %llu %llu %llu %d %d %d %d %llu %llu %llu "
 		"%llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %lu %lu %lu %d %d %u %u %llu %llu %llu "
 		"%llu %llu %llu %llu %llu %llu %llu %d\n",
-		t->tid, t->comm, task_state(t), t->parent ? t->parent->tgid : 0, t->pgid, t->sid,
+		t->tid, t->comm, task_state_char(t), t->parent ? t->parent->tgid : 0, t->pgid, t->sid,
 		0x0401 /* tty: the console */, t->pgid, 0x400000u, 0UL, 0UL, 0UL, 0UL,
 		(unsigned long long)cpu, 0ULL, 0ULL, 0ULL, 20, 0, nthreads(t), 0,
 		(unsigned long long)(t->start_time_ns / 10000000ULL), (unsigned long long)vsz,
@@ -725,18 +726,18 @@ static long proc_write(struct file *f, const void *src, size_t len, u64 *pos)
 		return r;
 	}
 	if (pi->kind == P_SYSRQ) {
-		/* as Linux's write_sysrq_trigger: each byte is a key.  'c'
-		 * crashes the kernel on purpose, as sysrq_handle_crash does (a
-		 * panic), for the oops path and its post-mortem (oops=wait,
-		 * oops=core; docs/workflows.md) */
+		/* as Linux's write_sysrq_trigger: each byte is a key
+		 * (kernel/sysrq.c; 'c' crashes the kernel on purpose, for the
+		 * oops path and its post-mortem), an unknown one prints the
+		 * help; the report goes to the kernel log */
 		for (size_t i = 0; i < len; i++) {
 			char key = ((const char *)src)[i];
-			if (key == 'c') {
-				printk(KERN_EMERG, "sysrq: Trigger a crash\n");
-				panic("sysrq triggered crash");
-			}
-			if (key != '\n')
-				printk(KERN_INFO, "sysrq: HELP : crash(c)\n");
+			if (key == '\n')
+				continue;
+			struct buf out = { 0 };
+			if (handle_sysrq(key, &out, true) < 0)
+				printk(KERN_INFO, "%s", sysrq_help());
+			free(out.s);
 		}
 		return len;
 	}

@@ -546,6 +546,39 @@ SYSCALL_DEFINE(exit_group)
 	do_group_exit(t, (a->a[0] & 0xff) << 8);
 }
 
+/* reboot(2)'s Ctrl-Alt-Del setting (Linux's C_A_D): on, the key restarts
+ * the machine at once; off, init gets SIGINT and decides.  On at boot, as
+ * in Linux; busybox init and systemd turn it off. */
+static bool cad_reboot = true;
+
+_Noreturn void kernel_restart(void)
+{
+	sync_all_mms();
+	pr_notice("reboot: Restarting system\n");
+	machine_halt(0, true);
+}
+
+_Noreturn void kernel_halt(bool power_off)
+{
+	sync_all_mms();
+	pr_notice(power_off ? "reboot: Power down\n" : "reboot: System halted\n");
+	machine_halt(0, false);
+}
+
+bool ctrl_alt_del(void)
+{
+	if (cad_reboot)
+		kernel_restart();
+	struct task *init = task_find(1);
+	if (!init)
+		return false;
+	siginfo_t si;
+	memset(&si, 0, sizeof(si));
+	si.si_signo = SIGINT;
+	si.si_code = SI_KERNEL;
+	return send_signal_process(init, SIGINT, &si) == 0;
+}
+
 SYSCALL_DEFINE(reboot)
 {
 	if (a->a[0] != LINUX_REBOOT_MAGIC1 ||
@@ -554,23 +587,19 @@ SYSCALL_DEFINE(reboot)
 		return -EINVAL;
 	if (!capable(t, CAP_SYS_BOOT))
 		return -EPERM;
-	unsigned cmd = a->a[2];
-	if (cmd == LINUX_REBOOT_CMD_POWER_OFF || cmd == LINUX_REBOOT_CMD_HALT ||
-	    cmd == LINUX_REBOOT_CMD_RESTART || cmd == LINUX_REBOOT_CMD_RESTART2)
-		sync_all_mms();
-	switch (cmd) {
+	switch ((unsigned)a->a[2]) {
 	case LINUX_REBOOT_CMD_POWER_OFF:
-		pr_notice("reboot: Power down\n");
-		machine_halt(0, false);
+		kernel_halt(true);
 	case LINUX_REBOOT_CMD_HALT:
-		pr_notice("reboot: System halted\n");
-		machine_halt(0, false);
+		kernel_halt(false);
 	case LINUX_REBOOT_CMD_RESTART:
 	case LINUX_REBOOT_CMD_RESTART2:
-		pr_notice("reboot: Restarting system\n");
-		machine_halt(0, true);
+		kernel_restart();
 	case LINUX_REBOOT_CMD_CAD_ON:
+		cad_reboot = true;
+		return 0;
 	case LINUX_REBOOT_CMD_CAD_OFF:
+		cad_reboot = false;
 		return 0;
 	default:
 		return -EINVAL;

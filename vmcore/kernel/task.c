@@ -9,6 +9,7 @@
 #include <vmcore/mm.h>
 #include <vmcore/signal.h>
 #include <vmcore/gdb.h>
+#include <vmcore/freezer.h>
 #include <vmcore/trace.h>
 #include <signal.h>
 #include <stdio.h>
@@ -235,6 +236,8 @@ void task_loop(struct task *t)
 	task_name_thread(t);
 	do_signal(t); /* a new task may have been sent a signal already */
 	for (;;) {
+		if (unlikely(system_freezing))
+			refrigerator(t); /* the control console's stop */
 		if (unlikely(gdb_active))
 			gdb_before_run(t);
 		if (unlikely(stub_selftest_escape) && t->tgid != 1 && t->mm->as.ops_n)

@@ -105,6 +105,7 @@ struct task {
 	short oom_score_adj, oom_score_adj_min;
 	bool syscall_event;     /* the last event was a system call (restart logic) */
 	bool stopped;           /* job-control stop */
+	bool frozen;            /* held by the freezer (kernel/freezer.c) */
 	int stop_sig;
 	bool stop_reported, cont_reported;
 	bool *vfork_done;       /* a vfork parent waits until we exec or exit: its flag
@@ -133,6 +134,8 @@ struct task {
 extern __thread struct task *current;
 
 struct task *task_find(int tid);
+/* Its state letter, as /proc/PID/stat shows it (R, S, T, t, Z) (fs/procfs.c). */
+char task_state_char(const struct task *t);
 /* Start init: its task thread creates the address space and execs path. */
 int task_start_init(const char *path, char *const argv[], char *const envp[]);
 /* A new program as a child of init (the debugger's vRun); with debug, its
@@ -156,6 +159,14 @@ long do_execve(struct task *t, struct dentry *start, int flags, const char *path
 
 /* The halt path: called when init is gone or the machine powers off. */
 _Noreturn void machine_halt(int exit_code, bool restart);
+/* reboot(2)'s ends (kernel/sys.c), BKL held: the guest's memory synced,
+ * then restart (./linux execs itself anew, same pid and command line) or
+ * halt (exit status 0). */
+_Noreturn void kernel_restart(void);
+_Noreturn void kernel_halt(bool power_off);
+/* Ctrl-Alt-Del: restart, or SIGINT to init when reboot(2) turned the key
+ * off (LINUX_REBOOT_CMD_CAD_OFF).  False if there was nobody to tell. */
+bool ctrl_alt_del(void);
 
 /* fork, vfork, clone (processes; threads come with the next step) */
 long do_fork(struct task *t, u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls);
