@@ -85,6 +85,28 @@ static void status(const char *who, int st)
 		printf("%s: exited %d\n", who, WEXITSTATUS(st));
 }
 
+/* A child that sets its oom_score_adj (adj, or NULL) and touches len
+ * bytes of its own, then waits for a byte on go[0]; returned once it has
+ * done so (it says so on ready). */
+static pid_t holder(const char *adj, size_t len, int ready[2], int go[2])
+{
+	char c;
+	pid_t pid = fork();
+	if (pid == 0) {
+		if (adj)
+			set_adj(adj);
+		if (len) {
+			char *p = map(len);
+			touch(p, len);
+		}
+		write(ready[1], "r", 1);
+		read(go[0], &c, 1);
+		_exit(0);
+	}
+	read(ready[0], &c, 1);
+	return pid;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
@@ -128,17 +150,7 @@ int main(int argc, char **argv)
 		pipe(go);
 		pipe(ready);
 		size_t part = total / 10 * 6;
-		pid_t b = fork();
-		if (b == 0) {
-			char *p = map(part);
-			touch(p, part);
-			write(ready[1], "r", 1);
-			char c;
-			read(go[0], &c, 1);
-			_exit(0);
-		}
-		char c;
-		read(ready[0], &c, 1);
+		pid_t b = holder(NULL, part, ready, go);
 		pid_t cc = fork();
 		if (cc == 0) {
 			char *p = map(part);
@@ -171,26 +183,8 @@ int main(int argc, char **argv)
 		pipe(go);
 		pipe(ready);
 		size_t part = total / 10 * 6;
-		pid_t b = fork();
-		if (b == 0) {
-			set_adj("-1000");
-			char *p = map(part);
-			touch(p, part);
-			write(ready[1], "r", 1);
-			char c;
-			read(go[0], &c, 1);
-			_exit(0);
-		}
-		char c;
-		read(ready[0], &c, 1);
-		pid_t small = fork();
-		if (small == 0) {
-			set_adj("1000");
-			write(ready[1], "r", 1);
-			read(go[0], &c, 1);
-			_exit(0);
-		}
-		read(ready[0], &c, 1);
+		pid_t b = holder("-1000", part, ready, go);
+		pid_t small = holder("1000", 0, ready, go);
 		pid_t cc = fork();
 		if (cc == 0) {
 			char *p = map(part);
