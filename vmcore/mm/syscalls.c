@@ -11,6 +11,8 @@ SYSCALL_DEFINE(mmap)
 		if (!f)
 			return -EBADF;
 	}
+	if ((t->mm->def_flags & VM_LOCKED) && !mlock_future_ok(t, PAGE_ALIGN(a->a[1]) >> PAGE_SHIFT))
+		return -EAGAIN;
 	return do_mmap(t->mm, a->a[0], a->a[1], a->a[2], flags, f, a->a[5]);
 }
 
@@ -31,7 +33,12 @@ SYSCALL_DEFINE(mremap)
 
 SYSCALL_DEFINE(brk)
 {
-	return do_brk(t->mm, a->a[0]);
+	struct mm *mm = t->mm;
+	u64 old = PAGE_ALIGN(mm->brk), new = PAGE_ALIGN(a->a[0]);
+	if ((mm->def_flags & VM_LOCKED) && new > old && a->a[0] >= mm->start_brk &&
+	    !mlock_future_ok(t, (new - old) >> PAGE_SHIFT))
+		return mm->brk;
+	return do_brk(mm, a->a[0]);
 }
 
 SYSCALL_DEFINE(madvise)
