@@ -221,6 +221,15 @@ int main(int argc, char **argv)
 		char *f = map(2048, PROT_READ | PROT_WRITE);
 		printf("fits: populated %s\n", f != MAP_FAILED && resident(f, 64) == 64 &&
 							resident(f + 2047 * PG, 1) == 1 ? "yes" : "no");
+		/* then 32 MiB more, a MiB at a time, each populated as made */
+		int n = 0;
+		for (int i = 0; i < 32; i++) {
+			char *c = map(256, PROT_READ | PROT_WRITE);
+			n += c != MAP_FAILED && resident(c, 64) == 64 && resident(c + 255 * PG, 1) == 1;
+		}
+		printf("locked MiBs resident: %d\n", n);
+		printf("MEMX-WAIT\n");
+		getchar();
 		return 0;
 	}
 	printf("start: VmLck %ld\n", vmlck());
