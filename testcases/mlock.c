@@ -108,6 +108,16 @@ static void basics(void)
 	printf("resident read-only: %d\n", resident(r, 2));
 	munmap(n, 2 * PG);
 	munmap(r, 2 * PG);
+	/* MADV_DONTNEED and MADV_FREE refuse locked memory, after dropping
+	 * what comes before it */
+	char *d = map(3, PROT_READ | PROT_WRITE);
+	d[0] = d[PG] = 1;
+	mlock2_(d + PG, PG, MLOCK_ONFAULT);
+	SHOW("MADV_DONTNEED over a locked page", madvise(d, 3 * PG, MADV_DONTNEED));
+	printf("before it: %d, locked: %d\n", d[0], d[PG]);
+	SHOW("MADV_FREE of a locked page", madvise(d + PG, PG, MADV_FREE));
+	SHOW("MADV_DONTNEED after munlock", (munlock(d, 3 * PG), madvise(d, 3 * PG, MADV_DONTNEED)));
+	munmap(d, 3 * PG);
 	LCK("unmapped", b);
 }
 

@@ -491,8 +491,16 @@ long do_madvise(struct mm *mm, u64 addr, u64 len, int advice)
 			return -ENOMEM;
 		a = v->end;
 	}
-	if (advice == MADV_DONTNEED)
-		zap_range(mm, addr, end);
+	if (advice != MADV_DONTNEED && advice != MADV_FREE)
+		return 0;
+	/* VMA by VMA, as Linux: a locked one ends it with EINVAL (mlock.c),
+	 * the ones before it dropped */
+	for (struct vma *v = find_vma(mm, addr); v != &mm->vmas && v->start < end; v = v->next) {
+		if (v->flags & VM_LOCKED)
+			return -EINVAL;
+		if (advice == MADV_DONTNEED)
+			zap_range(mm, MAX(v->start, addr), MIN(v->end, end));
+	}
 	return 0;
 }
 
