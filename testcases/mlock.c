@@ -118,6 +118,16 @@ static void basics(void)
 	SHOW("MADV_FREE of a locked page", madvise(d + PG, PG, MADV_FREE));
 	SHOW("MADV_DONTNEED after munlock", (munlock(d, 3 * PG), madvise(d, 3 * PG, MADV_DONTNEED)));
 	munmap(d, 3 * PG);
+	/* mremap: a locked mapping grows locked and populated */
+	char *g = map(1, PROT_READ | PROT_WRITE);
+	mlock(g, PG);
+	g = mremap(g, PG, 3 * PG, MREMAP_MAYMOVE);
+	printf("mremap of a locked page: %s\n", g == MAP_FAILED ? res(-1) : "ok");
+	if (g != MAP_FAILED) {
+		LCK("grown", b);
+		printf("resident grown: %d\n", resident(g, 3));
+		munmap(g, 3 * PG);
+	}
 	LCK("unmapped", b);
 }
 
@@ -189,6 +199,8 @@ static void limits(void)
 	SHOW("mlock2 a fifth", mlock2_(p + 8 * PG, PG, MLOCK_ONFAULT));
 	LCK("within the limit", b);
 	SHOW("mlock wrapping", mlock(p, -PG));
+	char *g = mremap(p, 2 * PG, 3 * PG, 0);
+	printf("mremap of locked pages past the limit: %s\n", g == MAP_FAILED ? res(-1) : "ok");
 	SHOW("mlockall CURRENT", mlockall(MCL_CURRENT));
 	SHOW("mlockall FUTURE", mlockall(MCL_FUTURE));
 	void *m = map(8, PROT_READ | PROT_WRITE);

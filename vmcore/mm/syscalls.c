@@ -28,7 +28,19 @@ SYSCALL_DEFINE(mprotect)
 
 SYSCALL_DEFINE(mremap)
 {
-	return do_mremap(t->mm, a->a[0], a->a[1], a->a[2], a->a[3], a->a[4]);
+	/* a locked mapping grows locked: within RLIMIT_MEMLOCK, populated */
+	struct mm *mm = t->mm;
+	u64 old_len = PAGE_ALIGN(a->a[1]), new_len = PAGE_ALIGN(a->a[2]);
+	struct vma *v = find_vma(mm, a->a[0]);
+	bool locked = v && v != &mm->vmas && v->start <= a->a[0] && (v->flags & VM_LOCKED) &&
+		      new_len > old_len && !(a->a[0] & ~PAGE_MASK) &&
+		      !(a->a[3] & ~(u64)(MREMAP_MAYMOVE | MREMAP_FIXED)) && old_len <= v->end - a->a[0];
+	if (locked && !mlock_future_ok(t, (new_len - old_len) >> PAGE_SHIFT))
+		return -EAGAIN;
+	long r = do_mremap(mm, a->a[0], a->a[1], a->a[2], a->a[3], a->a[4]);
+	if (r >= 0 && locked)
+		mm_populate_locked(mm, r + old_len, r + new_len);
+	return r;
 }
 
 SYSCALL_DEFINE(brk)
