@@ -341,6 +341,15 @@ def test_fork_charges_no_text(prog, tmproot):
     assert g.rc == 0 and g.out.startswith("ok fork charges"), g
 
 
+def test_locked_memory_bounded(memroot):
+    """mlockall(MCL_CURRENT|MCL_FUTURE), then 40 MiB of mappings, each
+    populated as it is made: locked memory is guest memory, taken from
+    mem= and bounded as any other (a GiB more than mem= is refused)."""
+    m = run_measured("mlock", ["big"], mem="64M", root=memroot)
+    assert m.rc == 0 and "big mmap: ENOMEM" in m.out and "locked MiBs resident: 32" in m.out, m
+    assert_bounded(m)
+
+
 @pytest.mark.hole(8)
 def test_vmas_of_all_processes_bounded():
     """vm.max_map_count binds one process; all VMAs together are bounded by

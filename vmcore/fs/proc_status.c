@@ -52,6 +52,8 @@ static void vm_kinds(struct mm *mm, struct vm_kinds *k)
 	for (struct vma *v = mm->vmas.next; v != &mm->vmas; v = v->next) {
 		u64 len = (v->end - v->start) >> 10;
 		k->size += len;
+		if (v->flags & VM_LOCKED)
+			k->lck += len;
 		if (v->name && !strcmp(v->name, "[stack]"))
 			k->stk += len;
 		else if (v->file && (v->prot & PROT_EXEC))
@@ -95,7 +97,7 @@ void proc_gen_status(struct buf *b, struct task *t)
 			"VmHWM:\t%8llu kB\nVmRSS:\t%8llu kB\nRssAnon:\t%8llu kB\nRssFile:\t%8llu kB\n"
 			"RssShmem:\t%8llu kB\nVmData:\t%8llu kB\nVmStk:\t%8llu kB\nVmExe:\t%8llu kB\n"
 			"VmLib:\t%8llu kB\nVmPTE:\t%8llu kB\nVmSwap:\t%8llu kB\nHugetlbPages:\t%8llu kB\n",
-			(unsigned long long)k.size, (unsigned long long)k.size, 0ULL, 0ULL, rss, rss, rss,
+			(unsigned long long)k.size, (unsigned long long)k.size, (unsigned long long)k.lck, 0ULL, rss, rss, rss,
 			0ULL, 0ULL, (unsigned long long)k.data, (unsigned long long)k.stk,
 			(unsigned long long)k.exe, (unsigned long long)k.lib, 0ULL, 0ULL, 0ULL);
 	}

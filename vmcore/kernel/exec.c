@@ -602,6 +602,7 @@ again:
 	struct mm *mm = t->mm;
 	mm->nondumpable = nondump;
 	mm_unmap_all(mm);
+	mm->def_flags = 0; /* mlockall(MCL_FUTURE) ends with the image */
 	mm_new_serial(mm); /* the old image's /proc/PID/mem files see it gone */
 	mm->mmap_base = TASK_SIZE - STACK_TOP_GAP - (256UL << 20) - rnd_pages(1UL << 20);
 	u64 end, iend = 0;

@@ -9,7 +9,8 @@
  *
  * Fault-around: a miss fills the aligned window of FAULT_AROUND pages
  * around it (inside the VMA), with a contiguous run of frames for anonymous
- * memory so that the host sees one mapping, not sixteen.
+ * memory so that the host sees one mapping, not sixteen.  Not in a VMA
+ * locked on fault (mlock2 MLOCK_ONFAULT), whose pages are the ones touched.
  *
  * The zero pages: a read fault in anonymous memory the guest cannot write
  * (no PROT_WRITE, so not charged to the commit limit) takes no frame, as
@@ -254,6 +255,8 @@ int mm_fault(struct mm *mm, u64 addr)
 	}
 	u64 start = MAX(v->start, page & ~(FAULT_AROUND * PAGE_SIZE - 1));
 	u64 end = MIN(v->end, start + FAULT_AROUND * PAGE_SIZE);
+	if (v->flags & VM_LOCKONFAULT) /* locked as touched: the page alone */
+		start = page, end = page + PAGE_SIZE;
 	/* clean page cache may be taken from this very address space */
 	reclaim_allow_unmap(mm);
 	int r = fill(mm, v, start, end, addr);

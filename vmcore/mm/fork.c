@@ -87,7 +87,7 @@ struct mm *mm_dup(struct mm *old)
 		if (!nv)
 			goto fail;
 		*nv = *v;
-		nv->flags &= ~VM_ACCOUNT;
+		nv->flags &= ~(VM_ACCOUNT | VM_LOCKED_MASK); /* locks are not inherited */
 		if ((v->flags & VM_ACCOUNT) && vm_commit(vma_pages(v)) < 0) {
 			nv->file = NULL; /* not referenced yet */
 			vma_free(nv);

@@ -180,7 +180,8 @@ long do_mmap(struct mm *mm, u64 addr, u64 len, int prot, int flags, struct file 
 	v->start = addr;
 	v->end = addr + alen;
 	v->prot = prot & (PROT_READ | PROT_WRITE | PROT_EXEC);
-	v->flags = (shared ? VM_SHARED : 0) | ((flags & MAP_GROWSDOWN) ? VM_GROWSDOWN : 0);
+	v->flags = (shared ? VM_SHARED : 0) | ((flags & MAP_GROWSDOWN) ? VM_GROWSDOWN : 0) |
+		   mm->def_flags;
 	if (!file && shared) {
 		/* Shared anonymous memory is an unlinked in-memory file. */
 		struct inode *ino = ramfs_new_inode(NULL, S_IFREG | 0600);
@@ -224,6 +225,8 @@ long do_mmap(struct mm *mm, u64 addr, u64 len, int prot, int flags, struct file 
 	v = vma_merge(mm, v);
 	if (flags & MAP_POPULATE)
 		mm_populate(mm, addr, alen, false);
+	if (mm->def_flags & VM_LOCKED)
+		mm_populate_locked(mm, addr, addr + alen);
 	return addr;
 }
 
@@ -442,7 +445,8 @@ long do_brk(struct mm *mm, u64 brk)
 	struct vma *v = find_vma(mm, old - 1);
 	if (vm_commit((new - old) >> PAGE_SHIFT) < 0)
 		return mm->brk;
-	if (v && v->end == old && v->name && !strcmp(v->name, "[heap]")) {
+	if (v && v->end == old && v->name && !strcmp(v->name, "[heap]") &&
+	    v->flags == (VM_ACCOUNT | mm->def_flags)) {
 		v->end = new;
 	} else {
 		v = vma_alloc();
@@ -453,11 +457,13 @@ long do_brk(struct mm *mm, u64 brk)
 		v->start = old;
 		v->end = new;
 		v->prot = PROT_READ | PROT_WRITE;
-		v->flags = VM_ACCOUNT;
+		v->flags = VM_ACCOUNT | mm->def_flags;
 		v->name = "[heap]";
 		vma_link(mm, v);
 	}
 	mm->brk = brk;
+	if (mm->def_flags & VM_LOCKED)
+		mm_populate_locked(mm, old, new);
 	return brk;
 }
 
@@ -485,8 +491,16 @@ long do_madvise(struct mm *mm, u64 addr, u64 len, int advice)
 			return -ENOMEM;
 		a = v->end;
 	}
-	if (advice == MADV_DONTNEED)
-		zap_range(mm, addr, end);
+	if (advice != MADV_DONTNEED && advice != MADV_FREE)
+		return 0;
+	/* VMA by VMA, as Linux: a locked one ends it with EINVAL (mlock.c),
+	 * the ones before it dropped */
+	for (struct vma *v = find_vma(mm, addr); v != &mm->vmas && v->start < end; v = v->next) {
+		if (v->flags & VM_LOCKED)
+			return -EINVAL;
+		if (advice == MADV_DONTNEED)
+			zap_range(mm, MAX(v->start, addr), MIN(v->end, end));
+	}
 	return 0;
 }
 

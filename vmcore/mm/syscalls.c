@@ -11,6 +11,8 @@ SYSCALL_DEFINE(mmap)
 		if (!f)
 			return -EBADF;
 	}
+	if ((t->mm->def_flags & VM_LOCKED) && !mlock_future_ok(t, PAGE_ALIGN(a->a[1]) >> PAGE_SHIFT))
+		return -EAGAIN;
 	return do_mmap(t->mm, a->a[0], a->a[1], a->a[2], flags, f, a->a[5]);
 }
 
@@ -26,12 +28,29 @@ SYSCALL_DEFINE(mprotect)
 
 SYSCALL_DEFINE(mremap)
 {
-	return do_mremap(t->mm, a->a[0], a->a[1], a->a[2], a->a[3], a->a[4]);
+	/* a locked mapping grows locked: within RLIMIT_MEMLOCK, populated */
+	struct mm *mm = t->mm;
+	u64 old_len = PAGE_ALIGN(a->a[1]), new_len = PAGE_ALIGN(a->a[2]);
+	struct vma *v = find_vma(mm, a->a[0]);
+	bool locked = v && v != &mm->vmas && v->start <= a->a[0] && (v->flags & VM_LOCKED) &&
+		      new_len > old_len && !(a->a[0] & ~PAGE_MASK) &&
+		      !(a->a[3] & ~(u64)(MREMAP_MAYMOVE | MREMAP_FIXED)) && old_len <= v->end - a->a[0];
+	if (locked && !mlock_future_ok(t, (new_len - old_len) >> PAGE_SHIFT))
+		return -EAGAIN;
+	long r = do_mremap(mm, a->a[0], a->a[1], a->a[2], a->a[3], a->a[4]);
+	if (r >= 0 && locked)
+		mm_populate_locked(mm, r + old_len, r + new_len);
+	return r;
 }
 
 SYSCALL_DEFINE(brk)
 {
-	return do_brk(t->mm, a->a[0]);
+	struct mm *mm = t->mm;
+	u64 old = PAGE_ALIGN(mm->brk), new = PAGE_ALIGN(a->a[0]);
+	if ((mm->def_flags & VM_LOCKED) && new > old && a->a[0] >= mm->start_brk &&
+	    !mlock_future_ok(t, (new - old) >> PAGE_SHIFT))
+		return mm->brk;
+	return do_brk(mm, a->a[0]);
 }
 
 SYSCALL_DEFINE(madvise)

@@ -119,6 +119,9 @@ void pte_range(struct pgtable *pt, u64 start, u64 end,
 #define VM_GROWSDOWN 0x2
 #define VM_ACCOUNT 0x4  /* charged to the commit limit */
 #define VM_DONTEXPAND 0x8
+#define VM_LOCKED 0x10      /* mlock: populated when locked, counted in VmLck */
+#define VM_LOCKONFAULT 0x20 /* with VM_LOCKED: pages arrive by faults (MLOCK_ONFAULT) */
+#define VM_LOCKED_MASK (VM_LOCKED | VM_LOCKONFAULT)
 
 struct file;
 struct vma {
@@ -149,6 +152,7 @@ struct mm {
 	bool reclaim_req; /* drop mapped page cache at the next kernel entry */
 	u64 stub_data;    /* first frame of the stub's data pages */
 	u64 start_brk, brk;
+	int def_flags;    /* VM_LOCKED_MASK bits new VMAs get (mlockall MCL_FUTURE) */
 	u64 start_stack, arg_start, arg_end, env_start, env_end;
 	u64 start_code, end_code, start_data, end_data;
 	u64 mmap_base;
@@ -193,6 +197,14 @@ long do_mprotect(struct mm *mm, u64 addr, u64 len, int prot);
 long do_mremap(struct mm *mm, u64 addr, u64 old_len, u64 new_len, int flags, u64 new_addr);
 long do_brk(struct mm *mm, u64 brk);
 long do_madvise(struct mm *mm, u64 addr, u64 len, int advice);
+/* mlock.c: the pages of mm's locked VMAs (Linux's locked_vm); whether t may
+ * have pages more of them, by RLIMIT_MEMLOCK or CAP_IPC_LOCK (mmap and brk
+ * under MCL_FUTURE); populate the locked, not on-fault pages of a range
+ * (errors ignored: mmap, brk and mlockall's) */
+u64 mm_locked_pages(struct mm *mm);
+struct task;
+bool mlock_future_ok(struct task *t, u64 pages);
+void mm_populate_locked(struct mm *mm, u64 start, u64 end);
 
 /* A guest fault at addr: 0 when handled, else the SIGSEGV si_code
  * (SEGV_MAPERR/SEGV_ACCERR), or -SIGBUS for a file page beyond its end. */
