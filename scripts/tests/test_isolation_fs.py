@@ -277,7 +277,12 @@ def test_terminal_restored_after_signal(sig):
                     seen += os.read(master, 4096)
             raw = termios.tcgetattr(slave)
             assert not raw[3] & (termios.ECHO | termios.ICANON), "not raw while running"
+            # the guard is forked before the terminal goes raw, but names
+            # itself only once it runs: under load, a moment later
             guards = _guards_of(p.pid)
+            while len(guards) != 1 and time.monotonic() < deadline:
+                time.sleep(0.01)
+                guards = _guards_of(p.pid)
             assert len(guards) == 1, guards
             os.kill(p.pid, signo)
             rc = p.wait(timeout=20)
