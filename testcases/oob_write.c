@@ -57,6 +57,7 @@ int main(void)
 	if (getpid() == 1 && access("/proc/self", F_OK) < 0)
 		mount("proc", "/proc", "proc", 0, NULL); /* init of a guest */
 	size_t sizes[] = { 0, 1, 3, 7 };
+	unlink("/tmp/oob_link"); /* a run killed before its end */
 	symlink("/a/rather/long/target/of/a/symlink", "/tmp/oob_link");
 	int fd = open("/tmp/oob_file", O_RDWR | O_CREAT | O_TRUNC, 0600);
 	if (fd >= 0)
@@ -157,6 +158,8 @@ int main(void)
 		r = syscall(SYS_prctl, PR_GET_NAME, b, 0, 0, 0);
 		report("prctl PR_GET_NAME (16)", 16, r);
 	}
+	unlink("/tmp/oob_link");
+	unlink("/tmp/oob_file");
 	printf("fails %d\n", fails);
 	return fails != 0;
 }
