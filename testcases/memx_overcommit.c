@@ -85,6 +85,18 @@ static void status(const char *who, int st)
 		printf("%s: exited %d\n", who, WEXITSTATUS(st));
 }
 
+/* A child that touches len bytes of its own and exits. */
+static pid_t toucher(size_t len)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		char *p = map(len);
+		touch(p, len);
+		_exit(0);
+	}
+	return pid;
+}
+
 /* A child that sets its oom_score_adj (adj, or NULL) and touches len
  * bytes of its own, then waits for a byte on go[0]; returned once it has
  * done so (it says so on ready). */
@@ -151,12 +163,7 @@ int main(int argc, char **argv)
 		pipe(ready);
 		size_t part = total / 10 * 6;
 		pid_t b = holder(NULL, part, ready, go);
-		pid_t cc = fork();
-		if (cc == 0) {
-			char *p = map(part);
-			touch(p, part);
-			_exit(0);
-		}
+		pid_t cc = toucher(part);
 		int st;
 		waitpid(cc, &st, 0);
 		status("toucher", st);
@@ -185,12 +192,7 @@ int main(int argc, char **argv)
 		size_t part = total / 10 * 6;
 		pid_t b = holder("-1000", part, ready, go);
 		pid_t small = holder("1000", 0, ready, go);
-		pid_t cc = fork();
-		if (cc == 0) {
-			char *p = map(part);
-			touch(p, part);
-			_exit(0);
-		}
+		pid_t cc = toucher(part);
 		int st;
 		waitpid(cc, &st, 0);
 		status("toucher", st);

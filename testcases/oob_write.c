@@ -51,6 +51,18 @@ static void report(const char *what, size_t n, long r)
 	CHECK(at < 0);
 }
 
+/* a SOL_SOCKET option into n bytes: its true length back, no more written */
+static void sockopt(int fd, int opt, const char *name, size_t n)
+{
+	char what[64];
+	socklen_t len = n;
+	unsigned char *b = fresh();
+	errno = 0;
+	long r = getsockopt(fd, SOL_SOCKET, opt, b, &len);
+	snprintf(what, sizeof(what), "getsockopt %s len=%u", name, len);
+	report(what, n, r);
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -137,23 +149,9 @@ int main(void)
 		r = recvfrom(lsock, data, sizeof(data), MSG_DONTWAIT, (struct sockaddr *)b, &len);
 		snprintf(what, sizeof(what), "recvfrom inet addr len=%u", len);
 		report(what, n, r);
-		int iv = 0;
-		len = n;
-		b = fresh(); errno = 0;
-		r = getsockopt(lsock, SOL_SOCKET, SO_RCVBUF, b, &len);
-		(void)iv;
-		snprintf(what, sizeof(what), "getsockopt SO_RCVBUF len=%u", len);
-		report(what, n, r);
-		len = n;
-		b = fresh(); errno = 0;
-		r = getsockopt(sv[0], SOL_SOCKET, SO_PEERCRED, b, &len);
-		snprintf(what, sizeof(what), "getsockopt SO_PEERCRED len=%u", len);
-		report(what, n, r);
-		len = n;
-		b = fresh(); errno = 0;
-		r = getsockopt(lsock, SOL_SOCKET, SO_RCVTIMEO, b, &len);
-		snprintf(what, sizeof(what), "getsockopt SO_RCVTIMEO len=%u", len);
-		report(what, n, r);
+		sockopt(lsock, SO_RCVBUF, "SO_RCVBUF", n);
+		sockopt(sv[0], SO_PEERCRED, "SO_PEERCRED", n);
+		sockopt(lsock, SO_RCVTIMEO, "SO_RCVTIMEO", n);
 		b = fresh(); errno = 0;
 		r = syscall(SYS_prctl, PR_GET_NAME, b, 0, 0, 0);
 		report("prctl PR_GET_NAME (16)", 16, r);

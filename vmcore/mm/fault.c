@@ -93,7 +93,7 @@ static void forget_pte(pte_t *pte, u64 va, void *arg)
 {
 	(void)va;
 	(void)arg;
-	*pte &= ~(PTE_HOST | (7UL << PTE_PROT_SHIFT));
+	*pte &= ~PTE_HOST_BITS;
 }
 
 void mm_host_forget(struct host_as *as)

@@ -41,12 +41,12 @@ static void dup_pte(pte_t *pte, u64 va, void *arg)
 	frame_get(PTE_FRAME(*pte));
 	c->new->rss++;
 	if (!c->cow) {
-		*npte = (*pte & ~(PTE_HOST | (7UL << PTE_PROT_SHIFT)));
+		*npte = (*pte & ~PTE_HOST_BITS);
 		return;
 	}
 	bool was_writable = (*pte & PTE_HOST) && (PTE_HPROT(*pte) & PROT_WRITE);
 	*pte |= PTE_COW;
-	*npte = (*pte & ~(PTE_HOST | (7UL << PTE_PROT_SHIFT))) | PTE_COW;
+	*npte = (*pte & ~PTE_HOST_BITS) | PTE_COW;
 	if (was_writable) {
 		int hp = host_prot(c->v, *pte);
 		*pte = (*pte & ~(7UL << PTE_PROT_SHIFT)) | ((u64)hp << PTE_PROT_SHIFT);

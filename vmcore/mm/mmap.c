@@ -335,7 +335,7 @@ static void move_pte(pte_t *pte, u64 va, void *arg)
 	struct move_ctx *c = arg;
 	pte_t *npte = pte_lookup(&c->mm->pt, va + c->delta, true);
 	BUG_ON(!npte);
-	*npte = *pte & ~(PTE_HOST | (7UL << PTE_PROT_SHIFT));
+	*npte = *pte & ~PTE_HOST_BITS;
 	*pte = 0;
 }
 

@@ -223,7 +223,7 @@ static void zap_cache_pte(pte_t *pte, u64 va, void *arg)
 	u64 f = PTE_FRAME(*pte), pgoff = z->v->pgoff + ((va - z->v->start) >> PAGE_SHIFT);
 	struct owner *o = f < nframes ? &owners[f] : NULL;
 	if (!o || o->ino != z->v->file->inode || o->pgoff != pgoff) {
-		*pte &= ~(PTE_HOST | (7UL << PTE_PROT_SHIFT));
+		*pte &= ~PTE_HOST_BITS;
 		return;
 	}
 	*pte = 0;
@@ -339,7 +339,7 @@ static void self_zap_pte(pte_t *pte, u64 va, void *arg)
 	struct owner *o = f < nframes ? &owners[f] : NULL;
 	if (!o || o->ino != z->v->file->inode || o->pgoff != pgoff || z->n == z->cap) {
 		/* not a cache page: it stays, unmapped in the host */
-		*pte &= ~(PTE_HOST | (7UL << PTE_PROT_SHIFT));
+		*pte &= ~PTE_HOST_BITS;
 		return;
 	}
 	*pte = 0;

@@ -103,6 +103,9 @@ typedef u64 pte_t;
 #define PTE_PROT_SHIFT 3   /* 3 bits: PROT_READ|WRITE|EXEC as mapped */
 #define PTE_FRAME(p) ((p) >> PAGE_SHIFT)
 #define PTE_HPROT(p) (((p) >> PTE_PROT_SHIFT) & 7)
+/* the bits saying how the stub maps the page: a pte without them is not
+ * mapped in the host */
+#define PTE_HOST_BITS (PTE_HOST | (7UL << PTE_PROT_SHIFT))
 
 struct pgtable {
 	void *root;
